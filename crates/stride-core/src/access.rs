@@ -1,0 +1,147 @@
+//! Who may see what. One place decides: handlers ask an [`Account`] for a [`VisibleSchool`], and
+//! the storage methods that read one school's record take that proof, so a page cannot read a
+//! school the user may not see without the compiler noticing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::coded::coded_enum;
+use crate::identifiers::Urn;
+
+coded_enum! {
+    /// The roles of an LA's education service, as `DOMAIN.md` lists them.
+    pub enum Role ("role") {
+        DataManager => ("data-manager", "Data manager"),
+        ImprovementManager => ("improvement-manager", "Improvement manager"),
+        Adviser => ("adviser", "Adviser"),
+        InclusionOfficer => ("inclusion-officer", "Inclusion officer"),
+        Headteacher => ("headteacher", "Headteacher or chair of governors"),
+        ElectedMember => ("elected-member", "Elected member"),
+        Administrator => ("administrator", "Administrator"),
+    }
+}
+
+impl Role {
+    /// Only inclusion officers work with pupil-level records; everyone else reads aggregates,
+    /// with small numbers suppressed.
+    pub fn has_pupil_access(self) -> bool {
+        self == Role::InclusionOfficer
+    }
+}
+
+/// The schools an account may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SchoolScope {
+    AllSchools,
+    /// An adviser's assigned schools.
+    Assigned(Vec<Urn>),
+    /// A headteacher's or chair's own school.
+    OwnSchool(Urn),
+    NoSchools,
+}
+
+impl SchoolScope {
+    /// The scope a role gives, from the assignments held for the account.
+    pub fn for_role(role: Role, assigned: Vec<Urn>) -> SchoolScope {
+        match role {
+            Role::DataManager
+            | Role::ImprovementManager
+            | Role::InclusionOfficer
+            | Role::ElectedMember
+            | Role::Administrator => SchoolScope::AllSchools,
+            Role::Adviser => SchoolScope::Assigned(assigned),
+            Role::Headteacher => match assigned.as_slice() {
+                [own] => SchoolScope::OwnSchool(*own),
+                _ => SchoolScope::NoSchools,
+            },
+        }
+    }
+
+    pub fn includes(&self, urn: Urn) -> bool {
+        match self {
+            SchoolScope::AllSchools => true,
+            SchoolScope::Assigned(urns) => urns.contains(&urn),
+            SchoolScope::OwnSchool(own) => *own == urn,
+            SchoolScope::NoSchools => false,
+        }
+    }
+}
+
+/// A signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: SchoolScope,
+}
+
+/// Proof that the account asking may see this school. Made only by [`Account::visible_school`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisibleSchool {
+    urn: Urn,
+}
+
+impl VisibleSchool {
+    pub fn urn(self) -> Urn {
+        self.urn
+    }
+}
+
+impl Account {
+    pub fn visible_school(&self, urn: Urn) -> Option<VisibleSchool> {
+        self.scope.includes(urn).then_some(VisibleSchool { urn })
+    }
+
+    pub fn can_see_school(&self, urn: Urn) -> bool {
+        self.scope.includes(urn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urn(value: u32) -> Urn {
+        Urn::new(value).expect("valid urn")
+    }
+
+    fn account(role: Role, assigned: Vec<Urn>) -> Account {
+        Account {
+            id: 1,
+            username: "someone".into(),
+            display_name: "Someone".into(),
+            role,
+            scope: SchoolScope::for_role(role, assigned),
+        }
+    }
+
+    #[test]
+    fn an_adviser_sees_only_their_assigned_schools() {
+        let adviser = account(Role::Adviser, vec![urn(100_001), urn(100_002)]);
+        assert!(adviser.visible_school(urn(100_001)).is_some());
+        assert!(adviser.visible_school(urn(100_003)).is_none());
+    }
+
+    #[test]
+    fn a_headteacher_sees_only_their_own_school() {
+        let head = account(Role::Headteacher, vec![urn(100_005)]);
+        assert!(head.can_see_school(urn(100_005)));
+        assert!(!head.can_see_school(urn(100_006)));
+        let head_without_school = account(Role::Headteacher, vec![]);
+        assert!(!head_without_school.can_see_school(urn(100_005)));
+    }
+
+    #[test]
+    fn officers_with_an_la_wide_remit_see_every_school() {
+        for role in [Role::DataManager, Role::ImprovementManager, Role::ElectedMember] {
+            assert!(account(role, vec![]).can_see_school(urn(999_999)));
+        }
+    }
+
+    #[test]
+    fn only_inclusion_officers_have_pupil_access() {
+        let with_access: Vec<Role> = Role::ALL.iter().copied().filter(|role| role.has_pupil_access()).collect();
+        assert_eq!(with_access, vec![Role::InclusionOfficer]);
+    }
+}

@@ -1,0 +1,33 @@
+//! Stride's domain, with no I/O: what an English local authority's education service knows about
+//! its schools, and the report models built from it. Every other crate speaks these types.
+//!
+//! Invariants: nothing here reads a file, a socket or a clock; values are checked when they are
+//! made (`Urn::new`, `Inspection::new`), so code that holds one can trust it.
+
+pub mod access;
+pub mod coded;
+pub mod establishment;
+pub mod figure;
+pub mod identifiers;
+pub mod inspection;
+pub mod intelligence;
+pub mod measure;
+pub mod school_list;
+pub mod school_profile;
+pub mod table;
+pub mod year;
+
+pub use access::{Account, Role, SchoolScope};
+pub use establishment::{
+    Establishment, EstablishmentStatus, EstablishmentType, Governance, Leader, LeaderRole,
+    Locality, Phase, PhaseGroup, Trust,
+};
+pub use figure::{Comparator, ComparatorFigure, Figure, MissingReason, Release, SchoolFigure};
+pub use identifiers::{DfeNumber, LaCode, Urn};
+pub use inspection::{
+    CategoryOfConcern, EvaluationArea, FourPointGrade, Framework, Grade, Inspection,
+    InspectionError, InspectionKind, Judgement, ReportCardGrade, UngradedOutcome,
+};
+pub use intelligence::{IntelligenceItem, IntelligenceKind};
+pub use measure::{Measure, Polarity, PupilGroup, Unit};
+pub use year::AcademicYear;

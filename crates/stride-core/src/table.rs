@@ -1,0 +1,48 @@
+//! A table of figures as a report holds it: typed cells that a page, a CSV file and an XLSX
+//! workbook each write in their own way, so that all three show the same figures.
+
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub heading: String,
+    pub numeric: bool,
+}
+
+impl Column {
+    pub fn text(heading: impl Into<String>) -> Column {
+        Column { heading: heading.into(), numeric: false }
+    }
+
+    pub fn number(heading: impl Into<String>) -> Column {
+        Column { heading: heading.into(), numeric: true }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Integer(i64),
+    Number { value: f64, decimals: usize },
+    Date(NaiveDate),
+    /// No value, with the mark that says why (for example SUPP for suppressed).
+    Missing(String),
+}
+
+impl Cell {
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Text(text) | Cell::Missing(text) => text.clone(),
+            Cell::Integer(value) => value.to_string(),
+            Cell::Number { value, decimals } => format!("{value:.decimals$}"),
+            Cell::Date(date) => date.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub title: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+}
