@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod coded;
+pub mod dataset;
 pub mod establishment;
 pub mod figure;
 pub mod identifiers;
@@ -17,7 +18,8 @@ pub mod school_profile;
 pub mod table;
 pub mod year;
 
-pub use access::{Account, Role, SchoolScope};
+pub use access::{Account, Role, SchoolScope, VisibleSchool};
+pub use dataset::{Dataset, LocalAuthority};
 pub use establishment::{
     Establishment, EstablishmentStatus, EstablishmentType, Governance, Leader, LeaderRole,
     Locality, Phase, PhaseGroup, Trust,
@@ -26,7 +28,8 @@ pub use figure::{Comparator, ComparatorFigure, Figure, MissingReason, Release, S
 pub use identifiers::{DfeNumber, LaCode, Urn};
 pub use inspection::{
     CategoryOfConcern, EvaluationArea, FourPointGrade, Framework, Grade, Inspection,
-    InspectionError, InspectionKind, Judgement, ReportCardGrade, UngradedOutcome,
+    HeadlineOutcome, InspectionError, InspectionFields, InspectionKind, Judgement, ReportCardGrade,
+    UngradedOutcome,
 };
 pub use intelligence::{IntelligenceItem, IntelligenceKind};
 pub use measure::{Measure, Polarity, PupilGroup, Unit};

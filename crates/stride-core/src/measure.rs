@@ -4,7 +4,7 @@
 use std::ops::RangeInclusive;
 
 use crate::coded::coded_enum;
-use crate::establishment::Phase;
+use crate::establishment::{Phase, PhaseGroup};
 
 coded_enum! {
     /// A figure published for an establishment or an area, per academic year and pupil group.
@@ -141,6 +141,18 @@ impl Measure {
             | Measure::SuspensionRate
             | Measure::PermanentExclusionRate => phase != Phase::Nursery,
             Measure::PupilsOnRoll => true,
+        }
+    }
+
+    /// The comparator set a school's figure is read against: attainment is published for all
+    /// state-funded mainstream schools together, absence and exclusions by phase.
+    pub fn comparator_phase_group(self, phase: Phase) -> PhaseGroup {
+        match self {
+            Measure::OverallAbsence
+            | Measure::PersistentAbsence
+            | Measure::SuspensionRate
+            | Measure::PermanentExclusionRate => phase.comparator_group(),
+            _ => PhaseGroup::AllSchools,
         }
     }
 

@@ -2,16 +2,17 @@
 //! figures, searched, filtered and sorted the same way for the page and for the downloads.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
 use crate::access::Account;
 use crate::coded::coded_enum;
 use crate::establishment::{EstablishmentType, Phase};
-use crate::figure::Figure;
+use crate::figure::{Figure, SchoolFigure};
 use crate::identifiers::Urn;
-use crate::inspection::{CategoryOfConcern, Framework, HeadlineOutcome};
-use crate::measure::Measure;
+use crate::inspection::{CategoryOfConcern, Framework, HeadlineOutcome, Inspection};
+use crate::measure::{Measure, PupilGroup};
 use crate::table::{Cell, Column, Table};
 use crate::year::AcademicYear;
 
@@ -112,6 +113,55 @@ impl SchoolListQuery {
             && self.locality.as_ref().is_none_or(|locality| &row.locality == locality)
             && self.outcome.is_none_or(|outcome| row.outcome() == outcome)
     }
+}
+
+/// Attaches to each row its latest full inspection and, for each headline measure, its
+/// all-pupils figure in the latest year for which any school has a value of that measure (so a
+/// measure not published this year shows last year's figures, with the year in the heading).
+/// Returns those years.
+pub fn attach_evidence(
+    rows: &mut [SchoolListRow],
+    inspections: &[Inspection],
+    figures: &[SchoolFigure],
+) -> [Option<AcademicYear>; 4] {
+    let years = LIST_MEASURES.map(|measure| {
+        figures
+            .iter()
+            .filter(|figure| figure.measure == measure && figure.group == PupilGroup::All && figure.figure.value().is_some())
+            .map(|figure| figure.year)
+            .max()
+    });
+    let mut latest: HashMap<(Urn, usize), &SchoolFigure> = HashMap::new();
+    for figure in figures.iter().filter(|figure| figure.group == PupilGroup::All) {
+        let Some(index) = LIST_MEASURES.iter().position(|measure| *measure == figure.measure) else { continue };
+        if years[index] != Some(figure.year) {
+            continue;
+        }
+        let key = (figure.urn, index);
+        if latest.get(&key).is_none_or(|held| held.release < figure.release) {
+            latest.insert(key, figure);
+        }
+    }
+    for row in rows.iter_mut() {
+        row.latest_inspection = inspections
+            .iter()
+            .filter(|inspection| inspection.urn == row.urn && inspection.is_full())
+            .max_by_key(|inspection| inspection.started_on)
+            .map(|inspection| LatestInspection {
+                outcome: inspection.headline(),
+                framework: inspection.framework,
+                published_on: inspection.published_on,
+                category_of_concern: inspection.category_of_concern,
+            });
+        for (index, measure) in LIST_MEASURES.iter().enumerate() {
+            row.headline[index] = if measure.applies_to(row.phase) {
+                latest.get(&(row.urn, index)).map(|figure| figure.figure)
+            } else {
+                None
+            };
+        }
+    }
+    years
 }
 
 /// The schools an account may see that match a query, in its order.

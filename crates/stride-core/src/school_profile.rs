@@ -78,18 +78,25 @@ impl SchoolProfile {
 
     /// Every measure that applies to the school, for one pupil group, over the profile's years.
     pub fn series_for(&self, group: PupilGroup) -> Vec<MeasureSeries> {
-        let school: HashMap<FigureKey, &SchoolFigure> = self
-            .school_figures
-            .iter()
-            .map(|figure| ((figure.measure, figure.year, figure.group), figure))
-            .collect();
-        let phase_group = self.establishment.phase.comparator_group();
-        let comparator: HashMap<(Comparator, FigureKey), Figure> = self
-            .comparator_figures
-            .iter()
-            .filter(|figure| figure.phase_group == phase_group)
-            .map(|figure| ((figure.comparator, (figure.measure, figure.year, figure.group)), figure.figure))
-            .collect();
+        // Where a figure is held in more than one release, the latest release supersedes.
+        let mut school: HashMap<FigureKey, &SchoolFigure> = HashMap::new();
+        for figure in &self.school_figures {
+            let key = (figure.measure, figure.year, figure.group);
+            if school.get(&key).is_none_or(|held| held.release < figure.release) {
+                school.insert(key, figure);
+            }
+        }
+        let phase = self.establishment.phase;
+        let mut comparator: HashMap<(Comparator, FigureKey), &ComparatorFigure> = HashMap::new();
+        for figure in &self.comparator_figures {
+            if figure.phase_group != figure.measure.comparator_phase_group(phase) {
+                continue;
+            }
+            let key = (figure.comparator, (figure.measure, figure.year, figure.group));
+            if comparator.get(&key).is_none_or(|held| held.release < figure.release) {
+                comparator.insert(key, figure);
+            }
+        }
         self.measures()
             .into_iter()
             .map(|measure| {
@@ -108,7 +115,7 @@ impl SchoolProfile {
                             release: held.map(|figure| figure.release),
                             comparators: Comparator::ALL
                                 .iter()
-                                .map(|area| comparator.get(&(*area, key)).copied())
+                                .map(|area| comparator.get(&(*area, key)).map(|figure| figure.figure))
                                 .collect(),
                         }
                     })

@@ -1,1 +1,110 @@
+//! Stride's storage: one [`Store`] trait that the web and the command line use, and its SQLite
+//! implementation. A PostgreSQL implementation of the same trait follows without touching the
+//! core or the web.
+//!
+//! Invariants: no business rule lives here (the core decides what a figure means and who may
+//! see it); every write of many rows is one transaction, so it happens whole or not at all.
 
+mod error;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use stride_core::school_list::SchoolListRow;
+use stride_core::school_profile::SchoolProfile;
+use stride_core::{
+    Account, Dataset, Inspection, LocalAuthority, Locality, Measure, PupilGroup, Role, SchoolFigure,
+    Urn, VisibleSchool,
+};
+
+pub use error::StoreError;
+pub use sqlite::SqliteStore;
+
+/// An account to create, with its password already hashed by the caller.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: String,
+    /// An adviser's assigned schools, or a headteacher's own school.
+    pub schools: Vec<Urn>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub account_id: i64,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub account_id: Option<i64>,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    async fn establishment_count(&self) -> Result<u64, StoreError>;
+
+    /// Writes a whole local authority's data in one transaction.
+    async fn write_dataset(&self, dataset: &Dataset) -> Result<(), StoreError>;
+
+    async fn local_authority(&self) -> Result<Option<LocalAuthority>, StoreError>;
+
+    async fn localities(&self) -> Result<Vec<Locality>, StoreError>;
+
+    /// Every establishment as a list row, with its latest pupils on roll; the latest inspection
+    /// and headline figures are attached by the core from the two calls that follow.
+    async fn school_list_rows(&self) -> Result<Vec<SchoolListRow>, StoreError>;
+
+    /// Each establishment's latest graded inspection.
+    async fn latest_full_inspections(&self) -> Result<Vec<Inspection>, StoreError>;
+
+    /// The figures of these measures for one pupil group, for every establishment and year.
+    async fn figures_for_all_schools(
+        &self,
+        measures: &[Measure],
+        group: PupilGroup,
+    ) -> Result<Vec<SchoolFigure>, StoreError>;
+
+    /// One school's record, with the figures of its comparators for its phase.
+    async fn school_profile(
+        &self,
+        school: VisibleSchool,
+        years: usize,
+    ) -> Result<Option<SchoolProfile>, StoreError>;
+
+    async fn create_account(&self, account: &NewAccount) -> Result<i64, StoreError>;
+
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError>;
+
+    async fn account(&self, account_id: i64) -> Result<Option<Account>, StoreError>;
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
+
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError>;
+
+    async fn touch_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// Removes sessions last seen before the given time.
+    async fn delete_sessions_idle_since(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
+}
+
+/// Opens the database a `--db` argument names: a file path (or `sqlite:` URL) for SQLite.
+pub async fn open(location: &str) -> Result<Arc<dyn Store>, StoreError> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        return Err(StoreError::Unsupported(
+            "PostgreSQL is not supported yet: give a file path for an SQLite database".to_owned(),
+        ));
+    }
+    let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:")).unwrap_or(location);
+    Ok(Arc::new(SqliteStore::open(path).await?))
+}

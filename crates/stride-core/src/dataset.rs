@@ -1,0 +1,29 @@
+//! What one local authority's data amounts to when it is written in one piece: the generator
+//! produces it, and storage writes it whole or not at all.
+
+use serde::{Deserialize, Serialize};
+
+use crate::establishment::{Establishment, Locality, Trust};
+use crate::figure::{ComparatorFigure, SchoolFigure};
+use crate::identifiers::LaCode;
+use crate::inspection::Inspection;
+use crate::intelligence::IntelligenceItem;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalAuthority {
+    pub code: LaCode,
+    pub name: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Dataset {
+    pub local_authority: Option<LocalAuthority>,
+    pub localities: Vec<Locality>,
+    pub trusts: Vec<Trust>,
+    pub establishments: Vec<Establishment>,
+    pub school_figures: Vec<SchoolFigure>,
+    pub comparator_figures: Vec<ComparatorFigure>,
+    pub inspections: Vec<Inspection>,
+    pub intelligence: Vec<IntelligenceItem>,
+}

@@ -1,0 +1,118 @@
+//! Accounts, their school assignments, and server-side sessions.
+
+use chrono::{DateTime, Utc};
+use sqlx::{Row, SqlitePool};
+use stride_core::{Account, Role, SchoolScope, Urn};
+
+use super::{coded, urn};
+use crate::{Credentials, NewAccount, SessionRecord, StoreError};
+
+pub(super) async fn create_account(pool: &SqlitePool, account: &NewAccount) -> Result<i64, StoreError> {
+    let mut transaction = pool.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO accounts (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&account.username)
+    .bind(&account.display_name)
+    .bind(account.role.code())
+    .bind(&account.password_hash)
+    .bind(Utc::now())
+    .execute(&mut *transaction)
+    .await?;
+    let account_id = inserted.last_insert_rowid();
+    for school in &account.schools {
+        sqlx::query("INSERT INTO account_schools (account_id, urn) VALUES (?, ?)")
+            .bind(account_id)
+            .bind(i64::from(school.get()))
+            .execute(&mut *transaction)
+            .await?;
+    }
+    transaction.commit().await?;
+    Ok(account_id)
+}
+
+pub(super) async fn credentials(pool: &SqlitePool, username: &str) -> Result<Option<Credentials>, StoreError> {
+    let row = sqlx::query("SELECT id, password_hash FROM accounts WHERE username = ?")
+        .bind(username)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|row| Ok(Credentials { account_id: row.try_get("id")?, password_hash: row.try_get("password_hash")? }))
+        .transpose()
+}
+
+pub(super) async fn account(pool: &SqlitePool, account_id: i64) -> Result<Option<Account>, StoreError> {
+    let Some(row) = sqlx::query("SELECT id, username, display_name, role FROM accounts WHERE id = ?")
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let role: Role = coded(&row, "accounts", "role")?;
+    let schools = sqlx::query("SELECT urn FROM account_schools WHERE account_id = ? ORDER BY urn")
+        .bind(account_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| urn(row, "account_schools"))
+        .collect::<Result<Vec<Urn>, _>>()?;
+    Ok(Some(Account {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role,
+        scope: SchoolScope::for_role(role, schools),
+    }))
+}
+
+pub(super) async fn create_session(pool: &SqlitePool, session: &SessionRecord) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&session.token_hash)
+    .bind(session.account_id)
+    .bind(&session.csrf_token)
+    .bind(session.created_at)
+    .bind(session.last_seen_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn session(pool: &SqlitePool, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+    let row = sqlx::query(
+        "SELECT token_hash, account_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = ?",
+    )
+    .bind(token_hash)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| {
+        Ok(SessionRecord {
+            token_hash: row.try_get("token_hash")?,
+            account_id: row.try_get("account_id")?,
+            csrf_token: row.try_get("csrf_token")?,
+            created_at: row.try_get("created_at")?,
+            last_seen_at: row.try_get("last_seen_at")?,
+        })
+    })
+    .transpose()
+}
+
+pub(super) async fn touch_session(pool: &SqlitePool, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+        .bind(at)
+        .bind(token_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn delete_session(pool: &SqlitePool, token_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(pool).await?;
+    Ok(())
+}
+
+pub(super) async fn delete_sessions_idle_since(pool: &SqlitePool, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    let deleted = sqlx::query("DELETE FROM sessions WHERE last_seen_at < ?").bind(before).execute(pool).await?;
+    Ok(deleted.rows_affected())
+}

@@ -1,0 +1,145 @@
+//! The SQLite implementation of [`Store`](crate::Store): the embedded default.
+
+mod accounts;
+mod read;
+mod write;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::Row;
+use stride_core::coded::UnknownCode;
+
+use crate::StoreError;
+
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if need be) the database file and brings its schema up to date.
+    pub async fn open(path: &str) -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Open { location: path.to_owned(), source })?;
+        MIGRATIONS.run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+/// Reads a coded enumeration from a column, naming the place if the code is not one Stride knows.
+fn coded<T>(row: &SqliteRow, table: &'static str, column: &'static str) -> Result<T, StoreError>
+where
+    T: FromStr<Err = UnknownCode>,
+{
+    let code: String = row.try_get(column)?;
+    code.parse().map_err(|error: UnknownCode| StoreError::Unreadable { table, column, detail: error.to_string() })
+}
+
+fn optional_coded<T>(row: &SqliteRow, table: &'static str, column: &'static str) -> Result<Option<T>, StoreError>
+where
+    T: FromStr<Err = UnknownCode>,
+{
+    let code: Option<String> = row.try_get(column)?;
+    code.map(|code| {
+        code.parse().map_err(|error: UnknownCode| StoreError::Unreadable { table, column, detail: error.to_string() })
+    })
+    .transpose()
+}
+
+fn urn(row: &SqliteRow, table: &'static str) -> Result<stride_core::Urn, StoreError> {
+    let value: i64 = row.try_get("urn")?;
+    u32::try_from(value)
+        .ok()
+        .and_then(|value| stride_core::Urn::new(value).ok())
+        .ok_or_else(|| StoreError::Unreadable { table, column: "urn", detail: format!("{value} is not a URN") })
+}
+
+#[async_trait::async_trait]
+impl crate::Store for SqliteStore {
+    async fn establishment_count(&self) -> Result<u64, StoreError> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM establishments").fetch_one(&self.pool).await?;
+        Ok(count.unsigned_abs())
+    }
+
+    async fn write_dataset(&self, dataset: &stride_core::Dataset) -> Result<(), StoreError> {
+        write::dataset(&self.pool, dataset).await
+    }
+
+    async fn local_authority(&self) -> Result<Option<stride_core::LocalAuthority>, StoreError> {
+        read::local_authority(&self.pool).await
+    }
+
+    async fn localities(&self) -> Result<Vec<stride_core::Locality>, StoreError> {
+        read::localities(&self.pool).await
+    }
+
+    async fn school_list_rows(&self) -> Result<Vec<stride_core::school_list::SchoolListRow>, StoreError> {
+        read::school_list_rows(&self.pool).await
+    }
+
+    async fn latest_full_inspections(&self) -> Result<Vec<stride_core::Inspection>, StoreError> {
+        read::latest_full_inspections(&self.pool).await
+    }
+
+    async fn figures_for_all_schools(
+        &self,
+        measures: &[stride_core::Measure],
+        group: stride_core::PupilGroup,
+    ) -> Result<Vec<stride_core::SchoolFigure>, StoreError> {
+        read::figures_for_all_schools(&self.pool, measures, group).await
+    }
+
+    async fn school_profile(
+        &self,
+        school: stride_core::VisibleSchool,
+        years: usize,
+    ) -> Result<Option<stride_core::school_profile::SchoolProfile>, StoreError> {
+        read::school_profile(&self.pool, school, years).await
+    }
+
+    async fn create_account(&self, account: &crate::NewAccount) -> Result<i64, StoreError> {
+        accounts::create_account(&self.pool, account).await
+    }
+
+    async fn credentials(&self, username: &str) -> Result<Option<crate::Credentials>, StoreError> {
+        accounts::credentials(&self.pool, username).await
+    }
+
+    async fn account(&self, account_id: i64) -> Result<Option<stride_core::Account>, StoreError> {
+        accounts::account(&self.pool, account_id).await
+    }
+
+    async fn create_session(&self, session: &crate::SessionRecord) -> Result<(), StoreError> {
+        accounts::create_session(&self.pool, session).await
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<crate::SessionRecord>, StoreError> {
+        accounts::session(&self.pool, token_hash).await
+    }
+
+    async fn touch_session(&self, token_hash: &str, at: chrono::DateTime<chrono::Utc>) -> Result<(), StoreError> {
+        accounts::touch_session(&self.pool, token_hash, at).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        accounts::delete_session(&self.pool, token_hash).await
+    }
+
+    async fn delete_sessions_idle_since(&self, before: chrono::DateTime<chrono::Utc>) -> Result<u64, StoreError> {
+        accounts::delete_sessions_idle_since(&self.pool, before).await
+    }
+}

@@ -1,0 +1,318 @@
+//! Reading establishments, figures and inspections back into core types.
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, Row, SqlitePool};
+use stride_core::inspection::Judgement;
+use stride_core::school_list::SchoolListRow;
+use stride_core::school_profile::SchoolProfile;
+use stride_core::{
+    AcademicYear, ComparatorFigure, DfeNumber, Establishment, EvaluationArea, Figure, Framework, Governance, Grade,
+    Inspection, InspectionFields, IntelligenceItem, LaCode, Leader, LocalAuthority, Locality, Measure, MissingReason,
+    PhaseGroup, PupilGroup, SchoolFigure, Trust, Urn, VisibleSchool,
+};
+
+use super::{coded, optional_coded, urn};
+use crate::StoreError;
+
+pub(super) async fn local_authority(pool: &SqlitePool) -> Result<Option<LocalAuthority>, StoreError> {
+    let row = sqlx::query("SELECT la_code, name, region FROM local_authority WHERE id = 1")
+        .fetch_optional(pool)
+        .await?;
+    row.map(|row| {
+        let code: i64 = row.try_get("la_code")?;
+        let code = u16::try_from(code).ok().and_then(|code| LaCode::new(code).ok()).ok_or_else(|| {
+            StoreError::Unreadable { table: "local_authority", column: "la_code", detail: format!("{code}") }
+        })?;
+        Ok(LocalAuthority { code, name: row.try_get("name")?, region: row.try_get("region")? })
+    })
+    .transpose()
+}
+
+pub(super) async fn localities(pool: &SqlitePool) -> Result<Vec<Locality>, StoreError> {
+    let rows = sqlx::query("SELECT id, name FROM localities ORDER BY name").fetch_all(pool).await?;
+    rows.iter()
+        .map(|row| Ok(Locality { id: row.try_get("id")?, name: row.try_get("name")? }))
+        .collect()
+}
+
+pub(super) async fn school_list_rows(pool: &SqlitePool) -> Result<Vec<SchoolListRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT e.urn, e.name, e.establishment_type, e.phase, l.name AS locality,
+             (SELECT f.value FROM school_figures f
+               WHERE f.urn = e.urn AND f.measure = 'pupils-on-roll' AND f.pupil_group = 'all' AND f.value IS NOT NULL
+               ORDER BY f.academic_year DESC LIMIT 1) AS roll
+         FROM establishments e JOIN localities l ON l.id = e.locality_id
+         WHERE e.status <> 'closed'",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let roll: Option<f64> = row.try_get("roll")?;
+            Ok(SchoolListRow {
+                urn: urn(row, "establishments")?,
+                name: row.try_get("name")?,
+                establishment_type: coded(row, "establishments", "establishment_type")?,
+                phase: coded(row, "establishments", "phase")?,
+                locality: row.try_get("locality")?,
+                pupils_on_roll: roll.map(|roll| roll.round() as u32),
+                latest_inspection: None,
+                headline: [None; 4],
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn latest_full_inspections(pool: &SqlitePool) -> Result<Vec<Inspection>, StoreError> {
+    inspections_where(
+        pool,
+        "i.kind = 'graded' AND i.started_on = (SELECT MAX(j.started_on) FROM inspections j WHERE j.urn = i.urn AND j.kind = 'graded')",
+        None,
+    )
+    .await
+}
+
+/// Inspections matching a condition on `i`, each with its judgements, newest first.
+async fn inspections_where(pool: &SqlitePool, condition: &str, urn_filter: Option<Urn>) -> Result<Vec<Inspection>, StoreError> {
+    let urn_condition = if urn_filter.is_some() { "AND i.urn = ?" } else { "" };
+    let sql = format!(
+        "SELECT i.id, i.urn, i.framework, i.kind, i.started_on, i.published_on, i.ungraded_outcome, i.category_of_concern,
+                j.area, j.grade
+         FROM inspections i LEFT JOIN judgements j ON j.inspection_id = i.id
+         WHERE {condition} {urn_condition}
+         ORDER BY i.started_on DESC, i.id DESC"
+    );
+    // The SQL is made only of this module's constant text; values are bound.
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    if let Some(urn) = urn_filter {
+        query = query.bind(i64::from(urn.get()));
+    }
+    let rows = query.fetch_all(pool).await?;
+    let mut inspections: Vec<(i64, InspectionFields)> = Vec::new();
+    for row in &rows {
+        let id: i64 = row.try_get("id")?;
+        if inspections.last().is_none_or(|(last, _)| *last != id) {
+            inspections.push((id, inspection_fields(row)?));
+        }
+        let area: Option<String> = row.try_get("area")?;
+        if let (Some(area), Some((_, fields))) = (area, inspections.last_mut()) {
+            let unreadable = |detail: String| StoreError::Unreadable { table: "judgements", column: "grade", detail };
+            let area: EvaluationArea = area.parse().map_err(|error: stride_core::coded::UnknownCode| unreadable(error.to_string()))?;
+            let grade: String = row.try_get("grade")?;
+            let grade = Grade::from_code(fields.framework, area, &grade).map_err(|error| unreadable(error.to_string()))?;
+            fields.judgements.push(Judgement { area, grade });
+        }
+    }
+    inspections
+        .into_iter()
+        .map(|(_, fields)| {
+            Inspection::new(fields).map_err(|error| StoreError::Unreadable {
+                table: "inspections",
+                column: "framework",
+                detail: error.to_string(),
+            })
+        })
+        .collect()
+}
+
+fn inspection_fields(row: &SqliteRow) -> Result<InspectionFields, StoreError> {
+    let framework: Framework = coded(row, "inspections", "framework")?;
+    Ok(InspectionFields {
+        urn: urn(row, "inspections")?,
+        framework,
+        kind: coded(row, "inspections", "kind")?,
+        started_on: row.try_get("started_on")?,
+        published_on: row.try_get("published_on")?,
+        judgements: Vec::new(),
+        ungraded_outcome: optional_coded(row, "inspections", "ungraded_outcome")?,
+        category_of_concern: optional_coded(row, "inspections", "category_of_concern")?,
+    })
+}
+
+fn figure(row: &SqliteRow, table: &'static str) -> Result<Figure, StoreError> {
+    let value: Option<f64> = row.try_get("value")?;
+    match value {
+        Some(value) => Ok(Figure::Value(value)),
+        None => Ok(Figure::Missing(coded::<MissingReason>(row, table, "missing_reason")?)),
+    }
+}
+
+fn school_figure(row: &SqliteRow) -> Result<SchoolFigure, StoreError> {
+    let cohort: Option<i64> = row.try_get("cohort")?;
+    let year: i64 = row.try_get("academic_year")?;
+    Ok(SchoolFigure {
+        urn: urn(row, "school_figures")?,
+        measure: coded(row, "school_figures", "measure")?,
+        year: AcademicYear::starting(year as i32),
+        group: coded(row, "school_figures", "pupil_group")?,
+        figure: figure(row, "school_figures")?,
+        cohort: cohort.and_then(|cohort| u32::try_from(cohort).ok()),
+        source: row.try_get("source")?,
+        release: coded(row, "school_figures", "release")?,
+    })
+}
+
+const SCHOOL_FIGURE_COLUMNS: &str =
+    "urn, measure, academic_year, pupil_group, release, value, missing_reason, cohort, source";
+
+pub(super) async fn figures_for_all_schools(
+    pool: &SqlitePool,
+    measures: &[Measure],
+    group: PupilGroup,
+) -> Result<Vec<SchoolFigure>, StoreError> {
+    if measures.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = vec!["?"; measures.len()].join(", ");
+    let sql = format!(
+        "SELECT {SCHOOL_FIGURE_COLUMNS} FROM school_figures WHERE pupil_group = ? AND measure IN ({placeholders})"
+    );
+    // The SQL is made only of constant text and placeholders; values are bound.
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(group.code());
+    for measure in measures {
+        query = query.bind(measure.code());
+    }
+    query.fetch_all(pool).await?.iter().map(school_figure).collect()
+}
+
+pub(super) async fn school_profile(
+    pool: &SqlitePool,
+    school: VisibleSchool,
+    year_count: usize,
+) -> Result<Option<SchoolProfile>, StoreError> {
+    let Some(establishment) = establishment(pool, school.urn()).await? else {
+        return Ok(None);
+    };
+    let urn = i64::from(school.urn().get());
+    let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(academic_year) FROM school_figures").fetch_one(pool).await?;
+    let years = latest.map_or_else(Vec::new, |latest| AcademicYear::starting(latest as i32).last(year_count));
+    let first_year = years.first().map_or(0, |year| year.start_year());
+    let school_figures = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {SCHOOL_FIGURE_COLUMNS} FROM school_figures WHERE urn = ? AND academic_year >= ?"
+    )))
+    .bind(urn)
+    .bind(first_year)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(school_figure)
+    .collect::<Result<Vec<_>, _>>()?;
+    let comparator_figures = comparator_figures(pool, establishment.phase.comparator_group(), first_year).await?;
+    let inspections = inspections_where(pool, "1 = 1", Some(school.urn())).await?;
+    let intelligence = intelligence(pool, school.urn()).await?;
+    Ok(Some(SchoolProfile { establishment, inspections, intelligence, school_figures, comparator_figures, years }))
+}
+
+async fn comparator_figures(
+    pool: &SqlitePool,
+    phase_group: PhaseGroup,
+    first_year: i32,
+) -> Result<Vec<ComparatorFigure>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT comparator, phase_group, measure, academic_year, pupil_group, release, value, missing_reason, source
+         FROM comparator_figures WHERE phase_group IN (?, 'all') AND academic_year >= ?",
+    )
+    .bind(phase_group.code())
+    .bind(first_year)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let year: i64 = row.try_get("academic_year")?;
+            Ok(ComparatorFigure {
+                comparator: coded(row, "comparator_figures", "comparator")?,
+                phase_group: coded(row, "comparator_figures", "phase_group")?,
+                measure: coded(row, "comparator_figures", "measure")?,
+                year: AcademicYear::starting(year as i32),
+                group: coded(row, "comparator_figures", "pupil_group")?,
+                figure: figure(row, "comparator_figures")?,
+                source: row.try_get("source")?,
+                release: coded(row, "comparator_figures", "release")?,
+            })
+        })
+        .collect()
+}
+
+async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<Option<Establishment>, StoreError> {
+    let row = sqlx::query(
+        "SELECT e.*, l.name AS locality_name, t.name AS trust_name
+         FROM establishments e JOIN localities l ON l.id = e.locality_id LEFT JOIN trusts t ON t.id = e.trust_id
+         WHERE e.urn = ?",
+    )
+    .bind(i64::from(urn_wanted.get()))
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let leaders = current_leaders(pool, urn_wanted).await?;
+    let unreadable = |column: &'static str, detail: String| StoreError::Unreadable { table: "establishments", column, detail };
+    let la: i64 = row.try_get("la_code")?;
+    let number: i64 = row.try_get("establishment_number")?;
+    let dfe_number = u16::try_from(la)
+        .ok()
+        .and_then(|la| LaCode::new(la).ok())
+        .and_then(|la| DfeNumber::new(la, u16::try_from(number).ok()?).ok())
+        .ok_or_else(|| unreadable("establishment_number", format!("{la}/{number}")))?;
+    let is_academy: bool = row.try_get("is_academy")?;
+    let trust_id: Option<i64> = row.try_get("trust_id")?;
+    let trust_name: Option<String> = row.try_get("trust_name")?;
+    let governance = if is_academy {
+        Governance::Academy { trust: trust_id.zip(trust_name).map(|(id, name)| Trust { id, name }) }
+    } else {
+        Governance::Maintained
+    };
+    let low_age: i64 = row.try_get("statutory_low_age")?;
+    let high_age: i64 = row.try_get("statutory_high_age")?;
+    Ok(Some(Establishment {
+        urn: urn(&row, "establishments")?,
+        dfe_number,
+        name: row.try_get("name")?,
+        establishment_type: coded(&row, "establishments", "establishment_type")?,
+        phase: coded(&row, "establishments", "phase")?,
+        status: coded(&row, "establishments", "status")?,
+        opened_on: row.try_get("opened_on")?,
+        closed_on: row.try_get("closed_on")?,
+        statutory_low_age: u8::try_from(low_age).map_err(|_| unreadable("statutory_low_age", low_age.to_string()))?,
+        statutory_high_age: u8::try_from(high_age).map_err(|_| unreadable("statutory_high_age", high_age.to_string()))?,
+        locality: Locality { id: row.try_get("locality_id")?, name: row.try_get("locality_name")? },
+        governance,
+        diocese: row.try_get("diocese")?,
+        leaders,
+    }))
+}
+
+/// The headteacher and chair now in post: the latest appointment to each role.
+async fn current_leaders(pool: &SqlitePool, urn: Urn) -> Result<Vec<Leader>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT role, name, since FROM leaders l
+         WHERE urn = ? AND since = (SELECT MAX(since) FROM leaders m WHERE m.urn = l.urn AND m.role = l.role)
+         ORDER BY role DESC",
+    )
+    .bind(i64::from(urn.get()))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Leader { role: coded(row, "leaders", "role")?, name: row.try_get("name")?, since: row.try_get("since")? })
+        })
+        .collect()
+}
+
+async fn intelligence(pool: &SqlitePool, urn_wanted: Urn) -> Result<Vec<IntelligenceItem>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT urn, kind, recorded_on, summary, recorded_by FROM intelligence WHERE urn = ? ORDER BY recorded_on DESC, id DESC",
+    )
+    .bind(i64::from(urn_wanted.get()))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(IntelligenceItem {
+                urn: urn(row, "intelligence")?,
+                kind: coded(row, "intelligence", "kind")?,
+                recorded_on: row.try_get("recorded_on")?,
+                summary: row.try_get("summary")?,
+                recorded_by: row.try_get("recorded_by")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,195 @@
+//! Writing a whole local authority in one transaction.
+
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use stride_core::{
+    ComparatorFigure, Dataset, Establishment, Figure, Governance, Inspection, IntelligenceItem,
+    LocalAuthority, SchoolFigure,
+};
+
+use crate::StoreError;
+
+pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset) -> Result<(), StoreError> {
+    let mut transaction = pool.begin().await?;
+    if let Some(local_authority) = &dataset.local_authority {
+        local_authority_row(&mut transaction, local_authority).await?;
+    }
+    for locality in &dataset.localities {
+        sqlx::query("INSERT INTO localities (id, name) VALUES (?, ?)")
+            .bind(locality.id)
+            .bind(&locality.name)
+            .execute(&mut *transaction)
+            .await?;
+    }
+    for trust in &dataset.trusts {
+        sqlx::query("INSERT INTO trusts (id, name) VALUES (?, ?)")
+            .bind(trust.id)
+            .bind(&trust.name)
+            .execute(&mut *transaction)
+            .await?;
+    }
+    for establishment in &dataset.establishments {
+        establishment_row(&mut transaction, establishment).await?;
+    }
+    for figure in &dataset.school_figures {
+        school_figure_row(&mut transaction, figure).await?;
+    }
+    for figure in &dataset.comparator_figures {
+        comparator_figure_row(&mut transaction, figure).await?;
+    }
+    for inspection in &dataset.inspections {
+        inspection_rows(&mut transaction, inspection).await?;
+    }
+    for item in &dataset.intelligence {
+        intelligence_row(&mut transaction, item).await?;
+    }
+    transaction.commit().await?;
+    Ok(())
+}
+
+async fn local_authority_row(
+    transaction: &mut Transaction<'_, Sqlite>,
+    local_authority: &LocalAuthority,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO local_authority (id, la_code, name, region) VALUES (1, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET la_code = excluded.la_code, name = excluded.name, region = excluded.region",
+    )
+    .bind(i64::from(local_authority.code.get()))
+    .bind(&local_authority.name)
+    .bind(&local_authority.region)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
+}
+
+async fn establishment_row(
+    transaction: &mut Transaction<'_, Sqlite>,
+    establishment: &Establishment,
+) -> Result<(), StoreError> {
+    let trust_id = match &establishment.governance {
+        Governance::Academy { trust: Some(trust) } => Some(trust.id),
+        _ => None,
+    };
+    sqlx::query(
+        "INSERT INTO establishments (urn, la_code, establishment_number, name, establishment_type, phase,
+             status, opened_on, closed_on, statutory_low_age, statutory_high_age, locality_id, is_academy,
+             trust_id, diocese)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(i64::from(establishment.urn.get()))
+    .bind(i64::from(establishment.dfe_number.la.get()))
+    .bind(i64::from(establishment.dfe_number.establishment_number()))
+    .bind(&establishment.name)
+    .bind(establishment.establishment_type.code())
+    .bind(establishment.phase.code())
+    .bind(establishment.status.code())
+    .bind(establishment.opened_on)
+    .bind(establishment.closed_on)
+    .bind(i64::from(establishment.statutory_low_age))
+    .bind(i64::from(establishment.statutory_high_age))
+    .bind(establishment.locality.id)
+    .bind(matches!(establishment.governance, Governance::Academy { .. }))
+    .bind(trust_id)
+    .bind(&establishment.diocese)
+    .execute(&mut **transaction)
+    .await?;
+    for leader in &establishment.leaders {
+        sqlx::query("INSERT INTO leaders (urn, role, name, since) VALUES (?, ?, ?, ?)")
+            .bind(i64::from(establishment.urn.get()))
+            .bind(leader.role.code())
+            .bind(&leader.name)
+            .bind(leader.since)
+            .execute(&mut **transaction)
+            .await?;
+    }
+    Ok(())
+}
+
+fn value_and_reason(figure: Figure) -> (Option<f64>, Option<&'static str>) {
+    match figure {
+        Figure::Value(value) => (Some(value), None),
+        Figure::Missing(reason) => (None, Some(reason.code())),
+    }
+}
+
+async fn school_figure_row(transaction: &mut Transaction<'_, Sqlite>, figure: &SchoolFigure) -> Result<(), StoreError> {
+    let (value, missing_reason) = value_and_reason(figure.figure);
+    sqlx::query(
+        "INSERT INTO school_figures (urn, measure, academic_year, pupil_group, release, value, missing_reason, cohort, source)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(i64::from(figure.urn.get()))
+    .bind(figure.measure.code())
+    .bind(figure.year.start_year())
+    .bind(figure.group.code())
+    .bind(figure.release.code())
+    .bind(value)
+    .bind(missing_reason)
+    .bind(figure.cohort.map(i64::from))
+    .bind(&figure.source)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
+}
+
+async fn comparator_figure_row(
+    transaction: &mut Transaction<'_, Sqlite>,
+    figure: &ComparatorFigure,
+) -> Result<(), StoreError> {
+    let (value, missing_reason) = value_and_reason(figure.figure);
+    sqlx::query(
+        "INSERT INTO comparator_figures (comparator, phase_group, measure, academic_year, pupil_group, release, value,
+             missing_reason, source)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(figure.comparator.code())
+    .bind(figure.phase_group.code())
+    .bind(figure.measure.code())
+    .bind(figure.year.start_year())
+    .bind(figure.group.code())
+    .bind(figure.release.code())
+    .bind(value)
+    .bind(missing_reason)
+    .bind(&figure.source)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
+}
+
+async fn inspection_rows(transaction: &mut Transaction<'_, Sqlite>, inspection: &Inspection) -> Result<(), StoreError> {
+    let inserted = sqlx::query(
+        "INSERT INTO inspections (urn, framework, kind, started_on, published_on, ungraded_outcome, category_of_concern)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(i64::from(inspection.urn.get()))
+    .bind(inspection.framework.code())
+    .bind(inspection.kind.code())
+    .bind(inspection.started_on)
+    .bind(inspection.published_on)
+    .bind(inspection.ungraded_outcome.map(|outcome| outcome.code()))
+    .bind(inspection.category_of_concern.map(|category| category.code()))
+    .execute(&mut **transaction)
+    .await?;
+    let inspection_id = inserted.last_insert_rowid();
+    for judgement in &inspection.judgements {
+        sqlx::query("INSERT INTO judgements (inspection_id, area, grade) VALUES (?, ?, ?)")
+            .bind(inspection_id)
+            .bind(judgement.area.code())
+            .bind(judgement.grade.code())
+            .execute(&mut **transaction)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn intelligence_row(transaction: &mut Transaction<'_, Sqlite>, item: &IntelligenceItem) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO intelligence (urn, kind, recorded_on, summary, recorded_by) VALUES (?, ?, ?, ?, ?)")
+        .bind(i64::from(item.urn.get()))
+        .bind(item.kind.code())
+        .bind(item.recorded_on)
+        .bind(&item.summary)
+        .bind(&item.recorded_by)
+        .execute(&mut **transaction)
+        .await?;
+    Ok(())
+}
