@@ -1,1 +1,61 @@
+//! Stride's web interface: server-rendered pages in the GOV.UK Design System, sign-in with
+//! server-side sessions, and the authorisation every request passes through.
+//!
+//! Invariants: every page that shows a school is reached through
+//! [`stride_core::Account::visible_school`]; no figure is computed here that the core could
+//! compute; no personal data is written to the log or put in a URL; pages work without
+//! JavaScript.
 
+mod assets;
+pub mod auth;
+mod chart;
+mod error;
+mod headers;
+mod pages;
+mod session;
+mod view;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+use stride_store::Store;
+use tokio::net::TcpListener;
+
+pub use error::WebError;
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Mark the session cookie Secure: set when Stride is served over HTTPS.
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Config>,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/sign-in", get(pages::sign_in::form).post(pages::sign_in::submit))
+        .route("/sign-out", post(pages::sign_in::sign_out))
+        .route("/schools", get(pages::schools::list))
+        .route("/schools.csv", get(pages::schools::download_csv))
+        .route("/schools.xlsx", get(pages::schools::download_xlsx))
+        .route("/schools/{urn}", get(pages::school::profile))
+        .route("/schools/{urn}/figures.csv", get(pages::school::download_csv))
+        .route("/schools/{urn}/figures.xlsx", get(pages::school::download_xlsx))
+        .route("/health", get(|| async { "ok" }))
+        .merge(assets::routes())
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .with_state(state)
+}
+
+/// Serves Stride on a listener until the process is stopped.
+pub async fn serve(state: AppState, listener: TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await
+}

@@ -1,1 +1,127 @@
-fn main() {}
+//! `stride`: serve Stride, or fill a database with a synthetic local authority.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use stride_store::Store;
+use stride_web::{AppState, Config};
+
+#[derive(Parser)]
+#[command(name = "stride", version, about = "School improvement and vulnerable learners for an English local authority")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve Stride on a demonstration database, generating a synthetic local authority into it
+    /// first if it is empty.
+    Demo {
+        /// The SQLite database file.
+        #[arg(long, default_value = "stride-demo.sqlite")]
+        db: String,
+        /// The address to serve on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// The seed of the synthetic authority.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Serve Stride on a database.
+    Serve {
+        /// The SQLite database file.
+        #[arg(long)]
+        db: String,
+        /// The address to serve on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Mark the session cookie Secure (set when Stride is behind HTTPS).
+        #[arg(long)]
+        secure_cookies: bool,
+    },
+    /// Write a synthetic local authority into an empty database: the same data for the same seed.
+    Generate {
+        /// The SQLite database file (created if it does not exist).
+        #[arg(long)]
+        db: String,
+        /// The seed of the synthetic authority.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_target(false)
+        .init();
+    match Cli::parse().command {
+        Command::Demo { db, listen, seed } => {
+            let store = open(&db).await?;
+            if store.establishment_count().await? == 0 {
+                generate(&store, seed).await?;
+            } else {
+                println!("Using the data already in {db}.");
+            }
+            print_demo_accounts();
+            serve(store, listen, Config::default()).await
+        }
+        Command::Serve { db, listen, secure_cookies } => serve(open(&db).await?, listen, Config { secure_cookies }).await,
+        Command::Generate { db, seed } => {
+            let store = open(&db).await?;
+            generate(&store, seed).await?;
+            print_demo_accounts();
+            Ok(())
+        }
+    }
+}
+
+async fn open(db: &str) -> anyhow::Result<Arc<dyn Store>> {
+    stride_store::open(db).await.with_context(|| format!("opening the database {db}"))
+}
+
+async fn generate(store: &Arc<dyn Store>, seed: u64) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let generated = stride::generate_into(store, seed, |step| println!("{step}…")).await?;
+    println!(
+        "Generated {} establishments, {} figures and {} inspections (seed {seed}) in {:.1} s.",
+        generated.establishments,
+        generated.figures,
+        generated.inspections,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn print_demo_accounts() {
+    println!();
+    println!("Demo accounts, each with the password {}:", stride_synth::DEMO_PASSWORD);
+    for (username, what) in [
+        ("data.manager", "data manager: every school"),
+        ("improvement.manager", "improvement manager: every school"),
+        ("adviser.north", "adviser: schools in Ashbourne Vale and Brindleford"),
+        ("adviser.south", "adviser: schools in Greyhaven and Hollowmoor"),
+        ("inclusion.officer", "inclusion officer"),
+        ("headteacher", "headteacher: one primary school"),
+        ("elected.member", "elected member"),
+        ("administrator", "administrator"),
+    ] {
+        println!("  {username:<22} {what}");
+    }
+}
+
+async fn serve(store: Arc<dyn Store>, listen: SocketAddr, config: Config) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    let address = listener.local_addr()?;
+    println!();
+    println!("Stride is serving on http://{address}");
+    println!("Stop it with Ctrl+C.");
+    let state = AppState { store, config: Arc::new(config) };
+    stride_web::serve(state, listener).await.context("serving")
+}

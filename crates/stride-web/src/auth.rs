@@ -1,0 +1,85 @@
+//! Passwords (argon2id) and the random tokens of sessions and forms.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::WebError;
+
+/// Hashes a password with argon2id and a random salt, in the PHC string format.
+pub fn hash_password(password: &str) -> Result<String, WebError> {
+    let mut salt_bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt_bytes);
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|error| WebError::Password(error.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|error| WebError::Password(error.to_string()))
+}
+
+/// Whether the password matches the stored hash. A hash that cannot be read matches nothing.
+pub fn verify_password(stored_hash: &str, password: &str) -> bool {
+    PasswordHash::new(stored_hash)
+        .map(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+        .unwrap_or(false)
+}
+
+/// A hash to check a password against when the username is unknown, so that a wrong username
+/// takes as long to refuse as a wrong password and does not reveal which accounts exist.
+pub fn decoy_hash() -> &'static str {
+    "$argon2id$v=19$m=19456,t=2,p=1$c3RyaWRlZGVjb3lzYWx0$7X8hBv6jbFjbTVpHtZ1pWQ0e1Sx3Hjl1uPLMHHb3xN8"
+}
+
+/// 32 random bytes, as hex, from the thread's cryptographically secure generator (seeded and
+/// reseeded from the operating system).
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+/// The SHA-256 of a session token, which is what the database keeps.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn same_secret(left: &str, right: &str) -> bool {
+    left.len() == right.len() && left.bytes().zip(right.bytes()).fold(0u8, |difference, (a, b)| difference | (a ^ b)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_verifies_against_its_own_hash_only() {
+        let hash = hash_password("correct horse battery staple").expect("hashes");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password(&hash, "correct horse battery staple"));
+        assert!(!verify_password(&hash, "Correct horse battery staple"));
+        assert!(!verify_password("not a hash", "anything"));
+    }
+
+    #[test]
+    fn the_decoy_hash_is_readable_and_matches_nothing_likely() {
+        assert!(PasswordHash::new(decoy_hash()).is_ok());
+        assert!(!verify_password(decoy_hash(), "stride-demo-2026"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (first, second) = (random_token(), random_token());
+        assert_eq!(first.len(), 64);
+        assert_ne!(first, second);
+        assert_eq!(token_hash(&first).len(), 64);
+        assert_ne!(token_hash(&first), first);
+        assert!(same_secret(&first, &first.clone()));
+        assert!(!same_secret(&first, &second));
+    }
+}

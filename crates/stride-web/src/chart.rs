@@ -1,0 +1,140 @@
+//! Line charts drawn as SVG on the server: a school's figure against England's over the years.
+//! Each chart sits beside the table of its figures, so nothing is only in the picture.
+
+use std::fmt::Write;
+
+use stride_core::Measure;
+
+pub struct Line {
+    pub label: String,
+    pub values: Vec<Option<f64>>,
+    /// Drawn dashed, so the lines differ by more than colour.
+    pub dashed: bool,
+}
+
+const WIDTH: f64 = 460.0;
+const HEIGHT: f64 = 240.0;
+const LEFT: f64 = 56.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 36.0;
+const BOTTOM: f64 = 34.0;
+
+/// An accessible SVG line chart, or none when there are no values to draw.
+pub fn line_chart(id: &str, title: &str, measure: Measure, years: &[String], lines: &[Line]) -> Option<String> {
+    let values: Vec<f64> = lines.iter().flat_map(|line| line.values.iter().flatten().copied()).collect();
+    let (low, high) = bounds(&values)?;
+    let x = |index: usize| LEFT + (WIDTH - LEFT - RIGHT) * index as f64 / (years.len().max(2) - 1) as f64;
+    let y = |value: f64| TOP + (HEIGHT - TOP - BOTTOM) * (high - value) / (high - low);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="stride-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(title),
+        escape(&describe(measure, years, lines)),
+    );
+    for step in 0..=4 {
+        let value = low + (high - low) * f64::from(step) / 4.0;
+        let _ = write!(
+            svg,
+            r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#b1b4b6" stroke-width="1"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"##,
+            WIDTH - RIGHT,
+            LEFT - 6.0,
+            y(value) + 4.0,
+            escape(&measure.format(value)),
+            y = y(value),
+        );
+    }
+    for (index, year) in years.iter().enumerate() {
+        let _ = write!(svg, r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#, x(index), HEIGHT - 10.0, escape(year));
+    }
+    for (number, line) in lines.iter().enumerate() {
+        draw_line(&mut svg, line, number, &x, &y);
+    }
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
+fn draw_line(svg: &mut String, line: &Line, number: usize, x: &dyn Fn(usize) -> f64, y: &dyn Fn(f64) -> f64) {
+    let colour = if number == 0 { "#1d70b8" } else { "#0b0c0c" };
+    let dash = if line.dashed { r#" stroke-dasharray="6 4""# } else { "" };
+    // A missing year breaks the line rather than joining across it.
+    let mut segment: Vec<String> = Vec::new();
+    let flush = |segment: &mut Vec<String>, svg: &mut String| {
+        if segment.len() > 1 {
+            let _ = write!(svg, r#"<polyline fill="none" stroke="{colour}" stroke-width="3"{dash} points="{}"/>"#, segment.join(" "));
+        }
+        segment.clear();
+    };
+    for (index, value) in line.values.iter().enumerate() {
+        match value {
+            Some(value) => {
+                segment.push(format!("{:.1},{:.1}", x(index), y(*value)));
+                let _ = write!(svg, r#"<circle cx="{:.1}" cy="{:.1}" r="4" fill="{colour}"/>"#, x(index), y(*value));
+            }
+            None => flush(&mut segment, svg),
+        }
+    }
+    flush(&mut segment, svg);
+    let legend_x = LEFT + number as f64 * 170.0;
+    let _ = write!(
+        svg,
+        r#"<line x1="{legend_x}" x2="{}" y1="14" y2="14" stroke="{colour}" stroke-width="3"{dash}/><text x="{}" y="18">{}</text>"#,
+        legend_x + 24.0,
+        legend_x + 30.0,
+        escape(&line.label)
+    );
+}
+
+/// The vertical range: the values with a margin, widened so that a flat line is not drawn as a
+/// dramatic one.
+fn bounds(values: &[f64]) -> Option<(f64, f64)> {
+    let low = values.iter().copied().reduce(f64::min)?;
+    let high = values.iter().copied().reduce(f64::max)?;
+    let span = (high - low).max(high.abs() * 0.1).max(1.0);
+    Some((low - span * 0.15, high + span * 0.15))
+}
+
+fn describe(measure: Measure, years: &[String], lines: &[Line]) -> String {
+    lines
+        .iter()
+        .map(|line| {
+            let points: Vec<String> = years
+                .iter()
+                .zip(&line.values)
+                .map(|(year, value)| format!("{year} {}", value.map_or("no figure".to_owned(), |value| measure.format(value))))
+                .collect();
+            format!("{}: {}.", line.label, points.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn years() -> Vec<String> {
+        ["2021/22", "2022/23", "2023/24"].map(String::from).to_vec()
+    }
+
+    #[test]
+    fn a_missing_year_breaks_the_line_and_is_said_in_the_description() {
+        let school = Line { label: "School".into(), values: vec![Some(60.0), None, Some(64.0)], dashed: false };
+        let england = Line { label: "England".into(), values: vec![Some(59.0), Some(60.0), Some(61.0)], dashed: true };
+        let svg = line_chart("c", "KS2 <RWM>", Measure::Ks2ReadingWritingMathsExpected, &years(), &[school, england]).expect("drawn");
+        assert_eq!(svg.matches("<polyline").count(), 1, "only England's line is unbroken");
+        assert_eq!(svg.matches("<circle").count(), 5);
+        assert!(svg.contains("School: 2021/22 60.0%, 2022/23 no figure, 2023/24 64.0%."));
+        assert!(svg.contains("KS2 &lt;RWM&gt;"));
+    }
+
+    #[test]
+    fn nothing_is_drawn_without_values() {
+        let empty = Line { label: "School".into(), values: vec![None, None, None], dashed: false };
+        assert!(line_chart("c", "t", Measure::OverallAbsence, &years(), &[empty]).is_none());
+    }
+}

@@ -1,0 +1,72 @@
+//! One error type for every page, rendered as a GOV.UK error page that says what to do next.
+//! The detail of a server fault goes to the log (never personal data), not to the user.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("page not found")]
+    NotFound,
+    #[error("the form has expired")]
+    FormExpired,
+    #[error("storage: {0}")]
+    Store(#[from] stride_store::StoreError),
+    #[error("export: {0}")]
+    Export(#[from] stride_export::ExportError),
+    #[error("template: {0}")]
+    Template(#[from] askama::Error),
+    #[error("password hashing: {0}")]
+    Password(String),
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: crate::view::Chrome,
+    title: &'static str,
+    message: &'static str,
+    next_step: &'static str,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, page) = match &self {
+            WebError::NotFound => (
+                StatusCode::NOT_FOUND,
+                ErrorPage {
+                    chrome: crate::view::Chrome::anonymous(),
+                    title: "Page not found",
+                    message: "There is no page at this address, or you do not have access to it.",
+                    next_step: "Check the address, or go back to the list of schools.",
+                },
+            ),
+            WebError::FormExpired => (
+                StatusCode::FORBIDDEN,
+                ErrorPage {
+                    chrome: crate::view::Chrome::anonymous(),
+                    title: "This form has expired",
+                    message: "For your security, the form could not be accepted: it was opened in an earlier session or from another site.",
+                    next_step: "Go back, reload the page and try again.",
+                },
+            ),
+            _ => {
+                tracing::error!(error = %self, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorPage {
+                        chrome: crate::view::Chrome::anonymous(),
+                        title: "Sorry, there is a problem with Stride",
+                        message: "Stride could not complete your request. Nothing you entered has been lost.",
+                        next_step: "Try again later. If it keeps happening, tell your Stride administrator the time it happened.",
+                    },
+                )
+            }
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, page.title).into_response(),
+        }
+    }
+}

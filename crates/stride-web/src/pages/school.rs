@@ -1,0 +1,220 @@
+//! One school: its context, inspections, intelligence and figures beside its comparators.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use serde::Deserialize;
+use stride_core::school_profile::{MeasureSeries, SchoolProfile};
+use stride_core::{Comparator, Governance, Inspection, LeaderRole, Measure, PupilGroup, Urn};
+
+use super::{csv_download, render, xlsx_download};
+use crate::chart::{Line, line_chart};
+use crate::session::SignedIn;
+use crate::view::{Chrome, long_date};
+use crate::{AppState, WebError};
+
+/// Five academic years, as an LA's school data profile shows.
+pub const PROFILE_YEARS: usize = 5;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ProfileParams {
+    #[serde(default)]
+    group: String,
+}
+
+/// Finds the school if the signed-in user may see it. A school they may not see is answered
+/// exactly as a school that does not exist, so its existence is not disclosed either.
+async fn load(state: &AppState, signed_in: &SignedIn, urn: &str) -> Result<SchoolProfile, WebError> {
+    let urn: Urn = urn.parse().map_err(|_| WebError::NotFound)?;
+    let school = signed_in.account.visible_school(urn).ok_or(WebError::NotFound)?;
+    state.store.school_profile(school, PROFILE_YEARS).await?.ok_or(WebError::NotFound)
+}
+
+struct InspectionRow {
+    started: String,
+    published: String,
+    kind: &'static str,
+    framework: &'static str,
+    outcome: &'static str,
+    outcome_colour: &'static str,
+    category: Option<&'static str>,
+    judgements: Vec<(&'static str, &'static str)>,
+}
+
+struct YearRow {
+    year: String,
+    school: String,
+    cohort: String,
+    comparators: Vec<String>,
+    source: String,
+}
+
+struct SeriesView {
+    code: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    group: &'static str,
+    chart: Option<String>,
+    years: Vec<YearRow>,
+}
+
+#[derive(Template)]
+#[template(path = "school.html")]
+struct SchoolPage {
+    chrome: Chrome,
+    urn: String,
+    name: String,
+    phase: &'static str,
+    establishment_type: &'static str,
+    category: Option<&'static str>,
+    context: Vec<(&'static str, String)>,
+    roll: Vec<(String, String)>,
+    inspections: Vec<InspectionRow>,
+    intelligence: Vec<(String, &'static str, String, String)>,
+    groups: Vec<(&'static str, &'static str, bool)>,
+    series: Vec<SeriesView>,
+    comparator_labels: Vec<&'static str>,
+    csv_href: String,
+    xlsx_href: String,
+}
+
+pub async fn profile(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(urn): Path<String>,
+    Query(params): Query<ProfileParams>,
+) -> Result<Html<String>, WebError> {
+    let profile = load(&state, &signed_in, &urn).await?;
+    let group = PupilGroup::from_code(&params.group).unwrap_or(PupilGroup::All);
+    let establishment = &profile.establishment;
+    let latest_full = profile.inspections.iter().find(|inspection| inspection.is_full());
+    let headline = Measure::headline_for(establishment.phase);
+    let page = SchoolPage {
+        chrome: Chrome::for_user(&signed_in, "schools"),
+        urn: establishment.urn.to_string(),
+        name: establishment.name.clone(),
+        phase: establishment.phase.label(),
+        establishment_type: establishment.establishment_type.label(),
+        category: latest_full.and_then(|inspection| inspection.category_of_concern).map(|category| category.label()),
+        context: context(&profile),
+        roll: profile
+            .roll()
+            .into_iter()
+            .map(|(year, roll)| (year.to_string(), roll.map_or_else(|| "–".to_owned(), |roll| roll.to_string())))
+            .collect(),
+        inspections: profile.inspections.iter().map(inspection_row).collect(),
+        intelligence: profile
+            .intelligence
+            .iter()
+            .map(|item| (long_date(item.recorded_on), item.kind.label(), item.summary.clone(), item.recorded_by.clone()))
+            .collect(),
+        groups: profile.groups().into_iter().map(|candidate| (candidate.code(), candidate.label(), candidate == group)).collect(),
+        series: profile
+            .series_for(group)
+            .iter()
+            .filter(|series| series.measure != Measure::PupilsOnRoll)
+            .map(|series| series_view(series, headline.contains(&series.measure)))
+            .collect(),
+        comparator_labels: Comparator::ALL.iter().map(|comparator| comparator.label()).collect(),
+        csv_href: format!("/schools/{}/figures.csv", establishment.urn),
+        xlsx_href: format!("/schools/{}/figures.xlsx", establishment.urn),
+    };
+    render(&page)
+}
+
+fn context(profile: &SchoolProfile) -> Vec<(&'static str, String)> {
+    let establishment = &profile.establishment;
+    let leader = |role| {
+        establishment
+            .leader(role)
+            .map_or_else(|| "Not recorded".to_owned(), |leader| format!("{}, since {}", leader.name, long_date(leader.since)))
+    };
+    let mut rows = vec![
+        ("URN", establishment.urn.to_string()),
+        ("DfE number", establishment.dfe_number.to_string()),
+        ("Type", establishment.establishment_type.label().to_owned()),
+        ("Phase", establishment.phase.label().to_owned()),
+        ("Ages", format!("{} to {}", establishment.statutory_low_age, establishment.statutory_high_age)),
+        ("Governance", establishment.governance.label()),
+        ("Locality", establishment.locality.name.clone()),
+        ("Headteacher", leader(LeaderRole::Headteacher)),
+        ("Chair of governors", leader(LeaderRole::ChairOfGovernors)),
+    ];
+    if let Some(diocese) = &establishment.diocese {
+        rows.push(("Diocese", diocese.clone()));
+    }
+    if let (Governance::Academy { .. }, Some(opened)) = (&establishment.governance, establishment.opened_on) {
+        rows.push(("Opened as an academy", long_date(opened)));
+    }
+    rows
+}
+
+fn inspection_row(inspection: &Inspection) -> InspectionRow {
+    let (outcome, outcome_colour) = if inspection.is_full() {
+        (inspection.headline().label(), inspection.headline().tag_colour())
+    } else {
+        (inspection.ungraded_outcome.map_or("No outcome recorded", |outcome| outcome.label()), "govuk-tag--grey")
+    };
+    InspectionRow {
+        started: long_date(inspection.started_on),
+        published: long_date(inspection.published_on),
+        kind: inspection.kind.label(),
+        framework: inspection.framework.label(),
+        outcome,
+        outcome_colour,
+        category: inspection.category_of_concern.map(|category| category.label()),
+        judgements: inspection.judgements.iter().map(|judgement| (judgement.area.label(), judgement.grade.label())).collect(),
+    }
+}
+
+fn series_view(series: &MeasureSeries, headline: bool) -> SeriesView {
+    let measure = series.measure;
+    let years: Vec<String> = series.years.iter().map(|year| year.year.to_string()).collect();
+    let chart = if headline && series.has_any_value() {
+        let school = Line { label: "School".to_owned(), values: series.years.iter().map(|year| year.school.value()).collect(), dashed: false };
+        let england = Line {
+            label: "England".to_owned(),
+            values: series.years.iter().map(|year| year.comparator(Comparator::England).and_then(|figure| figure.value())).collect(),
+            dashed: true,
+        };
+        let title = format!("{}, {}: school against England", measure.label(), series.group.label());
+        line_chart(&format!("chart-{}", measure.code()), &title, measure, &years, &[school, england])
+    } else {
+        None
+    };
+    SeriesView {
+        code: measure.code(),
+        label: measure.label(),
+        unit: measure.unit_label(),
+        group: series.group.label(),
+        chart,
+        years: series
+            .years
+            .iter()
+            .map(|year| YearRow {
+                year: year.year.to_string(),
+                school: year.school.display(measure),
+                cohort: year.cohort.map_or_else(String::new, |cohort| cohort.to_string()),
+                comparators: year
+                    .comparators
+                    .iter()
+                    .map(|figure| figure.map_or_else(|| "–".to_owned(), |figure| figure.display(measure)))
+                    .collect(),
+                source: match year.release {
+                    Some(release) => format!("{}: {}", release.label(), year.source),
+                    None => String::new(),
+                },
+            })
+            .collect(),
+    }
+}
+
+pub async fn download_csv(State(state): State<AppState>, signed_in: SignedIn, Path(urn): Path<String>) -> Result<Response, WebError> {
+    let profile = load(&state, &signed_in, &urn).await?;
+    csv_download(&profile.figures_table(), &format!("school-{}-figures", profile.establishment.urn))
+}
+
+pub async fn download_xlsx(State(state): State<AppState>, signed_in: SignedIn, Path(urn): Path<String>) -> Result<Response, WebError> {
+    let profile = load(&state, &signed_in, &urn).await?;
+    xlsx_download(&profile.figures_table(), &format!("school-{}-figures", profile.establishment.urn))
+}

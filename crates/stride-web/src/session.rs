@@ -1,0 +1,111 @@
+//! Server-side sessions held in the database, carried by an HttpOnly, SameSite=Strict cookie,
+//! with a CSRF token each that every form must return.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Duration, Utc};
+use stride_core::Account;
+use stride_store::SessionRecord;
+
+use crate::auth::{random_token, same_secret, token_hash};
+use crate::{AppState, WebError};
+
+pub const SESSION_COOKIE: &str = "stride_session";
+/// A session not used for this long is over: the NCSC suggests short idle timeouts for
+/// services holding sensitive data.
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// However busy, a session ends after a working day.
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(10);
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The session the request's cookie names, if it exists and has not timed out. A session that
+/// has timed out is deleted.
+pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<SessionRecord>, WebError> {
+    let Some(token) = cookie_token(headers) else { return Ok(None) };
+    let hash = token_hash(&token);
+    let Some(session) = state.store.session(&hash).await? else { return Ok(None) };
+    let now = Utc::now();
+    if now - session.last_seen_at > IDLE_TIMEOUT || now - session.created_at > ABSOLUTE_TIMEOUT {
+        state.store.delete_session(&hash).await?;
+        return Ok(None);
+    }
+    // Writing on every request would serialise readers on SQLite; a minute's slack is harmless.
+    if now - session.last_seen_at > Duration::minutes(1) {
+        state.store.touch_session(&hash, now).await?;
+    }
+    Ok(Some(session))
+}
+
+/// Starts a session, for an account or (for the sign-in form) for nobody yet, and returns the
+/// cookie that carries it.
+pub async fn start(state: &AppState, account_id: Option<i64>) -> Result<(SessionRecord, HeaderValue), WebError> {
+    let token = random_token();
+    let now = Utc::now();
+    let session = SessionRecord { token_hash: token_hash(&token), account_id, csrf_token: random_token(), created_at: now, last_seen_at: now };
+    state.store.create_session(&session).await?;
+    Ok((session, cookie(state, &token, None)))
+}
+
+pub fn cookie(state: &AppState, token: &str, max_age: Option<i64>) -> HeaderValue {
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let max_age = max_age.map(|seconds| format!("; Max-Age={seconds}")).unwrap_or_default();
+    let value = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}{max_age}");
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("stride_session=; Path=/"))
+}
+
+pub fn clearing_cookie(state: &AppState) -> HeaderValue {
+    cookie(state, "", Some(0))
+}
+
+pub fn check_csrf(session: &SessionRecord, submitted: &str) -> Result<(), WebError> {
+    if same_secret(&session.csrf_token, submitted) { Ok(()) } else { Err(WebError::FormExpired) }
+}
+
+/// A signed-in user and their session. A handler that takes this is reachable only after
+/// sign-in; anyone else is sent to the sign-in page.
+pub struct SignedIn {
+    pub account: Account,
+    pub session: SessionRecord,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session = current(state, &parts.headers).await.map_err(IntoResponse::into_response)?;
+        let Some(session) = session else { return Err(Redirect::to("/sign-in").into_response()) };
+        let Some(account_id) = session.account_id else { return Err(Redirect::to("/sign-in").into_response()) };
+        match state.store.account(account_id).await {
+            Ok(Some(account)) => Ok(SignedIn { account, session }),
+            Ok(None) => Err(Redirect::to("/sign-in").into_response()),
+            Err(error) => Err(WebError::from(error).into_response()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("theme=dark; stride_session=abc123; other=1"));
+        assert_eq!(cookie_token(&headers), Some("abc123".to_owned()));
+        let mut none = HeaderMap::new();
+        none.insert(header::COOKIE, HeaderValue::from_static("stride_sessionx=abc"));
+        assert_eq!(cookie_token(&none), None);
+    }
+}
