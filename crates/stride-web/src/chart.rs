@@ -15,7 +15,7 @@ pub struct Line {
 const WIDTH: f64 = 460.0;
 const HEIGHT: f64 = 240.0;
 const LEFT: f64 = 56.0;
-const RIGHT: f64 = 16.0;
+const RIGHT: f64 = 36.0;
 const TOP: f64 = 36.0;
 const BOTTOM: f64 = 34.0;
 
@@ -32,8 +32,9 @@ pub fn line_chart(id: &str, title: &str, measure: Measure, years: &[String], lin
         escape(title),
         escape(&describe(measure, years, lines)),
     );
-    for step in 0..=4 {
-        let value = low + (high - low) * f64::from(step) / 4.0;
+    let step = tick_step((high - low) / 4.0);
+    let mut value = (low / step).ceil() * step;
+    while value <= high + step * 1e-9 {
         let _ = write!(
             svg,
             r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#b1b4b6" stroke-width="1"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"##,
@@ -43,6 +44,7 @@ pub fn line_chart(id: &str, title: &str, measure: Measure, years: &[String], lin
             escape(&measure.format(value)),
             y = y(value),
         );
+        value += step;
     }
     for (index, year) in years.iter().enumerate() {
         let _ = write!(svg, r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#, x(index), HEIGHT - 10.0, escape(year));
@@ -94,6 +96,14 @@ fn bounds(values: &[f64]) -> Option<(f64, f64)> {
     Some((low - span * 0.15, high + span * 0.15))
 }
 
+/// A round step between gridlines: 1, 2 or 5 times a power of ten.
+fn tick_step(rough: f64) -> f64 {
+    let power = 10f64.powf(rough.log10().floor());
+    let fraction = rough / power;
+    let nice = if fraction <= 1.0 { 1.0 } else if fraction <= 2.0 { 2.0 } else if fraction <= 5.0 { 5.0 } else { 10.0 };
+    nice * power
+}
+
 fn describe(measure: Measure, years: &[String], lines: &[Line]) -> String {
     lines
         .iter()
@@ -130,6 +140,13 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 5);
         assert!(svg.contains("School: 2021/22 60.0%, 2022/23 no figure, 2023/24 64.0%."));
         assert!(svg.contains("KS2 &lt;RWM&gt;"));
+    }
+
+    #[test]
+    fn gridlines_fall_on_round_values() {
+        assert_eq!(tick_step(13.0), 20.0);
+        assert_eq!(tick_step(0.3), 0.5);
+        assert_eq!(tick_step(4.0), 5.0);
     }
 
     #[test]

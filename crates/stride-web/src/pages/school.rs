@@ -46,7 +46,7 @@ struct YearRow {
     school: String,
     cohort: String,
     comparators: Vec<String>,
-    source: String,
+    release: &'static str,
 }
 
 struct SeriesView {
@@ -56,6 +56,8 @@ struct SeriesView {
     group: &'static str,
     chart: Option<String>,
     years: Vec<YearRow>,
+    /// The publications the figures come from, each named once.
+    sources: Vec<String>,
 }
 
 #[derive(Template)]
@@ -200,12 +202,15 @@ fn series_view(series: &MeasureSeries, headline: bool) -> SeriesView {
                     .iter()
                     .map(|figure| figure.map_or_else(|| "–".to_owned(), |figure| figure.display(measure)))
                     .collect(),
-                source: match year.release {
-                    Some(release) => format!("{}: {}", release.label(), year.source),
-                    None => String::new(),
-                },
+                release: year.release.map_or("", |release| release.label()),
             })
             .collect(),
+        sources: series.years.iter().map(|year| year.source.clone()).filter(|source| !source.is_empty()).fold(Vec::new(), |mut sources, source| {
+            if !sources.contains(&source) {
+                sources.push(source);
+            }
+            sources
+        }),
     }
 }
 

@@ -1,0 +1,136 @@
+// A person's journey through Stride in real Chromium: sign in, filter the list, open a school,
+// download the list as CSV; every page checked by axe-core for WCAG 2.2 AA violations.
+//
+// Starts the real `stride demo` binary on a fresh SQLite file and a free port.
+
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+import { chromium } from 'playwright-core'
+
+const require = createRequire(import.meta.url)
+const here = dirname(fileURLToPath(import.meta.url))
+const root = join(here, '..', '..')
+const results = join(here, 'test-results')
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+const binary = process.env.STRIDE_BINARY ?? join(root, 'target', 'debug', 'stride')
+
+let server
+let browser
+let base
+let workdir
+
+function startStride () {
+  workdir = mkdtempSync(join(tmpdir(), 'stride-journey-'))
+  server = spawn(binary, ['demo', '--db', join(workdir, 'journey.sqlite'), '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const timer = setTimeout(() => reject(new Error(`stride did not start:\n${output}`)), 120_000)
+    server.stdout.on('data', chunk => {
+      output += chunk
+      const match = output.match(/serving on (http:\/\/127\.0\.0\.1:\d+)/)
+      if (match) { clearTimeout(timer); resolve(match[1]) }
+    })
+    server.on('exit', code => reject(new Error(`stride exited with ${code}:\n${output}`)))
+  })
+}
+
+before(async () => {
+  mkdirSync(results, { recursive: true })
+  base = await startStride()
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  })
+})
+
+after(async () => {
+  await browser?.close()
+  server?.kill()
+  if (workdir) rmSync(workdir, { recursive: true, force: true })
+})
+
+/** Runs axe-core on the page and fails on any serious or critical violation. */
+async function checkAccessibility (page, name) {
+  // Evaluated through the DevTools protocol, so the page's Content Security Policy still holds.
+  await page.evaluate(axeSource)
+  const report = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }
+  }))
+  const blocking = report.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+  const described = blocking.map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)
+  assert.deepEqual(described, [], `${name} has accessibility violations`)
+  await page.screenshot({ path: join(results, `${name}.png`), fullPage: false })
+}
+
+test('sign in, filter the list, open a school and download the list as CSV', async () => {
+  const context = await browser.newContext({ acceptDownloads: true })
+  const page = await context.newPage()
+  const problems = []
+  page.on('console', message => { if (message.type() === 'error') problems.push(message.text()) })
+  page.on('pageerror', error => problems.push(error.message))
+
+  await page.goto(`${base}/schools`)
+  assert.match(page.url(), /\/sign-in$/, 'a visitor is sent to sign in')
+  await checkAccessibility(page, 'sign-in')
+
+  await page.getByLabel('Username').fill('improvement.manager')
+  await page.getByLabel('Password').fill('wrong password')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByText('There is a problem').waitFor()
+  await checkAccessibility(page, 'sign-in-error')
+
+  await page.getByLabel('Password').fill('stride-demo-2026')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('heading', { name: 'Schools', level: 1 }).waitFor()
+  const everyRow = await page.locator('tbody tr').count()
+  assert.ok(everyRow > 200, `every school is listed (${everyRow})`)
+  await checkAccessibility(page, 'schools')
+
+  await page.getByLabel('Phase').selectOption('secondary')
+  await page.getByRole('button', { name: 'Apply filters' }).click()
+  await page.waitForURL(/phase=secondary/)
+  const secondaryRows = await page.locator('tbody tr').count()
+  assert.ok(secondaryRows > 20 && secondaryRows < 50, `secondary schools only (${secondaryRows})`)
+  const phases = await page.locator('tbody tr td:nth-child(4)').allTextContents()
+  assert.ok(phases.every(phase => phase.trim() === 'Secondary'))
+  await checkAccessibility(page, 'schools-secondary')
+
+  await page.getByRole('link', { name: /^Progress 8/ }).click()
+  await page.waitForURL(/sort=progress-8/)
+  assert.equal(await page.locator('th[aria-sort="descending"]').count(), 1)
+
+  const downloadStarted = page.waitForEvent('download')
+  await page.getByRole('link', { name: /^CSV/ }).click()
+  const download = await downloadStarted
+  assert.equal(download.suggestedFilename(), 'schools.csv')
+  const csv = readFileSync(await download.path(), 'utf8').trim().split('\n')
+  assert.match(csv[0], /^Name,URN,Type,Phase,Locality/)
+  assert.equal(csv.length - 1, secondaryRows, 'the download has the filtered rows')
+
+  const first = page.locator('tbody tr th a').first()
+  const name = (await first.textContent()).trim()
+  await first.click()
+  await page.getByRole('heading', { name, level: 1 }).waitFor()
+  assert.ok(await page.locator('svg.stride-chart').count() > 0, 'the trend is charted')
+  assert.ok(await page.getByRole('heading', { name: 'Inspections' }).isVisible())
+  await checkAccessibility(page, 'school')
+
+  await page.getByLabel('Pupil group').selectOption('disadvantaged')
+  await page.getByRole('button', { name: 'Show figures' }).click()
+  await page.waitForURL(/group=disadvantaged/)
+  assert.ok((await page.locator('h3').first().textContent()).includes('Disadvantaged'))
+
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await page.waitForURL(/\/sign-in$/)
+  // The one expected error is the 401 of the deliberately wrong password.
+  const unexpected = problems.filter(problem => !problem.includes('status of 401'))
+  assert.deepEqual(unexpected, [], 'no errors in the browser console (a CSP violation would show here)')
+  await context.close()
+})
