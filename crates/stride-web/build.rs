@@ -12,10 +12,19 @@ use std::process::Command;
 
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let workspace = manifest.join("../..").canonicalize().expect("the workspace root exists");
+    let workspace = manifest
+        .join("../..")
+        .canonicalize()
+        .expect("the workspace root exists");
     let dist = workspace.join("node_modules/govuk-frontend/dist/govuk");
-    println!("cargo::rerun-if-changed={}", workspace.join("package-lock.json").display());
-    println!("cargo::rerun-if-changed={}", dist.join("govuk-frontend.min.css").display());
+    println!(
+        "cargo::rerun-if-changed={}",
+        workspace.join("package-lock.json").display()
+    );
+    println!(
+        "cargo::rerun-if-changed={}",
+        dist.join("govuk-frontend.min.css").display()
+    );
     if !dist.join("govuk-frontend.min.css").exists() {
         install(&workspace);
     }
@@ -32,7 +41,11 @@ fn install(workspace: &Path) {
         .current_dir(workspace)
         .status()
         .unwrap_or_else(|error| panic!("govuk-frontend is not installed and npm could not be run ({error}): install Node.js and npm, then build again"));
-    assert!(status.success(), "npm ci failed: run it in {} to see why", workspace.display());
+    assert!(
+        status.success(),
+        "npm ci failed: run it in {} to see why",
+        workspace.display()
+    );
 }
 
 fn unbranded(css: &str) -> String {
@@ -48,12 +61,21 @@ fn unbranded(css: &str) -> String {
     }
     result.push_str(rest);
     let result = result
-        .replace("font-family:GDS Transport,arial,sans-serif", "font-family:arial,sans-serif")
+        .replace(
+            "font-family:GDS Transport,arial,sans-serif",
+            "font-family:arial,sans-serif",
+        )
         .replace("url(/assets/images/govuk-crest.svg)", "none");
-    assert!(!result.contains("GDS Transport"), "the GDS Transport font is still named in the stylesheet");
+    assert!(
+        !result.contains("GDS Transport"),
+        "the GDS Transport font is still named in the stylesheet"
+    );
     without_source_map(&result)
 }
 
 fn without_source_map(text: &str) -> String {
-    text.lines().filter(|line| !line.starts_with("/*# sourceMappingURL") && !line.starts_with("//# sourceMappingURL")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .filter(|line| !line.starts_with("/*# sourceMappingURL") && !line.starts_with("//# sourceMappingURL"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -141,7 +141,11 @@ mod tests {
 
     #[test]
     fn only_inclusion_officers_have_pupil_access() {
-        let with_access: Vec<Role> = Role::ALL.iter().copied().filter(|role| role.has_pupil_access()).collect();
+        let with_access: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|role| role.has_pupil_access())
+            .collect();
         assert_eq!(with_access, vec![Role::InclusionOfficer]);
     }
 }

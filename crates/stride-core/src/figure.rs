@@ -132,10 +132,7 @@ mod tests {
     fn a_value_outside_its_range_is_refused() {
         assert!(Figure::checked(Measure::OverallAbsence, 101.0).is_err());
         assert!(Figure::checked(Measure::Ks4Progress8, f64::NAN).is_err());
-        assert_eq!(
-            Figure::checked(Measure::Ks4Progress8, -1.2),
-            Ok(Figure::Value(-1.2))
-        );
+        assert_eq!(Figure::checked(Measure::Ks4Progress8, -1.2), Ok(Figure::Value(-1.2)));
     }
 
     #[test]

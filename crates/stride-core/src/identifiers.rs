@@ -107,9 +107,7 @@ impl DfeNumber {
                 establishment_number,
             })
         } else {
-            Err(IdentifierError::DfeNumber(format!(
-                "{la}{establishment_number}"
-            )))
+            Err(IdentifierError::DfeNumber(format!("{la}{establishment_number}")))
         }
     }
 

@@ -228,10 +228,7 @@ pub enum InspectionError {
         given: Framework,
     },
     #[error("the {framework} has no judgement of {area}")]
-    AreaNotInFramework {
-        framework: Framework,
-        area: EvaluationArea,
-    },
+    AreaNotInFramework { framework: Framework, area: EvaluationArea },
     #[error("{area} under the {framework} cannot be graded '{grade}'")]
     GradeNotOnScale {
         framework: Framework,
@@ -243,26 +240,12 @@ pub enum InspectionError {
     #[error("{area} is judged twice")]
     RepeatedArea { area: EvaluationArea },
     #[error("the report was published on {published} before the inspection began on {started}")]
-    PublishedBeforeStart {
-        started: NaiveDate,
-        published: NaiveDate,
-    },
+    PublishedBeforeStart { started: NaiveDate, published: NaiveDate },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Inspection {
-    pub urn: Urn,
-    pub framework: Framework,
-    pub kind: InspectionKind,
-    pub started_on: NaiveDate,
-    pub published_on: NaiveDate,
-    pub judgements: Vec<Judgement>,
-    pub ungraded_outcome: Option<UngradedOutcome>,
-    pub category_of_concern: Option<CategoryOfConcern>,
-}
-
-/// The fields of an inspection before they are checked against its framework.
-#[derive(Debug, Clone)]
+/// What an inspection records. Made into an [`Inspection`] only by [`Inspection::new`], which
+/// checks it against its framework.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InspectionFields {
     pub urn: Urn,
     pub framework: Framework,
@@ -274,12 +257,25 @@ pub struct InspectionFields {
     pub category_of_concern: Option<CategoryOfConcern>,
 }
 
+/// An inspection whose judgements are those of its framework, each on that framework's scale.
+/// Its fields are read through [`InspectionFields`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Inspection(InspectionFields);
+
+impl std::ops::Deref for Inspection {
+    type Target = InspectionFields;
+    fn deref(&self) -> &InspectionFields {
+        &self.0
+    }
+}
+
 impl Inspection {
     /// Checks that the judgements are those of the framework in force on the inspection's date,
     /// each on that framework's scale.
     pub fn new(fields: InspectionFields) -> Result<Inspection, InspectionError> {
-        let in_force = Framework::in_force_on(fields.started_on)
-            .ok_or(InspectionError::BeforeFrameworks(fields.started_on))?;
+        let in_force =
+            Framework::in_force_on(fields.started_on).ok_or(InspectionError::BeforeFrameworks(fields.started_on))?;
         if in_force != fields.framework {
             return Err(InspectionError::WrongFramework {
                 date: fields.started_on,
@@ -298,20 +294,10 @@ impl Inspection {
             .judgements
             .iter()
             .any(|judgement| judgement.area == EvaluationArea::OverallEffectiveness);
-        if fields.kind == InspectionKind::Graded && fields.framework.has_overall_grade() && !has_overall
-        {
+        if fields.kind == InspectionKind::Graded && fields.framework.has_overall_grade() && !has_overall {
             return Err(InspectionError::MissingOverallGrade(fields.framework));
         }
-        Ok(Inspection {
-            urn: fields.urn,
-            framework: fields.framework,
-            kind: fields.kind,
-            started_on: fields.started_on,
-            published_on: fields.published_on,
-            judgements: fields.judgements,
-            ungraded_outcome: fields.ungraded_outcome,
-            category_of_concern: fields.category_of_concern,
-        })
+        Ok(Inspection(fields))
     }
 
     pub fn grade_of(&self, area: EvaluationArea) -> Option<Grade> {
@@ -360,12 +346,8 @@ fn check_judgements(framework: Framework, judgements: &[Judgement]) -> Result<()
         seen.push(area);
         let on_scale = match judgement.grade {
             Grade::Safeguarding { .. } => area == EvaluationArea::Safeguarding,
-            Grade::ReportCard(_) => {
-                framework.uses_report_card_scale() && area != EvaluationArea::Safeguarding
-            }
-            Grade::FourPoint(_) => {
-                !framework.uses_report_card_scale() && area != EvaluationArea::Safeguarding
-            }
+            Grade::ReportCard(_) => framework.uses_report_card_scale() && area != EvaluationArea::Safeguarding,
+            Grade::FourPoint(_) => !framework.uses_report_card_scale() && area != EvaluationArea::Safeguarding,
         };
         if !on_scale {
             return Err(InspectionError::GradeNotOnScale {
@@ -421,11 +403,10 @@ impl HeadlineOutcome {
     pub fn tag_colour(self) -> &'static str {
         match self {
             HeadlineOutcome::Outstanding | HeadlineOutcome::ReportCardExceptional => "govuk-tag--green",
-            HeadlineOutcome::Good | HeadlineOutcome::ReportCardStrong => "govuk-tag--turquoise",
-            HeadlineOutcome::ReportCardExpected => "govuk-tag--blue",
-            HeadlineOutcome::RequiresImprovement | HeadlineOutcome::ReportCardNeedsAttention => {
-                "govuk-tag--yellow"
-            }
+            HeadlineOutcome::Good | HeadlineOutcome::ReportCardStrong => "govuk-tag--teal",
+            // The tag's own colour, blue.
+            HeadlineOutcome::ReportCardExpected => "",
+            HeadlineOutcome::RequiresImprovement | HeadlineOutcome::ReportCardNeedsAttention => "govuk-tag--yellow",
             HeadlineOutcome::Inadequate | HeadlineOutcome::ReportCardUrgentImprovement => "govuk-tag--red",
             HeadlineOutcome::NoOverallGrade | HeadlineOutcome::NotInspected => "govuk-tag--grey",
         }
@@ -458,7 +439,10 @@ mod tests {
     }
 
     fn four_point(area: EvaluationArea, grade: FourPointGrade) -> Judgement {
-        Judgement { area, grade: Grade::FourPoint(grade) }
+        Judgement {
+            area,
+            grade: Grade::FourPoint(grade),
+        }
     }
 
     #[test]
@@ -466,7 +450,10 @@ mod tests {
         assert_eq!(Framework::in_force_on(date(2019, 8, 31)), Some(Framework::Common2012));
         assert_eq!(Framework::in_force_on(date(2019, 9, 1)), Some(Framework::Education2019));
         assert_eq!(Framework::in_force_on(date(2024, 9, 1)), Some(Framework::Education2024));
-        assert_eq!(Framework::in_force_on(date(2025, 11, 10)), Some(Framework::ReportCard2025));
+        assert_eq!(
+            Framework::in_force_on(date(2025, 11, 10)),
+            Some(Framework::ReportCard2025)
+        );
         assert_eq!(Framework::in_force_on(date(2012, 8, 31)), None);
     }
 
@@ -475,7 +462,13 @@ mod tests {
         let judgements = vec![four_point(EvaluationArea::OverallEffectiveness, FourPointGrade::Good)];
         let error = Inspection::new(fields(Framework::Education2019, date(2018, 5, 1), judgements))
             .expect_err("2018 is under the 2012 framework");
-        assert!(matches!(error, InspectionError::WrongFramework { expected: Framework::Common2012, .. }));
+        assert!(matches!(
+            error,
+            InspectionError::WrongFramework {
+                expected: Framework::Common2012,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -486,7 +479,14 @@ mod tests {
         };
         assert!(Inspection::new(fields(Framework::Education2024, date(2025, 1, 8), vec![report_card])).is_err());
         let four_point_grade = four_point(EvaluationArea::Inclusion, FourPointGrade::Good);
-        assert!(Inspection::new(fields(Framework::ReportCard2025, date(2026, 1, 8), vec![four_point_grade])).is_err());
+        assert!(
+            Inspection::new(fields(
+                Framework::ReportCard2025,
+                date(2026, 1, 8),
+                vec![four_point_grade]
+            ))
+            .is_err()
+        );
     }
 
     #[test]
@@ -503,9 +503,18 @@ mod tests {
     #[test]
     fn a_report_card_is_summarised_by_its_lowest_area_not_mapped_to_a_grade() {
         let judgements = vec![
-            Judgement { area: EvaluationArea::Inclusion, grade: Grade::ReportCard(ReportCardGrade::StrongStandard) },
-            Judgement { area: EvaluationArea::AchievementOfPupils, grade: Grade::ReportCard(ReportCardGrade::NeedsAttention) },
-            Judgement { area: EvaluationArea::Safeguarding, grade: Grade::Safeguarding { met: true } },
+            Judgement {
+                area: EvaluationArea::Inclusion,
+                grade: Grade::ReportCard(ReportCardGrade::StrongStandard),
+            },
+            Judgement {
+                area: EvaluationArea::AchievementOfPupils,
+                grade: Grade::ReportCard(ReportCardGrade::NeedsAttention),
+            },
+            Judgement {
+                area: EvaluationArea::Safeguarding,
+                grade: Grade::Safeguarding { met: true },
+            },
         ];
         let inspection = Inspection::new(fields(Framework::ReportCard2025, date(2026, 2, 3), judgements))
             .expect("valid report card");
@@ -515,11 +524,14 @@ mod tests {
     #[test]
     fn a_2019_inspection_reads_by_its_overall_grade() {
         let judgements = vec![
-            four_point(EvaluationArea::OverallEffectiveness, FourPointGrade::RequiresImprovement),
+            four_point(
+                EvaluationArea::OverallEffectiveness,
+                FourPointGrade::RequiresImprovement,
+            ),
             four_point(EvaluationArea::QualityOfEducation, FourPointGrade::RequiresImprovement),
         ];
-        let inspection = Inspection::new(fields(Framework::Education2019, date(2023, 2, 3), judgements))
-            .expect("valid");
+        let inspection =
+            Inspection::new(fields(Framework::Education2019, date(2023, 2, 3), judgements)).expect("valid");
         assert_eq!(inspection.headline(), HeadlineOutcome::RequiresImprovement);
     }
 }

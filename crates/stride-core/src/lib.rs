@@ -21,15 +21,14 @@ pub mod year;
 pub use access::{Account, Role, SchoolScope, VisibleSchool};
 pub use dataset::{Dataset, LocalAuthority};
 pub use establishment::{
-    Establishment, EstablishmentStatus, EstablishmentType, Governance, Leader, LeaderRole,
-    Locality, Phase, PhaseGroup, Trust,
+    Establishment, EstablishmentStatus, EstablishmentType, Governance, Leader, LeaderRole, Locality, Phase, PhaseGroup,
+    Trust,
 };
 pub use figure::{Comparator, ComparatorFigure, Figure, MissingReason, Release, SchoolFigure};
 pub use identifiers::{DfeNumber, LaCode, Urn};
 pub use inspection::{
-    CategoryOfConcern, EvaluationArea, FourPointGrade, Framework, Grade, Inspection,
-    HeadlineOutcome, InspectionError, InspectionFields, InspectionKind, Judgement, ReportCardGrade,
-    UngradedOutcome,
+    CategoryOfConcern, EvaluationArea, FourPointGrade, Framework, Grade, HeadlineOutcome, Inspection, InspectionError,
+    InspectionFields, InspectionKind, Judgement, ReportCardGrade, UngradedOutcome,
 };
 pub use intelligence::{IntelligenceItem, IntelligenceKind};
 pub use measure::{Measure, Polarity, PupilGroup, Unit};

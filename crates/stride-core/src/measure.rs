@@ -81,9 +81,7 @@ impl Measure {
     pub fn valid_range(self) -> RangeInclusive<f64> {
         match self {
             Measure::PupilsOnRoll => 0.0..=5000.0,
-            Measure::Ks2ReadingProgress | Measure::Ks2WritingProgress | Measure::Ks2MathsProgress => {
-                -20.0..=20.0
-            }
+            Measure::Ks2ReadingProgress | Measure::Ks2WritingProgress | Measure::Ks2MathsProgress => -20.0..=20.0,
             Measure::Ks4Progress8 => -6.0..=6.0,
             Measure::Ks4Attainment8 => 0.0..=90.0,
             Measure::SuspensionRate => 0.0..=500.0,
@@ -126,9 +124,7 @@ impl Measure {
 
     pub fn applies_to(self, phase: Phase) -> bool {
         match self {
-            Measure::EyfsGoodLevelOfDevelopment | Measure::PhonicsExpectedStandard => {
-                phase.has_reception()
-            }
+            Measure::EyfsGoodLevelOfDevelopment | Measure::PhonicsExpectedStandard => phase.has_reception(),
             Measure::Ks2ReadingWritingMathsExpected
             | Measure::Ks2ReadingProgress
             | Measure::Ks2WritingProgress

@@ -105,11 +105,11 @@ impl Default for SchoolListQuery {
 impl SchoolListQuery {
     fn matches(&self, row: &SchoolListRow) -> bool {
         let search = self.search.trim().to_lowercase();
-        (search.is_empty()
-            || row.name.to_lowercase().contains(&search)
-            || row.urn.to_string().contains(&search))
+        (search.is_empty() || row.name.to_lowercase().contains(&search) || row.urn.to_string().contains(&search))
             && self.phase.is_none_or(|phase| row.phase == phase)
-            && self.establishment_type.is_none_or(|kind| row.establishment_type == kind)
+            && self
+                .establishment_type
+                .is_none_or(|kind| row.establishment_type == kind)
             && self.locality.as_ref().is_none_or(|locality| &row.locality == locality)
             && self.outcome.is_none_or(|outcome| row.outcome() == outcome)
     }
@@ -127,13 +127,17 @@ pub fn attach_evidence(
     let years = LIST_MEASURES.map(|measure| {
         figures
             .iter()
-            .filter(|figure| figure.measure == measure && figure.group == PupilGroup::All && figure.figure.value().is_some())
+            .filter(|figure| {
+                figure.measure == measure && figure.group == PupilGroup::All && figure.figure.value().is_some()
+            })
             .map(|figure| figure.year)
             .max()
     });
     let mut latest: HashMap<(Urn, usize), &SchoolFigure> = HashMap::new();
     for figure in figures.iter().filter(|figure| figure.group == PupilGroup::All) {
-        let Some(index) = LIST_MEASURES.iter().position(|measure| *measure == figure.measure) else { continue };
+        let Some(index) = LIST_MEASURES.iter().position(|measure| *measure == figure.measure) else {
+            continue;
+        };
         if years[index] != Some(figure.year) {
             continue;
         }
@@ -204,11 +208,18 @@ impl SchoolList {
             Column::text("Published"),
             Column::text("Category of concern"),
         ];
-        columns.extend(LIST_MEASURES.iter().zip(self.years).map(|(measure, year)| {
-            Column::number(headline_heading(*measure, year))
-        }));
+        columns.extend(
+            LIST_MEASURES
+                .iter()
+                .zip(self.years)
+                .map(|(measure, year)| Column::number(headline_heading(*measure, year))),
+        );
         let rows = self.rows.iter().map(table_row).collect();
-        Table { title: "Schools".to_owned(), columns, rows }
+        Table {
+            title: "Schools".to_owned(),
+            columns,
+            rows,
+        }
     }
 }
 
@@ -234,21 +245,32 @@ fn table_row(row: &SchoolListRow) -> Vec<Cell> {
         Cell::Text(row.establishment_type.label().to_owned()),
         Cell::Text(row.phase.label().to_owned()),
         Cell::Text(row.locality.clone()),
-        row.pupils_on_roll.map_or(Cell::Missing(String::new()), |roll| Cell::Integer(i64::from(roll))),
+        row.pupils_on_roll
+            .map_or(Cell::Missing(String::new()), |roll| Cell::Integer(i64::from(roll))),
         Cell::Text(row.outcome().label().to_owned()),
         Cell::Text(inspection.map_or(String::new(), |inspection| inspection.framework.label().to_owned())),
-        inspection.map_or(Cell::Missing(String::new()), |inspection| Cell::Date(inspection.published_on)),
+        inspection.map_or(Cell::Missing(String::new()), |inspection| {
+            Cell::Date(inspection.published_on)
+        }),
         Cell::Text(
             inspection
                 .and_then(|inspection| inspection.category_of_concern)
                 .map_or(String::new(), |category| category.label().to_owned()),
         ),
     ];
-    cells.extend(LIST_MEASURES.iter().zip(row.headline).map(|(measure, figure)| match figure {
-        None => Cell::Missing(String::new()),
-        Some(Figure::Missing(reason)) => Cell::Missing(reason.mark().to_owned()),
-        Some(Figure::Value(value)) => Cell::Number { value, decimals: measure.decimals() },
-    }));
+    cells.extend(
+        LIST_MEASURES
+            .iter()
+            .zip(row.headline)
+            .map(|(measure, figure)| match figure {
+                None => Cell::Missing(String::new()),
+                Some(Figure::Missing(reason)) => Cell::Missing(reason.mark().to_owned()),
+                Some(Figure::Value(value)) => Cell::Number {
+                    value,
+                    decimals: measure.decimals(),
+                },
+            }),
+    );
     cells
 }
 
@@ -273,7 +295,9 @@ fn compare(left: &SchoolListRow, right: &SchoolListRow, column: SortColumn, dire
     match column {
         SortColumn::Name => directed(left.name.to_lowercase().cmp(&right.name.to_lowercase())),
         SortColumn::Urn => directed(left.urn.cmp(&right.urn)),
-        SortColumn::EstablishmentType => directed(left.establishment_type.label().cmp(right.establishment_type.label())),
+        SortColumn::EstablishmentType => {
+            directed(left.establishment_type.label().cmp(right.establishment_type.label()))
+        }
         SortColumn::Phase => directed(left.phase.cmp(&right.phase)),
         SortColumn::Locality => directed(left.locality.cmp(&right.locality)),
         SortColumn::PupilsOnRoll => by_value(left.pupils_on_roll.map(f64::from), right.pupils_on_roll.map(f64::from)),
@@ -317,7 +341,11 @@ mod tests {
             name: name.to_owned(),
             establishment_type: EstablishmentType::Community,
             phase,
-            locality: if urn % 2 == 0 { "North".into() } else { "South".into() },
+            locality: if urn.is_multiple_of(2) {
+                "North".into()
+            } else {
+                "South".into()
+            },
             pupils_on_roll: Some(urn - 100_000),
             latest_inspection: None,
             headline: [None, None, progress_8.map(Figure::Value), None],
@@ -361,10 +389,22 @@ mod tests {
 
     #[test]
     fn search_matches_name_or_urn_ignoring_case() {
-        let query = SchoolListQuery { search: "CEDAR".into(), ..SchoolListQuery::default() };
-        assert_eq!(names(&SchoolList::build(rows(), [None; 4], &everyone(), &query)), vec!["Cedar School"]);
-        let query = SchoolListQuery { search: "100004".into(), ..SchoolListQuery::default() };
-        assert_eq!(names(&SchoolList::build(rows(), [None; 4], &everyone(), &query)), vec!["Damson Infants"]);
+        let query = SchoolListQuery {
+            search: "CEDAR".into(),
+            ..SchoolListQuery::default()
+        };
+        assert_eq!(
+            names(&SchoolList::build(rows(), [None; 4], &everyone(), &query)),
+            vec!["Cedar School"]
+        );
+        let query = SchoolListQuery {
+            search: "100004".into(),
+            ..SchoolListQuery::default()
+        };
+        assert_eq!(
+            names(&SchoolList::build(rows(), [None; 4], &everyone(), &query)),
+            vec!["Damson Infants"]
+        );
     }
 
     #[test]
@@ -373,7 +413,11 @@ mod tests {
             (SortDirection::Descending, ["Cedar School", "Beech Academy"]),
             (SortDirection::Ascending, ["Beech Academy", "Cedar School"]),
         ] {
-            let query = SchoolListQuery { sort: SortColumn::Progress8, direction, ..SchoolListQuery::default() };
+            let query = SchoolListQuery {
+                sort: SortColumn::Progress8,
+                direction,
+                ..SchoolListQuery::default()
+            };
             let list = SchoolList::build(rows(), [None; 4], &everyone(), &query);
             assert_eq!(&names(&list)[..2], &expected);
         }

@@ -100,7 +100,11 @@ impl SchoolProfile {
         self.measures()
             .into_iter()
             .map(|measure| {
-                let group = if measure.has_pupil_groups() { group } else { PupilGroup::All };
+                let group = if measure.has_pupil_groups() {
+                    group
+                } else {
+                    PupilGroup::All
+                };
                 let years = self
                     .years
                     .iter()
@@ -109,7 +113,10 @@ impl SchoolProfile {
                         let held = school.get(&key);
                         YearOfFigures {
                             year: *year,
-                            school: held.map_or(Figure::Missing(crate::figure::MissingReason::NotCollected), |figure| figure.figure),
+                            school: held
+                                .map_or(Figure::Missing(crate::figure::MissingReason::NotCollected), |figure| {
+                                    figure.figure
+                                }),
                             cohort: held.and_then(|figure| figure.cohort),
                             source: held.map_or(String::new(), |figure| figure.source.clone()),
                             release: held.map(|figure| figure.release),
@@ -150,7 +157,11 @@ impl SchoolProfile {
             Column::number("School"),
             Column::number("Cohort"),
         ];
-        columns.extend(Comparator::ALL.iter().map(|comparator| Column::number(comparator.label())));
+        columns.extend(
+            Comparator::ALL
+                .iter()
+                .map(|comparator| Column::number(comparator.label())),
+        );
         columns.extend([Column::text("Release"), Column::text("Source")]);
         let mut rows = Vec::new();
         for group in self.groups() {
@@ -173,7 +184,10 @@ impl SchoolProfile {
 
 fn figure_cell(measure: Measure, figure: Option<Figure>) -> Cell {
     match figure {
-        Some(Figure::Value(value)) => Cell::Number { value, decimals: measure.decimals() },
+        Some(Figure::Value(value)) => Cell::Number {
+            value,
+            decimals: measure.decimals(),
+        },
         Some(Figure::Missing(reason)) => Cell::Missing(reason.mark().to_owned()),
         None => Cell::Missing(String::new()),
     }
@@ -185,10 +199,17 @@ fn figure_row(series: &MeasureSeries, year: &YearOfFigures) -> Vec<Cell> {
         Cell::Text(series.group.label().to_owned()),
         Cell::Text(year.year.to_string()),
         figure_cell(series.measure, Some(year.school)),
-        year.cohort.map_or(Cell::Missing(String::new()), |cohort| Cell::Integer(i64::from(cohort))),
+        year.cohort
+            .map_or(Cell::Missing(String::new()), |cohort| Cell::Integer(i64::from(cohort))),
     ];
-    row.extend(year.comparators.iter().map(|figure| figure_cell(series.measure, *figure)));
-    row.push(Cell::Text(year.release.map_or(String::new(), |release| release.label().to_owned())));
+    row.extend(
+        year.comparators
+            .iter()
+            .map(|figure| figure_cell(series.measure, *figure)),
+    );
+    row.push(Cell::Text(
+        year.release.map_or(String::new(), |release| release.label().to_owned()),
+    ));
     row.push(Cell::Text(year.source.clone()));
     row
 }

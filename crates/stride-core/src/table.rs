@@ -11,11 +11,17 @@ pub struct Column {
 
 impl Column {
     pub fn text(heading: impl Into<String>) -> Column {
-        Column { heading: heading.into(), numeric: false }
+        Column {
+            heading: heading.into(),
+            numeric: false,
+        }
     }
 
     pub fn number(heading: impl Into<String>) -> Column {
-        Column { heading: heading.into(), numeric: true }
+        Column {
+            heading: heading.into(),
+            numeric: true,
+        }
     }
 }
 
@@ -23,7 +29,10 @@ impl Column {
 pub enum Cell {
     Text(String),
     Integer(i64),
-    Number { value: f64, decimals: usize },
+    Number {
+        value: f64,
+        decimals: usize,
+    },
     Date(NaiveDate),
     /// No value, with the mark that says why (for example SUPP for suppressed).
     Missing(String),

@@ -64,12 +64,7 @@ impl AcademicYear {
 
 impl fmt::Display for AcademicYear {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            formatter,
-            "{}/{:02}",
-            self.0,
-            (self.0 + 1).rem_euclid(100)
-        )
+        write!(formatter, "{}/{:02}", self.0, (self.0 + 1).rem_euclid(100))
     }
 }
 

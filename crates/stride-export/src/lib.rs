@@ -25,14 +25,20 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>, ExportError> {
     for row in &table.rows {
         writer.write_record(row.iter().map(|cell| protect_formula(cell.display())))?;
     }
-    writer.into_inner().map_err(|error| ExportError::Finish(error.to_string()))
+    writer
+        .into_inner()
+        .map_err(|error| ExportError::Finish(error.to_string()))
 }
 
 /// Spreadsheet programs run a cell that begins with = + - or @ as a formula; a school name or a
 /// note must never do that. Numbers are written by us and may start with a minus sign.
 fn protect_formula(text: String) -> String {
     let looks_numeric = text.parse::<f64>().is_ok();
-    if !looks_numeric && text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text }
+    if !looks_numeric && text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text
+    }
 }
 
 /// The table as a one-sheet workbook: a bold, frozen header row, numbers as numbers with their
@@ -76,14 +82,25 @@ pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, ExportError> {
 }
 
 fn number_format(decimals: usize) -> String {
-    if decimals == 0 { "0".to_owned() } else { format!("0.{}", "0".repeat(decimals)) }
+    if decimals == 0 {
+        "0".to_owned()
+    } else {
+        format!("0.{}", "0".repeat(decimals))
+    }
 }
 
 /// Excel limits sheet names to 31 characters and forbids some.
 fn sheet_name(title: &str) -> String {
-    let cleaned: String = title.chars().filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\')).collect();
+    let cleaned: String = title
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+        .collect();
     let trimmed: String = cleaned.chars().take(31).collect();
-    if trimmed.trim().is_empty() { "Table".to_owned() } else { trimmed }
+    if trimmed.trim().is_empty() {
+        "Table".to_owned()
+    } else {
+        trimmed
+    }
 }
 
 #[cfg(test)]
@@ -97,15 +114,28 @@ mod tests {
     fn table() -> Table {
         Table {
             title: "Schools: a test [draft]".to_owned(),
-            columns: vec![Column::text("Name"), Column::number("Roll"), Column::number("Progress 8"), Column::text("Published")],
+            columns: vec![
+                Column::text("Name"),
+                Column::number("Roll"),
+                Column::number("Progress 8"),
+                Column::text("Published"),
+            ],
             rows: vec![
                 vec![
                     Cell::Text("=HYPERLINK(\"x\")".to_owned()),
                     Cell::Integer(412),
-                    Cell::Number { value: -0.25, decimals: 2 },
+                    Cell::Number {
+                        value: -0.25,
+                        decimals: 2,
+                    },
                     Cell::Date(NaiveDate::from_ymd_opt(2025, 3, 14).expect("valid date")),
                 ],
-                vec![Cell::Text("Ash Primary".to_owned()), Cell::Integer(96), Cell::Missing("SUPP".to_owned()), Cell::Missing(String::new())],
+                vec![
+                    Cell::Text("Ash Primary".to_owned()),
+                    Cell::Integer(96),
+                    Cell::Missing("SUPP".to_owned()),
+                    Cell::Missing(String::new()),
+                ],
             ],
         }
     }

@@ -15,8 +15,7 @@ use chrono::{DateTime, Utc};
 use stride_core::school_list::SchoolListRow;
 use stride_core::school_profile::SchoolProfile;
 use stride_core::{
-    Account, Dataset, Inspection, LocalAuthority, Locality, Measure, PupilGroup, Role, SchoolFigure,
-    Urn, VisibleSchool,
+    Account, Dataset, Inspection, LocalAuthority, Locality, Measure, PupilGroup, Role, SchoolFigure, Urn, VisibleSchool,
 };
 
 pub use error::StoreError;
@@ -74,11 +73,7 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<SchoolFigure>, StoreError>;
 
     /// One school's record, with the figures of its comparators for its phase.
-    async fn school_profile(
-        &self,
-        school: VisibleSchool,
-        years: usize,
-    ) -> Result<Option<SchoolProfile>, StoreError>;
+    async fn school_profile(&self, school: VisibleSchool, years: usize) -> Result<Option<SchoolProfile>, StoreError>;
 
     async fn create_account(&self, account: &NewAccount) -> Result<i64, StoreError>;
 
@@ -105,6 +100,9 @@ pub async fn open(location: &str) -> Result<Arc<dyn Store>, StoreError> {
             "PostgreSQL is not supported yet: give a file path for an SQLite database".to_owned(),
         ));
     }
-    let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:")).unwrap_or(location);
+    let path = location
+        .strip_prefix("sqlite://")
+        .or_else(|| location.strip_prefix("sqlite:"))
+        .unwrap_or(location);
     Ok(Arc::new(SqliteStore::open(path).await?))
 }

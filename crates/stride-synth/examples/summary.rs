@@ -15,21 +15,37 @@ fn main() {
         *phases.entry(establishment.phase.label()).or_insert(0) += 1;
     }
     println!("establishments {}: {phases:?}", dataset.establishments.len());
-    let academies = dataset.establishments.iter().filter(|e| e.establishment_type.is_academy()).count();
+    let academies = dataset
+        .establishments
+        .iter()
+        .filter(|e| e.establishment_type.is_academy())
+        .count();
     println!("academies {academies}");
     let mut outcomes = BTreeMap::new();
     for inspection in stride_synth::latest_full(&dataset.inspections) {
-        *outcomes.entry(format!("{} / {:?}", inspection.headline().label(), inspection.category_of_concern)).or_insert(0) += 1;
+        *outcomes
+            .entry(format!(
+                "{} / {:?}",
+                inspection.headline().label(),
+                inspection.category_of_concern
+            ))
+            .or_insert(0) += 1;
     }
     for (outcome, count) in outcomes {
         println!("  {count:4} {outcome}");
     }
     let mut frameworks = BTreeMap::new();
     for inspection in &dataset.inspections {
-        *frameworks.entry((inspection.framework.code(), inspection.kind.code())).or_insert(0) += 1;
+        *frameworks
+            .entry((inspection.framework.code(), inspection.kind.code()))
+            .or_insert(0) += 1;
     }
     println!("inspections {}: {frameworks:?}", dataset.inspections.len());
-    println!("figures: school {} comparator {}", dataset.school_figures.len(), dataset.comparator_figures.len());
+    println!(
+        "figures: school {} comparator {}",
+        dataset.school_figures.len(),
+        dataset.comparator_figures.len()
+    );
     println!("intelligence {}", dataset.intelligence.len());
     for measure in Measure::ALL {
         for group in [PupilGroup::All, PupilGroup::Disadvantaged, PupilGroup::NotDisadvantaged] {

@@ -9,7 +9,9 @@ use stride_core::{
     SchoolFigure,
 };
 
-use crate::outcomes::{self, Calibration, DATA_YEARS, Population, calibrated_as, comparator_groups, is_published, statistic};
+use crate::outcomes::{
+    self, Calibration, DATA_YEARS, Population, calibrated_as, comparator_groups, is_published, statistic,
+};
 use crate::pupils::{Intake, Pupil, Tally};
 use crate::random::{Random, normal};
 use crate::schools::SchoolPlan;
@@ -39,8 +41,13 @@ pub fn generate(random: &mut Random, plans: &[SchoolPlan], calibration: &Calibra
             });
             for (measure, tally) in simulate_school_year(random, plan, year, roll, calibration) {
                 for comparator_group in comparator_groups(measure) {
-                    if comparator_group == PhaseGroup::AllSchools || comparator_group == measure.comparator_phase_group(plan.phase()) {
-                        local_authority.entry((measure, year, comparator_group)).or_default().merge(&tally);
+                    if comparator_group == PhaseGroup::AllSchools
+                        || comparator_group == measure.comparator_phase_group(plan.phase())
+                    {
+                        local_authority
+                            .entry((measure, year, comparator_group))
+                            .or_default()
+                            .merge(&tally);
                     }
                 }
                 school.extend(school_figures(plan, measure, year, &tally, seed));
@@ -64,7 +71,9 @@ fn publication(measure: Measure) -> &'static str {
         | Measure::Ks2ReadingProgress
         | Measure::Ks2WritingProgress
         | Measure::Ks2MathsProgress => "key stage 2 performance tables",
-        Measure::Ks4Attainment8 | Measure::Ks4Progress8 | Measure::Ks4EnglishMathsGrade4 => "key stage 4 performance tables",
+        Measure::Ks4Attainment8 | Measure::Ks4Progress8 | Measure::Ks4EnglishMathsGrade4 => {
+            "key stage 4 performance tables"
+        }
         Measure::OverallAbsence | Measure::PersistentAbsence => "pupil absence in schools in England",
         Measure::SuspensionRate | Measure::PermanentExclusionRate => "suspensions and permanent exclusions in England",
         Measure::PupilsOnRoll => "school census, January",
@@ -72,7 +81,11 @@ fn publication(measure: Measure) -> &'static str {
 }
 
 fn release(year: i32) -> Release {
-    if year == DATA_YEARS[DATA_YEARS.len() - 1] { Release::Provisional } else { Release::Final }
+    if year == DATA_YEARS[DATA_YEARS.len() - 1] {
+        Release::Provisional
+    } else {
+        Release::Final
+    }
 }
 
 /// The size of one year group taking an assessment, from the roll and the school's age range.
@@ -81,10 +94,18 @@ fn cohort_size(random: &mut Random, phase: Phase, roll: u32, key_stage_4: bool, 
         (Phase::Primary, _) => 7.0,
         (Phase::Middle, _) => 4.0,
         (Phase::AllThrough, _) => 14.0,
-        (Phase::Secondary, _) => if has_sixth_form { 6.2 } else { 5.0 },
+        (Phase::Secondary, _) => {
+            if has_sixth_form {
+                6.2
+            } else {
+                5.0
+            }
+        }
         _ => 7.0,
     };
-    (f64::from(roll) / year_groups * normal(random, 1.0, 0.08)).round().max(1.0) as u32
+    (f64::from(roll) / year_groups * normal(random, 1.0, 0.08))
+        .round()
+        .max(1.0) as u32
 }
 
 /// The measures a school's pupils are assessed on together: one cohort per assessment.
@@ -96,16 +117,33 @@ fn assessments(phase: Phase) -> Vec<(Vec<Measure>, bool)> {
     }
     if phase.teaches_key_stage_2() {
         assessments.push((
-            vec![Measure::Ks2ReadingWritingMathsExpected, Measure::Ks2ReadingProgress, Measure::Ks2WritingProgress, Measure::Ks2MathsProgress],
+            vec![
+                Measure::Ks2ReadingWritingMathsExpected,
+                Measure::Ks2ReadingProgress,
+                Measure::Ks2WritingProgress,
+                Measure::Ks2MathsProgress,
+            ],
             false,
         ));
     }
     if phase.teaches_key_stage_4() {
-        assessments.push((vec![Measure::Ks4Attainment8, Measure::Ks4Progress8, Measure::Ks4EnglishMathsGrade4], true));
+        assessments.push((
+            vec![
+                Measure::Ks4Attainment8,
+                Measure::Ks4Progress8,
+                Measure::Ks4EnglishMathsGrade4,
+            ],
+            true,
+        ));
     }
     if Measure::OverallAbsence.applies_to(phase) {
         assessments.push((
-            vec![Measure::OverallAbsence, Measure::PersistentAbsence, Measure::SuspensionRate, Measure::PermanentExclusionRate],
+            vec![
+                Measure::OverallAbsence,
+                Measure::PersistentAbsence,
+                Measure::SuspensionRate,
+                Measure::PermanentExclusionRate,
+            ],
             false,
         ));
     }
@@ -132,11 +170,18 @@ fn simulate_school_year(
     let mut tallies = Vec::new();
     for (measures, key_stage_4) in assessments(plan.phase()) {
         let whole_school = measures.contains(&Measure::OverallAbsence);
-        let pupils = if whole_school { roll } else { cohort_size(random, plan.phase(), roll, key_stage_4, plan.has_sixth_form) };
+        let pupils = if whole_school {
+            roll
+        } else {
+            cohort_size(random, plan.phase(), roll, key_stage_4, plan.has_sixth_form)
+        };
         let cohort: Vec<Pupil> = (0..pupils).map(|_| intake.draw(random)).collect();
         // Overall and persistent absence are two readings of each pupil's one absence record.
         let absence_draws: Vec<f64> = if whole_school {
-            cohort.iter().map(|pupil| outcomes::latent(random, Measure::OverallAbsence, *pupil, effect)).collect()
+            cohort
+                .iter()
+                .map(|pupil| outcomes::latent(random, Measure::OverallAbsence, *pupil, effect))
+                .collect()
         } else {
             Vec::new()
         };
@@ -196,9 +241,18 @@ fn unpublished(plan: &SchoolPlan, year: i32, seed: u64) -> Vec<SchoolFigure> {
         .collect()
 }
 
-fn comparator_figures(random: &mut Random, local_authority: &AreaTallies, calibration: &Calibration, seed: u64) -> Vec<ComparatorFigure> {
+fn comparator_figures(
+    random: &mut Random,
+    local_authority: &AreaTallies,
+    calibration: &Calibration,
+    seed: u64,
+) -> Vec<ComparatorFigure> {
     let mut figures = Vec::new();
-    for measure in Measure::ALL.iter().copied().filter(|measure| *measure != Measure::PupilsOnRoll) {
+    for measure in Measure::ALL
+        .iter()
+        .copied()
+        .filter(|measure| *measure != Measure::PupilsOnRoll)
+    {
         for phase_group in comparator_groups(measure) {
             for year in DATA_YEARS {
                 let areas = area_tallies(random, measure, phase_group, year, local_authority, calibration);
@@ -243,12 +297,24 @@ fn area_tallies(
     let england = Population::england(phase_group);
     // The region does a little better than England and the statistical neighbours, shire
     // counties like this one, a little better still with fewer disadvantaged pupils.
-    let region = Population { effect_mean: 0.08, ..england };
-    let mut neighbours = Population { effect_mean: 0.05, ..england };
+    let region = Population {
+        effect_mean: 0.08,
+        ..england
+    };
+    let mut neighbours = Population {
+        effect_mean: 0.05,
+        ..england
+    };
     neighbours.intake.disadvantaged_rate = (england.intake.disadvantaged_rate - 0.05).max(0.05);
     vec![
-        (Comparator::LocalAuthority, local_authority.get(&(measure, year, phase_group)).cloned()),
-        (Comparator::StatisticalNeighbours, Some(neighbours.tally(random, measure, parameter))),
+        (
+            Comparator::LocalAuthority,
+            local_authority.get(&(measure, year, phase_group)).cloned(),
+        ),
+        (
+            Comparator::StatisticalNeighbours,
+            Some(neighbours.tally(random, measure, parameter)),
+        ),
         (Comparator::Region, Some(region.tally(random, measure, parameter))),
         (Comparator::England, Some(england.tally(random, measure, parameter))),
     ]

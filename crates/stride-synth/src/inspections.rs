@@ -157,9 +157,15 @@ fn graded(
     let mut judgements = Vec::new();
     for area in areas {
         let spread = if framework.has_overall_grade() { 0.35 } else { 0.2 };
-        let area_effect = if area == EvaluationArea::OverallEffectiveness { effect } else { effect + normal(random, 0.0, spread) };
+        let area_effect = if area == EvaluationArea::OverallEffectiveness {
+            effect
+        } else {
+            effect + normal(random, 0.0, spread)
+        };
         let grade = if area == EvaluationArea::Safeguarding {
-            Grade::Safeguarding { met: !(effect < -2.2 && chance(random, 0.5)) }
+            Grade::Safeguarding {
+                met: !(effect < -2.2 && chance(random, 0.5)),
+            }
         } else if framework.uses_report_card_scale() {
             Grade::ReportCard(report_card(area_effect))
         } else {
@@ -168,12 +174,27 @@ fn graded(
         judgements.push(Judgement { area, grade });
     }
     let category = category_of_concern(random, framework, &judgements);
-    let standing = match (category, judgements.iter().find(|j| j.area == EvaluationArea::OverallEffectiveness)) {
+    let standing = match (
+        category,
+        judgements
+            .iter()
+            .find(|j| j.area == EvaluationArea::OverallEffectiveness),
+    ) {
         (Some(category), _) => Standing::InCategory(category),
-        (None, Some(Judgement { grade: Grade::FourPoint(FourPointGrade::Outstanding), .. })) => Standing::Outstanding,
-        (None, Some(Judgement { grade: Grade::FourPoint(FourPointGrade::RequiresImprovement | FourPointGrade::Inadequate), .. })) => {
-            Standing::RequiresImprovement
-        }
+        (
+            None,
+            Some(Judgement {
+                grade: Grade::FourPoint(FourPointGrade::Outstanding),
+                ..
+            }),
+        ) => Standing::Outstanding,
+        (
+            None,
+            Some(Judgement {
+                grade: Grade::FourPoint(FourPointGrade::RequiresImprovement | FourPointGrade::Inadequate),
+                ..
+            }),
+        ) => Standing::RequiresImprovement,
         (None, Some(_)) => Standing::Good,
         (None, None) => standing_without_overall(&judgements),
     };
@@ -199,22 +220,37 @@ fn standing_without_overall(judgements: &[Judgement]) -> Standing {
                 | Grade::ReportCard(ReportCardGrade::NeedsAttention | ReportCardGrade::UrgentImprovement)
         )
     });
-    if weak { Standing::RequiresImprovement } else { Standing::Good }
+    if weak {
+        Standing::RequiresImprovement
+    } else {
+        Standing::Good
+    }
 }
 
 /// Special measures where leadership is inadequate (or needs urgent improvement) or
 /// safeguarding is not met; serious weaknesses where another area is inadequate.
-fn category_of_concern(random: &mut Random, framework: Framework, judgements: &[Judgement]) -> Option<CategoryOfConcern> {
+fn category_of_concern(
+    random: &mut Random,
+    framework: Framework,
+    judgements: &[Judgement],
+) -> Option<CategoryOfConcern> {
     let lowest = |judgement: &Judgement| {
-        matches!(judgement.grade, Grade::FourPoint(FourPointGrade::Inadequate) | Grade::ReportCard(ReportCardGrade::UrgentImprovement))
+        matches!(
+            judgement.grade,
+            Grade::FourPoint(FourPointGrade::Inadequate) | Grade::ReportCard(ReportCardGrade::UrgentImprovement)
+        )
     };
-    let safeguarding_not_met = judgements.iter().any(|judgement| judgement.grade == Grade::Safeguarding { met: false });
+    let safeguarding_not_met = judgements
+        .iter()
+        .any(|judgement| judgement.grade == Grade::Safeguarding { met: false });
     let leadership_area = if framework.uses_report_card_scale() {
         EvaluationArea::LeadershipAndGovernance
     } else {
         EvaluationArea::LeadershipAndManagement
     };
-    let leadership_lowest = judgements.iter().any(|judgement| judgement.area == leadership_area && lowest(judgement));
+    let leadership_lowest = judgements
+        .iter()
+        .any(|judgement| judgement.area == leadership_area && lowest(judgement));
     let overall_inadequate = judgements
         .iter()
         .any(|judgement| judgement.area == EvaluationArea::OverallEffectiveness && lowest(judgement));
@@ -232,7 +268,9 @@ fn category_of_concern(random: &mut Random, framework: Framework, judgements: &[
 fn schedule(random: &mut Random, on: NaiveDate, standing: Standing) -> NaiveDate {
     let months = |low: i64, high: i64, random: &mut Random| Days::new((between(random, low, high) * 365 / 12) as u64);
     let mut next = match standing {
-        Standing::Outstanding if on < date(2020, 3, 1) => date(2021, 9, 6) + Days::new(between(random, 0, 1_300) as u64),
+        Standing::Outstanding if on < date(2020, 3, 1) => {
+            date(2021, 9, 6) + Days::new(between(random, 0, 1_300) as u64)
+        }
         Standing::Outstanding | Standing::Good => on + months(42, 58, random),
         Standing::GoodNextGraded => on + months(10, 24, random),
         Standing::RequiresImprovement => on + months(22, 30, random),
@@ -251,7 +289,9 @@ fn monitoring(random: &mut Random, plan: &SchoolPlan, graded_on: NaiveDate, unti
     let mut visits = Vec::new();
     let mut on = weekday_on_or_after(graded_on + Days::new(between(random, 120, 170) as u64));
     while on + Days::new(60) < until {
-        let Some(framework) = Framework::in_force_on(on) else { break };
+        let Some(framework) = Framework::in_force_on(on) else {
+            break;
+        };
         let effective = plan.effect_in(AcademicYear::containing(on).start_year()) + normal(random, 0.3, 0.6) > -1.2;
         let fields = InspectionFields {
             urn: plan.urn(),
@@ -302,8 +342,16 @@ pub fn recent_category(
         .areas()
         .iter()
         .copied()
-        .filter(|area| !matches!(area, EvaluationArea::EarlyYears | EvaluationArea::SixthForm | EvaluationArea::Safeguarding))
-        .map(|area| Judgement { area, grade: Grade::ReportCard(ReportCardGrade::NeedsAttention) })
+        .filter(|area| {
+            !matches!(
+                area,
+                EvaluationArea::EarlyYears | EvaluationArea::SixthForm | EvaluationArea::Safeguarding
+            )
+        })
+        .map(|area| Judgement {
+            area,
+            grade: Grade::ReportCard(ReportCardGrade::NeedsAttention),
+        })
         .collect();
     let urgent_area = match category {
         CategoryOfConcern::SpecialMeasures => EvaluationArea::LeadershipAndGovernance,
@@ -314,7 +362,10 @@ pub fn recent_category(
             judgement.grade = Grade::ReportCard(ReportCardGrade::UrgentImprovement);
         }
     }
-    judgements.push(Judgement { area: EvaluationArea::Safeguarding, grade: Grade::Safeguarding { met: true } });
+    judgements.push(Judgement {
+        area: EvaluationArea::Safeguarding,
+        grade: Grade::Safeguarding { met: true },
+    });
     let fields = InspectionFields {
         urn: plan.urn(),
         framework: Framework::ReportCard2025,

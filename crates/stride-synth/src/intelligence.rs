@@ -11,20 +11,33 @@ use crate::schools::SchoolPlan;
 
 pub fn items(random: &mut Random, plan: &SchoolPlan, as_of: NaiveDate) -> Vec<IntelligenceItem> {
     let mut items = Vec::new();
-    let recorder = |random: &mut Random| format!("{} {}", pick(random, &names::FIRST_NAMES), pick(random, &names::SURNAMES));
+    let recorder = |random: &mut Random| {
+        format!(
+            "{} {}",
+            pick(random, &names::FIRST_NAMES),
+            pick(random, &names::SURNAMES)
+        )
+    };
     let recent = |random: &mut Random, within_days: i64| as_of - Days::new(between(random, 5, within_days) as u64);
     let establishment = &plan.establishment;
     if let Some(head) = establishment.leader(LeaderRole::Headteacher)
         && (as_of - head.since).num_days() < 400
     {
-        items.push(item(plan, IntelligenceKind::NewHeadteacher, head.since, format!("{} took up post as headteacher.", head.name), recorder(random)));
+        items.push(item(
+            plan,
+            IntelligenceKind::NewHeadteacher,
+            head.since,
+            format!("{} took up post as headteacher.", head.name),
+            recorder(random),
+        ));
     }
     if plan.roll_trend < -0.03 {
         items.push(item(
             plan,
             IntelligenceKind::FallingRoll,
             recent(random, 300),
-            "Reception applications down again; roll falling faster than the birth rate in the planning area.".to_owned(),
+            "Reception applications down again; roll falling faster than the birth rate in the planning area."
+                .to_owned(),
             recorder(random),
         ));
     }
@@ -38,7 +51,8 @@ pub fn items(random: &mut Random, plan: &SchoolPlan, as_of: NaiveDate) -> Vec<In
             recorder(random),
         ));
     }
-    let maintained = !establishment.establishment_type.is_academy() && establishment.establishment_type != EstablishmentType::NurserySchool;
+    let maintained = !establishment.establishment_type.is_academy()
+        && establishment.establishment_type != EstablishmentType::NurserySchool;
     if maintained && chance(random, if struggling { 0.35 } else { 0.07 }) {
         items.push(item(
             plan,
@@ -78,6 +92,18 @@ pub fn items(random: &mut Random, plan: &SchoolPlan, as_of: NaiveDate) -> Vec<In
     items
 }
 
-fn item(plan: &SchoolPlan, kind: IntelligenceKind, recorded_on: NaiveDate, summary: String, recorded_by: String) -> IntelligenceItem {
-    IntelligenceItem { urn: plan.urn(), kind, recorded_on, summary, recorded_by }
+fn item(
+    plan: &SchoolPlan,
+    kind: IntelligenceKind,
+    recorded_on: NaiveDate,
+    summary: String,
+    recorded_by: String,
+) -> IntelligenceItem {
+    IntelligenceItem {
+        urn: plan.urn(),
+        kind,
+        recorded_on,
+        summary,
+        recorded_by,
+    }
 }

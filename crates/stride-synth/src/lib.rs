@@ -17,9 +17,7 @@ mod schools;
 
 use chrono::NaiveDate;
 use rand::SeedableRng;
-use stride_core::{
-    CategoryOfConcern, Dataset, LocalAuthority, Phase, Role, Urn,
-};
+use stride_core::{CategoryOfConcern, Dataset, LocalAuthority, Phase, Role, Urn};
 
 pub use outcomes::DATA_YEARS;
 use random::Random;
@@ -55,9 +53,15 @@ pub fn generate(seed: u64) -> SyntheticLocalAuthority {
     let accounts = demo_accounts(&mut plans);
     let calibration = outcomes::Calibration::build(&mut random);
     let figures = figures::generate(&mut random, &plans, &calibration, seed);
-    let mut inspections: Vec<_> = plans.iter().flat_map(|plan| inspections::history(&mut random, plan, as_of)).collect();
+    let mut inspections: Vec<_> = plans
+        .iter()
+        .flat_map(|plan| inspections::history(&mut random, plan, as_of))
+        .collect();
     add_recent_categories(&mut random, &plans, &mut inspections, as_of);
-    let intelligence = plans.iter().flat_map(|plan| intelligence::items(&mut random, plan, as_of)).collect();
+    let intelligence = plans
+        .iter()
+        .flat_map(|plan| intelligence::items(&mut random, plan, as_of))
+        .collect();
     let dataset = Dataset {
         local_authority: Some(LocalAuthority {
             code: schools::la_code(),
@@ -95,17 +99,36 @@ fn add_recent_categories(
         .filter(|plan| matches!(plan.phase(), Phase::Primary | Phase::Secondary))
         .collect();
     candidates.sort_by(|left, right| left.effect_in(2025).total_cmp(&right.effect_in(2025)));
-    for (category, wanted) in [(CategoryOfConcern::SpecialMeasures, 3), (CategoryOfConcern::SeriousWeaknesses, 2)] {
+    for (category, wanted) in [
+        (CategoryOfConcern::SpecialMeasures, 3),
+        (CategoryOfConcern::SeriousWeaknesses, 2),
+    ] {
         for plan in candidates.iter() {
             if in_category(inspections, category) >= wanted {
                 break;
             }
-            let history: Vec<_> = inspections.iter().filter(|inspection| inspection.urn == plan.urn()).collect();
-            if history.iter().any(|inspection| inspection.category_of_concern.is_some()) {
+            let history: Vec<_> = inspections
+                .iter()
+                .filter(|inspection| inspection.urn == plan.urn())
+                .collect();
+            if history
+                .iter()
+                .any(|inspection| inspection.category_of_concern.is_some())
+            {
                 continue;
             }
-            let after = history.iter().map(|inspection| inspection.published_on).max().unwrap_or(schools::date(2025, 11, 12));
-            inspections.extend(inspections::recent_category(random, plan, after + chrono::Days::new(90), as_of, category));
+            let after = history
+                .iter()
+                .map(|inspection| inspection.published_on)
+                .max()
+                .unwrap_or(schools::date(2025, 11, 12));
+            inspections.extend(inspections::recent_category(
+                random,
+                plan,
+                after + chrono::Days::new(90),
+                as_of,
+                category,
+            ));
         }
     }
 }
@@ -114,7 +137,10 @@ fn add_recent_categories(
 pub fn latest_full(inspections: &[stride_core::Inspection]) -> Vec<&stride_core::Inspection> {
     let mut latest: std::collections::BTreeMap<Urn, &stride_core::Inspection> = std::collections::BTreeMap::new();
     for inspection in inspections.iter().filter(|inspection| inspection.is_full()) {
-        if latest.get(&inspection.urn).is_none_or(|held| held.started_on < inspection.started_on) {
+        if latest
+            .get(&inspection.urn)
+            .is_none_or(|held| held.started_on < inspection.started_on)
+        {
             latest.insert(inspection.urn, inspection);
         }
     }
@@ -152,7 +178,12 @@ fn demo_accounts(plans: &mut [SchoolPlan]) -> Vec<DemoAccount> {
     };
     vec![
         account("data.manager", "Priya Shah", Role::DataManager, Vec::new()),
-        account("improvement.manager", "Gareth Lewis", Role::ImprovementManager, Vec::new()),
+        account(
+            "improvement.manager",
+            "Gareth Lewis",
+            Role::ImprovementManager,
+            Vec::new(),
+        ),
         account("adviser.north", "Helen Carter", Role::Adviser, north),
         account("adviser.south", "Tom Okafor", Role::Adviser, south),
         account("inclusion.officer", "Amina Yusuf", Role::InclusionOfficer, Vec::new()),

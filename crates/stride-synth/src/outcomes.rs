@@ -46,7 +46,10 @@ pub fn is_published(measure: Measure, year: i32) -> bool {
 /// England's figure for all pupils, by year: the levels of the DfE's national statistics for
 /// 2021/22 to 2024/25, with 2025/26 carried on by the trend.
 pub fn national_level(measure: Measure, phase_group: PhaseGroup, year: i32) -> f64 {
-    let index = DATA_YEARS.iter().position(|candidate| *candidate == year).unwrap_or(DATA_YEARS.len() - 1);
+    let index = DATA_YEARS
+        .iter()
+        .position(|candidate| *candidate == year)
+        .unwrap_or(DATA_YEARS.len() - 1);
     let by_phase = |primary: [f64; 5], secondary: [f64; 5], special: [f64; 5], all: [f64; 5]| match phase_group {
         PhaseGroup::Primary => primary[index],
         PhaseGroup::Secondary => secondary[index],
@@ -116,8 +119,12 @@ pub fn latent(random: &mut Random, measure: Measure, pupil: Pupil, effect: f64) 
         Measure::Ks4Progress8 => 1.15 * (0.4 * effect + base + normal(random, 0.0, 1.0)),
         Measure::Ks4Attainment8 => 13.0 * (0.35 * effect + base + normal(random, 0.0, 1.0)),
         // Absence is heavy-tailed: most pupils miss little, a few miss a great deal.
-        Measure::OverallAbsence | Measure::PersistentAbsence => (0.8 * normal(random, 0.0, 1.0) - 0.32 + base - 0.15 * effect).exp(),
-        Measure::SuspensionRate | Measure::PermanentExclusionRate => (normal(random, 0.0, 1.0) - 0.5 + base - 0.3 * effect).exp(),
+        Measure::OverallAbsence | Measure::PersistentAbsence => {
+            (0.8 * normal(random, 0.0, 1.0) - 0.32 + base - 0.15 * effect).exp()
+        }
+        Measure::SuspensionRate | Measure::PermanentExclusionRate => {
+            (normal(random, 0.0, 1.0) - 0.5 + base - 0.3 * effect).exp()
+        }
         _ => 0.35 * effect + base + normal(random, 0.0, 1.0),
     }
 }
@@ -125,9 +132,10 @@ pub fn latent(random: &mut Random, measure: Measure, pupil: Pupil, effect: f64) 
 /// The pupil's outcome from its latent draw and the calibration parameter.
 pub fn outcome(random: &mut Random, measure: Measure, latent: f64, parameter: f64) -> f64 {
     match measure {
-        Measure::Ks2ReadingProgress | Measure::Ks2WritingProgress | Measure::Ks2MathsProgress | Measure::Ks4Progress8 => {
-            latent - parameter
-        }
+        Measure::Ks2ReadingProgress
+        | Measure::Ks2WritingProgress
+        | Measure::Ks2MathsProgress
+        | Measure::Ks4Progress8 => latent - parameter,
         Measure::Ks4Attainment8 => (parameter + latent).clamp(0.0, 90.0),
         Measure::OverallAbsence => (parameter * latent).clamp(0.0, 1.0),
         Measure::PersistentAbsence => f64::from(u8::from((parameter * latent).clamp(0.0, 1.0) >= 0.10)),
@@ -140,18 +148,29 @@ pub fn outcome(random: &mut Random, measure: Measure, latent: f64, parameter: f6
 /// The measure whose calibration a measure uses: persistent absence is read from the same
 /// absence draw as overall absence.
 pub fn calibrated_as(measure: Measure) -> Measure {
-    if measure == Measure::PersistentAbsence { Measure::OverallAbsence } else { measure }
+    if measure == Measure::PersistentAbsence {
+        Measure::OverallAbsence
+    } else {
+        measure
+    }
 }
 
 fn parameter_for(measure: Measure, target: f64, latents: &mut [f64]) -> f64 {
     let mean = latents.iter().sum::<f64>() / latents.len() as f64;
     match measure {
-        Measure::Ks2ReadingProgress | Measure::Ks2WritingProgress | Measure::Ks2MathsProgress | Measure::Ks4Progress8 => mean,
+        Measure::Ks2ReadingProgress
+        | Measure::Ks2WritingProgress
+        | Measure::Ks2MathsProgress
+        | Measure::Ks4Progress8 => mean,
         Measure::Ks4Attainment8 => {
             // The clamp at 0 and 90 pulls the mean; two corrections bring it to the target.
             let mut base = target - mean;
             for _ in 0..2 {
-                let achieved = latents.iter().map(|latent| (base + latent).clamp(0.0, 90.0)).sum::<f64>() / latents.len() as f64;
+                let achieved = latents
+                    .iter()
+                    .map(|latent| (base + latent).clamp(0.0, 90.0))
+                    .sum::<f64>()
+                    / latents.len() as f64;
                 base += target - achieved;
             }
             base
@@ -180,7 +199,11 @@ impl Population {
             PhaseGroup::Special => Intake::special(0.40, 0.15),
             _ => Intake::mainstream(0.25, 0.21),
         };
-        Population { intake, effect_mean: 0.0, size: 20_000 }
+        Population {
+            intake,
+            effect_mean: 0.0,
+            size: 20_000,
+        }
     }
 
     /// Draws the population and tallies a measure's outcome with the given parameter.
@@ -205,7 +228,11 @@ pub struct Calibration {
 impl Calibration {
     pub fn build(random: &mut Random) -> Calibration {
         let mut calibration = Calibration::default();
-        for measure in Measure::ALL.iter().copied().filter(|measure| *measure != Measure::PupilsOnRoll) {
+        for measure in Measure::ALL
+            .iter()
+            .copied()
+            .filter(|measure| *measure != Measure::PupilsOnRoll)
+        {
             if calibrated_as(measure) != measure {
                 continue;
             }
@@ -220,7 +247,10 @@ impl Calibration {
                         })
                         .collect();
                     let target = national_level(measure, phase_group, year);
-                    calibration.parameters.insert((measure, year, phase_group), parameter_for(measure, target, &mut latents));
+                    calibration.parameters.insert(
+                        (measure, year, phase_group),
+                        parameter_for(measure, target, &mut latents),
+                    );
                 }
             }
         }
@@ -228,16 +258,20 @@ impl Calibration {
     }
 
     pub fn parameter(&self, measure: Measure, year: i32, phase_group: PhaseGroup) -> f64 {
-        self.parameters.get(&(calibrated_as(measure), year, phase_group)).copied().unwrap_or(0.0)
+        self.parameters
+            .get(&(calibrated_as(measure), year, phase_group))
+            .copied()
+            .unwrap_or(0.0)
     }
 }
 
 /// The comparator groups a measure is published for.
 pub fn comparator_groups(measure: Measure) -> Vec<PhaseGroup> {
     match measure {
-        Measure::OverallAbsence | Measure::PersistentAbsence | Measure::SuspensionRate | Measure::PermanentExclusionRate => {
-            PhaseGroup::ALL.to_vec()
-        }
+        Measure::OverallAbsence
+        | Measure::PersistentAbsence
+        | Measure::SuspensionRate
+        | Measure::PermanentExclusionRate => PhaseGroup::ALL.to_vec(),
         _ => vec![PhaseGroup::AllSchools],
     }
 }

@@ -26,17 +26,32 @@ pub struct Intake {
 
 impl Intake {
     pub fn mainstream(disadvantaged_rate: f64, eal_rate: f64) -> Intake {
-        Intake { disadvantaged_rate, eal_rate, sen_support_rate: 0.13, ehc_rate: 0.025 }
+        Intake {
+            disadvantaged_rate,
+            eal_rate,
+            sen_support_rate: 0.13,
+            ehc_rate: 0.025,
+        }
     }
 
     /// A special school's pupils almost all have an education, health and care plan.
     pub fn special(disadvantaged_rate: f64, eal_rate: f64) -> Intake {
-        Intake { disadvantaged_rate: (disadvantaged_rate + 0.15).min(0.8), eal_rate, sen_support_rate: 0.02, ehc_rate: 0.96 }
+        Intake {
+            disadvantaged_rate: (disadvantaged_rate + 0.15).min(0.8),
+            eal_rate,
+            sen_support_rate: 0.02,
+            ehc_rate: 0.96,
+        }
     }
 
     /// Pupils placed in alternative provision: mostly disadvantaged, often with SEN.
     pub fn alternative_provision() -> Intake {
-        Intake { disadvantaged_rate: 0.62, eal_rate: 0.05, sen_support_rate: 0.45, ehc_rate: 0.18 }
+        Intake {
+            disadvantaged_rate: 0.62,
+            eal_rate: 0.05,
+            sen_support_rate: 0.45,
+            ehc_rate: 0.18,
+        }
     }
 
     pub fn draw(&self, random: &mut Random) -> Pupil {
@@ -45,7 +60,13 @@ impl Intake {
         let ehc_plan = chance(random, self.ehc_rate * if boy { 1.3 } else { 0.7 });
         let sen_rate = self.sen_support_rate * if disadvantaged { 1.6 } else { 0.85 } * if boy { 1.2 } else { 0.8 };
         let sen_support = !ehc_plan && chance(random, sen_rate);
-        Pupil { disadvantaged, boy, sen_support, ehc_plan, eal: chance(random, self.eal_rate) }
+        Pupil {
+            disadvantaged,
+            boy,
+            sen_support,
+            ehc_plan,
+            eal: chance(random, self.eal_rate),
+        }
     }
 }
 
@@ -95,7 +116,10 @@ impl Tally {
     }
 
     pub fn group(&self, group: PupilGroup) -> GroupTally {
-        let index = PupilGroup::ALL.iter().position(|candidate| *candidate == group).unwrap_or(0);
+        let index = PupilGroup::ALL
+            .iter()
+            .position(|candidate| *candidate == group)
+            .unwrap_or(0);
         self.groups[index]
     }
 }
@@ -138,7 +162,10 @@ impl GroupTally {
 
     /// The figure for an area, which is large enough never to be suppressed.
     pub fn area_figure(self, measure: Measure, statistic: Statistic) -> Figure {
-        self.value(statistic).map_or(Figure::Missing(MissingReason::NoPupils), |value| rounded(measure, value))
+        self.value(statistic)
+            .map_or(Figure::Missing(MissingReason::NoPupils), |value| {
+                rounded(measure, value)
+            })
     }
 }
 

@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use stride_core::{
-    DfeNumber, Establishment, EstablishmentStatus, EstablishmentType, Governance, LaCode, Leader, LeaderRole,
-    Locality, Phase, Trust, Urn,
+    DfeNumber, Establishment, EstablishmentStatus, EstablishmentType, Governance, LaCode, Leader, LeaderRole, Locality,
+    Phase, Trust, Urn,
 };
 
 use crate::names;
@@ -72,7 +72,10 @@ pub fn localities() -> Vec<Locality> {
     names::LOCALITIES
         .iter()
         .enumerate()
-        .map(|(index, (name, _))| Locality { id: index as i64 + 1, name: (*name).to_owned() })
+        .map(|(index, (name, _))| Locality {
+            id: index as i64 + 1,
+            name: (*name).to_owned(),
+        })
         .collect()
 }
 
@@ -80,20 +83,37 @@ pub fn trusts() -> Vec<Trust> {
     names::TRUSTS
         .iter()
         .enumerate()
-        .map(|(index, name)| Trust { id: index as i64 + 1, name: (*name).to_owned() })
+        .map(|(index, name)| Trust {
+            id: index as i64 + 1,
+            name: (*name).to_owned(),
+        })
         .collect()
 }
 
 pub fn plan_schools(random: &mut Random, first_data_year: i32, tracked_years: usize) -> Vec<SchoolPlan> {
     let localities = localities();
     let trusts = trusts();
-    let mut counter = Counter { next_maintained_urn: 114_020, next_academy_urn: 136_410, next_number: [2001, 3001, 4001, 7001, 1001] };
+    let mut counter = Counter {
+        next_maintained_urn: 114_020,
+        next_academy_urn: 136_410,
+        next_number: [2001, 3001, 4001, 7001, 1001],
+    };
     let mut used_names = Vec::new();
     let mut plans = Vec::new();
     for (phase, count) in MIX {
         for index in 0..count {
             let locality = &localities[index % localities.len()];
-            let plan = plan_school(random, phase, index, locality, &trusts, &mut counter, &mut used_names, first_data_year, tracked_years);
+            let plan = plan_school(
+                random,
+                phase,
+                index,
+                locality,
+                &trusts,
+                &mut counter,
+                &mut used_names,
+                first_data_year,
+                tracked_years,
+            );
             plans.push(plan);
         }
     }
@@ -203,25 +223,61 @@ fn choose_type(random: &mut Random, phase: Phase, index: usize) -> Establishment
     match phase {
         Phase::Primary => {
             if academy(random, 0.38) {
-                if chance(random, 0.8) { AcademyConverter } else { AcademySponsorLed }
+                if chance(random, 0.8) {
+                    AcademyConverter
+                } else {
+                    AcademySponsorLed
+                }
             } else {
-                *pick(random, &[Community, Community, Community, VoluntaryControlled, VoluntaryAided, Foundation])
+                *pick(
+                    random,
+                    &[
+                        Community,
+                        Community,
+                        Community,
+                        VoluntaryControlled,
+                        VoluntaryAided,
+                        Foundation,
+                    ],
+                )
             }
         }
         Phase::Secondary => {
             if index == 34 {
                 FreeSchool
             } else if academy(random, 0.82) {
-                if chance(random, 0.75) { AcademyConverter } else { AcademySponsorLed }
+                if chance(random, 0.75) {
+                    AcademyConverter
+                } else {
+                    AcademySponsorLed
+                }
             } else {
                 *pick(random, &[Community, Foundation, VoluntaryAided])
             }
         }
         Phase::AllThrough => AcademyConverter,
-        Phase::Middle => if academy(random, 0.5) { AcademyConverter } else { Community },
-        Phase::Special => if academy(random, 0.3) { AcademySpecial } else { CommunitySpecial },
+        Phase::Middle => {
+            if academy(random, 0.5) {
+                AcademyConverter
+            } else {
+                Community
+            }
+        }
+        Phase::Special => {
+            if academy(random, 0.3) {
+                AcademySpecial
+            } else {
+                CommunitySpecial
+            }
+        }
         Phase::Nursery => NurserySchool,
-        Phase::AlternativeProvision => if index == 0 { PupilReferralUnit } else { AlternativeProvisionAcademy },
+        Phase::AlternativeProvision => {
+            if index == 0 {
+                PupilReferralUnit
+            } else {
+                AlternativeProvisionAcademy
+            }
+        }
     }
 }
 
@@ -238,7 +294,10 @@ fn unique_name(
         .find(|(name, _)| *name == locality.name)
         .map(|(_, villages)| villages.as_slice())
         .unwrap_or(&[]);
-    let place = villages.get(index / names::LOCALITIES.len() % villages.len().max(1)).copied().unwrap_or(&locality.name);
+    let place = villages
+        .get(index / names::LOCALITIES.len() % villages.len().max(1))
+        .copied()
+        .unwrap_or(&locality.name);
     let candidate = match (phase, establishment_type) {
         (Phase::Primary, EstablishmentType::VoluntaryAided) if chance(random, 0.5) => {
             format!("St {}'s Catholic Primary School, {place}", pick(random, &names::SAINTS))
@@ -247,23 +306,45 @@ fn unique_name(
             format!("{place} Church of England Primary School")
         }
         (Phase::Primary, EstablishmentType::AcademyConverter | EstablishmentType::AcademySponsorLed) => {
-            format!("{place} {}", pick(random, &["Primary Academy", "Primary School", "Academy"]))
+            format!(
+                "{place} {}",
+                pick(random, &["Primary Academy", "Primary School", "Academy"])
+            )
         }
-        (Phase::Primary, _) => format!("{place} {}", pick(random, &["Primary School", "Community Primary School", "County Primary School"])),
-        (Phase::Secondary, EstablishmentType::VoluntaryAided) => format!("St {}'s Catholic School, {place}", pick(random, &names::SAINTS)),
+        (Phase::Primary, _) => format!(
+            "{place} {}",
+            pick(
+                random,
+                &["Primary School", "Community Primary School", "County Primary School"]
+            )
+        ),
+        (Phase::Secondary, EstablishmentType::VoluntaryAided) => {
+            format!("St {}'s Catholic School, {place}", pick(random, &names::SAINTS))
+        }
         (Phase::Secondary, EstablishmentType::FreeSchool) => format!("{place} Free School"),
-        (Phase::Secondary, _) => format!("{place} {}", pick(random, &["Academy", "School", "High School", "College", "Community College"])),
+        (Phase::Secondary, _) => format!(
+            "{place} {}",
+            pick(
+                random,
+                &["Academy", "School", "High School", "College", "Community College"]
+            )
+        ),
         (Phase::AllThrough, _) => format!("{place} All-Through Academy"),
         (Phase::Middle, _) => format!("{place} Middle School"),
         (Phase::Special, _) => names::SPECIAL_SCHOOL_NAMES[index % names::SPECIAL_SCHOOL_NAMES.len()].to_owned(),
         (Phase::Nursery, _) => format!("{place} Nursery School"),
-        (Phase::AlternativeProvision, EstablishmentType::PupilReferralUnit) => "Wealdshire Pupil Referral Service".to_owned(),
+        (Phase::AlternativeProvision, EstablishmentType::PupilReferralUnit) => {
+            "Wealdshire Pupil Referral Service".to_owned()
+        }
         (Phase::AlternativeProvision, _) => "Meridian Alternative Provision Academy".to_owned(),
     };
     let mut name = candidate.clone();
     let mut suffix = 2;
     while used.contains(&name) {
-        name = format!("{candidate} ({})", ["North", "South", "East", "West", "Upper", "Lower"][(suffix - 2) % 6]);
+        name = format!(
+            "{candidate} ({})",
+            ["North", "South", "East", "West", "Upper", "Lower"][(suffix - 2) % 6]
+        );
         suffix += 1;
     }
     used.push(name.clone());
@@ -289,7 +370,11 @@ fn base_roll(random: &mut Random, phase: Phase) -> u32 {
     let roll = match phase {
         // Rural primaries are small: a fifth of them under a hundred pupils.
         Phase::Primary => {
-            if chance(random, 0.2) { normal(random, 75.0, 20.0) } else { normal(random, 280.0, 110.0) }
+            if chance(random, 0.2) {
+                normal(random, 75.0, 20.0)
+            } else {
+                normal(random, 280.0, 110.0)
+            }
         }
         Phase::Secondary => normal(random, 1_050.0, 280.0),
         Phase::AllThrough => normal(random, 1_500.0, 250.0),
@@ -313,16 +398,38 @@ fn roll_trend(random: &mut Random) -> f64 {
 }
 
 fn leaders(random: &mut Random, first_data_year: i32) -> Vec<Leader> {
-    let person = |random: &mut Random| format!("{} {}", pick(random, &names::FIRST_NAMES), pick(random, &names::SURNAMES));
+    let person = |random: &mut Random| {
+        format!(
+            "{} {}",
+            pick(random, &names::FIRST_NAMES),
+            pick(random, &names::SURNAMES)
+        )
+    };
     // About one school in eight has had a new head in the last year.
     let head_since = if chance(random, 0.13) {
         date(first_data_year + 5, *pick(random, &[1, 4, 9]), 1)
     } else {
-        date(between(random, 2008, i64::from(first_data_year + 4)) as i32, *pick(random, &[1, 4, 9]), 1)
+        date(
+            between(random, 2008, i64::from(first_data_year + 4)) as i32,
+            *pick(random, &[1, 4, 9]),
+            1,
+        )
     };
-    let chair_since = date(between(random, 2014, i64::from(first_data_year + 4)) as i32, *pick(random, &[3, 7, 10]), 1);
+    let chair_since = date(
+        between(random, 2014, i64::from(first_data_year + 4)) as i32,
+        *pick(random, &[3, 7, 10]),
+        1,
+    );
     vec![
-        Leader { role: LeaderRole::Headteacher, name: person(random), since: head_since },
-        Leader { role: LeaderRole::ChairOfGovernors, name: person(random), since: chair_since },
+        Leader {
+            role: LeaderRole::Headteacher,
+            name: person(random),
+            since: head_since,
+        },
+        Leader {
+            role: LeaderRole::ChairOfGovernors,
+            name: person(random),
+            since: chair_since,
+        },
     ]
 }

@@ -8,7 +8,12 @@ use stride_core::{Comparator, Figure, Framework, Measure, MissingReason, Phase, 
 use stride_synth::{SyntheticLocalAuthority, generate, latest_full};
 
 fn count_phase(authority: &SyntheticLocalAuthority, phase: Phase) -> usize {
-    authority.dataset.establishments.iter().filter(|establishment| establishment.phase == phase).count()
+    authority
+        .dataset
+        .establishments
+        .iter()
+        .filter(|establishment| establishment.phase == phase)
+        .count()
 }
 
 #[test]
@@ -82,7 +87,10 @@ proptest! {
     }
 }
 
-fn value(figures: &HashMap<(Urn, Measure, i32, PupilGroup), Figure>, key: (Urn, Measure, i32, PupilGroup)) -> Option<f64> {
+fn value(
+    figures: &HashMap<(Urn, Measure, i32, PupilGroup), Figure>,
+    key: (Urn, Measure, i32, PupilGroup),
+) -> Option<f64> {
     figures.get(&key).and_then(|figure| figure.value())
 }
 
@@ -93,16 +101,31 @@ fn groups_add_up_to_the_whole_and_the_disadvantage_gap_is_there() {
         .dataset
         .school_figures
         .iter()
-        .map(|figure| ((figure.urn, figure.measure, figure.year.start_year(), figure.group), figure.figure))
+        .map(|figure| {
+            (
+                (figure.urn, figure.measure, figure.year.start_year(), figure.group),
+                figure.figure,
+            )
+        })
         .collect();
     let cohorts: HashMap<_, _> = authority
         .dataset
         .school_figures
         .iter()
-        .map(|figure| ((figure.urn, figure.measure, figure.year.start_year(), figure.group), figure.cohort))
+        .map(|figure| {
+            (
+                (figure.urn, figure.measure, figure.year.start_year(), figure.group),
+                figure.cohort,
+            )
+        })
         .collect();
     let mut checked = 0;
-    for establishment in authority.dataset.establishments.iter().filter(|e| e.phase == Phase::Primary) {
+    for establishment in authority
+        .dataset
+        .establishments
+        .iter()
+        .filter(|e| e.phase == Phase::Primary)
+    {
         let key = |group| (establishment.urn, Measure::Ks2ReadingWritingMathsExpected, 2024, group);
         let (Some(all), Some(disadvantaged), Some(other)) = (
             value(&figures, key(PupilGroup::All)),
@@ -111,12 +134,27 @@ fn groups_add_up_to_the_whole_and_the_disadvantage_gap_is_there() {
         ) else {
             continue;
         };
-        let size = |group| cohorts.get(&key(group)).copied().flatten().map(f64::from).unwrap_or(0.0);
-        let (whole, part, rest) = (size(PupilGroup::All), size(PupilGroup::Disadvantaged), size(PupilGroup::NotDisadvantaged));
+        let size = |group| {
+            cohorts
+                .get(&key(group))
+                .copied()
+                .flatten()
+                .map(f64::from)
+                .unwrap_or(0.0)
+        };
+        let (whole, part, rest) = (
+            size(PupilGroup::All),
+            size(PupilGroup::Disadvantaged),
+            size(PupilGroup::NotDisadvantaged),
+        );
         assert_eq!(whole, part + rest, "cohorts of {} do not add up", establishment.urn);
         let weighted = (disadvantaged * part + other * rest) / whole;
         // Each published percentage is rounded to one decimal place.
-        assert!((weighted - all).abs() < 0.1, "{} : {weighted} against {all}", establishment.urn);
+        assert!(
+            (weighted - all).abs() < 0.1,
+            "{} : {weighted} against {all}",
+            establishment.urn
+        );
         checked += 1;
     }
     assert!(checked > 50, "only {checked} schools had both groups published");
@@ -126,11 +164,21 @@ fn groups_add_up_to_the_whole_and_the_disadvantage_gap_is_there() {
                 .dataset
                 .comparator_figures
                 .iter()
-                .find(|f| f.comparator == Comparator::LocalAuthority && f.measure == Measure::Ks2ReadingWritingMathsExpected && f.year.start_year() == year && f.group == group)
+                .find(|f| {
+                    f.comparator == Comparator::LocalAuthority
+                        && f.measure == Measure::Ks2ReadingWritingMathsExpected
+                        && f.year.start_year() == year
+                        && f.group == group
+                })
                 .and_then(|f| f.figure.value())
         };
-        let gap = la(PupilGroup::NotDisadvantaged).zip(la(PupilGroup::Disadvantaged)).map(|(other, disadvantaged)| other - disadvantaged);
-        assert!(gap.is_some_and(|gap| (10.0..35.0).contains(&gap)), "gap {gap:?} in {year}");
+        let gap = la(PupilGroup::NotDisadvantaged)
+            .zip(la(PupilGroup::Disadvantaged))
+            .map(|(other, disadvantaged)| other - disadvantaged);
+        assert!(
+            gap.is_some_and(|gap| (10.0..35.0).contains(&gap)),
+            "gap {gap:?} in {year}"
+        );
     }
 }
 
@@ -142,14 +190,30 @@ fn schools_keep_their_standing_from_year_to_year_and_small_groups_are_suppressed
             .dataset
             .school_figures
             .iter()
-            .filter(|f| f.measure == Measure::Ks2ReadingWritingMathsExpected && f.group == PupilGroup::All && f.year.start_year() == year)
+            .filter(|f| {
+                f.measure == Measure::Ks2ReadingWritingMathsExpected
+                    && f.group == PupilGroup::All
+                    && f.year.start_year() == year
+            })
             .filter_map(|f| f.figure.value().map(|value| (f.urn, value)))
             .collect()
     };
     let (this_year, last_year) = (by_year(2025), by_year(2024));
-    let pairs: Vec<(f64, f64)> = this_year.iter().filter_map(|(urn, value)| last_year.get(urn).map(|last| (*last, *value))).collect();
-    assert!(correlation(&pairs) > 0.3, "year-to-year correlation {}", correlation(&pairs));
-    let suppressed = authority.dataset.school_figures.iter().filter(|f| f.figure == Figure::Missing(MissingReason::Suppressed)).count();
+    let pairs: Vec<(f64, f64)> = this_year
+        .iter()
+        .filter_map(|(urn, value)| last_year.get(urn).map(|last| (*last, *value)))
+        .collect();
+    assert!(
+        correlation(&pairs) > 0.3,
+        "year-to-year correlation {}",
+        correlation(&pairs)
+    );
+    let suppressed = authority
+        .dataset
+        .school_figures
+        .iter()
+        .filter(|f| f.figure == Figure::Missing(MissingReason::Suppressed))
+        .count();
     assert!(suppressed > 1_000, "only {suppressed} suppressed figures");
     assert!(authority.dataset.school_figures.iter().all(|f| match f.figure {
         Figure::Missing(MissingReason::Suppressed) => f.cohort.is_some_and(|cohort| (1..=5).contains(&cohort)),
@@ -160,7 +224,10 @@ fn schools_keep_their_standing_from_year_to_year_and_small_groups_are_suppressed
 
 fn correlation(pairs: &[(f64, f64)]) -> f64 {
     let count = pairs.len() as f64;
-    let (mean_x, mean_y) = (pairs.iter().map(|p| p.0).sum::<f64>() / count, pairs.iter().map(|p| p.1).sum::<f64>() / count);
+    let (mean_x, mean_y) = (
+        pairs.iter().map(|p| p.0).sum::<f64>() / count,
+        pairs.iter().map(|p| p.1).sum::<f64>() / count,
+    );
     let covariance: f64 = pairs.iter().map(|(x, y)| (x - mean_x) * (y - mean_y)).sum();
     let spread_x: f64 = pairs.iter().map(|(x, _)| (x - mean_x).powi(2)).sum::<f64>().sqrt();
     let spread_y: f64 = pairs.iter().map(|(_, y)| (y - mean_y).powi(2)).sum::<f64>().sqrt();

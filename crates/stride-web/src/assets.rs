@@ -14,15 +14,33 @@ const STRIDE_JS: &str = include_str!("../assets/stride.js");
 const FAVICON: &str = include_str!("../assets/favicon.svg");
 
 fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body)
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
 }
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/assets/govuk-frontend.min.css", get(|| async { asset("text/css; charset=utf-8", GOVUK_CSS) }))
-        .route("/assets/govuk-frontend.min.js", get(|| async { asset("text/javascript; charset=utf-8", GOVUK_JS) }))
-        .route("/assets/stride.css", get(|| async { asset("text/css; charset=utf-8", STRIDE_CSS) }))
-        .route("/assets/stride.js", get(|| async { asset("text/javascript; charset=utf-8", STRIDE_JS) }))
+        .route(
+            "/assets/govuk-frontend.min.css",
+            get(|| async { asset("text/css; charset=utf-8", GOVUK_CSS) }),
+        )
+        .route(
+            "/assets/govuk-frontend.min.js",
+            get(|| async { asset("text/javascript; charset=utf-8", GOVUK_JS) }),
+        )
+        .route(
+            "/assets/stride.css",
+            get(|| async { asset("text/css; charset=utf-8", STRIDE_CSS) }),
+        )
+        .route(
+            "/assets/stride.js",
+            get(|| async { asset("text/javascript; charset=utf-8", STRIDE_JS) }),
+        )
         .route("/assets/favicon.svg", get(|| async { asset("image/svg+xml", FAVICON) }))
 }
 

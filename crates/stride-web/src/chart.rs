@@ -21,7 +21,10 @@ const BOTTOM: f64 = 34.0;
 
 /// An accessible SVG line chart, or none when there are no values to draw.
 pub fn line_chart(id: &str, title: &str, measure: Measure, years: &[String], lines: &[Line]) -> Option<String> {
-    let values: Vec<f64> = lines.iter().flat_map(|line| line.values.iter().flatten().copied()).collect();
+    let values: Vec<f64> = lines
+        .iter()
+        .flat_map(|line| line.values.iter().flatten().copied())
+        .collect();
     let (low, high) = bounds(&values)?;
     let x = |index: usize| LEFT + (WIDTH - LEFT - RIGHT) * index as f64 / (years.len().max(2) - 1) as f64;
     let y = |value: f64| TOP + (HEIGHT - TOP - BOTTOM) * (high - value) / (high - low);
@@ -47,7 +50,13 @@ pub fn line_chart(id: &str, title: &str, measure: Measure, years: &[String], lin
         value += step;
     }
     for (index, year) in years.iter().enumerate() {
-        let _ = write!(svg, r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#, x(index), HEIGHT - 10.0, escape(year));
+        let _ = write!(
+            svg,
+            r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            x(index),
+            HEIGHT - 10.0,
+            escape(year)
+        );
     }
     for (number, line) in lines.iter().enumerate() {
         draw_line(&mut svg, line, number, &x, &y);
@@ -63,7 +72,11 @@ fn draw_line(svg: &mut String, line: &Line, number: usize, x: &dyn Fn(usize) -> 
     let mut segment: Vec<String> = Vec::new();
     let flush = |segment: &mut Vec<String>, svg: &mut String| {
         if segment.len() > 1 {
-            let _ = write!(svg, r#"<polyline fill="none" stroke="{colour}" stroke-width="3"{dash} points="{}"/>"#, segment.join(" "));
+            let _ = write!(
+                svg,
+                r#"<polyline fill="none" stroke="{colour}" stroke-width="3"{dash} points="{}"/>"#,
+                segment.join(" ")
+            );
         }
         segment.clear();
     };
@@ -71,7 +84,12 @@ fn draw_line(svg: &mut String, line: &Line, number: usize, x: &dyn Fn(usize) -> 
         match value {
             Some(value) => {
                 segment.push(format!("{:.1},{:.1}", x(index), y(*value)));
-                let _ = write!(svg, r#"<circle cx="{:.1}" cy="{:.1}" r="4" fill="{colour}"/>"#, x(index), y(*value));
+                let _ = write!(
+                    svg,
+                    r#"<circle cx="{:.1}" cy="{:.1}" r="4" fill="{colour}"/>"#,
+                    x(index),
+                    y(*value)
+                );
             }
             None => flush(&mut segment, svg),
         }
@@ -100,7 +118,15 @@ fn bounds(values: &[f64]) -> Option<(f64, f64)> {
 fn tick_step(rough: f64) -> f64 {
     let power = 10f64.powf(rough.log10().floor());
     let fraction = rough / power;
-    let nice = if fraction <= 1.0 { 1.0 } else if fraction <= 2.0 { 2.0 } else if fraction <= 5.0 { 5.0 } else { 10.0 };
+    let nice = if fraction <= 1.0 {
+        1.0
+    } else if fraction <= 2.0 {
+        2.0
+    } else if fraction <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
     nice * power
 }
 
@@ -111,7 +137,12 @@ fn describe(measure: Measure, years: &[String], lines: &[Line]) -> String {
             let points: Vec<String> = years
                 .iter()
                 .zip(&line.values)
-                .map(|(year, value)| format!("{year} {}", value.map_or("no figure".to_owned(), |value| measure.format(value))))
+                .map(|(year, value)| {
+                    format!(
+                        "{year} {}",
+                        value.map_or("no figure".to_owned(), |value| measure.format(value))
+                    )
+                })
                 .collect();
             format!("{}: {}.", line.label, points.join(", "))
         })
@@ -120,7 +151,10 @@ fn describe(measure: Measure, years: &[String], lines: &[Line]) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -133,9 +167,24 @@ mod tests {
 
     #[test]
     fn a_missing_year_breaks_the_line_and_is_said_in_the_description() {
-        let school = Line { label: "School".into(), values: vec![Some(60.0), None, Some(64.0)], dashed: false };
-        let england = Line { label: "England".into(), values: vec![Some(59.0), Some(60.0), Some(61.0)], dashed: true };
-        let svg = line_chart("c", "KS2 <RWM>", Measure::Ks2ReadingWritingMathsExpected, &years(), &[school, england]).expect("drawn");
+        let school = Line {
+            label: "School".into(),
+            values: vec![Some(60.0), None, Some(64.0)],
+            dashed: false,
+        };
+        let england = Line {
+            label: "England".into(),
+            values: vec![Some(59.0), Some(60.0), Some(61.0)],
+            dashed: true,
+        };
+        let svg = line_chart(
+            "c",
+            "KS2 <RWM>",
+            Measure::Ks2ReadingWritingMathsExpected,
+            &years(),
+            &[school, england],
+        )
+        .expect("drawn");
         assert_eq!(svg.matches("<polyline").count(), 1, "only England's line is unbroken");
         assert_eq!(svg.matches("<circle").count(), 5);
         assert!(svg.contains("School: 2021/22 60.0%, 2022/23 no figure, 2023/24 64.0%."));
@@ -151,7 +200,11 @@ mod tests {
 
     #[test]
     fn nothing_is_drawn_without_values() {
-        let empty = Line { label: "School".into(), values: vec![None, None, None], dashed: false };
+        let empty = Line {
+            label: "School".into(),
+            values: vec![None, None, None],
+            dashed: false,
+        };
         assert!(line_chart("c", "t", Measure::OverallAbsence, &years(), &[empty]).is_none());
     }
 }

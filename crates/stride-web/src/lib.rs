@@ -10,6 +10,8 @@ mod assets;
 pub mod auth;
 mod chart;
 mod error;
+#[cfg(test)]
+mod fixtures;
 mod headers;
 mod pages;
 mod session;
@@ -57,5 +59,9 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves Stride on a listener until the process is stopped.
 pub async fn serve(state: AppState, listener: TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
 }

@@ -33,9 +33,13 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
 /// The session the request's cookie names, if it exists and has not timed out. A session that
 /// has timed out is deleted.
 pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<SessionRecord>, WebError> {
-    let Some(token) = cookie_token(headers) else { return Ok(None) };
+    let Some(token) = cookie_token(headers) else {
+        return Ok(None);
+    };
     let hash = token_hash(&token);
-    let Some(session) = state.store.session(&hash).await? else { return Ok(None) };
+    let Some(session) = state.store.session(&hash).await? else {
+        return Ok(None);
+    };
     let now = Utc::now();
     if now - session.last_seen_at > IDLE_TIMEOUT || now - session.created_at > ABSOLUTE_TIMEOUT {
         state.store.delete_session(&hash).await?;
@@ -53,14 +57,22 @@ pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Ses
 pub async fn start(state: &AppState, account_id: Option<i64>) -> Result<(SessionRecord, HeaderValue), WebError> {
     let token = random_token();
     let now = Utc::now();
-    let session = SessionRecord { token_hash: token_hash(&token), account_id, csrf_token: random_token(), created_at: now, last_seen_at: now };
+    let session = SessionRecord {
+        token_hash: token_hash(&token),
+        account_id,
+        csrf_token: random_token(),
+        created_at: now,
+        last_seen_at: now,
+    };
     state.store.create_session(&session).await?;
     Ok((session, cookie(state, &token, None)))
 }
 
 pub fn cookie(state: &AppState, token: &str, max_age: Option<i64>) -> HeaderValue {
     let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-    let max_age = max_age.map(|seconds| format!("; Max-Age={seconds}")).unwrap_or_default();
+    let max_age = max_age
+        .map(|seconds| format!("; Max-Age={seconds}"))
+        .unwrap_or_default();
     let value = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}{max_age}");
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("stride_session=; Path=/"))
 }
@@ -70,7 +82,11 @@ pub fn clearing_cookie(state: &AppState) -> HeaderValue {
 }
 
 pub fn check_csrf(session: &SessionRecord, submitted: &str) -> Result<(), WebError> {
-    if same_secret(&session.csrf_token, submitted) { Ok(()) } else { Err(WebError::FormExpired) }
+    if same_secret(&session.csrf_token, submitted) {
+        Ok(())
+    } else {
+        Err(WebError::FormExpired)
+    }
 }
 
 /// A signed-in user and their session. A handler that takes this is reachable only after
@@ -84,9 +100,15 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let session = current(state, &parts.headers).await.map_err(IntoResponse::into_response)?;
-        let Some(session) = session else { return Err(Redirect::to("/sign-in").into_response()) };
-        let Some(account_id) = session.account_id else { return Err(Redirect::to("/sign-in").into_response()) };
+        let session = current(state, &parts.headers)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Some(session) = session else {
+            return Err(Redirect::to("/sign-in").into_response());
+        };
+        let Some(account_id) = session.account_id else {
+            return Err(Redirect::to("/sign-in").into_response());
+        };
         match state.store.account(account_id).await {
             Ok(Some(account)) => Ok(SignedIn { account, session }),
             Ok(None) => Err(Redirect::to("/sign-in").into_response()),
@@ -102,7 +124,10 @@ mod tests {
     #[test]
     fn the_session_cookie_is_found_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("theme=dark; stride_session=abc123; other=1"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; stride_session=abc123; other=1"),
+        );
         assert_eq!(cookie_token(&headers), Some("abc123".to_owned()));
         let mut none = HeaderMap::new();
         none.insert(header::COOKIE, HeaderValue::from_static("stride_sessionx=abc"));

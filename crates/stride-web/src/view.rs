@@ -20,16 +20,26 @@ pub struct Chrome {
 
 impl Chrome {
     pub fn anonymous() -> Chrome {
-        Chrome { user: None, current: "" }
+        Chrome {
+            user: None,
+            current: "",
+        }
     }
 
     pub fn for_user(signed_in: &SignedIn, current: &'static str) -> Chrome {
-        Chrome { user: Some(user(&signed_in.account, &signed_in.session.csrf_token)), current }
+        Chrome {
+            user: Some(user(&signed_in.account, &signed_in.session.csrf_token)),
+            current,
+        }
     }
 }
 
 fn user(account: &Account, csrf_token: &str) -> UserChrome {
-    UserChrome { display_name: account.display_name.clone(), role: account.role.label(), csrf_token: csrf_token.to_owned() }
+    UserChrome {
+        display_name: account.display_name.clone(),
+        role: account.role.label(),
+        csrf_token: csrf_token.to_owned(),
+    }
 }
 
 /// A date as GOV.UK writes it: 4 June 2025.

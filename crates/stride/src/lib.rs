@@ -26,7 +26,11 @@ pub struct Generated {
 
 /// Generates the synthetic authority for a seed into an empty database, with one account per
 /// role. `progress` is told each step as it starts.
-pub async fn generate_into(store: &Arc<dyn Store>, seed: u64, progress: impl Fn(&str)) -> Result<Generated, GenerateError> {
+pub async fn generate_into(
+    store: &Arc<dyn Store>,
+    seed: u64,
+    progress: impl Fn(&str),
+) -> Result<Generated, GenerateError> {
     let existing = store.establishment_count().await?;
     if existing > 0 {
         return Err(GenerateError::NotEmpty(existing));
@@ -44,7 +48,18 @@ pub async fn generate_into(store: &Arc<dyn Store>, seed: u64, progress: impl Fn(
     ));
     store.write_dataset(dataset).await?;
     progress("Creating the demo accounts");
-    for account in &authority.accounts {
+    create_accounts(store, &authority.accounts).await?;
+    Ok(Generated {
+        establishments: dataset.establishments.len(),
+        figures: dataset.school_figures.len() + dataset.comparator_figures.len(),
+        inspections: dataset.inspections.len(),
+        accounts: authority.accounts,
+    })
+}
+
+/// Creates accounts, hashing each password off the async threads.
+pub async fn create_accounts(store: &Arc<dyn Store>, accounts: &[DemoAccount]) -> Result<(), GenerateError> {
+    for account in accounts {
         let password = account.password.clone();
         let password_hash = tokio::task::spawn_blocking(move || stride_web::auth::hash_password(&password))
             .await
@@ -59,10 +74,5 @@ pub async fn generate_into(store: &Arc<dyn Store>, seed: u64, progress: impl Fn(
             })
             .await?;
     }
-    Ok(Generated {
-        establishments: dataset.establishments.len(),
-        figures: dataset.school_figures.len() + dataset.comparator_figures.len(),
-        inspections: dataset.inspections.len(),
-        accounts: authority.accounts,
-    })
+    Ok(())
 }

@@ -9,7 +9,11 @@ use stride_store::Store;
 use stride_web::{AppState, Config};
 
 #[derive(Parser)]
-#[command(name = "stride", version, about = "School improvement and vulnerable learners for an English local authority")]
+#[command(
+    name = "stride",
+    version,
+    about = "School improvement and vulnerable learners for an English local authority"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -57,7 +61,8 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
         )
         .with_target(false)
         .init();
@@ -72,7 +77,11 @@ async fn main() -> anyhow::Result<()> {
             print_demo_accounts();
             serve(store, listen, Config::default()).await
         }
-        Command::Serve { db, listen, secure_cookies } => serve(open(&db).await?, listen, Config { secure_cookies }).await,
+        Command::Serve {
+            db,
+            listen,
+            secure_cookies,
+        } => serve(open(&db).await?, listen, Config { secure_cookies }).await,
         Command::Generate { db, seed } => {
             let store = open(&db).await?;
             generate(&store, seed).await?;
@@ -83,7 +92,9 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn open(db: &str) -> anyhow::Result<Arc<dyn Store>> {
-    stride_store::open(db).await.with_context(|| format!("opening the database {db}"))
+    stride_store::open(db)
+        .await
+        .with_context(|| format!("opening the database {db}"))
 }
 
 async fn generate(store: &Arc<dyn Store>, seed: u64) -> anyhow::Result<()> {
@@ -117,11 +128,16 @@ fn print_demo_accounts() {
 }
 
 async fn serve(store: Arc<dyn Store>, listen: SocketAddr, config: Config) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
     let address = listener.local_addr()?;
     println!();
     println!("Stride is serving on http://{address}");
     println!("Stop it with Ctrl+C.");
-    let state = AppState { store, config: Arc::new(config) };
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+    };
     stride_web::serve(state, listener).await.context("serving")
 }

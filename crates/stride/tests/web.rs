@@ -31,10 +31,16 @@ fn fixture() -> &'static Fixture {
             let database = directory.path().join("stride-test.sqlite");
             let runtime = tokio::runtime::Runtime::new().expect("runtime");
             runtime.block_on(async {
-                let store = stride_store::open(database.to_str().expect("utf-8 path")).await.expect("opens");
+                let store = stride_store::open(database.to_str().expect("utf-8 path"))
+                    .await
+                    .expect("opens");
                 stride::generate_into(&store, SEED, |_| {}).await.expect("generates");
             });
-            Fixture { database, authority: stride_synth::generate(SEED), _directory: directory }
+            Fixture {
+                database,
+                authority: stride_synth::generate(SEED),
+                _directory: directory,
+            }
         })
         .join()
         .expect("the fixture thread finished")
@@ -48,12 +54,20 @@ struct Server {
 
 async fn server() -> Server {
     let fixture = fixture();
-    let store = stride_store::open(fixture.database.to_str().expect("utf-8 path")).await.expect("opens");
+    let store = stride_store::open(fixture.database.to_str().expect("utf-8 path"))
+        .await
+        .expect("opens");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let base = format!("http://{}", listener.local_addr().expect("address"));
-    let state = AppState { store, config: Arc::new(Config::default()) };
+    let state = AppState {
+        store,
+        config: Arc::new(Config::default()),
+    };
     tokio::spawn(stride_web::serve(state, listener));
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
     Server { base, client }
 }
 
@@ -118,8 +132,24 @@ impl Server {
         let (response, _) = self.try_sign_in(username, PASSWORD).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{username} signs in");
         let cookie = session_cookie(&response).expect("a new session cookie");
-        let (_, html) = (StatusCode::OK, self.get("/schools", Some(&User { cookie: cookie.clone(), csrf: String::new() })).await.text().await.expect("body"));
-        User { csrf: csrf_token(&html), cookie }
+        let (_, html) = (
+            StatusCode::OK,
+            self.get(
+                "/schools",
+                Some(&User {
+                    cookie: cookie.clone(),
+                    csrf: String::new(),
+                }),
+            )
+            .await
+            .text()
+            .await
+            .expect("body"),
+        );
+        User {
+            csrf: csrf_token(&html),
+            cookie,
+        }
     }
 }
 
@@ -133,12 +163,18 @@ fn listed_urns(html: &str) -> Vec<u32> {
 fn csv_records(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader = csv::Reader::from_reader(bytes);
     let headers = reader.headers().expect("headers").iter().map(str::to_owned).collect();
-    let rows = reader.records().map(|record| record.expect("record").iter().map(str::to_owned).collect()).collect();
+    let rows = reader
+        .records()
+        .map(|record| record.expect("record").iter().map(str::to_owned).collect())
+        .collect();
     (headers, rows)
 }
 
 fn column(headers: &[String], name: &str) -> usize {
-    headers.iter().position(|heading| heading.starts_with(name)).unwrap_or_else(|| panic!("no column {name}"))
+    headers
+        .iter()
+        .position(|heading| heading.starts_with(name))
+        .unwrap_or_else(|| panic!("no column {name}"))
 }
 
 #[tokio::test]
@@ -147,11 +183,22 @@ async fn pages_need_a_signed_in_user() {
     for path in ["/schools", "/schools.csv", "/schools.xlsx", "/"] {
         let response = server.get(path, None).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
-        let location = response.headers().get(LOCATION).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
-        assert!(location == "/sign-in" || location == "/schools", "{path} went to {location}");
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            location == "/sign-in" || location == "/schools",
+            "{path} went to {location}"
+        );
     }
     let urn = fixture().authority.dataset.establishments[0].urn;
-    assert_eq!(server.get(&format!("/schools/{urn}"), None).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        server.get(&format!("/schools/{urn}"), None).await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -164,34 +211,69 @@ async fn a_wrong_password_or_unknown_user_is_refused_alike_and_a_form_without_it
     assert!(first.contains("govuk-error-summary"));
     let (unknown_user, _) = server.try_sign_in("nobody.here", PASSWORD).await;
     assert_eq!(unknown_user.status(), StatusCode::UNAUTHORIZED);
-    assert!(unknown_user.text().await.expect("body").contains("Enter a correct username and password"));
+    assert!(
+        unknown_user
+            .text()
+            .await
+            .expect("body")
+            .contains("Enter a correct username and password")
+    );
 
     let (cookie, _) = server.sign_in_form().await;
     let forged = server
         .client
         .post(format!("{}/sign-in", server.base))
         .header("Cookie", &cookie)
-        .form(&[("username", "data.manager"), ("password", PASSWORD), ("csrf_token", "0".repeat(64).as_str())])
+        .form(&[
+            ("username", "data.manager"),
+            ("password", PASSWORD),
+            ("csrf_token", "0".repeat(64).as_str()),
+        ])
         .send()
         .await
         .expect("sent");
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
-    assert!(session_cookie(&forged).is_none(), "no session is given for a forged form");
+    assert!(
+        session_cookie(&forged).is_none(),
+        "no session is given for a forged form"
+    );
 }
 
 #[tokio::test]
 async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
     let server = server().await;
     let (response, anonymous_cookie) = server.try_sign_in("improvement.manager", PASSWORD).await;
-    let cookie_header = response.headers().get(SET_COOKIE).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
-    assert!(cookie_header.contains("HttpOnly") && cookie_header.contains("SameSite=Strict"), "{cookie_header}");
+    let cookie_header = response
+        .headers()
+        .get(SET_COOKIE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        cookie_header.contains("HttpOnly") && cookie_header.contains("SameSite=Strict"),
+        "{cookie_header}"
+    );
     let signed_in_cookie = session_cookie(&response).expect("cookie");
     assert_ne!(signed_in_cookie, anonymous_cookie);
-    let anonymous = User { cookie: anonymous_cookie, csrf: String::new() };
-    assert_eq!(server.get("/schools", Some(&anonymous)).await.status(), StatusCode::SEE_OTHER, "the pre-sign-in session is gone");
+    let anonymous = User {
+        cookie: anonymous_cookie,
+        csrf: String::new(),
+    };
+    assert_eq!(
+        server.get("/schools", Some(&anonymous)).await.status(),
+        StatusCode::SEE_OTHER,
+        "the pre-sign-in session is gone"
+    );
 
     let user = server.sign_in("improvement.manager").await;
-    let without_token = server.client.post(format!("{}/sign-out", server.base)).header("Cookie", &user.cookie).form(&[("csrf_token", "x")]).send().await.expect("sent");
+    let without_token = server
+        .client
+        .post(format!("{}/sign-out", server.base))
+        .header("Cookie", &user.cookie)
+        .form(&[("csrf_token", "x")])
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(without_token.status(), StatusCode::FORBIDDEN);
     let signed_out = server
         .client
@@ -202,7 +284,11 @@ async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
         .await
         .expect("sent");
     assert_eq!(signed_out.status(), StatusCode::SEE_OTHER);
-    assert_eq!(server.get("/schools", Some(&user)).await.status(), StatusCode::SEE_OTHER, "the session no longer works");
+    assert_eq!(
+        server.get("/schools", Some(&user)).await.status(),
+        StatusCode::SEE_OTHER,
+        "the session no longer works"
+    );
 }
 
 #[tokio::test]
@@ -210,11 +296,29 @@ async fn every_page_carries_the_security_headers() {
     let server = server().await;
     let response = server.get("/sign-in", None).await;
     let headers = response.headers();
-    let csp = headers.get("content-security-policy").and_then(|value| value.to_str().ok()).unwrap_or_default();
-    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
-    assert_eq!(headers.get("x-content-type-options").and_then(|value| value.to_str().ok()), Some("nosniff"));
-    assert_eq!(headers.get("cache-control").and_then(|value| value.to_str().ok()), Some("no-store"));
-    let css = server.get("/assets/govuk-frontend.min.css", None).await.text().await.expect("css");
+    let csp = headers
+        .get("content-security-policy")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline")
+    );
+    assert_eq!(
+        headers
+            .get("x-content-type-options")
+            .and_then(|value| value.to_str().ok()),
+        Some("nosniff")
+    );
+    assert_eq!(
+        headers.get("cache-control").and_then(|value| value.to_str().ok()),
+        Some("no-store")
+    );
+    let css = server
+        .get("/assets/govuk-frontend.min.css", None)
+        .await
+        .text()
+        .await
+        .expect("css");
     assert!(css.contains(".govuk-table") && !css.contains("GDS Transport"));
 }
 
@@ -226,9 +330,17 @@ async fn the_list_shows_every_school_and_filters_search_and_sort_it() {
     let (status, html) = server.text("/schools", &user).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(listed_urns(&html).len(), dataset.establishments.len());
-    assert!(html.contains(&format!("Showing <strong>{0}</strong> of {0}", dataset.establishments.len())));
+    assert!(html.contains(&format!(
+        "Showing <strong>{0}</strong> of {0}",
+        dataset.establishments.len()
+    )));
 
-    let secondary: Vec<u32> = dataset.establishments.iter().filter(|e| e.phase == Phase::Secondary).map(|e| e.urn.get()).collect();
+    let secondary: Vec<u32> = dataset
+        .establishments
+        .iter()
+        .filter(|e| e.phase == Phase::Secondary)
+        .map(|e| e.urn.get())
+        .collect();
     let (_, filtered) = server.text("/schools?phase=secondary", &user).await;
     let mut listed = listed_urns(&filtered);
     listed.sort_unstable();
@@ -237,8 +349,17 @@ async fn the_list_shows_every_school_and_filters_search_and_sort_it() {
     assert_eq!(listed, expected);
 
     let locality = &dataset.localities[2].name;
-    let (_, by_locality) = server.text(&format!("/schools?phase=primary&locality={}", locality.replace(' ', "+")), &user).await;
-    let expected_count = dataset.establishments.iter().filter(|e| e.phase == Phase::Primary && &e.locality.name == locality).count();
+    let (_, by_locality) = server
+        .text(
+            &format!("/schools?phase=primary&locality={}", locality.replace(' ', "+")),
+            &user,
+        )
+        .await;
+    let expected_count = dataset
+        .establishments
+        .iter()
+        .filter(|e| e.phase == Phase::Primary && &e.locality.name == locality)
+        .count();
     assert_eq!(listed_urns(&by_locality).len(), expected_count);
 
     let target = &dataset.establishments[40];
@@ -254,7 +375,10 @@ async fn the_list_shows_every_school_and_filters_search_and_sort_it() {
         .filter_map(|f| f.figure.value().map(|value| (f.urn.get(), value)))
         .collect();
     let order: Vec<f64> = listed_urns(&sorted).iter().map(|urn| rolls[urn]).collect();
-    assert!(order.windows(2).all(|pair| pair[0] >= pair[1]), "rolls are in descending order");
+    assert!(
+        order.windows(2).all(|pair| pair[0] >= pair[1]),
+        "rolls are in descending order"
+    );
 }
 
 #[tokio::test]
@@ -264,16 +388,32 @@ async fn the_csv_and_xlsx_downloads_carry_the_filters_and_the_same_figures() {
     let query = "phase=secondary&sort=progress-8&order=descending";
     let response = server.get(&format!("/schools.csv?{query}"), Some(&user)).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(response.headers().get(CONTENT_DISPOSITION).and_then(|v| v.to_str().ok()).unwrap_or_default().contains("schools.csv"));
+    assert!(
+        response
+            .headers()
+            .get(CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .contains("schools.csv")
+    );
     let (headers, rows) = csv_records(&response.bytes().await.expect("body"));
-    let secondary = fixture().authority.dataset.establishments.iter().filter(|e| e.phase == Phase::Secondary).count();
+    let secondary = fixture()
+        .authority
+        .dataset
+        .establishments
+        .iter()
+        .filter(|e| e.phase == Phase::Secondary)
+        .count();
     assert_eq!(rows.len(), secondary);
     let phase = column(&headers, "Phase");
     assert!(rows.iter().all(|row| row[phase] == "Secondary"));
     let progress = column(&headers, "Progress 8");
     let values: Vec<f64> = rows.iter().filter_map(|row| row[progress].parse().ok()).collect();
     assert!(values.len() > secondary / 2);
-    assert!(values.windows(2).all(|pair| pair[0] >= pair[1]), "sorted by Progress 8, highest first");
+    assert!(
+        values.windows(2).all(|pair| pair[0] >= pair[1]),
+        "sorted by Progress 8, highest first"
+    );
 
     // The Progress 8 shown is the school's published figure for the latest year it was published.
     let urn_column = column(&headers, "URN");
@@ -282,18 +422,32 @@ async fn the_csv_and_xlsx_downloads_carry_the_filters_and_the_same_figures() {
         .dataset
         .school_figures
         .iter()
-        .filter(|f| f.measure == stride_core::Measure::Ks4Progress8 && f.group == stride_core::PupilGroup::All && f.year.start_year() == 2023)
+        .filter(|f| {
+            f.measure == stride_core::Measure::Ks4Progress8
+                && f.group == stride_core::PupilGroup::All
+                && f.year.start_year() == 2023
+        })
         .filter_map(|f| f.figure.value().map(|value| (f.urn.get(), value)))
         .collect();
     for row in &rows {
         let urn: u32 = row[urn_column].parse().expect("URN");
         if let Ok(shown) = row[progress].parse::<f64>() {
-            assert!((shown - latest_progress[&urn]).abs() < 1e-9, "{urn}: {shown} against {}", latest_progress[&urn]);
+            assert!(
+                (shown - latest_progress[&urn]).abs() < 1e-9,
+                "{urn}: {shown} against {}",
+                latest_progress[&urn]
+            );
         }
     }
 
-    let workbook_bytes = server.get(&format!("/schools.xlsx?{query}"), Some(&user)).await.bytes().await.expect("body");
-    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(workbook_bytes.to_vec())).expect("a workbook");
+    let workbook_bytes = server
+        .get(&format!("/schools.xlsx?{query}"), Some(&user))
+        .await
+        .bytes()
+        .await
+        .expect("body");
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(workbook_bytes.to_vec())).expect("a workbook");
     let sheet = workbook.sheet_names()[0].clone();
     let range = workbook.worksheet_range(&sheet).expect("a sheet");
     assert_eq!(range.height(), rows.len() + 1);
@@ -314,43 +468,87 @@ async fn a_school_page_shows_its_record_and_every_figure_equals_its_source() {
     let server = server().await;
     let user = server.sign_in("improvement.manager").await;
     let dataset = &fixture().authority.dataset;
-    let school = dataset.establishments.iter().find(|e| e.phase == Phase::Secondary).expect("a secondary school");
+    let school = dataset
+        .establishments
+        .iter()
+        .find(|e| e.phase == Phase::Secondary)
+        .expect("a secondary school");
     let (status, html) = server.text(&format!("/schools/{}", school.urn), &user).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&school.name.replace('\'', "&#39;")));
     for leader in &school.leaders {
         assert!(html.contains(&leader.name), "{} is named", leader.name);
     }
-    let inspections = dataset.inspections.iter().filter(|inspection| inspection.urn == school.urn).count();
+    let inspections = dataset
+        .inspections
+        .iter()
+        .filter(|inspection| inspection.urn == school.urn)
+        .count();
     assert!(inspections > 0);
-    assert_eq!(html.matches("<td class=\"govuk-table__cell stride-nowrap\">").count() / 2, inspections, "every inspection is listed");
-    assert!(html.contains("<svg class=\"stride-chart\""), "the headline measures are charted");
+    assert_eq!(
+        html.matches("<td class=\"govuk-table__cell stride-nowrap\">").count() / 2,
+        inspections,
+        "every inspection is listed"
+    );
+    assert!(
+        html.contains("<svg class=\"stride-chart\""),
+        "the headline measures are charted"
+    );
     assert!(html.contains("Statistical neighbours"));
 
-    let response = server.get(&format!("/schools/{}/figures.csv", school.urn), Some(&user)).await;
+    let response = server
+        .get(&format!("/schools/{}/figures.csv", school.urn), Some(&user))
+        .await;
     let (headers, rows) = csv_records(&response.bytes().await.expect("body"));
     let source: HashMap<(String, String, String), &stride_core::SchoolFigure> = dataset
         .school_figures
         .iter()
         .filter(|f| f.urn == school.urn)
-        .map(|f| ((f.measure.label().to_owned(), f.group.label().to_owned(), f.year.to_string()), f))
+        .map(|f| {
+            (
+                (
+                    f.measure.label().to_owned(),
+                    f.group.label().to_owned(),
+                    f.year.to_string(),
+                ),
+                f,
+            )
+        })
         .collect();
-    let (measure, group, year, shown, cohort) =
-        (column(&headers, "Measure"), column(&headers, "Pupil group"), column(&headers, "Academic year"), column(&headers, "School"), column(&headers, "Cohort"));
+    let (measure, group, year, shown, cohort) = (
+        column(&headers, "Measure"),
+        column(&headers, "Pupil group"),
+        column(&headers, "Academic year"),
+        column(&headers, "School"),
+        column(&headers, "Cohort"),
+    );
     let mut compared = 0;
     for row in &rows {
         let key = (row[measure].clone(), row[group].clone(), row[year].clone());
         let Some(figure) = source.get(&key) else { continue };
         match figure.figure {
-            Figure::Value(value) => assert!((row[shown].parse::<f64>().expect("a number") - value).abs() < 1e-9, "{key:?}"),
+            Figure::Value(value) => assert!(
+                (row[shown].parse::<f64>().expect("a number") - value).abs() < 1e-9,
+                "{key:?}"
+            ),
             Figure::Missing(reason) => assert_eq!(row[shown], reason.mark(), "{key:?}"),
         }
-        assert_eq!(row[cohort], figure.cohort.map_or(String::new(), |c| c.to_string()), "{key:?}");
+        assert_eq!(
+            row[cohort],
+            figure.cohort.map_or(String::new(), |c| c.to_string()),
+            "{key:?}"
+        );
         compared += 1;
     }
-    assert_eq!(compared, source.len(), "every figure held for the school is in the download");
+    assert_eq!(
+        compared,
+        source.len(),
+        "every figure held for the school is in the download"
+    );
 
-    let (_, disadvantaged) = server.text(&format!("/schools/{}?group=disadvantaged", school.urn), &user).await;
+    let (_, disadvantaged) = server
+        .text(&format!("/schools/{}?group=disadvantaged", school.urn), &user)
+        .await;
     assert!(disadvantaged.contains("<option value=\"disadvantaged\" selected>"));
 }
 
@@ -358,8 +556,18 @@ async fn a_school_page_shows_its_record_and_every_figure_equals_its_source() {
 async fn an_adviser_sees_only_their_schools_and_a_headteacher_only_theirs() {
     let server = server().await;
     let accounts = &fixture().authority.accounts;
-    let assigned: Vec<Urn> = accounts.iter().find(|a| a.username == "adviser.north").expect("adviser").schools.clone();
-    let others: Vec<Urn> = accounts.iter().find(|a| a.username == "adviser.south").expect("adviser").schools.clone();
+    let assigned: Vec<Urn> = accounts
+        .iter()
+        .find(|a| a.username == "adviser.north")
+        .expect("adviser")
+        .schools
+        .clone();
+    let others: Vec<Urn> = accounts
+        .iter()
+        .find(|a| a.username == "adviser.south")
+        .expect("adviser")
+        .schools
+        .clone();
     let adviser = server.sign_in("adviser.north").await;
 
     let (_, html) = server.text("/schools", &adviser).await;
@@ -370,22 +578,47 @@ async fn an_adviser_sees_only_their_schools_and_a_headteacher_only_theirs() {
     assert_eq!(listed, expected);
 
     let outsider = others[0];
-    let name = &fixture().authority.dataset.establishments.iter().find(|e| e.urn == outsider).expect("school").name;
-    for path in [format!("/schools/{outsider}"), format!("/schools/{outsider}/figures.csv"), format!("/schools/{outsider}/figures.xlsx")] {
+    let name = &fixture()
+        .authority
+        .dataset
+        .establishments
+        .iter()
+        .find(|e| e.urn == outsider)
+        .expect("school")
+        .name;
+    for path in [
+        format!("/schools/{outsider}"),
+        format!("/schools/{outsider}/figures.csv"),
+        format!("/schools/{outsider}/figures.xlsx"),
+    ] {
         let (status, body) = server.text(&path, &adviser).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(!body.contains(name.as_str()), "{path} does not disclose the school");
     }
     let (_, csv) = server.text(&format!("/schools.csv?q={outsider}"), &adviser).await;
-    assert_eq!(csv.lines().count(), 1, "only the header: the search does not reach other schools");
-    assert_eq!(server.text(&format!("/schools/{}", assigned[0]), &adviser).await.0, StatusCode::OK);
+    assert_eq!(
+        csv.lines().count(),
+        1,
+        "only the header: the search does not reach other schools"
+    );
+    assert_eq!(
+        server.text(&format!("/schools/{}", assigned[0]), &adviser).await.0,
+        StatusCode::OK
+    );
 
     let head = server.sign_in("headteacher").await;
-    let own = accounts.iter().find(|a| a.username == "headteacher").expect("head").schools[0];
+    let own = accounts
+        .iter()
+        .find(|a| a.username == "headteacher")
+        .expect("head")
+        .schools[0];
     let (_, list) = server.text("/schools", &head).await;
     assert_eq!(listed_urns(&list), vec![own.get()]);
     let not_theirs = assigned.iter().find(|urn| **urn != own).expect("another school");
-    assert_eq!(server.text(&format!("/schools/{not_theirs}"), &head).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        server.text(&format!("/schools/{not_theirs}"), &head).await.0,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(server.text(&format!("/schools/{own}"), &head).await.0, StatusCode::OK);
 }
 

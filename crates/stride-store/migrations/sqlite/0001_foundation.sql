@@ -88,6 +88,9 @@ CREATE TABLE inspections (
     UNIQUE (urn, started_on, kind)
 );
 
+-- The latest graded inspection of each school is looked up for every list of schools.
+CREATE INDEX inspections_by_school ON inspections (urn, kind, started_on);
+
 CREATE TABLE judgements (
     inspection_id INTEGER NOT NULL REFERENCES inspections (id) ON DELETE CASCADE,
     area TEXT NOT NULL,

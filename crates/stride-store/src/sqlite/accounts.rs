@@ -36,8 +36,13 @@ pub(super) async fn credentials(pool: &SqlitePool, username: &str) -> Result<Opt
         .bind(username)
         .fetch_optional(pool)
         .await?;
-    row.map(|row| Ok(Credentials { account_id: row.try_get("id")?, password_hash: row.try_get("password_hash")? }))
-        .transpose()
+    row.map(|row| {
+        Ok(Credentials {
+            account_id: row.try_get("id")?,
+            password_hash: row.try_get("password_hash")?,
+        })
+    })
+    .transpose()
 }
 
 pub(super) async fn account(pool: &SqlitePool, account_id: i64) -> Result<Option<Account>, StoreError> {
@@ -108,11 +113,17 @@ pub(super) async fn touch_session(pool: &SqlitePool, token_hash: &str, at: DateT
 }
 
 pub(super) async fn delete_session(pool: &SqlitePool, token_hash: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(pool).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(token_hash)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
 pub(super) async fn delete_sessions_idle_since(pool: &SqlitePool, before: DateTime<Utc>) -> Result<u64, StoreError> {
-    let deleted = sqlx::query("DELETE FROM sessions WHERE last_seen_at < ?").bind(before).execute(pool).await?;
+    let deleted = sqlx::query("DELETE FROM sessions WHERE last_seen_at < ?")
+        .bind(before)
+        .execute(pool)
+        .await?;
     Ok(deleted.rows_affected())
 }

@@ -7,8 +7,10 @@ mod write;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::Row;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use stride_core::coded::UnknownCode;
 
 use crate::StoreError;
@@ -34,7 +36,10 @@ impl SqliteStore {
             .max_connections(4)
             .connect_with(options)
             .await
-            .map_err(|source| StoreError::Open { location: path.to_owned(), source })?;
+            .map_err(|source| StoreError::Open {
+                location: path.to_owned(),
+                source,
+            })?;
         MIGRATIONS.run(&pool).await?;
         Ok(SqliteStore { pool })
     }
@@ -46,7 +51,11 @@ where
     T: FromStr<Err = UnknownCode>,
 {
     let code: String = row.try_get(column)?;
-    code.parse().map_err(|error: UnknownCode| StoreError::Unreadable { table, column, detail: error.to_string() })
+    code.parse().map_err(|error: UnknownCode| StoreError::Unreadable {
+        table,
+        column,
+        detail: error.to_string(),
+    })
 }
 
 fn optional_coded<T>(row: &SqliteRow, table: &'static str, column: &'static str) -> Result<Option<T>, StoreError>
@@ -55,7 +64,11 @@ where
 {
     let code: Option<String> = row.try_get(column)?;
     code.map(|code| {
-        code.parse().map_err(|error: UnknownCode| StoreError::Unreadable { table, column, detail: error.to_string() })
+        code.parse().map_err(|error: UnknownCode| StoreError::Unreadable {
+            table,
+            column,
+            detail: error.to_string(),
+        })
     })
     .transpose()
 }
@@ -65,13 +78,19 @@ fn urn(row: &SqliteRow, table: &'static str) -> Result<stride_core::Urn, StoreEr
     u32::try_from(value)
         .ok()
         .and_then(|value| stride_core::Urn::new(value).ok())
-        .ok_or_else(|| StoreError::Unreadable { table, column: "urn", detail: format!("{value} is not a URN") })
+        .ok_or_else(|| StoreError::Unreadable {
+            table,
+            column: "urn",
+            detail: format!("{value} is not a URN"),
+        })
 }
 
 #[async_trait::async_trait]
 impl crate::Store for SqliteStore {
     async fn establishment_count(&self) -> Result<u64, StoreError> {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM establishments").fetch_one(&self.pool).await?;
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM establishments")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(count.unsigned_abs())
     }
 

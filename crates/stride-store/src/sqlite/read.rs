@@ -20,28 +20,47 @@ pub(super) async fn local_authority(pool: &SqlitePool) -> Result<Option<LocalAut
         .await?;
     row.map(|row| {
         let code: i64 = row.try_get("la_code")?;
-        let code = u16::try_from(code).ok().and_then(|code| LaCode::new(code).ok()).ok_or_else(|| {
-            StoreError::Unreadable { table: "local_authority", column: "la_code", detail: format!("{code}") }
-        })?;
-        Ok(LocalAuthority { code, name: row.try_get("name")?, region: row.try_get("region")? })
+        let code = u16::try_from(code)
+            .ok()
+            .and_then(|code| LaCode::new(code).ok())
+            .ok_or_else(|| StoreError::Unreadable {
+                table: "local_authority",
+                column: "la_code",
+                detail: format!("{code}"),
+            })?;
+        Ok(LocalAuthority {
+            code,
+            name: row.try_get("name")?,
+            region: row.try_get("region")?,
+        })
     })
     .transpose()
 }
 
 pub(super) async fn localities(pool: &SqlitePool) -> Result<Vec<Locality>, StoreError> {
-    let rows = sqlx::query("SELECT id, name FROM localities ORDER BY name").fetch_all(pool).await?;
+    let rows = sqlx::query("SELECT id, name FROM localities ORDER BY name")
+        .fetch_all(pool)
+        .await?;
     rows.iter()
-        .map(|row| Ok(Locality { id: row.try_get("id")?, name: row.try_get("name")? }))
+        .map(|row| {
+            Ok(Locality {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+            })
+        })
         .collect()
 }
 
 pub(super) async fn school_list_rows(pool: &SqlitePool) -> Result<Vec<SchoolListRow>, StoreError> {
     let rows = sqlx::query(
-        "SELECT e.urn, e.name, e.establishment_type, e.phase, l.name AS locality,
-             (SELECT f.value FROM school_figures f
-               WHERE f.urn = e.urn AND f.measure = 'pupils-on-roll' AND f.pupil_group = 'all' AND f.value IS NOT NULL
-               ORDER BY f.academic_year DESC LIMIT 1) AS roll
-         FROM establishments e JOIN localities l ON l.id = e.locality_id
+        "SELECT e.urn, e.name, e.establishment_type, e.phase, l.name AS locality, roll.value AS roll
+         FROM establishments e
+         JOIN localities l ON l.id = e.locality_id
+         LEFT JOIN (
+             SELECT urn, value, ROW_NUMBER() OVER (PARTITION BY urn ORDER BY academic_year DESC) AS recency
+             FROM school_figures
+             WHERE measure = 'pupils-on-roll' AND pupil_group = 'all' AND value IS NOT NULL
+         ) roll ON roll.urn = e.urn AND roll.recency = 1
          WHERE e.status <> 'closed'",
     )
     .fetch_all(pool)
@@ -73,7 +92,11 @@ pub(super) async fn latest_full_inspections(pool: &SqlitePool) -> Result<Vec<Ins
 }
 
 /// Inspections matching a condition on `i`, each with its judgements, newest first.
-async fn inspections_where(pool: &SqlitePool, condition: &str, urn_filter: Option<Urn>) -> Result<Vec<Inspection>, StoreError> {
+async fn inspections_where(
+    pool: &SqlitePool,
+    condition: &str,
+    urn_filter: Option<Urn>,
+) -> Result<Vec<Inspection>, StoreError> {
     let urn_condition = if urn_filter.is_some() { "AND i.urn = ?" } else { "" };
     let sql = format!(
         "SELECT i.id, i.urn, i.framework, i.kind, i.started_on, i.published_on, i.ungraded_outcome, i.category_of_concern,
@@ -96,10 +119,17 @@ async fn inspections_where(pool: &SqlitePool, condition: &str, urn_filter: Optio
         }
         let area: Option<String> = row.try_get("area")?;
         if let (Some(area), Some((_, fields))) = (area, inspections.last_mut()) {
-            let unreadable = |detail: String| StoreError::Unreadable { table: "judgements", column: "grade", detail };
-            let area: EvaluationArea = area.parse().map_err(|error: stride_core::coded::UnknownCode| unreadable(error.to_string()))?;
+            let unreadable = |detail: String| StoreError::Unreadable {
+                table: "judgements",
+                column: "grade",
+                detail,
+            };
+            let area: EvaluationArea = area
+                .parse()
+                .map_err(|error: stride_core::coded::UnknownCode| unreadable(error.to_string()))?;
             let grade: String = row.try_get("grade")?;
-            let grade = Grade::from_code(fields.framework, area, &grade).map_err(|error| unreadable(error.to_string()))?;
+            let grade =
+                Grade::from_code(fields.framework, area, &grade).map_err(|error| unreadable(error.to_string()))?;
             fields.judgements.push(Judgement { area, grade });
         }
     }
@@ -184,8 +214,12 @@ pub(super) async fn school_profile(
         return Ok(None);
     };
     let urn = i64::from(school.urn().get());
-    let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(academic_year) FROM school_figures").fetch_one(pool).await?;
-    let years = latest.map_or_else(Vec::new, |latest| AcademicYear::starting(latest as i32).last(year_count));
+    let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(academic_year) FROM school_figures")
+        .fetch_one(pool)
+        .await?;
+    let years = latest.map_or_else(Vec::new, |latest| {
+        AcademicYear::starting(latest as i32).last(year_count)
+    });
     let first_year = years.first().map_or(0, |year| year.start_year());
     let school_figures = sqlx::query(AssertSqlSafe(format!(
         "SELECT {SCHOOL_FIGURE_COLUMNS} FROM school_figures WHERE urn = ? AND academic_year >= ?"
@@ -200,7 +234,14 @@ pub(super) async fn school_profile(
     let comparator_figures = comparator_figures(pool, establishment.phase.comparator_group(), first_year).await?;
     let inspections = inspections_where(pool, "1 = 1", Some(school.urn())).await?;
     let intelligence = intelligence(pool, school.urn()).await?;
-    Ok(Some(SchoolProfile { establishment, inspections, intelligence, school_figures, comparator_figures, years }))
+    Ok(Some(SchoolProfile {
+        establishment,
+        inspections,
+        intelligence,
+        school_figures,
+        comparator_figures,
+        years,
+    }))
 }
 
 async fn comparator_figures(
@@ -244,7 +285,11 @@ async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<Option<Esta
     .await?;
     let Some(row) = row else { return Ok(None) };
     let leaders = current_leaders(pool, urn_wanted).await?;
-    let unreadable = |column: &'static str, detail: String| StoreError::Unreadable { table: "establishments", column, detail };
+    let unreadable = |column: &'static str, detail: String| StoreError::Unreadable {
+        table: "establishments",
+        column,
+        detail,
+    };
     let la: i64 = row.try_get("la_code")?;
     let number: i64 = row.try_get("establishment_number")?;
     let dfe_number = u16::try_from(la)
@@ -256,7 +301,9 @@ async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<Option<Esta
     let trust_id: Option<i64> = row.try_get("trust_id")?;
     let trust_name: Option<String> = row.try_get("trust_name")?;
     let governance = if is_academy {
-        Governance::Academy { trust: trust_id.zip(trust_name).map(|(id, name)| Trust { id, name }) }
+        Governance::Academy {
+            trust: trust_id.zip(trust_name).map(|(id, name)| Trust { id, name }),
+        }
     } else {
         Governance::Maintained
     };
@@ -272,8 +319,12 @@ async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<Option<Esta
         opened_on: row.try_get("opened_on")?,
         closed_on: row.try_get("closed_on")?,
         statutory_low_age: u8::try_from(low_age).map_err(|_| unreadable("statutory_low_age", low_age.to_string()))?,
-        statutory_high_age: u8::try_from(high_age).map_err(|_| unreadable("statutory_high_age", high_age.to_string()))?,
-        locality: Locality { id: row.try_get("locality_id")?, name: row.try_get("locality_name")? },
+        statutory_high_age: u8::try_from(high_age)
+            .map_err(|_| unreadable("statutory_high_age", high_age.to_string()))?,
+        locality: Locality {
+            id: row.try_get("locality_id")?,
+            name: row.try_get("locality_name")?,
+        },
         governance,
         diocese: row.try_get("diocese")?,
         leaders,
@@ -292,7 +343,11 @@ async fn current_leaders(pool: &SqlitePool, urn: Urn) -> Result<Vec<Leader>, Sto
     .await?;
     rows.iter()
         .map(|row| {
-            Ok(Leader { role: coded(row, "leaders", "role")?, name: row.try_get("name")?, since: row.try_get("since")? })
+            Ok(Leader {
+                role: coded(row, "leaders", "role")?,
+                name: row.try_get("name")?,
+                since: row.try_get("since")?,
+            })
         })
         .collect()
 }

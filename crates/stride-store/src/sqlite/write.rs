@@ -2,8 +2,8 @@
 
 use sqlx::{AssertSqlSafe, Sqlite, SqlitePool, Transaction};
 use stride_core::{
-    ComparatorFigure, Dataset, Establishment, Figure, Governance, Inspection, IntelligenceItem,
-    LocalAuthority, SchoolFigure,
+    ComparatorFigure, Dataset, Establishment, Figure, Governance, Inspection, IntelligenceItem, LocalAuthority,
+    SchoolFigure,
 };
 
 use crate::StoreError;
@@ -121,7 +121,10 @@ fn placeholders(rows: usize, columns: usize) -> String {
     vec![row; rows].join(", ")
 }
 
-async fn school_figure_rows(transaction: &mut Transaction<'_, Sqlite>, figures: &[SchoolFigure]) -> Result<(), StoreError> {
+async fn school_figure_rows(
+    transaction: &mut Transaction<'_, Sqlite>,
+    figures: &[SchoolFigure],
+) -> Result<(), StoreError> {
     let sql = format!(
         "INSERT INTO school_figures (urn, measure, academic_year, pupil_group, release, value, missing_reason, cohort, source)
          VALUES {}",
@@ -201,7 +204,10 @@ async fn inspection_rows(transaction: &mut Transaction<'_, Sqlite>, inspection: 
     Ok(())
 }
 
-async fn intelligence_row(transaction: &mut Transaction<'_, Sqlite>, item: &IntelligenceItem) -> Result<(), StoreError> {
+async fn intelligence_row(
+    transaction: &mut Transaction<'_, Sqlite>,
+    item: &IntelligenceItem,
+) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO intelligence (urn, kind, recorded_on, summary, recorded_by) VALUES (?, ?, ?, ?, ?)")
         .bind(i64::from(item.urn.get()))
         .bind(item.kind.code())

@@ -32,10 +32,21 @@ pub fn csv_download(table: &Table, file_stem: &str) -> Result<Response, WebError
 /// A table as an XLSX download.
 pub fn xlsx_download(table: &Table, file_stem: &str) -> Result<Response, WebError> {
     let body = stride_export::to_xlsx(table)?;
-    Ok(download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("{file_stem}.xlsx")))
+    Ok(download(
+        body,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("{file_stem}.xlsx"),
+    ))
 }
 
 fn download(body: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
     let disposition = format!("attachment; filename=\"{file_name}\"");
-    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
 }

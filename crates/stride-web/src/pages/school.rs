@@ -27,7 +27,11 @@ pub struct ProfileParams {
 async fn load(state: &AppState, signed_in: &SignedIn, urn: &str) -> Result<SchoolProfile, WebError> {
     let urn: Urn = urn.parse().map_err(|_| WebError::NotFound)?;
     let school = signed_in.account.visible_school(urn).ok_or(WebError::NotFound)?;
-    state.store.school_profile(school, PROFILE_YEARS).await?.ok_or(WebError::NotFound)
+    state
+        .store
+        .school_profile(school, PROFILE_YEARS)
+        .await?
+        .ok_or(WebError::NotFound)
 }
 
 struct InspectionRow {
@@ -97,20 +101,38 @@ pub async fn profile(
         name: establishment.name.clone(),
         phase: establishment.phase.label(),
         establishment_type: establishment.establishment_type.label(),
-        category: latest_full.and_then(|inspection| inspection.category_of_concern).map(|category| category.label()),
+        category: latest_full
+            .and_then(|inspection| inspection.category_of_concern)
+            .map(|category| category.label()),
         context: context(&profile),
         roll: profile
             .roll()
             .into_iter()
-            .map(|(year, roll)| (year.to_string(), roll.map_or_else(|| "–".to_owned(), |roll| roll.to_string())))
+            .map(|(year, roll)| {
+                (
+                    year.to_string(),
+                    roll.map_or_else(|| "–".to_owned(), |roll| roll.to_string()),
+                )
+            })
             .collect(),
         inspections: profile.inspections.iter().map(inspection_row).collect(),
         intelligence: profile
             .intelligence
             .iter()
-            .map(|item| (long_date(item.recorded_on), item.kind.label(), item.summary.clone(), item.recorded_by.clone()))
+            .map(|item| {
+                (
+                    long_date(item.recorded_on),
+                    item.kind.label(),
+                    item.summary.clone(),
+                    item.recorded_by.clone(),
+                )
+            })
             .collect(),
-        groups: profile.groups().into_iter().map(|candidate| (candidate.code(), candidate.label(), candidate == group)).collect(),
+        groups: profile
+            .groups()
+            .into_iter()
+            .map(|candidate| (candidate.code(), candidate.label(), candidate == group))
+            .collect(),
         series: profile
             .series_for(group)
             .iter()
@@ -127,16 +149,23 @@ pub async fn profile(
 fn context(profile: &SchoolProfile) -> Vec<(&'static str, String)> {
     let establishment = &profile.establishment;
     let leader = |role| {
-        establishment
-            .leader(role)
-            .map_or_else(|| "Not recorded".to_owned(), |leader| format!("{}, since {}", leader.name, long_date(leader.since)))
+        establishment.leader(role).map_or_else(
+            || "Not recorded".to_owned(),
+            |leader| format!("{}, since {}", leader.name, long_date(leader.since)),
+        )
     };
     let mut rows = vec![
         ("URN", establishment.urn.to_string()),
         ("DfE number", establishment.dfe_number.to_string()),
         ("Type", establishment.establishment_type.label().to_owned()),
         ("Phase", establishment.phase.label().to_owned()),
-        ("Ages", format!("{} to {}", establishment.statutory_low_age, establishment.statutory_high_age)),
+        (
+            "Ages",
+            format!(
+                "{} to {}",
+                establishment.statutory_low_age, establishment.statutory_high_age
+            ),
+        ),
         ("Governance", establishment.governance.label()),
         ("Locality", establishment.locality.name.clone()),
         ("Headteacher", leader(LeaderRole::Headteacher)),
@@ -155,7 +184,12 @@ fn inspection_row(inspection: &Inspection) -> InspectionRow {
     let (outcome, outcome_colour) = if inspection.is_full() {
         (inspection.headline().label(), inspection.headline().tag_colour())
     } else {
-        (inspection.ungraded_outcome.map_or("No outcome recorded", |outcome| outcome.label()), "govuk-tag--grey")
+        (
+            inspection
+                .ungraded_outcome
+                .map_or("No outcome recorded", |outcome| outcome.label()),
+            "govuk-tag--grey",
+        )
     };
     InspectionRow {
         started: long_date(inspection.started_on),
@@ -165,7 +199,11 @@ fn inspection_row(inspection: &Inspection) -> InspectionRow {
         outcome,
         outcome_colour,
         category: inspection.category_of_concern.map(|category| category.label()),
-        judgements: inspection.judgements.iter().map(|judgement| (judgement.area.label(), judgement.grade.label())).collect(),
+        judgements: inspection
+            .judgements
+            .iter()
+            .map(|judgement| (judgement.area.label(), judgement.grade.label()))
+            .collect(),
     }
 }
 
@@ -173,14 +211,28 @@ fn series_view(series: &MeasureSeries, headline: bool) -> SeriesView {
     let measure = series.measure;
     let years: Vec<String> = series.years.iter().map(|year| year.year.to_string()).collect();
     let chart = if headline && series.has_any_value() {
-        let school = Line { label: "School".to_owned(), values: series.years.iter().map(|year| year.school.value()).collect(), dashed: false };
+        let school = Line {
+            label: "School".to_owned(),
+            values: series.years.iter().map(|year| year.school.value()).collect(),
+            dashed: false,
+        };
         let england = Line {
             label: "England".to_owned(),
-            values: series.years.iter().map(|year| year.comparator(Comparator::England).and_then(|figure| figure.value())).collect(),
+            values: series
+                .years
+                .iter()
+                .map(|year| year.comparator(Comparator::England).and_then(|figure| figure.value()))
+                .collect(),
             dashed: true,
         };
         let title = format!("{}, {}: school against England", measure.label(), series.group.label());
-        line_chart(&format!("chart-{}", measure.code()), &title, measure, &years, &[school, england])
+        line_chart(
+            &format!("chart-{}", measure.code()),
+            &title,
+            measure,
+            &years,
+            &[school, england],
+        )
     } else {
         None
     };
@@ -205,21 +257,40 @@ fn series_view(series: &MeasureSeries, headline: bool) -> SeriesView {
                 release: year.release.map_or("", |release| release.label()),
             })
             .collect(),
-        sources: series.years.iter().map(|year| year.source.clone()).filter(|source| !source.is_empty()).fold(Vec::new(), |mut sources, source| {
-            if !sources.contains(&source) {
-                sources.push(source);
-            }
-            sources
-        }),
+        sources: series
+            .years
+            .iter()
+            .map(|year| year.source.clone())
+            .filter(|source| !source.is_empty())
+            .fold(Vec::new(), |mut sources, source| {
+                if !sources.contains(&source) {
+                    sources.push(source);
+                }
+                sources
+            }),
     }
 }
 
-pub async fn download_csv(State(state): State<AppState>, signed_in: SignedIn, Path(urn): Path<String>) -> Result<Response, WebError> {
+pub async fn download_csv(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(urn): Path<String>,
+) -> Result<Response, WebError> {
     let profile = load(&state, &signed_in, &urn).await?;
-    csv_download(&profile.figures_table(), &format!("school-{}-figures", profile.establishment.urn))
+    csv_download(
+        &profile.figures_table(),
+        &format!("school-{}-figures", profile.establishment.urn),
+    )
 }
 
-pub async fn download_xlsx(State(state): State<AppState>, signed_in: SignedIn, Path(urn): Path<String>) -> Result<Response, WebError> {
+pub async fn download_xlsx(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(urn): Path<String>,
+) -> Result<Response, WebError> {
     let profile = load(&state, &signed_in, &urn).await?;
-    xlsx_download(&profile.figures_table(), &format!("school-{}-figures", profile.establishment.urn))
+    xlsx_download(
+        &profile.figures_table(),
+        &format!("school-{}-figures", profile.establishment.urn),
+    )
 }

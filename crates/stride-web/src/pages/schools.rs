@@ -6,7 +6,8 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use stride_core::inspection::HeadlineOutcome;
 use stride_core::school_list::{
-    LIST_MEASURES, SchoolList, SchoolListQuery, SchoolListRow, SortColumn, SortDirection, attach_evidence, headline_heading,
+    LIST_MEASURES, SchoolList, SchoolListQuery, SchoolListRow, SortColumn, SortDirection, attach_evidence,
+    headline_heading,
 };
 use stride_core::{EstablishmentType, Figure, Phase, PupilGroup, SchoolScope};
 
@@ -64,16 +65,24 @@ impl ListParams {
         } else {
             default_direction(column)
         };
-        ListParams { sort: column.code().to_owned(), order: direction.code().to_owned(), ..self.clone() }.href("/schools")
+        ListParams {
+            sort: column.code().to_owned(),
+            order: direction.code().to_owned(),
+            ..self.clone()
+        }
+        .href("/schools")
     }
 }
 
 /// Names read A to Z, but a reader sorting by a figure first wants the highest.
 fn default_direction(column: SortColumn) -> SortDirection {
     match column {
-        SortColumn::PupilsOnRoll | SortColumn::InspectionDate | SortColumn::Ks2 | SortColumn::Attainment8 | SortColumn::Progress8 | SortColumn::Absence => {
-            SortDirection::Descending
-        }
+        SortColumn::PupilsOnRoll
+        | SortColumn::InspectionDate
+        | SortColumn::Ks2
+        | SortColumn::Attainment8
+        | SortColumn::Progress8
+        | SortColumn::Absence => SortDirection::Descending,
         _ => SortDirection::Ascending,
     }
 }
@@ -81,7 +90,10 @@ fn default_direction(column: SortColumn) -> SortDirection {
 pub async fn load(state: &AppState, signed_in: &SignedIn, query: &SchoolListQuery) -> Result<SchoolList, WebError> {
     let mut rows = state.store.school_list_rows().await?;
     let inspections = state.store.latest_full_inspections().await?;
-    let figures = state.store.figures_for_all_schools(&LIST_MEASURES, PupilGroup::All).await?;
+    let figures = state
+        .store
+        .figures_for_all_schools(&LIST_MEASURES, PupilGroup::All)
+        .await?;
     let years = attach_evidence(&mut rows, &inspections, &figures);
     Ok(SchoolList::build(rows, years, &signed_in.account, query))
 }
@@ -145,18 +157,36 @@ pub async fn list(
     let list = load(&state, &signed_in, &query).await?;
     let localities = state.store.localities().await?;
     let filters = vec![
-        filter("phase", "Phase", Phase::ALL.iter().map(|phase| (phase.code().to_owned(), phase.label().to_owned())), &params.phase),
+        filter(
+            "phase",
+            "Phase",
+            Phase::ALL
+                .iter()
+                .map(|phase| (phase.code().to_owned(), phase.label().to_owned())),
+            &params.phase,
+        ),
         filter(
             "type",
             "Type",
-            EstablishmentType::ALL.iter().map(|kind| (kind.code().to_owned(), kind.label().to_owned())),
+            EstablishmentType::ALL
+                .iter()
+                .map(|kind| (kind.code().to_owned(), kind.label().to_owned())),
             &params.establishment_type,
         ),
-        filter("locality", "Locality", localities.into_iter().map(|locality| (locality.name.clone(), locality.name)), &params.locality),
+        filter(
+            "locality",
+            "Locality",
+            localities
+                .into_iter()
+                .map(|locality| (locality.name.clone(), locality.name)),
+            &params.locality,
+        ),
         filter(
             "outcome",
             "Latest inspection",
-            HeadlineOutcome::ALL.iter().map(|outcome| (outcome.code().to_owned(), outcome.label().to_owned())),
+            HeadlineOutcome::ALL
+                .iter()
+                .map(|outcome| (outcome.code().to_owned(), outcome.label().to_owned())),
             &params.outcome,
         ),
     ];
@@ -181,8 +211,19 @@ pub async fn list(
     render(&page)
 }
 
-fn filter(name: &'static str, label: &'static str, options: impl Iterator<Item = (String, String)>, selected: &str) -> Filter {
-    let options = options.map(|(value, label)| FilterOption { selected: value == selected, value, label }).collect();
+fn filter(
+    name: &'static str,
+    label: &'static str,
+    options: impl Iterator<Item = (String, String)>,
+    selected: &str,
+) -> Filter {
+    let options = options
+        .map(|(value, label)| FilterOption {
+            selected: value == selected,
+            value,
+            label,
+        })
+        .collect();
     Filter { name, label, options }
 }
 
@@ -197,7 +238,12 @@ fn columns(params: &ListParams, query: &SchoolListQuery, list: &SchoolList) -> V
         (SortColumn::InspectionOutcome, "Latest inspection".to_owned(), false),
         (SortColumn::InspectionDate, "Published".to_owned(), false),
     ];
-    let figure_columns = [SortColumn::Ks2, SortColumn::Attainment8, SortColumn::Progress8, SortColumn::Absence];
+    let figure_columns = [
+        SortColumn::Ks2,
+        SortColumn::Attainment8,
+        SortColumn::Progress8,
+        SortColumn::Absence,
+    ];
     for ((column, measure), year) in figure_columns.into_iter().zip(LIST_MEASURES).zip(list.years) {
         headings.push((column, headline_heading(measure, year), true));
     }
@@ -227,7 +273,9 @@ fn row(row: &SchoolListRow) -> Row {
         roll: row.pupils_on_roll.map_or_else(String::new, |roll| roll.to_string()),
         outcome: row.outcome().label(),
         outcome_colour: row.outcome().tag_colour(),
-        category: inspection.and_then(|inspection| inspection.category_of_concern).map(|category| category.label()),
+        category: inspection
+            .and_then(|inspection| inspection.category_of_concern)
+            .map(|category| category.label()),
         published: inspection.map_or_else(String::new, |inspection| long_date(inspection.published_on)),
         figures: LIST_MEASURES
             .iter()
@@ -237,12 +285,20 @@ fn row(row: &SchoolListRow) -> Row {
     }
 }
 
-pub async fn download_csv(State(state): State<AppState>, signed_in: SignedIn, Query(params): Query<ListParams>) -> Result<Response, WebError> {
+pub async fn download_csv(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(params): Query<ListParams>,
+) -> Result<Response, WebError> {
     let list = load(&state, &signed_in, &params.query()).await?;
     csv_download(&list.to_table(), "schools")
 }
 
-pub async fn download_xlsx(State(state): State<AppState>, signed_in: SignedIn, Query(params): Query<ListParams>) -> Result<Response, WebError> {
+pub async fn download_xlsx(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(params): Query<ListParams>,
+) -> Result<Response, WebError> {
     let list = load(&state, &signed_in, &params.query()).await?;
     xlsx_download(&list.to_table(), "schools")
 }

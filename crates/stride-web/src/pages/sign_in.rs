@@ -3,10 +3,10 @@
 //! planted before sign-in is worthless after it.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 
 use super::render;
@@ -46,13 +46,22 @@ pub async fn form(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         Some(anonymous) => Ok(page(anonymous.csrf_token, String::new(), None)?.into_response()),
         None => {
             let (anonymous, cookie) = session::start(&state, None).await?;
-            Ok(([(header::SET_COOKIE, cookie)], page(anonymous.csrf_token, String::new(), None)?).into_response())
+            Ok((
+                [(header::SET_COOKIE, cookie)],
+                page(anonymous.csrf_token, String::new(), None)?,
+            )
+                .into_response())
         }
     }
 }
 
 fn page(csrf_token: String, username: String, error: Option<&'static str>) -> Result<impl IntoResponse, WebError> {
-    render(&SignInPage { chrome: Chrome::anonymous(), csrf_token, username, error })
+    render(&SignInPage {
+        chrome: Chrome::anonymous(),
+        csrf_token,
+        username,
+        error,
+    })
 }
 
 pub async fn submit(
@@ -64,7 +73,9 @@ pub async fn submit(
     check_csrf(&anonymous, &form.csrf_token)?;
     let username = form.username.trim().to_owned();
     let credentials = state.store.credentials(&username).await?;
-    let stored_hash = credentials.as_ref().map_or_else(|| decoy_hash().to_owned(), |found| found.password_hash.clone());
+    let stored_hash = credentials
+        .as_ref()
+        .map_or_else(|| decoy_hash().to_owned(), |found| found.password_hash.clone());
     let password = form.password;
     // Hashing takes tens of milliseconds of CPU: keep it off the threads that serve requests.
     let matches = tokio::task::spawn_blocking(move || verify_password(&stored_hash, &password))
@@ -73,7 +84,11 @@ pub async fn submit(
     let Some(credentials) = credentials.filter(|_| matches) else {
         tracing::info!("sign-in refused");
         let message = "Enter a correct username and password";
-        return Ok((StatusCode::UNAUTHORIZED, page(anonymous.csrf_token, username, Some(message))?).into_response());
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            page(anonymous.csrf_token, username, Some(message))?,
+        )
+            .into_response());
     };
     state.store.delete_session(&anonymous.token_hash).await?;
     let (_, cookie) = session::start(&state, Some(credentials.account_id)).await?;
@@ -88,5 +103,9 @@ pub async fn sign_out(
 ) -> Result<Response, WebError> {
     check_csrf(&signed_in.session, &form.csrf_token)?;
     state.store.delete_session(&signed_in.session.token_hash).await?;
-    Ok(([(header::SET_COOKIE, session::clearing_cookie(&state))], Redirect::to("/sign-in")).into_response())
+    Ok((
+        [(header::SET_COOKIE, session::clearing_cookie(&state))],
+        Redirect::to("/sign-in"),
+    )
+        .into_response())
 }

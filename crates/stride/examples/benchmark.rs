@@ -1,0 +1,134 @@
+//! Measures what a user waits for: generating and writing the synthetic authority, and the
+//! pages and downloads over real HTTP on an SQLite file. Results go in BENCHMARKS.md.
+//!
+//! Run: `cargo run --release -p stride --example benchmark`
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use stride_web::{AppState, Config};
+
+const REQUESTS: usize = 40;
+
+fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * fraction).round() as usize]
+}
+
+fn peak_memory_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let directory = tempfile::tempdir()?;
+    let database = directory.path().join("benchmark.sqlite");
+    let started = Instant::now();
+    let authority = stride_synth::generate(2026);
+    println!(
+        "generate the synthetic authority: {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    let store = stride_store::open(database.to_str().ok_or("path")?).await?;
+    let started = Instant::now();
+    store.write_dataset(&authority.dataset).await?;
+    println!(
+        "write {} figures, {} inspections in one transaction: {:.2} s",
+        authority.dataset.school_figures.len() + authority.dataset.comparator_figures.len(),
+        authority.dataset.inspections.len(),
+        started.elapsed().as_secs_f64()
+    );
+    drop(store);
+    let store = stride_store::open(database.to_str().ok_or("path")?).await?;
+    stride::create_accounts(&store, &authority.accounts).await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(stride_web::serve(
+        AppState {
+            store,
+            config: Arc::new(Config::default()),
+        },
+        listener,
+    ));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let cookie = sign_in(&client, &base).await?;
+    let school = authority
+        .dataset
+        .establishments
+        .iter()
+        .find(|e| e.phase == stride_core::Phase::Secondary)
+        .ok_or("no school")?
+        .urn;
+    println!(
+        "{:<45} {:>10} {:>10}",
+        "request (40 each, one at a time)", "median", "95th"
+    );
+    for path in [
+        "/schools".to_owned(),
+        "/schools?phase=primary&sort=ks2&order=descending".to_owned(),
+        format!("/schools/{school}"),
+        "/schools.csv".to_owned(),
+        "/schools.xlsx".to_owned(),
+        format!("/schools/{school}/figures.xlsx"),
+    ] {
+        let mut times = Vec::with_capacity(REQUESTS);
+        for _ in 0..REQUESTS {
+            let started = Instant::now();
+            let response = client
+                .get(format!("{base}{path}"))
+                .header("Cookie", &cookie)
+                .send()
+                .await?;
+            assert!(response.status().is_success(), "{path}: {}", response.status());
+            response.bytes().await?;
+            times.push(started.elapsed());
+        }
+        times.sort();
+        println!(
+            "{path:<45} {:>8.1} ms {:>7.1} ms",
+            percentile(&times, 0.5).as_secs_f64() * 1000.0,
+            percentile(&times, 0.95).as_secs_f64() * 1000.0
+        );
+    }
+    println!("peak resident memory of the process: {:.0} MiB", peak_memory_mib());
+    Ok(())
+}
+
+async fn sign_in(client: &reqwest::Client, base: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let form = client.get(format!("{base}/sign-in")).send().await?;
+    let cookie = cookie_of(&form).ok_or("no cookie")?;
+    let html = form.text().await?;
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).ok_or("no token")? + marker.len();
+    let token = html[start..start + 64].to_owned();
+    let response = client
+        .post(format!("{base}/sign-in"))
+        .header("Cookie", &cookie)
+        .form(&[
+            ("username", "data.manager"),
+            ("password", stride_synth::DEMO_PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await?;
+    cookie_of(&response).ok_or_else(|| "sign-in failed".into())
+}
+
+fn cookie_of(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("stride_session="))
+        .map(|value| value.split(';').next().unwrap_or_default().to_owned())
+}
