@@ -69,6 +69,9 @@ proptest! {
 #[test]
 fn the_census_day_falls_in_its_academic_year() {
     let year = AcademicYear::starting(2024);
-    assert_eq!(year.census_day(), NaiveDate::from_ymd_opt(2025, 1, 16).expect("valid date"));
+    assert_eq!(
+        year.census_day(),
+        NaiveDate::from_ymd_opt(2025, 1, 16).expect("valid date")
+    );
     assert_eq!(AcademicYear::containing(year.census_day()), year);
 }

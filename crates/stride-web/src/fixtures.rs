@@ -5,20 +5,29 @@ use askama::Template;
 use serde_json::Value;
 
 #[derive(Template)]
-#[template(source = r#"{% import "govuk.html" as govuk %}{% call govuk::tag(text, colour) %}{% endcall %}"#, ext = "html")]
+#[template(
+    source = r#"{% import "govuk.html" as govuk %}{% call govuk::tag(text, colour) %}{% endcall %}"#,
+    ext = "html"
+)]
 struct TagFixture<'a> {
     text: &'a str,
     colour: &'a str,
 }
 
 #[derive(Template)]
-#[template(source = r#"{% import "govuk.html" as govuk %}{% call govuk::error_summary(errors) %}{% endcall %}"#, ext = "html")]
+#[template(
+    source = r#"{% import "govuk.html" as govuk %}{% call govuk::error_summary(errors) %}{% endcall %}"#,
+    ext = "html"
+)]
 struct ErrorSummaryFixture {
     errors: Vec<(String, String)>,
 }
 
 fn fixtures(component: &str) -> Vec<Value> {
-    let path = format!("{}/../../node_modules/govuk-frontend/dist/govuk/components/{component}/fixtures.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../node_modules/govuk-frontend/dist/govuk/components/{component}/fixtures.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"));
     let parsed: Value = serde_json::from_str(&text).expect("fixtures are JSON");
     parsed["fixtures"].as_array().cloned().unwrap_or_default()
@@ -27,11 +36,18 @@ fn fixtures(component: &str) -> Vec<Value> {
 /// HTML with white space between and inside tags folded, so that layout does not count.
 fn normalised(html: &str) -> String {
     let folded = html.split_whitespace().collect::<Vec<_>>().join(" ");
-    folded.replace("> <", "><").replace(" >", ">").replace("> ", ">").replace(" <", "<")
+    folded
+        .replace("> <", "><")
+        .replace(" >", ">")
+        .replace("> ", ">")
+        .replace(" <", "<")
 }
 
 fn fixture<'a>(fixtures: &'a [Value], name: &str) -> &'a Value {
-    fixtures.iter().find(|fixture| fixture["name"] == name).unwrap_or_else(|| panic!("no fixture {name}"))
+    fixtures
+        .iter()
+        .find(|fixture| fixture["name"] == name)
+        .unwrap_or_else(|| panic!("no fixture {name}"))
 }
 
 #[test]
@@ -46,7 +62,11 @@ fn the_tag_macro_matches_the_fixtures() {
         }
         .render()
         .expect("renders");
-        assert_eq!(normalised(&rendered), normalised(fixture["html"].as_str().unwrap_or_default()), "tag fixture {name}");
+        assert_eq!(
+            normalised(&rendered),
+            normalised(fixture["html"].as_str().unwrap_or_default()),
+            "tag fixture {name}"
+        );
     }
 }
 
@@ -59,10 +79,18 @@ fn the_error_summary_macro_matches_the_fixture() {
         .map(|errors| {
             errors
                 .iter()
-                .map(|error| (error["href"].as_str().unwrap_or_default().to_owned(), error["text"].as_str().unwrap_or_default().to_owned()))
+                .map(|error| {
+                    (
+                        error["href"].as_str().unwrap_or_default().to_owned(),
+                        error["text"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
     let rendered = ErrorSummaryFixture { errors }.render().expect("renders");
-    assert_eq!(normalised(&rendered), normalised(fixture["html"].as_str().unwrap_or_default()));
+    assert_eq!(
+        normalised(&rendered),
+        normalised(fixture["html"].as_str().unwrap_or_default())
+    );
 }
