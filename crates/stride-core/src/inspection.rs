@@ -297,6 +297,13 @@ impl Inspection {
         if fields.kind == InspectionKind::Graded && fields.framework.has_overall_grade() && !has_overall {
             return Err(InspectionError::MissingOverallGrade(fields.framework));
         }
+        // Judgements are kept in their framework's order, overall effectiveness first, however
+        // they arrived.
+        let mut fields = fields;
+        let areas = fields.framework.areas();
+        fields
+            .judgements
+            .sort_by_key(|judgement| areas.iter().position(|area| *area == judgement.area));
         Ok(Inspection(fields))
     }
 

@@ -51,8 +51,9 @@ pub struct SessionRecord {
 pub trait Store: Send + Sync {
     async fn establishment_count(&self) -> Result<u64, StoreError>;
 
-    /// Writes a whole local authority's data in one transaction.
-    async fn write_dataset(&self, dataset: &Dataset) -> Result<(), StoreError>;
+    /// Writes a whole local authority's data, and the accounts that work on it, in one
+    /// transaction: either all of it is there afterwards or none of it.
+    async fn write_dataset(&self, dataset: &Dataset, accounts: &[NewAccount]) -> Result<(), StoreError>;
 
     async fn local_authority(&self) -> Result<Option<LocalAuthority>, StoreError>;
 

@@ -37,17 +37,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         started.elapsed().as_secs_f64()
     );
     let store = stride_store::open(database.to_str().ok_or("path")?).await?;
+    let accounts = stride::new_accounts(&authority.accounts).await?;
     let started = Instant::now();
-    store.write_dataset(&authority.dataset).await?;
+    store.write_dataset(&authority.dataset, &accounts).await?;
     println!(
         "write {} figures, {} inspections in one transaction: {:.2} s",
         authority.dataset.school_figures.len() + authority.dataset.comparator_figures.len(),
         authority.dataset.inspections.len(),
         started.elapsed().as_secs_f64()
     );
-    drop(store);
-    let store = stride_store::open(database.to_str().ok_or("path")?).await?;
-    stride::create_accounts(&store, &authority.accounts).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(stride_web::serve(

@@ -40,15 +40,15 @@ pub async fn generate_into(
         .await
         .map_err(|error| stride_store::StoreError::Unsupported(format!("the generator stopped: {error}")))?;
     let dataset = &authority.dataset;
+    progress("Hashing the demo accounts' passwords");
+    let accounts = new_accounts(&authority.accounts).await?;
     progress(&format!(
         "Writing {} establishments, {} figures and {} inspections",
         dataset.establishments.len(),
         dataset.school_figures.len() + dataset.comparator_figures.len(),
         dataset.inspections.len()
     ));
-    store.write_dataset(dataset).await?;
-    progress("Creating the demo accounts");
-    create_accounts(store, &authority.accounts).await?;
+    store.write_dataset(dataset, &accounts).await?;
     Ok(Generated {
         establishments: dataset.establishments.len(),
         figures: dataset.school_figures.len() + dataset.comparator_figures.len(),
@@ -57,22 +57,21 @@ pub async fn generate_into(
     })
 }
 
-/// Creates accounts, hashing each password off the async threads.
-pub async fn create_accounts(store: &Arc<dyn Store>, accounts: &[DemoAccount]) -> Result<(), GenerateError> {
+/// The accounts to store, each password hashed off the async threads.
+pub async fn new_accounts(accounts: &[DemoAccount]) -> Result<Vec<NewAccount>, GenerateError> {
+    let mut hashed = Vec::with_capacity(accounts.len());
     for account in accounts {
         let password = account.password.clone();
         let password_hash = tokio::task::spawn_blocking(move || stride_web::auth::hash_password(&password))
             .await
             .map_err(|error| stride_store::StoreError::Unsupported(format!("password hashing stopped: {error}")))??;
-        store
-            .create_account(&NewAccount {
-                username: account.username.clone(),
-                display_name: account.display_name.clone(),
-                role: account.role,
-                password_hash,
-                schools: account.schools.clone(),
-            })
-            .await?;
+        hashed.push(NewAccount {
+            username: account.username.clone(),
+            display_name: account.display_name.clone(),
+            role: account.role,
+            password_hash,
+            schools: account.schools.clone(),
+        });
     }
-    Ok(())
+    Ok(hashed)
 }

@@ -1,7 +1,7 @@
 //! Accounts, their school assignments, and server-side sessions.
 
 use chrono::{DateTime, Utc};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 use stride_core::{Account, Role, SchoolScope, Urn};
 
 use super::{coded, urn};
@@ -9,6 +9,16 @@ use crate::{Credentials, NewAccount, SessionRecord, StoreError};
 
 pub(super) async fn create_account(pool: &SqlitePool, account: &NewAccount) -> Result<i64, StoreError> {
     let mut transaction = pool.begin().await?;
+    let account_id = insert_account(&mut transaction, account).await?;
+    transaction.commit().await?;
+    Ok(account_id)
+}
+
+/// Inserts an account and its schools within a transaction the caller commits.
+pub(super) async fn insert_account(
+    transaction: &mut Transaction<'_, Sqlite>,
+    account: &NewAccount,
+) -> Result<i64, StoreError> {
     let inserted = sqlx::query(
         "INSERT INTO accounts (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
     )
@@ -17,17 +27,16 @@ pub(super) async fn create_account(pool: &SqlitePool, account: &NewAccount) -> R
     .bind(account.role.code())
     .bind(&account.password_hash)
     .bind(Utc::now())
-    .execute(&mut *transaction)
+    .execute(&mut **transaction)
     .await?;
     let account_id = inserted.last_insert_rowid();
     for school in &account.schools {
         sqlx::query("INSERT INTO account_schools (account_id, urn) VALUES (?, ?)")
             .bind(account_id)
             .bind(i64::from(school.get()))
-            .execute(&mut *transaction)
+            .execute(&mut **transaction)
             .await?;
     }
-    transaction.commit().await?;
     Ok(account_id)
 }
 

@@ -94,8 +94,12 @@ impl crate::Store for SqliteStore {
         Ok(count.unsigned_abs())
     }
 
-    async fn write_dataset(&self, dataset: &stride_core::Dataset) -> Result<(), StoreError> {
-        write::dataset(&self.pool, dataset).await
+    async fn write_dataset(
+        &self,
+        dataset: &stride_core::Dataset,
+        accounts: &[crate::NewAccount],
+    ) -> Result<(), StoreError> {
+        write::dataset(&self.pool, dataset, accounts).await
     }
 
     async fn local_authority(&self) -> Result<Option<stride_core::LocalAuthority>, StoreError> {

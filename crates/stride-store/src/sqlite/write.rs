@@ -6,9 +6,9 @@ use stride_core::{
     SchoolFigure,
 };
 
-use crate::StoreError;
+use crate::{NewAccount, StoreError};
 
-pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset) -> Result<(), StoreError> {
+pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[NewAccount]) -> Result<(), StoreError> {
     let mut transaction = pool.begin().await?;
     if let Some(local_authority) = &dataset.local_authority {
         local_authority_row(&mut transaction, local_authority).await?;
@@ -41,6 +41,9 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset) -> Result<(), 
     }
     for item in &dataset.intelligence {
         intelligence_row(&mut transaction, item).await?;
+    }
+    for account in accounts {
+        super::accounts::insert_account(&mut transaction, account).await?;
     }
     transaction.commit().await?;
     Ok(())
