@@ -1,14 +1,16 @@
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("could not open the database '{location}': {source}")]
+    #[error("could not open the database '{location}'")]
     Open {
         location: String,
         #[source]
         source: sqlx::Error,
     },
-    #[error("could not bring the database schema up to date: {0}")]
+    #[error(
+        "could not bring the database schema up to date (the file may have been made by another build of Stride: use a new file, or restore a backup)"
+    )]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("database error: {0}")]
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error("the database holds a value Stride cannot read, in {table}.{column}: {detail}")]
     Unreadable {
