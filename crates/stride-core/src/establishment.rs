@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::coded::coded_enum;
-use crate::identifiers::{DfeNumber, Urn};
+use crate::identifiers::{DfeNumber, LaCode, Urn};
 
 coded_enum! {
     /// The phase of education, as GIAS records it.
@@ -16,6 +16,9 @@ coded_enum! {
         AllThrough => ("all-through", "All-through"),
         Special => ("special", "Special"),
         AlternativeProvision => ("alternative-provision", "Alternative provision"),
+        SixteenPlus => ("16-plus", "16 plus"),
+        /// Children's centres, independent schools and others GIAS gives no phase.
+        NotApplicable => ("not-applicable", "Not applicable"),
     }
 }
 
@@ -36,7 +39,7 @@ impl Phase {
             Phase::Nursery | Phase::Primary => PhaseGroup::Primary,
             Phase::Middle | Phase::Secondary | Phase::AllThrough => PhaseGroup::Secondary,
             Phase::Special => PhaseGroup::Special,
-            Phase::AlternativeProvision => PhaseGroup::AllSchools,
+            Phase::AlternativeProvision | Phase::SixteenPlus | Phase::NotApplicable => PhaseGroup::AllSchools,
         }
     }
 
@@ -52,6 +55,11 @@ impl Phase {
 
     pub fn has_reception(self) -> bool {
         matches!(self, Phase::Primary | Phase::AllThrough)
+    }
+
+    /// Whether the school census counts the phase's pupils' attendance and exclusions.
+    pub fn is_of_compulsory_school_age(self) -> bool {
+        !matches!(self, Phase::Nursery | Phase::SixteenPlus | Phase::NotApplicable)
     }
 }
 
@@ -71,6 +79,19 @@ coded_enum! {
         NurserySchool => ("nursery-school", "Local authority nursery school"),
         PupilReferralUnit => ("pupil-referral-unit", "Pupil referral unit"),
         AlternativeProvisionAcademy => ("alternative-provision-academy", "Academy alternative provision"),
+        FoundationSpecial => ("foundation-special", "Foundation special school"),
+        FreeSchoolSpecial => ("free-school-special", "Free school special"),
+        Academy16To19 => ("academy-16-19", "Academy 16 to 19"),
+        StudioSchool => ("studio-school", "Studio school"),
+        UniversityTechnicalCollege => ("university-technical-college", "University technical college"),
+        NonMaintainedSpecial => ("non-maintained-special", "Non-maintained special school"),
+        Independent => ("independent", "Independent school"),
+        IndependentSpecial => ("independent-special", "Independent special school"),
+        ChildrensCentre => ("childrens-centre", "Children's centre"),
+        FurtherEducation => ("further-education", "Further education"),
+        HigherEducation => ("higher-education", "Higher education institution"),
+        SpecialPost16 => ("special-post-16", "Special post 16 institution"),
+        Other => ("other", "Other establishment"),
     }
 }
 
@@ -83,6 +104,23 @@ impl EstablishmentType {
                 | EstablishmentType::FreeSchool
                 | EstablishmentType::AcademySpecial
                 | EstablishmentType::AlternativeProvisionAcademy
+                | EstablishmentType::FreeSchoolSpecial
+                | EstablishmentType::Academy16To19
+                | EstablishmentType::StudioSchool
+                | EstablishmentType::UniversityTechnicalCollege
+        )
+    }
+
+    /// Special schools are read against special schools nationally whatever phase GIAS gives.
+    pub fn is_special(self) -> bool {
+        matches!(
+            self,
+            EstablishmentType::CommunitySpecial
+                | EstablishmentType::FoundationSpecial
+                | EstablishmentType::AcademySpecial
+                | EstablishmentType::FreeSchoolSpecial
+                | EstablishmentType::NonMaintainedSpecial
+                | EstablishmentType::IndependentSpecial
         )
     }
 }
@@ -92,6 +130,7 @@ coded_enum! {
         Open => ("open", "Open"),
         Closed => ("closed", "Closed"),
         ProposedToClose => ("proposed-to-close", "Open, proposed to close"),
+        ProposedToOpen => ("proposed-to-open", "Proposed to open"),
     }
 }
 
@@ -145,16 +184,20 @@ pub struct Leader {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Establishment {
     pub urn: Urn,
-    pub dfe_number: DfeNumber,
+    /// The local authority the establishment is in.
+    pub la: LaCode,
+    /// Children's centres and some other establishments have no establishment number.
+    pub dfe_number: Option<DfeNumber>,
     pub name: String,
     pub establishment_type: EstablishmentType,
     pub phase: Phase,
     pub status: EstablishmentStatus,
     pub opened_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
-    pub statutory_low_age: u8,
-    pub statutory_high_age: u8,
-    pub locality: Locality,
+    pub statutory_low_age: Option<u8>,
+    pub statutory_high_age: Option<u8>,
+    /// The LA's own area for the establishment; none for establishments of other LAs.
+    pub locality: Option<Locality>,
     pub governance: Governance,
     pub diocese: Option<String>,
     pub leaders: Vec<Leader>,

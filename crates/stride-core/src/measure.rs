@@ -135,7 +135,7 @@ impl Measure {
             Measure::OverallAbsence
             | Measure::PersistentAbsence
             | Measure::SuspensionRate
-            | Measure::PermanentExclusionRate => phase != Phase::Nursery,
+            | Measure::PermanentExclusionRate => phase.is_of_compulsory_school_age(),
             Measure::PupilsOnRoll => true,
         }
     }

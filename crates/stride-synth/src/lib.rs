@@ -151,7 +151,12 @@ fn demo_accounts(plans: &mut [SchoolPlan]) -> Vec<DemoAccount> {
     let in_localities = |plans: &[SchoolPlan], localities: &[&str]| -> Vec<Urn> {
         plans
             .iter()
-            .filter(|plan| localities.contains(&plan.establishment.locality.name.as_str()))
+            .filter(|plan| {
+                plan.establishment
+                    .locality
+                    .as_ref()
+                    .is_some_and(|locality| localities.contains(&locality.name.as_str()))
+            })
             .filter(|plan| plan.phase() != Phase::Nursery)
             .map(SchoolPlan::urn)
             .take(32)

@@ -168,17 +168,17 @@ fn plan_school(
     let opened_on = is_academy.then(|| date(between(random, 2011, 2024) as i32, *pick(random, &[1, 4, 9]), 1));
     let establishment = Establishment {
         urn: Urn::new(urn).unwrap_or_else(|_| unreachable!("generated URNs stay in 114000..200000")),
-        dfe_number: DfeNumber::new(la_code(), counter.next_number[number_range])
-            .unwrap_or_else(|_| unreachable!("generated establishment numbers stay in 1000..9999")),
+        la: la_code(),
+        dfe_number: DfeNumber::new(la_code(), counter.next_number[number_range]).ok(),
         name,
         establishment_type,
         phase,
         status: EstablishmentStatus::Open,
         opened_on,
         closed_on: None,
-        statutory_low_age: low_age,
-        statutory_high_age: high_age,
-        locality: locality.clone(),
+        statutory_low_age: Some(low_age),
+        statutory_high_age: Some(high_age),
+        locality: Some(locality.clone()),
         governance,
         diocese,
         leaders: leaders(random, first_data_year),
@@ -278,6 +278,7 @@ fn choose_type(random: &mut Random, phase: Phase, index: usize) -> Establishment
                 AlternativeProvisionAcademy
             }
         }
+        Phase::SixteenPlus | Phase::NotApplicable => Other,
     }
 }
 
@@ -337,6 +338,7 @@ fn unique_name(
             "Wealdshire Pupil Referral Service".to_owned()
         }
         (Phase::AlternativeProvision, _) => "Meridian Alternative Provision Academy".to_owned(),
+        (Phase::SixteenPlus | Phase::NotApplicable, _) => format!("{place} Centre"),
     };
     let mut name = candidate.clone();
     let mut suffix = 2;
@@ -363,6 +365,7 @@ fn ages(random: &mut Random, phase: Phase) -> (u8, u8, bool) {
         Phase::AllThrough => (4, 18, true),
         Phase::Special => (2, 19, true),
         Phase::AlternativeProvision => (5, 16, false),
+        Phase::SixteenPlus | Phase::NotApplicable => (16, 19, true),
     }
 }
 
@@ -381,7 +384,7 @@ fn base_roll(random: &mut Random, phase: Phase) -> u32 {
         Phase::Middle => normal(random, 420.0, 80.0),
         Phase::Special => normal(random, 140.0, 50.0),
         Phase::Nursery => normal(random, 90.0, 20.0),
-        Phase::AlternativeProvision => normal(random, 60.0, 15.0),
+        Phase::AlternativeProvision | Phase::SixteenPlus | Phase::NotApplicable => normal(random, 60.0, 15.0),
     };
     roll.max(30.0).round() as u32
 }

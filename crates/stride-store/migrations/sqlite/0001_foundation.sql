@@ -21,16 +21,18 @@ CREATE TABLE trusts (
 CREATE TABLE establishments (
     urn INTEGER PRIMARY KEY CHECK (urn BETWEEN 100000 AND 999999),
     la_code INTEGER NOT NULL,
-    establishment_number INTEGER NOT NULL CHECK (establishment_number BETWEEN 1000 AND 9999),
+    -- Children's centres and some other establishments have no establishment number.
+    establishment_number INTEGER CHECK (establishment_number BETWEEN 1000 AND 9999),
     name TEXT NOT NULL,
     establishment_type TEXT NOT NULL,
     phase TEXT NOT NULL,
     status TEXT NOT NULL,
     opened_on TEXT,
     closed_on TEXT,
-    statutory_low_age INTEGER NOT NULL,
-    statutory_high_age INTEGER NOT NULL,
-    locality_id INTEGER NOT NULL REFERENCES localities (id),
+    statutory_low_age INTEGER,
+    statutory_high_age INTEGER,
+    -- An LA's own area; none for establishments of other LAs, held as reference data.
+    locality_id INTEGER REFERENCES localities (id),
     is_academy INTEGER NOT NULL CHECK (is_academy IN (0, 1)),
     trust_id INTEGER REFERENCES trusts (id),
     diocese TEXT,

@@ -53,9 +53,9 @@ pub(super) async fn localities(pool: &SqlitePool) -> Result<Vec<Locality>, Store
 
 pub(super) async fn school_list_rows(pool: &SqlitePool) -> Result<Vec<SchoolListRow>, StoreError> {
     let rows = sqlx::query(
-        "SELECT e.urn, e.name, e.establishment_type, e.phase, l.name AS locality, roll.value AS roll
+        "SELECT e.urn, e.name, e.establishment_type, e.phase, COALESCE(l.name, '') AS locality, roll.value AS roll
          FROM establishments e
-         JOIN localities l ON l.id = e.locality_id
+         LEFT JOIN localities l ON l.id = e.locality_id
          LEFT JOIN (
              SELECT urn, value, ROW_NUMBER() OVER (PARTITION BY urn ORDER BY academic_year DESC) AS recency
              FROM school_figures
@@ -277,7 +277,7 @@ async fn comparator_figures(
 async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<Option<Establishment>, StoreError> {
     let row = sqlx::query(
         "SELECT e.*, l.name AS locality_name, t.name AS trust_name
-         FROM establishments e JOIN localities l ON l.id = e.locality_id LEFT JOIN trusts t ON t.id = e.trust_id
+         FROM establishments e LEFT JOIN localities l ON l.id = e.locality_id LEFT JOIN trusts t ON t.id = e.trust_id
          WHERE e.urn = ?",
     )
     .bind(i64::from(urn_wanted.get()))
@@ -291,12 +291,19 @@ async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<Option<Esta
         detail,
     };
     let la: i64 = row.try_get("la_code")?;
-    let number: i64 = row.try_get("establishment_number")?;
-    let dfe_number = u16::try_from(la)
+    let la = u16::try_from(la)
         .ok()
         .and_then(|la| LaCode::new(la).ok())
-        .and_then(|la| DfeNumber::new(la, u16::try_from(number).ok()?).ok())
-        .ok_or_else(|| unreadable("establishment_number", format!("{la}/{number}")))?;
+        .ok_or_else(|| unreadable("la_code", la.to_string()))?;
+    let number: Option<i64> = row.try_get("establishment_number")?;
+    let dfe_number = number
+        .map(|number| {
+            u16::try_from(number)
+                .ok()
+                .and_then(|number| DfeNumber::new(la, number).ok())
+                .ok_or_else(|| unreadable("establishment_number", format!("{la}/{number}")))
+        })
+        .transpose()?;
     let is_academy: bool = row.try_get("is_academy")?;
     let trust_id: Option<i64> = row.try_get("trust_id")?;
     let trust_name: Option<String> = row.try_get("trust_name")?;
@@ -307,10 +314,16 @@ async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<Option<Esta
     } else {
         Governance::Maintained
     };
-    let low_age: i64 = row.try_get("statutory_low_age")?;
-    let high_age: i64 = row.try_get("statutory_high_age")?;
+    let age = |column: &'static str| -> Result<Option<u8>, StoreError> {
+        let age: Option<i64> = row.try_get(column)?;
+        age.map(|age| u8::try_from(age).map_err(|_| unreadable(column, age.to_string())))
+            .transpose()
+    };
+    let locality_id: Option<i64> = row.try_get("locality_id")?;
+    let locality_name: Option<String> = row.try_get("locality_name")?;
     Ok(Some(Establishment {
         urn: urn(&row, "establishments")?,
+        la,
         dfe_number,
         name: row.try_get("name")?,
         establishment_type: coded(&row, "establishments", "establishment_type")?,
@@ -318,13 +331,9 @@ async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<Option<Esta
         status: coded(&row, "establishments", "status")?,
         opened_on: row.try_get("opened_on")?,
         closed_on: row.try_get("closed_on")?,
-        statutory_low_age: u8::try_from(low_age).map_err(|_| unreadable("statutory_low_age", low_age.to_string()))?,
-        statutory_high_age: u8::try_from(high_age)
-            .map_err(|_| unreadable("statutory_high_age", high_age.to_string()))?,
-        locality: Locality {
-            id: row.try_get("locality_id")?,
-            name: row.try_get("locality_name")?,
-        },
+        statutory_low_age: age("statutory_low_age")?,
+        statutory_high_age: age("statutory_high_age")?,
+        locality: locality_id.zip(locality_name).map(|(id, name)| Locality { id, name }),
         governance,
         diocese: row.try_get("diocese")?,
         leaders,

@@ -80,17 +80,21 @@ async fn establishment_row(
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(i64::from(establishment.urn.get()))
-    .bind(i64::from(establishment.dfe_number.la.get()))
-    .bind(i64::from(establishment.dfe_number.establishment_number()))
+    .bind(i64::from(establishment.la.get()))
+    .bind(
+        establishment
+            .dfe_number
+            .map(|number| i64::from(number.establishment_number())),
+    )
     .bind(&establishment.name)
     .bind(establishment.establishment_type.code())
     .bind(establishment.phase.code())
     .bind(establishment.status.code())
     .bind(establishment.opened_on)
     .bind(establishment.closed_on)
-    .bind(i64::from(establishment.statutory_low_age))
-    .bind(i64::from(establishment.statutory_high_age))
-    .bind(establishment.locality.id)
+    .bind(establishment.statutory_low_age.map(i64::from))
+    .bind(establishment.statutory_high_age.map(i64::from))
+    .bind(establishment.locality.as_ref().map(|locality| locality.id))
     .bind(matches!(establishment.governance, Governance::Academy { .. }))
     .bind(trust_id)
     .bind(&establishment.diocese)

@@ -156,18 +156,29 @@ fn context(profile: &SchoolProfile) -> Vec<(&'static str, String)> {
     };
     let mut rows = vec![
         ("URN", establishment.urn.to_string()),
-        ("DfE number", establishment.dfe_number.to_string()),
+        (
+            "DfE number",
+            establishment
+                .dfe_number
+                .map_or_else(|| "None".to_owned(), |number| number.to_string()),
+        ),
         ("Type", establishment.establishment_type.label().to_owned()),
         ("Phase", establishment.phase.label().to_owned()),
         (
             "Ages",
-            format!(
-                "{} to {}",
-                establishment.statutory_low_age, establishment.statutory_high_age
-            ),
+            match (establishment.statutory_low_age, establishment.statutory_high_age) {
+                (Some(low), Some(high)) => format!("{low} to {high}"),
+                _ => "Not recorded".to_owned(),
+            },
         ),
         ("Governance", establishment.governance.label()),
-        ("Locality", establishment.locality.name.clone()),
+        (
+            "Locality",
+            establishment.locality.as_ref().map_or_else(
+                || format!("Outside this LA (LA {}): reference data", establishment.la),
+                |locality| locality.name.clone(),
+            ),
+        ),
         ("Headteacher", leader(LeaderRole::Headteacher)),
         ("Chair of governors", leader(LeaderRole::ChairOfGovernors)),
     ];
