@@ -97,7 +97,7 @@ async fn what_is_written_reads_back_and_the_file_reopens() {
         .filter(|inspection| inspection.urn == school.urn)
         .cloned()
         .collect();
-    inspections.sort_by(|left, right| right.started_on.cmp(&left.started_on));
+    inspections.sort_by_key(|inspection| std::cmp::Reverse(inspection.started_on));
     assert_eq!(
         profile.inspections, inspections,
         "inspections read back newest first, judgements and all"
