@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdentifierError {
-    #[error("'{0}' is not a URN: a URN is six digits, from 100000 to 999999")]
+    #[error("'{0}' is not a URN: a URN is a whole number of up to six digits")]
     Urn(String),
     #[error("'{0}' is not an LA code: an LA code is three digits, from 201 to 999")]
     LaCode(String),
@@ -15,15 +15,17 @@ pub enum IdentifierError {
     DfeNumber(String),
 }
 
-/// Unique Reference Number of an establishment. Six digits; a new URN is issued when a school
-/// converts to an academy, so one school's history can span two URNs.
+/// Unique Reference Number of an establishment. Schools' URNs have six digits, but GIAS gives
+/// children's centres and some other establishments shorter ones (20115), so any whole number
+/// up to 999999 is a URN. A new URN is issued when a school converts to an academy, so one
+/// school's history can span two URNs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u32", into = "u32")]
 pub struct Urn(u32);
 
 impl Urn {
     pub fn new(value: u32) -> Result<Self, IdentifierError> {
-        if (100_000..=999_999).contains(&value) {
+        if (1..=999_999).contains(&value) {
             Ok(Urn(value))
         } else {
             Err(IdentifierError::Urn(value.to_string()))
@@ -52,7 +54,7 @@ impl FromStr for Urn {
     type Err = IdentifierError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let trimmed = text.trim();
-        if trimmed.len() != 6 || !trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
+        if trimmed.is_empty() || trimmed.len() > 6 || !trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
             return Err(IdentifierError::Urn(text.to_owned()));
         }
         trimmed
@@ -141,13 +143,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_urn_is_six_digits() {
+    fn a_urn_is_a_whole_number_of_up_to_six_digits() {
         assert_eq!("123456".parse::<Urn>().map(Urn::get), Ok(123_456));
-        assert!("12345".parse::<Urn>().is_err());
+        assert_eq!("20115".parse::<Urn>().map(Urn::get), Ok(20_115));
         assert!("1234567".parse::<Urn>().is_err());
         assert!("12a456".parse::<Urn>().is_err());
-        assert!("099999".parse::<Urn>().is_err());
-        assert!(Urn::new(99_999).is_err());
+        assert!("".parse::<Urn>().is_err());
+        assert!("000000".parse::<Urn>().is_err());
+        assert!(Urn::new(0).is_err());
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod dataset;
 pub mod establishment;
 pub mod figure;
 pub mod identifiers;
+pub mod import;
 pub mod inspection;
 pub mod intelligence;
 pub mod measure;

@@ -19,7 +19,7 @@ CREATE TABLE trusts (
 );
 
 CREATE TABLE establishments (
-    urn INTEGER PRIMARY KEY CHECK (urn BETWEEN 100000 AND 999999),
+    urn INTEGER PRIMARY KEY CHECK (urn BETWEEN 1 AND 999999),
     la_code INTEGER NOT NULL,
     -- Children's centres and some other establishments have no establishment number.
     establishment_number INTEGER CHECK (establishment_number BETWEEN 1000 AND 9999),

@@ -1,0 +1,59 @@
+use std::fmt;
+
+/// One value that could not be read, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// The line of the file, counting the header as line 1, as a spreadsheet numbers rows.
+    pub row: u64,
+    pub column: String,
+    pub value: String,
+    pub expected: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "row {}, column {}: '{}' is not {}",
+            self.row, self.column, self.value, self.expected
+        )
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{file}: could not be read: {source}")]
+    Unreadable {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}: is not a CSV file Stride can read: {detail}")]
+    NotCsv { file: String, detail: String },
+    #[error("{file}: is not a kind of file Stride knows (its header begins: {header}). Stride reads: {known}")]
+    UnknownKind {
+        file: String,
+        header: String,
+        known: String,
+    },
+    #[error("{file}: has no column '{column}', which this kind of file must have")]
+    MissingColumn { file: String, column: String },
+    #[error("{file}: refused, nothing was imported:\n{}{}", list(errors), more_line(*more))]
+    Rows {
+        file: String,
+        errors: Vec<RowError>,
+        more: usize,
+    },
+}
+
+fn list(errors: &[RowError]) -> String {
+    errors.iter().map(|error| format!("  {error}\n")).collect()
+}
+
+fn more_line(more: usize) -> String {
+    if more == 0 {
+        String::new()
+    } else {
+        format!("  and {more} more errors like these\n")
+    }
+}

@@ -1,0 +1,69 @@
+//! The readers on the real files the DfE publishes, in `../shared/data` beside the repository.
+
+use std::path::PathBuf;
+
+use stride_core::import::{FileKind, ImportContent};
+use stride_ingest::SourceFile;
+
+fn data(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(path)
+}
+
+/// Rows of a CSV file counted without Stride's reader.
+fn independent_row_count(path: &str) -> usize {
+    let text = String::from_utf8_lossy(&std::fs::read(data(path)).expect("readable")).into_owned();
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    reader
+        .records()
+        .filter(|record| {
+            record
+                .as_ref()
+                .is_ok_and(|record| record.iter().any(|field| !field.is_empty()))
+        })
+        .count()
+}
+
+#[test]
+fn the_gias_extracts_read_whole() {
+    for (path, rows) in [("gias/2021_936_gias.csv", 590), ("gias/20220420_gias.csv", 1_096)] {
+        let file = SourceFile::read(&data(path)).expect("readable");
+        let (imported, content) = stride_ingest::read(&file).expect("reads");
+        assert_eq!(imported.kind, FileKind::GiasEstablishments);
+        assert_eq!(imported.rows, independent_row_count(path));
+        assert_eq!(imported.rows, rows);
+        let ImportContent::Establishments(records) = content else {
+            panic!("establishments")
+        };
+        assert_eq!(records.len(), rows);
+    }
+}
+
+#[test]
+fn the_links_file_reads_whole() {
+    let file = SourceFile::read(&data("gias/links_edubasealldata20250422.csv")).expect("readable");
+    let (imported, content) = stride_ingest::read(&file).expect("reads");
+    assert_eq!(imported.kind, FileKind::GiasLinks);
+    let ImportContent::Links(links) = content else {
+        panic!("links")
+    };
+    assert_eq!(
+        links.len(),
+        independent_row_count("gias/links_edubasealldata20250422.csv")
+    );
+    assert_eq!(links.len(), 33_801);
+}
+
+#[test]
+fn a_file_of_another_kind_is_refused_with_the_kinds_stride_knows() {
+    let file = SourceFile::read(&data("performance_tables/2018-2019_england/england_abs.csv")).expect("readable");
+    let message = stride_ingest::read(&file)
+        .expect_err("not a kind yet known")
+        .to_string();
+    assert!(
+        message.contains("england_abs.csv: is not a kind of file Stride knows"),
+        "{message}"
+    );
+    assert!(message.contains("GIAS establishment extract"), "{message}");
+}
