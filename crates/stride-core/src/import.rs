@@ -53,6 +53,8 @@ pub struct EstablishmentRecord {
     pub diocese: Option<String>,
     /// The local government district, which an LA's own localities often follow.
     pub district: Option<String>,
+    /// When GIAS last changed the record: an older extract never overwrites a newer one.
+    pub last_changed_on: Option<NaiveDate>,
 }
 
 coded_enum! {
@@ -93,4 +95,6 @@ pub struct ImportSummary {
     pub previously_imported_at: Option<DateTime<Utc>>,
     /// Links that name an establishment Stride does not hold: kept, and reported.
     pub links_to_establishments_not_held: usize,
+    /// Records left alone because Stride holds a newer version of them (from a later extract).
+    pub older_than_held: usize,
 }

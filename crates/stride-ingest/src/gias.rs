@@ -122,6 +122,7 @@ pub fn establishments(table: &Table) -> Result<Vec<EstablishmentRecord>, IngestE
         column("StatutoryLowAge")?,
         column("StatutoryHighAge")?,
     );
+    let changed_column = table.optional_column("LastChangedDate");
     let (trust_column, diocese_column, district_column) = (
         table.optional_column("Trusts (name)"),
         table.optional_column("Diocese (name)"),
@@ -162,6 +163,8 @@ pub fn establishments(table: &Table) -> Result<Vec<EstablishmentRecord>, IngestE
         let age = "an age in years";
         let low = errors.optional(&row, low_column, age, |value| value.parse::<u8>().ok());
         let high = errors.optional(&row, high_column, age, |value| value.parse::<u8>().ok());
+        let last_changed_on =
+            changed_column.and_then(|column| errors.optional(&row, column, "a date written dd-mm-yyyy", date));
         let text = |column: Option<crate::table::Column<'_>>| column.and_then(|column| present(row.get(column)));
         if let (Some(urn), Some(la), Some(name), Some(establishment_type), Some(phase), Some(status)) =
             (urn, la, name, kind, phase, status)
@@ -181,6 +184,7 @@ pub fn establishments(table: &Table) -> Result<Vec<EstablishmentRecord>, IngestE
                 trust: text(trust_column),
                 diocese: text(diocese_column),
                 district: text(district_column),
+                last_changed_on,
             });
         }
     }

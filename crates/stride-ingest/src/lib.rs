@@ -19,14 +19,14 @@ use stride_core::import::{FileKind, ImportContent, ImportedFile};
 /// The most row errors one refusal lists; the rest are counted.
 pub const ERRORS_LISTED: usize = 20;
 
-/// The kind of a file from its header row, if it is one Stride knows.
+/// The kind of a file from its header row, if it is one Stride knows. A kind is recognised by the
+/// columns that name it, not by every column it needs, so that a file missing a needed column is
+/// told which, rather than that it is unknown.
 pub fn recognise(headers: &[String]) -> Option<FileKind> {
     let has = |name: &str| headers.iter().any(|header| header == name);
     if has("URN") && has("LinkURN") && has("LinkType") {
         Some(FileKind::GiasLinks)
-    } else if has("URN")
-        && has("EstablishmentName")
-        && (has("TypeOfEstablishment (name)") || has("TypeOfEstablishment (code)"))
+    } else if has("URN") && has("LA (code)") && (has("TypeOfEstablishment (name)") || has("TypeOfEstablishment (code)"))
     {
         Some(FileKind::GiasEstablishments)
     } else {

@@ -90,6 +90,15 @@ pub trait Store: Send + Sync {
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
 
+    /// Writes the records of an imported file in one transaction, or, for a dry run, works out
+    /// what it would write and writes nothing.
+    async fn import(
+        &self,
+        file: &stride_core::import::ImportedFile,
+        content: &stride_core::import::ImportContent,
+        dry_run: bool,
+    ) -> Result<stride_core::import::ImportSummary, StoreError>;
+
     /// Removes sessions last seen before the given time.
     async fn delete_sessions_idle_since(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
 }

@@ -75,3 +75,38 @@ pub async fn new_accounts(accounts: &[DemoAccount]) -> Result<Vec<NewAccount>, G
     }
     Ok(hashed)
 }
+
+/// One line saying what an import did, or would do in a dry run.
+pub fn describe_import(
+    file: &stride_core::import::ImportedFile,
+    summary: &stride_core::import::ImportSummary,
+    dry_run: bool,
+) -> String {
+    let mut line = format!(
+        "{}: {} {} added, {} changed, {} left alone",
+        file.name,
+        if dry_run { "would have" } else { "has" },
+        summary.added,
+        summary.changed,
+        summary.unchanged
+    );
+    if let Some(when) = summary.previously_imported_at {
+        line.push_str(&format!(
+            "; this file was imported before, on {}",
+            when.format("%-d %B %Y at %H:%M")
+        ));
+    }
+    if summary.older_than_held > 0 {
+        line.push_str(&format!(
+            "; {} records left alone because Stride holds a newer version from a later extract",
+            summary.older_than_held
+        ));
+    }
+    if summary.links_to_establishments_not_held > 0 {
+        line.push_str(&format!(
+            "; {} links name an establishment Stride does not hold (kept)",
+            summary.links_to_establishments_not_held
+        ));
+    }
+    line
+}

@@ -47,6 +47,19 @@ enum Command {
         #[arg(long)]
         secure_cookies: bool,
     },
+    /// Import files as the DfE and Ofsted publish them. Every file is read and checked before
+    /// anything is written; a file with a bad row is refused whole.
+    Import {
+        /// The SQLite database file (created if it does not exist).
+        #[arg(long)]
+        db: String,
+        /// Report what would be added, changed and left alone, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The files: CSV, or CSV compressed with gzip.
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+    },
     /// Write a synthetic local authority into an empty database: the same data for the same seed.
     Generate {
         /// The SQLite database file (created if it does not exist).
@@ -100,6 +113,7 @@ async fn run() -> anyhow::Result<()> {
             listen,
             secure_cookies,
         } => serve(open(&db).await?, listen, Config { secure_cookies }).await,
+        Command::Import { db, dry_run, files } => import(&db, dry_run, &files).await,
         Command::Generate { db, seed } => {
             let store = open(&db).await?;
             generate(&store, seed).await?;
@@ -125,6 +139,29 @@ async fn generate(store: &Arc<dyn Store>, seed: u64) -> anyhow::Result<()> {
         generated.inspections,
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+async fn import(db: &str, dry_run: bool, files: &[std::path::PathBuf]) -> anyhow::Result<()> {
+    let mut read = Vec::with_capacity(files.len());
+    for (number, path) in files.iter().enumerate() {
+        println!("Reading {} ({} of {})…", path.display(), number + 1, files.len());
+        let source = stride_ingest::SourceFile::read(path)?;
+        let (file, content) = stride_ingest::read(&source)?;
+        println!("  {}: {} rows", file.kind.label(), file.rows);
+        read.push((file, content));
+    }
+    let store = open(db).await?;
+    for (file, content) in &read {
+        let summary = store
+            .import(file, content, dry_run)
+            .await
+            .with_context(|| format!("writing {}", file.name))?;
+        println!("{}", stride::describe_import(file, &summary, dry_run));
+    }
+    if dry_run {
+        println!("Dry run: nothing was written.");
+    }
     Ok(())
 }
 

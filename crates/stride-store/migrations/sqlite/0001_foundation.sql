@@ -35,9 +35,11 @@ CREATE TABLE establishments (
     locality_id INTEGER REFERENCES localities (id),
     is_academy INTEGER NOT NULL CHECK (is_academy IN (0, 1)),
     trust_id INTEGER REFERENCES trusts (id),
-    diocese TEXT,
-    UNIQUE (la_code, establishment_number)
+    diocese TEXT
 );
+
+-- Not unique: a closed school and the academy that succeeded it can share a DfE number.
+CREATE INDEX establishments_by_dfe_number ON establishments (la_code, establishment_number);
 
 CREATE TABLE leaders (
     urn INTEGER NOT NULL REFERENCES establishments (urn),

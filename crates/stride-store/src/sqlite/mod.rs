@@ -1,6 +1,7 @@
 //! The SQLite implementation of [`Store`](crate::Store): the embedded default.
 
 mod accounts;
+mod import;
 mod read;
 mod write;
 
@@ -160,6 +161,15 @@ impl crate::Store for SqliteStore {
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         accounts::delete_session(&self.pool, token_hash).await
+    }
+
+    async fn import(
+        &self,
+        file: &stride_core::import::ImportedFile,
+        content: &stride_core::import::ImportContent,
+        dry_run: bool,
+    ) -> Result<stride_core::import::ImportSummary, StoreError> {
+        import::import(&self.pool, file, content, dry_run).await
     }
 
     async fn delete_sessions_idle_since(&self, before: chrono::DateTime<chrono::Utc>) -> Result<u64, StoreError> {

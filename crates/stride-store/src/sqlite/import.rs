@@ -1,0 +1,272 @@
+//! Writing an imported file: establishments upserted one by one, links in batches, and the file
+//! recorded, all in one transaction that a dry run rolls back.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use sqlx::{AssertSqlSafe, Row, Sqlite, SqlitePool, Transaction};
+use stride_core::import::{EstablishmentLink, EstablishmentRecord, ImportContent, ImportSummary, ImportedFile};
+
+use crate::StoreError;
+
+pub(super) async fn import(
+    pool: &SqlitePool,
+    file: &ImportedFile,
+    content: &ImportContent,
+    dry_run: bool,
+) -> Result<ImportSummary, StoreError> {
+    let mut transaction = pool.begin().await?;
+    let previously_imported_at: Option<DateTime<Utc>> =
+        sqlx::query_scalar("SELECT MAX(imported_at) FROM imports WHERE sha256 = ?")
+            .bind(&file.sha256)
+            .fetch_one(&mut *transaction)
+            .await?;
+    let mut summary = match content {
+        ImportContent::Establishments(records) => establishments(&mut transaction, records).await?,
+        ImportContent::Links(links) => establishment_links(&mut transaction, links).await?,
+    };
+    summary.previously_imported_at = previously_imported_at;
+    // A second import of the same file that changes nothing leaves no trace either.
+    if previously_imported_at.is_none() || summary.added + summary.changed > 0 {
+        record_import(&mut transaction, file, &summary).await?;
+    }
+    if dry_run {
+        transaction.rollback().await?;
+    } else {
+        transaction.commit().await?;
+    }
+    Ok(summary)
+}
+
+async fn record_import(
+    transaction: &mut Transaction<'_, Sqlite>,
+    file: &ImportedFile,
+    summary: &ImportSummary,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO imports (file_name, sha256, kind, publisher, imported_at, row_count, added, changed, unchanged)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&file.name)
+    .bind(&file.sha256)
+    .bind(file.kind.code())
+    .bind(file.kind.publisher())
+    .bind(Utc::now())
+    .bind(file.rows as i64)
+    .bind(summary.added as i64)
+    .bind(summary.changed as i64)
+    .bind(summary.unchanged as i64)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
+}
+
+/// The values of an establishment's row that an import writes, to tell a change from none.
+#[derive(Debug, PartialEq, sqlx::FromRow)]
+struct EstablishmentColumns {
+    la_code: i64,
+    establishment_number: Option<i64>,
+    name: String,
+    establishment_type: String,
+    phase: String,
+    status: String,
+    opened_on: Option<String>,
+    closed_on: Option<String>,
+    statutory_low_age: Option<i64>,
+    statutory_high_age: Option<i64>,
+    locality_id: Option<i64>,
+    is_academy: bool,
+    trust_id: Option<i64>,
+    diocese: Option<String>,
+    gias_last_changed_on: Option<String>,
+}
+
+/// Finds or adds a named row (a trust, a locality) and returns its id.
+async fn named_id(
+    transaction: &mut Transaction<'_, Sqlite>,
+    table: &'static str,
+    name: &str,
+) -> Result<i64, StoreError> {
+    // The table name is one of this module's constants; the name is bound.
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO {table} (name) VALUES (?) ON CONFLICT (name) DO NOTHING"
+    )))
+    .bind(name)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(
+        sqlx::query_scalar(AssertSqlSafe(format!("SELECT id FROM {table} WHERE name = ?")))
+            .bind(name)
+            .fetch_one(&mut **transaction)
+            .await?,
+    )
+}
+
+async fn establishments(
+    transaction: &mut Transaction<'_, Sqlite>,
+    records: &[EstablishmentRecord],
+) -> Result<ImportSummary, StoreError> {
+    let own_la: Option<i64> = sqlx::query_scalar("SELECT la_code FROM local_authority WHERE id = 1")
+        .fetch_optional(&mut **transaction)
+        .await?;
+    let mut summary = ImportSummary::default();
+    for record in records {
+        let existing: Option<EstablishmentColumns> = sqlx::query_as(
+            "SELECT la_code, establishment_number, name, establishment_type, phase, status, opened_on, closed_on,
+                    statutory_low_age, statutory_high_age, locality_id, is_academy, trust_id, diocese,
+                    gias_last_changed_on
+             FROM establishments WHERE urn = ?",
+        )
+        .bind(i64::from(record.urn.get()))
+        .fetch_optional(&mut **transaction)
+        .await?;
+        let incoming_changed_on = record.last_changed_on.map(|date| date.to_string());
+        // Dates are held as ISO text, so they compare as text.
+        if let Some(existing) = &existing
+            && existing.gias_last_changed_on.is_some()
+            && incoming_changed_on < existing.gias_last_changed_on
+        {
+            summary.older_than_held += 1;
+            summary.unchanged += 1;
+            continue;
+        }
+        let trust_id = match &record.trust {
+            Some(trust) if record.establishment_type.is_academy() => {
+                Some(named_id(transaction, "trusts", trust).await?)
+            }
+            _ => None,
+        };
+        // The LA's own schools take their district as a locality until the LA sets its own;
+        // a locality already given is kept.
+        let locality_id = match (existing.as_ref().and_then(|row| row.locality_id), &record.district) {
+            (Some(kept), _) => Some(kept),
+            (None, Some(district)) if own_la == Some(i64::from(record.la.get())) => {
+                Some(named_id(transaction, "localities", district).await?)
+            }
+            _ => None,
+        };
+        let columns = EstablishmentColumns {
+            la_code: i64::from(record.la.get()),
+            establishment_number: record.dfe_number.map(|number| i64::from(number.establishment_number())),
+            name: record.name.clone(),
+            establishment_type: record.establishment_type.code().to_owned(),
+            phase: record.phase.code().to_owned(),
+            status: record.status.code().to_owned(),
+            opened_on: record.opened_on.map(|date| date.to_string()),
+            closed_on: record.closed_on.map(|date| date.to_string()),
+            statutory_low_age: record.statutory_low_age.map(i64::from),
+            statutory_high_age: record.statutory_high_age.map(i64::from),
+            locality_id,
+            is_academy: record.establishment_type.is_academy(),
+            trust_id,
+            diocese: record.diocese.clone(),
+            gias_last_changed_on: incoming_changed_on,
+        };
+        match existing {
+            Some(existing) if existing == columns => summary.unchanged += 1,
+            Some(_) => {
+                write_establishment(transaction, record, &columns, true).await?;
+                summary.changed += 1;
+            }
+            None => {
+                write_establishment(transaction, record, &columns, false).await?;
+                summary.added += 1;
+            }
+        }
+    }
+    Ok(summary)
+}
+
+async fn write_establishment(
+    transaction: &mut Transaction<'_, Sqlite>,
+    record: &EstablishmentRecord,
+    columns: &EstablishmentColumns,
+    update: bool,
+) -> Result<(), StoreError> {
+    let sql = if update {
+        "UPDATE establishments SET la_code = ?, establishment_number = ?, name = ?, establishment_type = ?, phase = ?,
+             status = ?, opened_on = ?, closed_on = ?, statutory_low_age = ?, statutory_high_age = ?, locality_id = ?,
+             is_academy = ?, trust_id = ?, diocese = ?, gias_last_changed_on = ?
+         WHERE urn = ?"
+    } else {
+        "INSERT INTO establishments (la_code, establishment_number, name, establishment_type, phase, status, opened_on,
+             closed_on, statutory_low_age, statutory_high_age, locality_id, is_academy, trust_id, diocese,
+             gias_last_changed_on, urn)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    };
+    sqlx::query(sql)
+        .bind(columns.la_code)
+        .bind(columns.establishment_number)
+        .bind(&columns.name)
+        .bind(&columns.establishment_type)
+        .bind(&columns.phase)
+        .bind(&columns.status)
+        .bind(&columns.opened_on)
+        .bind(&columns.closed_on)
+        .bind(columns.statutory_low_age)
+        .bind(columns.statutory_high_age)
+        .bind(columns.locality_id)
+        .bind(columns.is_academy)
+        .bind(columns.trust_id)
+        .bind(&columns.diocese)
+        .bind(&columns.gias_last_changed_on)
+        .bind(i64::from(record.urn.get()))
+        .execute(&mut **transaction)
+        .await?;
+    Ok(())
+}
+
+const LINKS_PER_STATEMENT: usize = 500;
+
+async fn establishment_links(
+    transaction: &mut Transaction<'_, Sqlite>,
+    links: &[EstablishmentLink],
+) -> Result<ImportSummary, StoreError> {
+    let count = "SELECT COUNT(*) FROM establishment_links";
+    let before: i64 = sqlx::query_scalar(count).fetch_one(&mut **transaction).await?;
+    let mut written = 0u64;
+    for batch in links.chunks(LINKS_PER_STATEMENT) {
+        let rows = vec!["(?, ?, ?, ?, ?, ?)"; batch.len()].join(", ");
+        // Only a link whose name or date differs is rewritten, so the count of rows written is
+        // the count of links added or changed.
+        let sql = format!(
+            "INSERT INTO establishment_links (urn, linked_urn, link_type, kind, linked_name, established_on) VALUES {rows}
+             ON CONFLICT (urn, linked_urn, link_type) DO UPDATE SET
+                 kind = excluded.kind, linked_name = excluded.linked_name, established_on = excluded.established_on
+             WHERE establishment_links.linked_name IS NOT excluded.linked_name
+                OR establishment_links.established_on IS NOT excluded.established_on"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for link in batch {
+            query = query
+                .bind(i64::from(link.urn.get()))
+                .bind(i64::from(link.linked_urn.get()))
+                .bind(&link.link_type)
+                .bind(link.kind.code())
+                .bind(&link.linked_name)
+                .bind(link.established_on.map(|date| date.to_string()));
+        }
+        written += query.execute(&mut **transaction).await?.rows_affected();
+    }
+    let after: i64 = sqlx::query_scalar(count).fetch_one(&mut **transaction).await?;
+    let added = usize::try_from(after - before).unwrap_or(0);
+    let changed = usize::try_from(written).unwrap_or(0).saturating_sub(added);
+    let held: HashSet<i64> = sqlx::query("SELECT urn FROM establishments")
+        .fetch_all(&mut **transaction)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64, _>("urn"))
+        .collect::<Result<_, _>>()?;
+    let not_held = links
+        .iter()
+        .filter(|link| !held.contains(&i64::from(link.urn.get())) || !held.contains(&i64::from(link.linked_urn.get())))
+        .count();
+    Ok(ImportSummary {
+        added,
+        changed,
+        unchanged: links.len().saturating_sub(added + changed),
+        previously_imported_at: None,
+        links_to_establishments_not_held: not_held,
+        older_than_held: 0,
+    })
+}

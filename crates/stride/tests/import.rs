@@ -1,0 +1,251 @@
+//! Importing the real GIAS files in `../shared/data`: what Stride holds afterwards equals the
+//! files, read here independently of the importer; a second import changes nothing; a corrupted
+//! copy is refused whole, naming where it is wrong, and writes nothing.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use stride_core::{Account, Role, SchoolScope, Urn};
+use stride_store::Store;
+
+fn data(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(path)
+}
+
+const EXTRACTS: [&str; 2] = ["gias/2021_936_gias.csv", "gias/20220420_gias.csv"];
+const LINKS: &str = "gias/links_edubasealldata20250422.csv";
+
+async fn fresh_store(directory: &tempfile::TempDir) -> (Arc<dyn Store>, PathBuf) {
+    let path = directory.path().join("import.sqlite");
+    (
+        stride_store::open(path.to_str().expect("utf-8")).await.expect("opens"),
+        path,
+    )
+}
+
+async fn import(store: &Arc<dyn Store>, path: &Path, dry_run: bool) -> stride_core::import::ImportSummary {
+    let source = stride_ingest::SourceFile::read(path).expect("readable");
+    let (file, content) = stride_ingest::read(&source).expect("reads");
+    store.import(&file, &content, dry_run).await.expect("imports")
+}
+
+/// The rows of a GIAS extract, read with the csv crate alone, by URN.
+fn independent_rows(path: &str) -> HashMap<String, HashMap<String, String>> {
+    let text = String::from_utf8_lossy(&std::fs::read(data(path)).expect("readable")).into_owned();
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let headers: Vec<String> = reader.headers().expect("headers").iter().map(str::to_owned).collect();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.expect("record");
+            let row: HashMap<String, String> = headers.iter().cloned().zip(record.iter().map(str::to_owned)).collect();
+            (row["URN"].clone(), row)
+        })
+        .collect()
+}
+
+fn everyone() -> Account {
+    Account {
+        id: 0,
+        username: "t".into(),
+        display_name: "T".into(),
+        role: Role::DataManager,
+        scope: SchoolScope::AllSchools,
+    }
+}
+
+/// dd-mm-yyyy as GIAS writes it, to the ISO date Stride holds.
+fn iso(gias_date: &str) -> Option<String> {
+    let parts: Vec<&str> = gias_date.split('-').collect();
+    (parts.len() == 3).then(|| format!("{}-{}-{}", parts[2], parts[1], parts[0]))
+}
+
+#[tokio::test]
+async fn every_establishment_in_the_extracts_is_held_as_the_file_states_it() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (store, _) = fresh_store(&directory).await;
+    for path in EXTRACTS {
+        import(&store, &data(path), false).await;
+    }
+    let older = independent_rows(EXTRACTS[0]);
+    let newer = independent_rows(EXTRACTS[1]);
+    let urns: HashSet<&String> = older.keys().chain(newer.keys()).collect();
+    assert_eq!(store.establishment_count().await.expect("counts"), urns.len() as u64);
+
+    let mut checked = 0;
+    for (urn, row) in newer
+        .iter()
+        .step_by(37)
+        .chain(older.iter().filter(|(urn, _)| !newer.contains_key(*urn)).step_by(23))
+    {
+        let school = everyone()
+            .visible_school(urn.parse::<Urn>().expect("URN"))
+            .expect("in scope");
+        let held = store
+            .school_profile(school, 5)
+            .await
+            .expect("reads")
+            .expect("held")
+            .establishment;
+        assert_eq!(held.name, row["EstablishmentName"], "{urn}");
+        assert_eq!(held.la.to_string(), row["LA (code)"], "{urn}");
+        let number = held.dfe_number.map(|number| number.to_string());
+        let expected = (!row["EstablishmentNumber"].is_empty())
+            .then(|| format!("{}/{}", row["LA (code)"], row["EstablishmentNumber"]));
+        assert_eq!(number, expected, "{urn}");
+        assert_eq!(
+            held.opened_on.map(|date| date.to_string()),
+            iso(&row["OpenDate"]),
+            "{urn}"
+        );
+        assert_eq!(
+            held.closed_on.map(|date| date.to_string()),
+            iso(&row["CloseDate"]),
+            "{urn}"
+        );
+        assert_eq!(
+            held.statutory_high_age.map(|age| age.to_string()).unwrap_or_default(),
+            row["StatutoryHighAge"],
+            "{urn}"
+        );
+        assert_eq!(
+            held.establishment_type.is_academy(),
+            row["EstablishmentTypeGroup (name)"] == "Academies"
+                || row["EstablishmentTypeGroup (name)"] == "Free Schools",
+            "{urn}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 40, "checked {checked}");
+}
+
+#[tokio::test]
+async fn a_second_import_changes_nothing_and_a_dry_run_writes_nothing() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (store, _) = fresh_store(&directory).await;
+    let dry = import(&store, &data(EXTRACTS[1]), true).await;
+    assert_eq!(dry.added, 1_096);
+    assert_eq!(
+        store.establishment_count().await.expect("counts"),
+        0,
+        "a dry run writes nothing"
+    );
+
+    let mut paths: Vec<PathBuf> = EXTRACTS.iter().map(|path| data(path)).collect();
+    paths.push(data(LINKS));
+    for path in &paths {
+        import(&store, path, false).await;
+    }
+    let count = store.establishment_count().await.expect("counts");
+    for path in &paths {
+        let again = import(&store, path, false).await;
+        assert_eq!((again.added, again.changed), (0, 0), "{}", path.display());
+        assert!(again.previously_imported_at.is_some());
+    }
+    assert_eq!(store.establishment_count().await.expect("counts"), count);
+    let older_again = import(&store, &data(EXTRACTS[0]), false).await;
+    assert!(
+        older_again.older_than_held > 0,
+        "the 2021 extract does not undo the 2022 one"
+    );
+}
+
+#[tokio::test]
+async fn the_links_file_is_held_whole() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (store, _) = fresh_store(&directory).await;
+    let summary = import(&store, &data(LINKS), false).await;
+    let text = String::from_utf8_lossy(&std::fs::read(data(LINKS)).expect("readable")).into_owned();
+    let rows = text.lines().skip(1).filter(|line| !line.trim().is_empty()).count();
+    assert_eq!(summary.added + summary.changed + summary.unchanged, rows);
+    assert_eq!(
+        summary.links_to_establishments_not_held, rows,
+        "no establishment is held yet, and every link is kept"
+    );
+}
+
+#[tokio::test]
+async fn a_gzipped_copy_imports_the_same() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (store, _) = fresh_store(&directory).await;
+    let zipped = directory.path().join("2021_936_gias.csv.gz");
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(&std::fs::read(data(EXTRACTS[0])).expect("readable"))
+        .expect("compresses");
+    std::fs::write(&zipped, encoder.finish().expect("finishes")).expect("written");
+    assert_eq!(import(&store, &zipped, false).await.added, 590);
+    assert_eq!(
+        import(&store, &data(EXTRACTS[0]), false).await.unchanged,
+        590,
+        "the same records, whatever the packing"
+    );
+}
+
+/// Runs the real `stride import` on a corrupted copy and returns what it said on stderr, after
+/// checking that it failed and wrote nothing.
+async fn refused(directory: &tempfile::TempDir, name: &str, corrupt: impl Fn(&str) -> String) -> String {
+    let original = String::from_utf8_lossy(&std::fs::read(data(EXTRACTS[0])).expect("readable")).into_owned();
+    let copy = directory.path().join(name);
+    std::fs::write(&copy, corrupt(&original)).expect("written");
+    let database = directory.path().join(format!("{name}.sqlite"));
+    let output = Command::new(env!("CARGO_BIN_EXE_stride"))
+        .args(["import", "--db", database.to_str().expect("utf-8")])
+        .arg(&copy)
+        .output()
+        .expect("stride runs");
+    assert!(!output.status.success(), "{name} was refused");
+    let store = stride_store::open(database.to_str().expect("utf-8"))
+        .await
+        .expect("opens");
+    assert_eq!(
+        store.establishment_count().await.expect("counts"),
+        0,
+        "{name}: nothing was written"
+    );
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn a_corrupted_copy_is_refused_whole_with_its_location() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+
+    let bad_number = refused(&directory, "bad-number.csv", |text| {
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        lines[9] = lines[9].replacen(',', "X,", 1);
+        lines.join("\n")
+    })
+    .await;
+    assert!(
+        bad_number.contains("bad-number.csv: refused, nothing was imported"),
+        "{bad_number}"
+    );
+    assert!(bad_number.contains("row 10, column URN:"), "{bad_number}");
+    assert!(bad_number.contains("is not a URN"), "{bad_number}");
+
+    let missing_column = refused(&directory, "missing-column.csv", |text| {
+        text.replacen("EstablishmentName", "Name", 1)
+    })
+    .await;
+    assert!(
+        missing_column.contains("missing-column.csv: has no column 'EstablishmentName'"),
+        "{missing_column}"
+    );
+
+    let truncated = refused(&directory, "truncated.csv", |text| {
+        let lines: Vec<&str> = text.lines().collect();
+        let last = lines[lines.len() - 1];
+        let cut: Vec<&str> = last.splitn(6, ',').take(5).collect();
+        format!("{}\n{}\n", lines[..lines.len() - 1].join("\n"), cut.join(","))
+    })
+    .await;
+    assert!(
+        truncated.contains(&format!("row {}, column TypeOfEstablishment (name): '' is not", 591)),
+        "{truncated}"
+    );
+}
