@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::establishment::Establishment;
 use crate::figure::{Comparator, ComparatorFigure, Figure, Release, SchoolFigure};
+use crate::import::EstablishmentLink;
 use crate::inspection::Inspection;
 use crate::intelligence::IntelligenceItem;
 use crate::measure::{Measure, PupilGroup};
@@ -43,9 +44,19 @@ impl MeasureSeries {
     }
 }
 
+/// A predecessor or successor of the school, and whether Stride holds its record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryLink {
+    pub link: EstablishmentLink,
+    pub held: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SchoolProfile {
     pub establishment: Establishment,
+    /// Predecessors and successors, oldest link first: an academy conversion makes a new URN,
+    /// and the school's history runs across both.
+    pub history: Vec<HistoryLink>,
     /// Newest first.
     pub inspections: Vec<Inspection>,
     /// Newest first.

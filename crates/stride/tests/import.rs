@@ -249,3 +249,31 @@ async fn a_corrupted_copy_is_refused_whole_with_its_location() {
         "{truncated}"
     );
 }
+
+#[tokio::test]
+async fn a_schools_predecessors_and_successors_show_in_its_history() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (store, _) = fresh_store(&directory).await;
+    import(&store, &data(EXTRACTS[1]), false).await;
+    import(&store, &data(LINKS), false).await;
+    let held = independent_rows(EXTRACTS[1]);
+    let text = String::from_utf8_lossy(&std::fs::read(data(LINKS)).expect("readable")).into_owned();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let (urn, linked, link_type) = reader
+        .records()
+        .map(|record| record.expect("record"))
+        .map(|record| (record[0].to_owned(), record[1].to_owned(), record[3].to_owned()))
+        .find(|(urn, linked, _)| held.contains_key(urn) && held.contains_key(linked))
+        .expect("a link between two held establishments");
+    let school = everyone()
+        .visible_school(urn.parse::<Urn>().expect("URN"))
+        .expect("in scope");
+    let profile = store.school_profile(school, 5).await.expect("reads").expect("held");
+    let entry = profile
+        .history
+        .iter()
+        .find(|entry| entry.link.linked_urn.to_string() == linked)
+        .unwrap_or_else(|| panic!("{urn} links to {linked}"));
+    assert!(entry.held);
+    assert_eq!(entry.link.link_type, link_type);
+}

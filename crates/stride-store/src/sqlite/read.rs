@@ -234,7 +234,9 @@ pub(super) async fn school_profile(
     let comparator_figures = comparator_figures(pool, establishment.phase.comparator_group(), first_year).await?;
     let inspections = inspections_where(pool, "1 = 1", Some(school.urn())).await?;
     let intelligence = intelligence(pool, school.urn()).await?;
+    let history = history(pool, school.urn()).await?;
     Ok(Some(SchoolProfile {
+        history,
         establishment,
         inspections,
         intelligence,
@@ -376,6 +378,45 @@ async fn intelligence(pool: &SqlitePool, urn_wanted: Urn) -> Result<Vec<Intellig
                 recorded_on: row.try_get("recorded_on")?,
                 summary: row.try_get("summary")?,
                 recorded_by: row.try_get("recorded_by")?,
+            })
+        })
+        .collect()
+}
+
+async fn history(
+    pool: &SqlitePool,
+    urn_wanted: Urn,
+) -> Result<Vec<stride_core::school_profile::HistoryLink>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT l.urn, l.linked_urn, l.linked_name, l.kind, l.link_type, l.established_on,
+                EXISTS (SELECT 1 FROM establishments e WHERE e.urn = l.linked_urn) AS held
+         FROM establishment_links l WHERE l.urn = ? ORDER BY l.established_on, l.linked_urn",
+    )
+    .bind(i64::from(urn_wanted.get()))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let linked: i64 = row.try_get("linked_urn")?;
+            let linked_urn = u32::try_from(linked)
+                .ok()
+                .and_then(|urn| Urn::new(urn).ok())
+                .ok_or_else(|| StoreError::Unreadable {
+                    table: "establishment_links",
+                    column: "linked_urn",
+                    detail: linked.to_string(),
+                })?;
+            let established_on: Option<String> = row.try_get("established_on")?;
+            Ok(stride_core::school_profile::HistoryLink {
+                link: stride_core::import::EstablishmentLink {
+                    urn: urn(row, "establishment_links")?,
+                    linked_urn,
+                    linked_name: row.try_get("linked_name")?,
+                    kind: coded(row, "establishment_links", "kind")?,
+                    link_type: row.try_get("link_type")?,
+                    established_on: established_on.and_then(|date| date.parse().ok()),
+                },
+                held: row.try_get("held")?,
             })
         })
         .collect()

@@ -45,6 +45,14 @@ struct InspectionRow {
     judgements: Vec<(&'static str, &'static str)>,
 }
 
+struct HistoryRow {
+    relation: String,
+    name: String,
+    urn: String,
+    held: bool,
+    date: String,
+}
+
 struct YearRow {
     year: String,
     school: String,
@@ -77,6 +85,7 @@ struct SchoolPage {
     roll: Vec<(String, String)>,
     inspections: Vec<InspectionRow>,
     intelligence: Vec<(String, &'static str, String, String)>,
+    history: Vec<HistoryRow>,
     groups: Vec<(&'static str, &'static str, bool)>,
     series: Vec<SeriesView>,
     comparator_labels: Vec<&'static str>,
@@ -126,6 +135,17 @@ pub async fn profile(
                     item.summary.clone(),
                     item.recorded_by.clone(),
                 )
+            })
+            .collect(),
+        history: profile
+            .history
+            .iter()
+            .map(|entry| HistoryRow {
+                relation: entry.link.link_type.clone(),
+                name: entry.link.linked_name.clone(),
+                urn: entry.link.linked_urn.to_string(),
+                held: entry.held,
+                date: entry.link.established_on.map_or_else(String::new, long_date),
             })
             .collect(),
         groups: profile
