@@ -173,15 +173,11 @@ impl Errors {
         expected: &str,
         parse: impl FnOnce(&str) -> Option<T>,
     ) -> Option<T> {
-        let value = row.get(column);
-        if value.is_empty() {
-            return None;
+        if row.get(column).is_empty() {
+            None
+        } else {
+            self.required(row, column, expected, parse)
         }
-        let parsed = parse(value);
-        if parsed.is_none() {
-            self.push(row, column, expected);
-        }
-        parsed
     }
 
     pub fn finish<T>(self, value: T) -> Result<T, IngestError> {
