@@ -11,10 +11,19 @@ use std::sync::Arc;
 use stride_core::{Account, Role, SchoolScope, Urn};
 use stride_store::Store;
 
+/// The real DfE and Ofsted files: `STRIDE_DATA_DIR`, or the `shared/data` folder beside the
+/// repository (or beside any folder above it).
 fn data(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(path)
+    let root = std::env::var_os("STRIDE_DATA_DIR").map(PathBuf::from).or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .map(|folder| folder.join("shared/data"))
+            .find(|candidate| candidate.is_dir())
+    });
+    root.unwrap_or_else(|| {
+        panic!("the real data files are needed: put shared/data beside the repository, or set STRIDE_DATA_DIR")
+    })
+    .join(path)
 }
 
 const EXTRACTS: [&str; 2] = ["gias/2021_936_gias.csv", "gias/20220420_gias.csv"];
