@@ -98,9 +98,6 @@ pub trait Store: Send + Sync {
         content: &stride_core::import::ImportContent,
         dry_run: bool,
     ) -> Result<stride_core::import::ImportSummary, StoreError>;
-
-    /// Removes sessions last seen before the given time.
-    async fn delete_sessions_idle_since(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
 }
 
 /// Opens the database a `--db` argument names: a file path (or `sqlite:` URL) for SQLite.

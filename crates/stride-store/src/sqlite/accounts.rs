@@ -128,11 +128,3 @@ pub(super) async fn delete_session(pool: &SqlitePool, token_hash: &str) -> Resul
         .await?;
     Ok(())
 }
-
-pub(super) async fn delete_sessions_idle_since(pool: &SqlitePool, before: DateTime<Utc>) -> Result<u64, StoreError> {
-    let deleted = sqlx::query("DELETE FROM sessions WHERE last_seen_at < ?")
-        .bind(before)
-        .execute(pool)
-        .await?;
-    Ok(deleted.rows_affected())
-}

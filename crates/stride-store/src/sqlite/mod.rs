@@ -171,8 +171,4 @@ impl crate::Store for SqliteStore {
     ) -> Result<stride_core::import::ImportSummary, StoreError> {
         import::import(&self.pool, file, content, dry_run).await
     }
-
-    async fn delete_sessions_idle_since(&self, before: chrono::DateTime<chrono::Utc>) -> Result<u64, StoreError> {
-        accounts::delete_sessions_idle_since(&self.pool, before).await
-    }
 }
