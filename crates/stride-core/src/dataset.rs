@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::establishment::{Establishment, Locality, Trust};
-use crate::figure::{ComparatorFigure, SchoolFigure};
+use crate::figure::{AreaFigure, ComparatorFigure, SchoolFigure};
 use crate::identifiers::LaCode;
 use crate::inspection::Inspection;
 use crate::intelligence::IntelligenceItem;
@@ -26,4 +26,28 @@ pub struct Dataset {
     pub comparator_figures: Vec<ComparatorFigure>,
     pub inspections: Vec<Inspection>,
     pub intelligence: Vec<IntelligenceItem>,
+}
+
+impl Dataset {
+    /// The comparator figures as figures of the areas they are for. Without a local authority
+    /// the comparators are for no area, and none are given.
+    pub fn area_figures(&self) -> Vec<AreaFigure> {
+        let Some(authority) = &self.local_authority else {
+            return Vec::new();
+        };
+        self.comparator_figures
+            .iter()
+            .map(|figure| AreaFigure {
+                area: figure.area_for(authority),
+                phase_group: figure.phase_group,
+                measure: figure.measure,
+                year: figure.year,
+                group: figure.group,
+                figure: figure.figure,
+                cohort: None,
+                source: figure.source.clone(),
+                release: figure.release,
+            })
+            .collect()
+    }
 }

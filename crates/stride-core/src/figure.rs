@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::coded::coded_enum;
 use crate::establishment::PhaseGroup;
-use crate::identifiers::Urn;
+use crate::identifiers::{LaCode, Urn};
 use crate::measure::{Measure, PupilGroup};
 use crate::year::AcademicYear;
 
@@ -14,8 +14,14 @@ coded_enum! {
     pub enum MissingReason ("reason a figure is missing") {
         Suppressed => ("suppressed", "Suppressed: too few pupils to publish"),
         NotPublished => ("not-published", "Not published for this year"),
-        NoPupils => ("no-pupils", "No pupils in this group"),
+        NoPupils => ("no-pupils", "No pupils in this group, or none entered"),
         NotCollected => ("not-collected", "Not held"),
+        NotApplicable => ("not-applicable", "Not applicable to this school"),
+        LowCoverage => ("low-coverage", "Not published: too few pupils are covered by the measure"),
+        NotAvailable => ("not-available", "Not available"),
+        RoundsToZero => ("rounds-to-zero", "Greater than zero, but rounds to zero"),
+        LowReliability => ("low-reliability", "Not published: too unreliable"),
+        Blank => ("blank", "Left blank in the published file"),
     }
 }
 
@@ -27,8 +33,38 @@ impl MissingReason {
             MissingReason::NotPublished => "NP",
             MissingReason::NoPupils => "NE",
             MissingReason::NotCollected => "–",
+            MissingReason::NotApplicable => "NA",
+            MissingReason::LowCoverage => "LOWCOV",
+            MissingReason::NotAvailable => "x",
+            MissingReason::RoundsToZero => "low",
+            MissingReason::LowReliability => "u",
+            MissingReason::Blank => "blank",
         }
     }
+
+    /// The reason a published file gives in place of a value, in the DfE's performance tables
+    /// (`SUPP`, `NE`, `NA`, `NP`, `LOWCOV`, `SP`), the Government Statistical Service symbols
+    /// that Explore Education Statistics and LAIT use (`c`, `x`, `z`, `:`, `low`, `~`, `u`,
+    /// `..`), and a blank. `None` means the text is not a missing-value code: it should be a
+    /// value.
+    pub fn from_published(text: &str) -> Option<MissingReason> {
+        Some(match text.trim() {
+            "" => MissingReason::Blank,
+            // SP: the performance tables' "small percentage", withheld like a small cohort.
+            "SUPP" | "supp" | "c" | "SP" => MissingReason::Suppressed,
+            "NE" | "ne" => MissingReason::NoPupils,
+            "NA" | "na" | "z" | "N/A" => MissingReason::NotApplicable,
+            "NP" | "np" => MissingReason::NotPublished,
+            "LOWCOV" | "lowcov" => MissingReason::LowCoverage,
+            "x" | "X" | ":" | ".." => MissingReason::NotAvailable,
+            "low" | "~" => MissingReason::RoundsToZero,
+            "u" => MissingReason::LowReliability,
+            _ => return None,
+        })
+    }
+
+    /// The codes [`from_published`](Self::from_published) reads, for an error message.
+    pub const PUBLISHED_CODES: &'static str = "SUPP, NE, NA, NP, LOWCOV, SP, c, x, z, :, .., low, ~, u or a blank";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -97,6 +133,111 @@ coded_enum! {
     }
 }
 
+/// An area whose figures are published beside schools': a local authority, a region, England
+/// (state-funded schools, as the DfE compares schools with), or England's schools of every kind.
+/// The figure of an LA's statistical neighbours is their mean, held against the LA it is for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Area {
+    LocalAuthority(LaCode),
+    /// A region, by the name its source gives it.
+    Region(String),
+    England,
+    EnglandAllSchools,
+    StatisticalNeighboursOf(LaCode),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{kind}' '{code}' is not an area Stride knows")]
+pub struct UnknownArea {
+    pub kind: String,
+    pub code: String,
+}
+
+impl Area {
+    /// The kind of area, as storage and downloads hold it.
+    pub fn kind_code(&self) -> &'static str {
+        match self {
+            Area::LocalAuthority(_) => "la",
+            Area::Region(_) => "region",
+            Area::England => "england",
+            Area::EnglandAllSchools => "england-all-schools",
+            Area::StatisticalNeighboursOf(_) => "statistical-neighbours",
+        }
+    }
+
+    /// Which area of its kind: an LA code, a region's name, or "E92000001" for England.
+    pub fn code(&self) -> String {
+        match self {
+            Area::LocalAuthority(la) | Area::StatisticalNeighboursOf(la) => la.to_string(),
+            Area::Region(name) => name.clone(),
+            Area::England | Area::EnglandAllSchools => ENGLAND_CODE.to_owned(),
+        }
+    }
+
+    pub fn from_codes(kind: &str, code: &str) -> Result<Area, UnknownArea> {
+        let unknown = || UnknownArea {
+            kind: kind.to_owned(),
+            code: code.to_owned(),
+        };
+        let la = || {
+            code.parse::<u16>()
+                .ok()
+                .and_then(|code| LaCode::new(code).ok())
+                .ok_or_else(unknown)
+        };
+        match kind {
+            "la" => la().map(Area::LocalAuthority),
+            "statistical-neighbours" => la().map(Area::StatisticalNeighboursOf),
+            "region" => Ok(Area::Region(code.to_owned())),
+            "england" => Ok(Area::England),
+            "england-all-schools" => Ok(Area::EnglandAllSchools),
+            _ => Err(unknown()),
+        }
+    }
+
+    /// How a person reads the area in a table.
+    pub fn label(&self) -> String {
+        match self {
+            Area::LocalAuthority(la) => format!("LA {la}"),
+            Area::Region(name) => name.clone(),
+            Area::England => "England (state-funded schools)".to_owned(),
+            Area::EnglandAllSchools => "England (all schools)".to_owned(),
+            Area::StatisticalNeighboursOf(la) => format!("Statistical neighbours of LA {la}"),
+        }
+    }
+}
+
+/// The ONS code of England, which DfE files give national rows.
+pub const ENGLAND_CODE: &str = "E92000001";
+
+/// A figure for an area rather than a school.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaFigure {
+    pub area: Area,
+    /// Absence and exclusions are published per phase.
+    pub phase_group: PhaseGroup,
+    pub measure: Measure,
+    pub year: AcademicYear,
+    pub group: PupilGroup,
+    pub figure: Figure,
+    pub cohort: Option<u32>,
+    pub source: String,
+    pub release: Release,
+}
+
+impl ComparatorFigure {
+    /// The area this comparator is for a school of the given LA: its comparators are stated
+    /// relative to the authority.
+    pub fn area_for(&self, authority: &crate::dataset::LocalAuthority) -> Area {
+        match self.comparator {
+            Comparator::LocalAuthority => Area::LocalAuthority(authority.code),
+            Comparator::StatisticalNeighbours => Area::StatisticalNeighboursOf(authority.code),
+            Comparator::Region => Area::Region(authority.region.clone()),
+            Comparator::England => Area::England,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SchoolFigure {
     pub urn: Urn,
@@ -133,6 +274,42 @@ mod tests {
         assert!(Figure::checked(Measure::OverallAbsence, 101.0).is_err());
         assert!(Figure::checked(Measure::Ks4Progress8, f64::NAN).is_err());
         assert_eq!(Figure::checked(Measure::Ks4Progress8, -1.2), Ok(Figure::Value(-1.2)));
+    }
+
+    #[test]
+    fn published_codes_read_as_reasons_and_values_do_not() {
+        assert_eq!(MissingReason::from_published("SUPP"), Some(MissingReason::Suppressed));
+        assert_eq!(MissingReason::from_published("c"), Some(MissingReason::Suppressed));
+        assert_eq!(MissingReason::from_published(" "), Some(MissingReason::Blank));
+        assert_eq!(MissingReason::from_published("low"), Some(MissingReason::RoundsToZero));
+        assert_eq!(MissingReason::from_published("z"), Some(MissingReason::NotApplicable));
+        assert_eq!(
+            MissingReason::from_published("LOWCOV"),
+            Some(MissingReason::LowCoverage)
+        );
+        assert_eq!(MissingReason::from_published("0"), None);
+        assert_eq!(MissingReason::from_published("12.5%"), None);
+    }
+
+    #[test]
+    fn every_reason_has_its_own_mark() {
+        let marks: std::collections::HashSet<_> = MissingReason::ALL.iter().map(|reason| reason.mark()).collect();
+        assert_eq!(marks.len(), MissingReason::ALL.len());
+    }
+
+    #[test]
+    fn an_area_reads_back_from_its_codes() {
+        for area in [
+            Area::LocalAuthority(LaCode::new(936).expect("valid")),
+            Area::Region("South East".into()),
+            Area::England,
+            Area::EnglandAllSchools,
+            Area::StatisticalNeighboursOf(LaCode::new(850).expect("valid")),
+        ] {
+            assert_eq!(Area::from_codes(area.kind_code(), &area.code()), Ok(area));
+        }
+        assert!(Area::from_codes("la", "12").is_err());
+        assert!(Area::from_codes("ward", "1").is_err());
     }
 
     #[test]

@@ -5,13 +5,21 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::coded::coded_enum;
 use crate::establishment::{EstablishmentStatus, EstablishmentType, Phase};
+use crate::figure::{AreaFigure, Release, SchoolFigure};
 use crate::identifiers::{DfeNumber, LaCode, Urn};
+use crate::year::AcademicYear;
 
 coded_enum! {
     /// The kinds of published file Stride reads, recognised from their header row.
     pub enum FileKind ("kind of file") {
         GiasEstablishments => ("gias-establishments", "GIAS establishment extract (all data, or search results)"),
         GiasLinks => ("gias-links", "GIAS links between establishments (predecessors and successors)"),
+        Ks2Results => ("ks2-results", "Performance tables: key stage 2 results (RECTYPE, PTRWM_EXP)"),
+        Ks4Results => ("ks4-results", "Performance tables: key stage 4 results, provisional or final (RECTYPE, ATT8SCR)"),
+        SchoolCensus => ("school-census", "Performance tables: school census (URN, NOR)"),
+        SchoolAbsence => ("school-absence", "Performance tables: absence (URN, PERCTOT, PPERSABS10)"),
+        LocalAuthorityCodes => ("la-codes", "Performance tables: local authority and region codes (LEA, REGION)"),
+        ColumnDictionary => ("column-dictionary", "Performance tables: column dictionary, a *meta*.csv (Metafile heading)"),
     }
 }
 
@@ -21,18 +29,26 @@ impl FileKind {
             FileKind::GiasEstablishments | FileKind::GiasLinks => {
                 "Department for Education: Get Information about Schools"
             }
+            FileKind::Ks2Results
+            | FileKind::Ks4Results
+            | FileKind::SchoolCensus
+            | FileKind::SchoolAbsence
+            | FileKind::LocalAuthorityCodes
+            | FileKind::ColumnDictionary => "Department for Education: school performance tables",
         }
     }
 }
 
 /// The file an import read: its name, the SHA-256 of its bytes as published (before any
-/// decompression) and its kind.
+/// decompression), its kind, and for a file of figures the academic year and release they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedFile {
     pub name: String,
     pub sha256: String,
     pub kind: FileKind,
     pub rows: usize,
+    pub year: Option<AcademicYear>,
+    pub release: Option<Release>,
 }
 
 /// An establishment as GIAS states it, before storage gives it a locality or a trust record.
@@ -78,11 +94,37 @@ pub struct EstablishmentLink {
     pub established_on: Option<NaiveDate>,
 }
 
+/// A local authority as the DfE's list of codes names it, with its region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalAuthorityRecord {
+    pub code: LaCode,
+    pub name: String,
+    pub region: String,
+}
+
+/// One column of a published file, as its column dictionary describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnDescription {
+    pub column: String,
+    pub description: String,
+}
+
+/// The figures one file states, for schools and for areas. Every figure carries the file's year
+/// and release.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Figures {
+    pub schools: Vec<SchoolFigure>,
+    pub areas: Vec<AreaFigure>,
+}
+
 /// The records of one file, of one kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ImportContent {
     Establishments(Vec<EstablishmentRecord>),
     Links(Vec<EstablishmentLink>),
+    Figures(Figures),
+    LocalAuthorities(Vec<LocalAuthorityRecord>),
+    ColumnDictionary(Vec<ColumnDescription>),
 }
 
 /// What writing a file did, or would do in a dry run.
@@ -97,4 +139,10 @@ pub struct ImportSummary {
     pub links_to_establishments_not_held: usize,
     /// Records left alone because Stride holds a newer version of them (from a later extract).
     pub older_than_held: usize,
+    /// Figures for schools Stride has met in no establishment file: kept, and reported, so
+    /// that nothing is dropped silently.
+    pub schools_not_held: usize,
+    /// Figures of a later release that now stand in front of an earlier release's, which stays
+    /// in the history.
+    pub superseded_earlier_release: usize,
 }

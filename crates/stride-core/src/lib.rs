@@ -9,6 +9,7 @@ pub mod coded;
 pub mod dataset;
 pub mod establishment;
 pub mod figure;
+pub mod held_figures;
 pub mod identifiers;
 pub mod import;
 pub mod inspection;
@@ -25,7 +26,7 @@ pub use establishment::{
     Establishment, EstablishmentStatus, EstablishmentType, Governance, Leader, LeaderRole, Locality, Phase, PhaseGroup,
     Trust,
 };
-pub use figure::{Comparator, ComparatorFigure, Figure, MissingReason, Release, SchoolFigure};
+pub use figure::{Area, AreaFigure, Comparator, ComparatorFigure, Figure, MissingReason, Release, SchoolFigure};
 pub use identifiers::{DfeNumber, LaCode, Urn};
 pub use inspection::{
     CategoryOfConcern, EvaluationArea, FourPointGrade, Framework, Grade, HeadlineOutcome, Inspection, InspectionError,

@@ -80,7 +80,8 @@ impl Measure {
     /// suspended more than once.
     pub fn valid_range(self) -> RangeInclusive<f64> {
         match self {
-            Measure::PupilsOnRoll => 0.0..=5000.0,
+            // A count for England as a whole runs to millions.
+            Measure::PupilsOnRoll => 0.0..=100_000_000.0,
             Measure::Ks2ReadingProgress | Measure::Ks2WritingProgress | Measure::Ks2MathsProgress => -20.0..=20.0,
             Measure::Ks4Progress8 => -6.0..=6.0,
             Measure::Ks4Attainment8 => 0.0..=90.0,

@@ -44,6 +44,34 @@ impl MeasureSeries {
     }
 }
 
+/// The reasons for missing figures that a set of series shows, in their usual order, so that a
+/// page explains exactly the marks it uses. A comparator not held shows as not held.
+pub fn reasons_shown(series: &[MeasureSeries]) -> Vec<crate::figure::MissingReason> {
+    use crate::figure::MissingReason;
+    let mut shown = std::collections::HashSet::new();
+    for year in series.iter().flat_map(|series| &series.years) {
+        if let Figure::Missing(reason) = year.school {
+            shown.insert(reason);
+        }
+        for comparator in &year.comparators {
+            match comparator {
+                Some(Figure::Missing(reason)) => {
+                    shown.insert(*reason);
+                }
+                None => {
+                    shown.insert(MissingReason::NotCollected);
+                }
+                Some(Figure::Value(_)) => {}
+            }
+        }
+    }
+    MissingReason::ALL
+        .iter()
+        .copied()
+        .filter(|reason| shown.contains(reason))
+        .collect()
+}
+
 /// A predecessor or successor of the school, and whether Stride holds its record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryLink {

@@ -1,6 +1,7 @@
 use std::fmt;
 
-/// One value that could not be read, and where it is.
+/// One value that could not be read, and where it is; or, with no column, a row that is wrong
+/// as a whole (a school given twice).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
     /// The line of the file, counting the header as line 1, as a spreadsheet numbers rows.
@@ -12,11 +13,15 @@ pub struct RowError {
 
 impl fmt::Display for RowError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            formatter,
-            "row {}, column {}: '{}' is not {}",
-            self.row, self.column, self.value, self.expected
-        )
+        if self.column.is_empty() {
+            write!(formatter, "row {}: {}", self.row, self.expected)
+        } else {
+            write!(
+                formatter,
+                "row {}, column {}: '{}' is not {}",
+                self.row, self.column, self.value, self.expected
+            )
+        }
     }
 }
 
@@ -36,6 +41,8 @@ pub enum IngestError {
         header: String,
         known: String,
     },
+    #[error("{file}: cannot be filed under a year and release: {detail}")]
+    Edition { file: String, detail: String },
     #[error("{file}: has no column '{column}', which this kind of file must have")]
     MissingColumn { file: String, column: String },
     #[error("{file}: refused, nothing was imported:\n{}{}", list(errors), more_line(*more))]

@@ -5,15 +5,20 @@
 //! read (a blank is `None`, never zero); the kind of a file is decided by its header row, not
 //! its name.
 
+mod edition;
 mod error;
 mod gias;
+pub mod performance;
+mod reference;
 mod source;
 mod table;
 
+pub use edition::Stated;
 pub use error::{IngestError, RowError};
 pub use source::SourceFile;
 pub use table::Table;
 
+use stride_core::Release;
 use stride_core::import::{FileKind, ImportContent, ImportedFile};
 
 /// The most row errors one refusal lists; the rest are counted.
@@ -29,13 +34,26 @@ pub fn recognise(headers: &[String]) -> Option<FileKind> {
     } else if has("URN") && has("LA (code)") && (has("TypeOfEstablishment (name)") || has("TypeOfEstablishment (code)"))
     {
         Some(FileKind::GiasEstablishments)
+    } else if has("RECTYPE") && has("ATT8SCR") {
+        Some(FileKind::Ks4Results)
+    } else if has("RECTYPE") && has("PTRWM_EXP") {
+        Some(FileKind::Ks2Results)
+    } else if has("URN") && has("NOR") && has("ESTAB") {
+        Some(FileKind::SchoolCensus)
+    } else if has("URN") && has("PERCTOT") {
+        Some(FileKind::SchoolAbsence)
+    } else if has("LEA") && has("REGION NAME") {
+        Some(FileKind::LocalAuthorityCodes)
+    } else if has("Column") && (has("Metafile heading") || has("Field Name")) {
+        Some(FileKind::ColumnDictionary)
     } else {
         None
     }
 }
 
-/// Reads a file of any kind Stride knows into its records.
-pub fn read(file: &SourceFile) -> Result<(ImportedFile, ImportContent), IngestError> {
+/// Reads a file of any kind Stride knows into its records. `stated` gives the year and release
+/// of a file of figures whose name and columns do not.
+pub fn read(file: &SourceFile, stated: Stated) -> Result<(ImportedFile, ImportContent), IngestError> {
     let table = Table::parse(file)?;
     let kind = recognise(table.headers()).ok_or_else(|| IngestError::UnknownKind {
         file: file.name.clone(),
@@ -46,15 +64,58 @@ pub fn read(file: &SourceFile) -> Result<(ImportedFile, ImportContent), IngestEr
             .collect::<Vec<_>>()
             .join("; "),
     })?;
-    let content = match kind {
-        FileKind::GiasEstablishments => ImportContent::Establishments(gias::establishments(&table)?),
-        FileKind::GiasLinks => ImportContent::Links(gias::links(&table)?),
-    };
-    let imported = ImportedFile {
+    let mut imported = ImportedFile {
         name: file.name.clone(),
         sha256: file.sha256.clone(),
         kind,
         rows: table.len(),
+        year: None,
+        release: None,
+    };
+    let content = match kind {
+        FileKind::GiasEstablishments => ImportContent::Establishments(gias::establishments(&table)?),
+        FileKind::GiasLinks => ImportContent::Links(gias::links(&table)?),
+        FileKind::LocalAuthorityCodes => ImportContent::LocalAuthorities(reference::local_authorities(&table)?),
+        FileKind::ColumnDictionary => ImportContent::ColumnDictionary(reference::column_dictionary(&table)?),
+        FileKind::Ks2Results | FileKind::Ks4Results | FileKind::SchoolCensus | FileKind::SchoolAbsence => {
+            let edition = edition_of(&table, kind, stated)?;
+            imported.year = Some(edition.year);
+            imported.release = Some(edition.release);
+            ImportContent::Figures(match kind {
+                FileKind::Ks2Results => performance::ks2(&table, edition)?,
+                FileKind::Ks4Results => performance::ks4(&table, edition)?,
+                FileKind::SchoolCensus => performance::census(&table, edition)?,
+                _ => performance::absence(&table, edition)?,
+            })
+        }
     };
     Ok((imported, content))
+}
+
+/// The year and release of a performance tables download. The census and absence are published
+/// once, final; results are published provisional and then final, and the file must say which.
+fn edition_of(table: &Table, kind: FileKind, stated: Stated) -> Result<performance::Edition, IngestError> {
+    let name = table.file();
+    let from_columns = match kind {
+        FileKind::Ks2Results => edition::year_from_prior_columns(table.headers(), "PTRWM_EXP"),
+        FileKind::Ks4Results => edition::year_from_prior_columns(table.headers(), "ATT8SCR"),
+        _ => None,
+    };
+    let from_name = edition::year_in_name(name);
+    if let (Some(named), Some(columns)) = (from_name, from_columns)
+        && named != columns
+    {
+        return Err(IngestError::Edition {
+            file: name.to_owned(),
+            detail: format!("its name says {named}, but its prior-year columns say {columns}"),
+        });
+    }
+    let default_release = matches!(kind, FileKind::SchoolCensus | FileKind::SchoolAbsence).then_some(Release::Final);
+    edition::resolve(
+        name,
+        from_name.or(from_columns),
+        edition::release_in_name(name),
+        default_release,
+        stated,
+    )
 }

@@ -29,6 +29,12 @@ impl Row<'_> {
     pub fn get(&self, column: Column<'_>) -> &str {
         self.record.get(column.position).unwrap_or("").trim()
     }
+
+    /// Whether the row reaches the column at all: a blank field is there, a cut-short row's
+    /// missing fields are not.
+    pub fn has(&self, column: Column<'_>) -> bool {
+        column.position < self.record.len()
+    }
 }
 
 impl Table {
@@ -138,13 +144,27 @@ impl Errors {
     }
 
     pub fn push(&mut self, row: &Row<'_>, column: Column<'_>, expected: &str) {
+        self.note(RowError {
+            row: row.line,
+            column: column.name.to_owned(),
+            value: row.get(column).to_owned(),
+            expected: expected.to_owned(),
+        });
+    }
+
+    /// A row wrong as a whole, said in a sentence.
+    pub fn push_row(&mut self, row: &Row<'_>, problem: String) {
+        self.note(RowError {
+            row: row.line,
+            column: String::new(),
+            value: String::new(),
+            expected: problem,
+        });
+    }
+
+    fn note(&mut self, error: RowError) {
         if self.listed.len() < ERRORS_LISTED {
-            self.listed.push(RowError {
-                row: row.line,
-                column: column.name.to_owned(),
-                value: row.get(column).to_owned(),
-                expected: expected.to_owned(),
-            });
+            self.listed.push(error);
         } else {
             self.more += 1;
         }

@@ -38,7 +38,7 @@ fn independent_row_count(path: &str) -> usize {
 fn the_gias_extracts_read_whole() {
     for (path, rows) in [("gias/2021_936_gias.csv", 590), ("gias/20220420_gias.csv", 1_096)] {
         let file = SourceFile::read(&data(path)).expect("readable");
-        let (imported, content) = stride_ingest::read(&file).expect("reads");
+        let (imported, content) = stride_ingest::read(&file, stride_ingest::Stated::default()).expect("reads");
         assert_eq!(imported.kind, FileKind::GiasEstablishments);
         assert_eq!(imported.rows, independent_row_count(path));
         assert_eq!(imported.rows, rows);
@@ -52,7 +52,7 @@ fn the_gias_extracts_read_whole() {
 #[test]
 fn the_links_file_reads_whole() {
     let file = SourceFile::read(&data("gias/links_edubasealldata20250422.csv")).expect("readable");
-    let (imported, content) = stride_ingest::read(&file).expect("reads");
+    let (imported, content) = stride_ingest::read(&file, stride_ingest::Stated::default()).expect("reads");
     assert_eq!(imported.kind, FileKind::GiasLinks);
     let ImportContent::Links(links) = content else {
         panic!("links")
@@ -66,13 +66,17 @@ fn the_links_file_reads_whole() {
 
 #[test]
 fn a_file_of_another_kind_is_refused_with_the_kinds_stride_knows() {
-    let file = SourceFile::read(&data("performance_tables/2018-2019_england/england_abs.csv")).expect("readable");
-    let message = stride_ingest::read(&file)
-        .expect_err("not a kind yet known")
+    let file =
+        SourceFile::from_bytes("staff.csv".into(), b"Name,Role,Started\nA. Head,Headteacher,2020\n").expect("readable");
+    let message = stride_ingest::read(&file, stride_ingest::Stated::default())
+        .expect_err("not a kind Stride knows")
         .to_string();
     assert!(
-        message.contains("england_abs.csv: is not a kind of file Stride knows"),
+        message.contains("staff.csv: is not a kind of file Stride knows"),
         "{message}"
     );
-    assert!(message.contains("GIAS establishment extract"), "{message}");
+    assert!(message.contains("its header begins: Name, Role, Started"), "{message}");
+    for kind in stride_core::import::FileKind::ALL {
+        assert!(message.contains(kind.label()), "{message} lists {kind:?}");
+    }
 }

@@ -90,6 +90,14 @@ pub trait Store: Send + Sync {
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
 
+    /// Every figure held, for schools and areas, with the file each came from; or one school's.
+    /// With `history`, the values that later files of the same release replaced as well.
+    async fn held_figures(
+        &self,
+        urn: Option<Urn>,
+        history: bool,
+    ) -> Result<Vec<stride_core::held_figures::HeldFigure>, StoreError>;
+
     /// Writes the records of an imported file in one transaction, or, for a dry run, works out
     /// what it would write and writes nothing.
     async fn import(

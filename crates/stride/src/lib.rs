@@ -102,11 +102,32 @@ pub fn describe_import(
             summary.older_than_held
         ));
     }
+    if summary.superseded_earlier_release > 0 {
+        line.push_str(&format!(
+            "; {} figures stand in front of an earlier release's, which stays in the history",
+            summary.superseded_earlier_release
+        ));
+    }
+    if summary.schools_not_held > 0 {
+        line.push_str(&format!(
+            "; {} schools are not in any establishment file imported yet (their figures are kept)",
+            summary.schools_not_held
+        ));
+    }
     if summary.links_to_establishments_not_held > 0 {
         line.push_str(&format!(
             "; {} links name an establishment Stride does not hold (kept)",
             summary.links_to_establishments_not_held
         ));
+    }
+    line
+}
+
+/// One line saying what a file was read as.
+pub fn describe_read(file: &stride_core::import::ImportedFile) -> String {
+    let mut line = format!("{}: {} rows", file.kind.label(), file.rows);
+    if let (Some(year), Some(release)) = (file.year, file.release) {
+        line.push_str(&format!(", {} {year}", release.label().to_lowercase()));
     }
     line
 }

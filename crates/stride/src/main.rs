@@ -21,6 +21,35 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum Export {
+    /// Every figure held, one per row: school or area, academic year, measure, pupil group,
+    /// value or missing reason, cohort, release and source file.
+    Figures {
+        /// The database file.
+        #[arg(long)]
+        db: String,
+        /// Only this school's figures.
+        #[arg(long)]
+        urn: Option<stride_core::Urn>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// Write to this file rather than to standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+        /// Add the values that later files of the same release replaced, each naming the file
+        /// that replaced it.
+        #[arg(long)]
+        history: bool,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Serve Stride on a demonstration database, generating a synthetic local authority into it
     /// first if it is empty.
@@ -56,9 +85,22 @@ enum Command {
         /// Report what would be added, changed and left alone, and write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// The academic year of performance tables whose name and columns do not say it, such
+        /// as 2018/19 (absence in the tables of a year is filed under the year before, as the
+        /// tables carry it).
+        #[arg(long)]
+        year: Option<stride_core::AcademicYear>,
+        /// Whether results whose name does not say it are provisional, revised or final.
+        #[arg(long)]
+        release: Option<stride_core::Release>,
         /// The files: CSV, or CSV compressed with gzip.
         #[arg(required = true)]
         files: Vec<std::path::PathBuf>,
+    },
+    /// Write what Stride holds, for a spreadsheet, Power BI or another system.
+    Export {
+        #[command(subcommand)]
+        what: Export,
     },
     /// Write a synthetic local authority into an empty database: the same data for the same seed.
     Generate {
@@ -113,7 +155,23 @@ async fn run() -> anyhow::Result<()> {
             listen,
             secure_cookies,
         } => serve(open(&db).await?, listen, Config { secure_cookies }).await,
-        Command::Import { db, dry_run, files } => import(&db, dry_run, &files).await,
+        Command::Import {
+            db,
+            dry_run,
+            year,
+            release,
+            files,
+        } => import(&db, dry_run, stride_ingest::Stated { year, release }, &files).await,
+        Command::Export {
+            what:
+                Export::Figures {
+                    db,
+                    urn,
+                    format,
+                    output,
+                    history,
+                },
+        } => export_figures(&db, urn, history, format, output.as_deref()).await,
         Command::Generate { db, seed } => {
             let store = open(&db).await?;
             generate(&store, seed).await?;
@@ -142,17 +200,23 @@ async fn generate(store: &Arc<dyn Store>, seed: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn import(db: &str, dry_run: bool, files: &[std::path::PathBuf]) -> anyhow::Result<()> {
+async fn import(
+    db: &str,
+    dry_run: bool,
+    stated: stride_ingest::Stated,
+    files: &[std::path::PathBuf],
+) -> anyhow::Result<()> {
     let mut read = Vec::with_capacity(files.len());
     for (number, path) in files.iter().enumerate() {
         println!("Reading {} ({} of {})…", path.display(), number + 1, files.len());
         let source = stride_ingest::SourceFile::read(path)?;
-        let (file, content) = stride_ingest::read(&source)?;
-        println!("  {}: {} rows", file.kind.label(), file.rows);
+        let (file, content) = stride_ingest::read(&source, stated)?;
+        println!("  {}", stride::describe_read(&file));
         read.push((file, content));
     }
     let store = open(db).await?;
-    for (file, content) in &read {
+    for (number, (file, content)) in read.iter().enumerate() {
+        println!("Writing {} ({} of {})…", file.name, number + 1, read.len());
         let summary = store
             .import(file, content, dry_run)
             .await
@@ -161,6 +225,29 @@ async fn import(db: &str, dry_run: bool, files: &[std::path::PathBuf]) -> anyhow
     }
     if dry_run {
         println!("Dry run: nothing was written.");
+    }
+    Ok(())
+}
+
+async fn export_figures(
+    db: &str,
+    urn: Option<stride_core::Urn>,
+    history: bool,
+    format: ExportFormat,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let store = open(db).await?;
+    let figures = store.held_figures(urn, history).await.context("reading the figures")?;
+    let bytes = match format {
+        ExportFormat::Csv => stride_export::to_csv(&stride_core::held_figures::held_figures_table(&figures))?,
+        ExportFormat::Json => {
+            let records: Vec<_> = figures.iter().map(|figure| figure.record()).collect();
+            serde_json::to_vec_pretty(&records)?
+        }
+    };
+    match output {
+        Some(path) => std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?,
+        None => std::io::Write::write_all(&mut std::io::stdout().lock(), &bytes)?,
     }
     Ok(())
 }

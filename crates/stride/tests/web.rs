@@ -495,6 +495,14 @@ async fn a_school_page_shows_its_record_and_every_figure_equals_its_source() {
         "the headline measures are charted"
     );
     assert!(html.contains("Statistical neighbours"));
+    // The page explains each missing-figure mark it shows, and only those: Progress 8 was not
+    // published for 2019/20 and 2020/21, and is marked so.
+    let shown_not_published = dataset.school_figures.iter().any(|figure| {
+        figure.urn == school.urn && figure.figure == Figure::Missing(stride_core::MissingReason::NotPublished)
+    });
+    assert!(shown_not_published);
+    assert!(html.contains("<dt class=\"stride-inline\">NP</dt> <dd class=\"stride-inline\">Not published for this year.</dd>"));
+    assert!(!html.contains("Greater than zero, but rounds to zero"), "a reason not shown is not explained");
 
     let response = server
         .get(&format!("/schools/{}/figures.csv", school.urn), Some(&user))

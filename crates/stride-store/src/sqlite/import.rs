@@ -21,14 +21,29 @@ pub(super) async fn import(
             .bind(&file.sha256)
             .fetch_one(&mut *transaction)
             .await?;
+    // The file is recorded first, so that every figure it writes can name it.
+    let import_id = record_import(&mut transaction, file).await?;
     let mut summary = match content {
         ImportContent::Establishments(records) => establishments(&mut transaction, records).await?,
         ImportContent::Links(links) => establishment_links(&mut transaction, links).await?,
+        ImportContent::Figures(figures) => super::import_figures::figures(&mut transaction, figures, import_id).await?,
+        ImportContent::LocalAuthorities(records) => {
+            super::import_figures::local_authorities(&mut transaction, records, import_id).await?
+        }
+        ImportContent::ColumnDictionary(columns) => {
+            super::import_figures::column_dictionary(&mut transaction, columns, import_id, previously_imported_at)
+                .await?
+        }
     };
     summary.previously_imported_at = previously_imported_at;
     // A second import of the same file that changes nothing leaves no trace either.
-    if previously_imported_at.is_none() || summary.added + summary.changed > 0 {
-        record_import(&mut transaction, file, &summary).await?;
+    if previously_imported_at.is_some() && summary.added + summary.changed == 0 {
+        sqlx::query("DELETE FROM imports WHERE id = ?")
+            .bind(import_id)
+            .execute(&mut *transaction)
+            .await?;
+    } else {
+        record_counts(&mut transaction, import_id, &summary).await?;
     }
     if dry_run {
         transaction.rollback().await?;
@@ -38,14 +53,11 @@ pub(super) async fn import(
     Ok(summary)
 }
 
-async fn record_import(
-    transaction: &mut Transaction<'_, Sqlite>,
-    file: &ImportedFile,
-    summary: &ImportSummary,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO imports (file_name, sha256, kind, publisher, imported_at, row_count, added, changed, unchanged)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+async fn record_import(transaction: &mut Transaction<'_, Sqlite>, file: &ImportedFile) -> Result<i64, StoreError> {
+    let inserted = sqlx::query(
+        "INSERT INTO imports (file_name, sha256, kind, publisher, imported_at, row_count, added, changed, unchanged,
+             academic_year, release)
+         VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)",
     )
     .bind(&file.name)
     .bind(&file.sha256)
@@ -53,11 +65,25 @@ async fn record_import(
     .bind(file.kind.publisher())
     .bind(Utc::now())
     .bind(file.rows as i64)
-    .bind(summary.added as i64)
-    .bind(summary.changed as i64)
-    .bind(summary.unchanged as i64)
+    .bind(file.year.map(|year| year.start_year()))
+    .bind(file.release.map(|release| release.code()))
     .execute(&mut **transaction)
     .await?;
+    Ok(inserted.last_insert_rowid())
+}
+
+async fn record_counts(
+    transaction: &mut Transaction<'_, Sqlite>,
+    import_id: i64,
+    summary: &ImportSummary,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE imports SET added = ?, changed = ?, unchanged = ? WHERE id = ?")
+        .bind(summary.added as i64)
+        .bind(summary.changed as i64)
+        .bind(summary.unchanged as i64)
+        .bind(import_id)
+        .execute(&mut **transaction)
+        .await?;
     Ok(())
 }
 
@@ -265,8 +291,7 @@ async fn establishment_links(
         added,
         changed,
         unchanged: links.len().saturating_sub(added + changed),
-        previously_imported_at: None,
         links_to_establishments_not_held: not_held,
-        older_than_held: 0,
+        ..ImportSummary::default()
     })
 }

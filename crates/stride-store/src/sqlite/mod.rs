@@ -1,7 +1,9 @@
 //! The SQLite implementation of [`Store`](crate::Store): the embedded default.
 
 mod accounts;
+mod held;
 mod import;
+mod import_figures;
 mod read;
 mod write;
 
@@ -57,6 +59,14 @@ where
         column,
         detail: error.to_string(),
     })
+}
+
+fn unreadable(table: &'static str, column: &'static str, error: impl std::fmt::Display) -> StoreError {
+    StoreError::Unreadable {
+        table,
+        column,
+        detail: error.to_string(),
+    }
 }
 
 fn optional_coded<T>(row: &SqliteRow, table: &'static str, column: &'static str) -> Result<Option<T>, StoreError>
@@ -161,6 +171,14 @@ impl crate::Store for SqliteStore {
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         accounts::delete_session(&self.pool, token_hash).await
+    }
+
+    async fn held_figures(
+        &self,
+        urn: Option<stride_core::Urn>,
+        history: bool,
+    ) -> Result<Vec<stride_core::held_figures::HeldFigure>, StoreError> {
+        held::held_figures(&self.pool, urn, history).await
     }
 
     async fn import(

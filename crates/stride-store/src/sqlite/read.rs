@@ -159,7 +159,7 @@ fn inspection_fields(row: &SqliteRow) -> Result<InspectionFields, StoreError> {
     })
 }
 
-fn figure(row: &SqliteRow, table: &'static str) -> Result<Figure, StoreError> {
+pub(super) fn figure(row: &SqliteRow, table: &'static str) -> Result<Figure, StoreError> {
     let value: Option<f64> = row.try_get("value")?;
     match value {
         Some(value) => Ok(Figure::Value(value)),
@@ -231,7 +231,13 @@ pub(super) async fn school_profile(
     .iter()
     .map(school_figure)
     .collect::<Result<Vec<_>, _>>()?;
-    let comparator_figures = comparator_figures(pool, establishment.phase.comparator_group(), first_year).await?;
+    let comparator_figures = comparator_figures(
+        pool,
+        establishment.la,
+        establishment.phase.comparator_group(),
+        first_year,
+    )
+    .await?;
     let inspections = inspections_where(pool, "1 = 1", Some(school.urn())).await?;
     let intelligence = intelligence(pool, school.urn()).await?;
     let history = history(pool, school.urn()).await?;
@@ -246,31 +252,42 @@ pub(super) async fn school_profile(
     }))
 }
 
+/// A school's comparators: its own LA, that LA's statistical neighbours and region, and England's
+/// state-funded schools. The codes of these kinds of area are those of the comparators.
 async fn comparator_figures(
     pool: &SqlitePool,
+    la: LaCode,
     phase_group: PhaseGroup,
     first_year: i32,
 ) -> Result<Vec<ComparatorFigure>, StoreError> {
     let rows = sqlx::query(
-        "SELECT comparator, phase_group, measure, academic_year, pupil_group, release, value, missing_reason, source
-         FROM comparator_figures WHERE phase_group IN (?, 'all') AND academic_year >= ?",
+        "SELECT area_kind AS comparator, phase_group, measure, academic_year, pupil_group, release, value,
+                missing_reason, source
+         FROM area_figures
+         WHERE phase_group IN (?, 'all') AND academic_year >= ?
+           AND ((area_kind IN ('la', 'statistical-neighbours') AND area_code = ?)
+             OR (area_kind = 'region'
+                 AND area_code = (SELECT region FROM local_authorities WHERE la_code = ?))
+             OR area_kind = 'england')",
     )
     .bind(phase_group.code())
     .bind(first_year)
+    .bind(la.to_string())
+    .bind(i64::from(la.get()))
     .fetch_all(pool)
     .await?;
     rows.iter()
         .map(|row| {
             let year: i64 = row.try_get("academic_year")?;
             Ok(ComparatorFigure {
-                comparator: coded(row, "comparator_figures", "comparator")?,
-                phase_group: coded(row, "comparator_figures", "phase_group")?,
-                measure: coded(row, "comparator_figures", "measure")?,
+                comparator: coded(row, "area_figures", "comparator")?,
+                phase_group: coded(row, "area_figures", "phase_group")?,
+                measure: coded(row, "area_figures", "measure")?,
                 year: AcademicYear::starting(year as i32),
-                group: coded(row, "comparator_figures", "pupil_group")?,
-                figure: figure(row, "comparator_figures")?,
+                group: coded(row, "area_figures", "pupil_group")?,
+                figure: figure(row, "area_figures")?,
                 source: row.try_get("source")?,
-                release: coded(row, "comparator_figures", "release")?,
+                release: coded(row, "area_figures", "release")?,
             })
         })
         .collect()

@@ -2,8 +2,7 @@
 
 use sqlx::{AssertSqlSafe, Sqlite, SqlitePool, Transaction};
 use stride_core::{
-    ComparatorFigure, Dataset, Establishment, Figure, Governance, Inspection, IntelligenceItem, LocalAuthority,
-    SchoolFigure,
+    AreaFigure, Dataset, Establishment, Figure, Governance, Inspection, IntelligenceItem, LocalAuthority, SchoolFigure,
 };
 
 use crate::{NewAccount, StoreError};
@@ -31,10 +30,10 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
         establishment_row(&mut transaction, establishment).await?;
     }
     for batch in dataset.school_figures.chunks(ROWS_PER_STATEMENT) {
-        school_figure_rows(&mut transaction, batch).await?;
+        school_figure_rows(&mut transaction, "school_figures", batch, None).await?;
     }
-    for batch in dataset.comparator_figures.chunks(ROWS_PER_STATEMENT) {
-        comparator_figure_rows(&mut transaction, batch).await?;
+    for batch in dataset.area_figures().chunks(ROWS_PER_STATEMENT) {
+        area_figure_rows(&mut transaction, "area_figures", batch, None).await?;
     }
     for inspection in &dataset.inspections {
         inspection_rows(&mut transaction, inspection).await?;
@@ -56,6 +55,15 @@ async fn local_authority_row(
     sqlx::query(
         "INSERT INTO local_authority (id, la_code, name, region) VALUES (1, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET la_code = excluded.la_code, name = excluded.name, region = excluded.region",
+    )
+    .bind(i64::from(local_authority.code.get()))
+    .bind(&local_authority.name)
+    .bind(&local_authority.region)
+    .execute(&mut **transaction)
+    .await?;
+    sqlx::query(
+        "INSERT INTO local_authorities (la_code, name, region) VALUES (?, ?, ?)
+         ON CONFLICT (la_code) DO UPDATE SET name = excluded.name, region = excluded.region",
     )
     .bind(i64::from(local_authority.code.get()))
     .bind(&local_authority.name)
@@ -121,21 +129,26 @@ fn value_and_reason(figure: Figure) -> (Option<f64>, Option<&'static str>) {
 
 /// Figures are written several hundred to a statement: one statement per row costs more in
 /// round trips to SQLite's thread than in writing.
-const ROWS_PER_STATEMENT: usize = 400;
+pub(super) const ROWS_PER_STATEMENT: usize = 400;
 
 fn placeholders(rows: usize, columns: usize) -> String {
     let row = format!("({})", vec!["?"; columns].join(", "));
     vec![row; rows].join(", ")
 }
 
-async fn school_figure_rows(
+/// Writes figures into `table`: the figures themselves, or the staging table an import compares
+/// them from. `table` is one of this crate's constant names.
+pub(super) async fn school_figure_rows(
     transaction: &mut Transaction<'_, Sqlite>,
+    table: &'static str,
     figures: &[SchoolFigure],
+    import_id: Option<i64>,
 ) -> Result<(), StoreError> {
     let sql = format!(
-        "INSERT INTO school_figures (urn, measure, academic_year, pupil_group, release, value, missing_reason, cohort, source)
+        "INSERT INTO {table} (urn, measure, academic_year, pupil_group, release, value, missing_reason, cohort, source,
+             import_id)
          VALUES {}",
-        placeholders(figures.len(), 9)
+        placeholders(figures.len(), 10)
     );
     // The SQL is made only of constant text and placeholders; values are bound.
     let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -150,28 +163,33 @@ async fn school_figure_rows(
             .bind(value)
             .bind(missing_reason)
             .bind(figure.cohort.map(i64::from))
-            .bind(figure.source.clone());
+            .bind(figure.source.clone())
+            .bind(import_id);
     }
     query.execute(&mut **transaction).await?;
     Ok(())
 }
 
-async fn comparator_figure_rows(
+/// Writes area figures into `table`, as [`school_figure_rows`] does.
+pub(super) async fn area_figure_rows(
     transaction: &mut Transaction<'_, Sqlite>,
-    figures: &[ComparatorFigure],
+    table: &'static str,
+    figures: &[AreaFigure],
+    import_id: Option<i64>,
 ) -> Result<(), StoreError> {
     let sql = format!(
-        "INSERT INTO comparator_figures (comparator, phase_group, measure, academic_year, pupil_group, release, value,
-             missing_reason, source)
+        "INSERT INTO {table} (area_kind, area_code, phase_group, measure, academic_year, pupil_group, release, value,
+             missing_reason, cohort, source, import_id)
          VALUES {}",
-        placeholders(figures.len(), 9)
+        placeholders(figures.len(), 12)
     );
     // The SQL is made only of constant text and placeholders; values are bound.
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for figure in figures {
         let (value, missing_reason) = value_and_reason(figure.figure);
         query = query
-            .bind(figure.comparator.code())
+            .bind(figure.area.kind_code())
+            .bind(figure.area.code())
             .bind(figure.phase_group.code())
             .bind(figure.measure.code())
             .bind(figure.year.start_year())
@@ -179,7 +197,9 @@ async fn comparator_figure_rows(
             .bind(figure.release.code())
             .bind(value)
             .bind(missing_reason)
-            .bind(figure.source.clone());
+            .bind(figure.cohort.map(i64::from))
+            .bind(figure.source.clone())
+            .bind(import_id);
     }
     query.execute(&mut **transaction).await?;
     Ok(())

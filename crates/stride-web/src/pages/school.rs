@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use serde::Deserialize;
-use stride_core::school_profile::{MeasureSeries, SchoolProfile};
+use stride_core::school_profile::{MeasureSeries, SchoolProfile, reasons_shown};
 use stride_core::{Comparator, Governance, Inspection, LeaderRole, Measure, PupilGroup, Urn};
 
 use super::{csv_download, render, xlsx_download};
@@ -88,6 +88,8 @@ struct SchoolPage {
     history: Vec<HistoryRow>,
     groups: Vec<(&'static str, &'static str, bool)>,
     series: Vec<SeriesView>,
+    /// The mark and meaning of each kind of missing figure the page shows.
+    missing_reasons: Vec<(&'static str, &'static str)>,
     comparator_labels: Vec<&'static str>,
     csv_href: String,
     xlsx_href: String,
@@ -104,6 +106,11 @@ pub async fn profile(
     let establishment = &profile.establishment;
     let latest_full = profile.inspections.iter().find(|inspection| inspection.is_full());
     let headline = Measure::headline_for(establishment.phase);
+    let series: Vec<MeasureSeries> = profile
+        .series_for(group)
+        .into_iter()
+        .filter(|series| series.measure != Measure::PupilsOnRoll)
+        .collect();
     let page = SchoolPage {
         chrome: Chrome::for_user(&signed_in, "schools"),
         urn: establishment.urn.to_string(),
@@ -153,11 +160,13 @@ pub async fn profile(
             .into_iter()
             .map(|candidate| (candidate.code(), candidate.label(), candidate == group))
             .collect(),
-        series: profile
-            .series_for(group)
+        series: series
             .iter()
-            .filter(|series| series.measure != Measure::PupilsOnRoll)
             .map(|series| series_view(series, headline.contains(&series.measure)))
+            .collect(),
+        missing_reasons: reasons_shown(&series)
+            .into_iter()
+            .map(|reason| (reason.mark(), reason.label()))
             .collect(),
         comparator_labels: Comparator::ALL.iter().map(|comparator| comparator.label()).collect(),
         csv_href: format!("/schools/{}/figures.csv", establishment.urn),

@@ -1,47 +1,16 @@
-//! Importing the real GIAS files in `../shared/data`: what Stride holds afterwards equals the
-//! files, read here independently of the importer; a second import changes nothing; a corrupted
-//! copy is refused whole, naming where it is wrong, and writes nothing.
+//! The GIAS establishment extracts and links file.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
-use std::sync::Arc;
 
-use stride_core::{Account, Role, SchoolScope, Urn};
-use stride_store::Store;
+use stride_core::Urn;
 
-/// The real DfE and Ofsted files: `STRIDE_DATA_DIR`, or the `shared/data` folder beside the
-/// repository (or beside any folder above it).
-fn data(path: &str) -> PathBuf {
-    let root = std::env::var_os("STRIDE_DATA_DIR").map(PathBuf::from).or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .ancestors()
-            .map(|folder| folder.join("shared/data"))
-            .find(|candidate| candidate.is_dir())
-    });
-    root.unwrap_or_else(|| {
-        panic!("the real data files are needed: put shared/data beside the repository, or set STRIDE_DATA_DIR")
-    })
-    .join(path)
-}
+use crate::{data, everyone, fresh_store, import};
 
 const EXTRACTS: [&str; 2] = ["gias/2021_936_gias.csv", "gias/20220420_gias.csv"];
 const LINKS: &str = "gias/links_edubasealldata20250422.csv";
-
-async fn fresh_store(directory: &tempfile::TempDir) -> (Arc<dyn Store>, PathBuf) {
-    let path = directory.path().join("import.sqlite");
-    (
-        stride_store::open(path.to_str().expect("utf-8")).await.expect("opens"),
-        path,
-    )
-}
-
-async fn import(store: &Arc<dyn Store>, path: &Path, dry_run: bool) -> stride_core::import::ImportSummary {
-    let source = stride_ingest::SourceFile::read(path).expect("readable");
-    let (file, content) = stride_ingest::read(&source).expect("reads");
-    store.import(&file, &content, dry_run).await.expect("imports")
-}
 
 /// The rows of a GIAS extract, read with the csv crate alone, by URN.
 fn independent_rows(path: &str) -> HashMap<String, HashMap<String, String>> {
@@ -56,16 +25,6 @@ fn independent_rows(path: &str) -> HashMap<String, HashMap<String, String>> {
             (row["URN"].clone(), row)
         })
         .collect()
-}
-
-fn everyone() -> Account {
-    Account {
-        id: 0,
-        username: "t".into(),
-        display_name: "T".into(),
-        role: Role::DataManager,
-        scope: SchoolScope::AllSchools,
-    }
 }
 
 /// dd-mm-yyyy as GIAS writes it, to the ISO date Stride holds.

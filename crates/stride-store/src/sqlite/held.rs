@@ -1,0 +1,102 @@
+//! Every figure held, with the file it came from, for `stride export figures`.
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, Row, SqlitePool};
+use stride_core::held_figures::{FigureSubject, HeldFigure, SourceFileRecord};
+use stride_core::{AcademicYear, Area, Urn};
+
+use super::read::figure;
+use super::{coded, unreadable};
+use crate::StoreError;
+
+const COLUMNS: &str = "f.measure, f.academic_year, f.pupil_group, f.release, f.value, f.missing_reason, f.cohort,
+    f.source, i.file_name, i.sha256, i.publisher, i.imported_at";
+
+const SCHOOLS: &str = "SELECT 'school' AS subject_kind, CAST(f.urn AS TEXT) AS subject_code, 'all' AS phase_group,
+    {COLUMNS}, NULL AS superseded_by
+    FROM school_figures f LEFT JOIN imports i ON i.id = f.import_id WHERE {URN}";
+
+const AREAS: &str = "SELECT f.area_kind AS subject_kind, f.area_code AS subject_code, f.phase_group,
+    {COLUMNS}, NULL AS superseded_by
+    FROM area_figures f LEFT JOIN imports i ON i.id = f.import_id WHERE {AREA}";
+
+const SUPERSEDED: &str =
+    "SELECT f.subject_kind, f.subject_code, f.phase_group, {COLUMNS}, later.file_name AS superseded_by
+    FROM superseded_figures f LEFT JOIN imports i ON i.id = f.import_id
+    JOIN imports later ON later.id = f.superseded_by_import_id
+    WHERE (f.subject_kind <> 'school' AND {AREA}) OR (f.subject_kind = 'school' AND {SUPERSEDED_URN})";
+
+const ORDER: &str =
+    "ORDER BY subject_kind, subject_code, phase_group, academic_year, measure, pupil_group, release, superseded_by";
+
+/// Every figure held, or one school's; with `history`, the values later files replaced too.
+pub(super) async fn held_figures(
+    pool: &SqlitePool,
+    urn: Option<Urn>,
+    history: bool,
+) -> Result<Vec<HeldFigure>, StoreError> {
+    // With a URN, areas are left out and schools filtered; the URN is bound, once per part.
+    let (urn_condition, area_condition, superseded_urn) = match urn {
+        Some(_) => ("f.urn = ?", "0 = 1", "f.subject_code = CAST(? AS TEXT)"),
+        None => ("1 = 1", "1 = 1", "1 = 1"),
+    };
+    let mut parts = vec![SCHOOLS, AREAS];
+    if history {
+        parts.push(SUPERSEDED);
+    }
+    let sql = parts
+        .join(" UNION ALL ")
+        .replace("{COLUMNS}", COLUMNS)
+        .replace("{URN}", urn_condition)
+        .replace("{AREA}", area_condition)
+        .replace("{SUPERSEDED_URN}", superseded_urn);
+    // The SQL is made of this module's constant text; the URN is bound.
+    let mut query = sqlx::query(AssertSqlSafe(format!("SELECT * FROM ({sql}) {ORDER}")));
+    if let Some(urn) = urn {
+        query = query.bind(i64::from(urn.get()));
+        if history {
+            query = query.bind(i64::from(urn.get()));
+        }
+    }
+    query.fetch_all(pool).await?.iter().map(held_figure).collect()
+}
+
+fn held_figure(row: &SqliteRow) -> Result<HeldFigure, StoreError> {
+    let year: i64 = row.try_get("academic_year")?;
+    let cohort: Option<i64> = row.try_get("cohort")?;
+    let file_name: Option<String> = row.try_get("file_name")?;
+    let file = match file_name {
+        Some(file_name) => Some(SourceFileRecord {
+            file_name,
+            sha256: row.try_get("sha256")?,
+            publisher: row.try_get("publisher")?,
+            imported_at: row.try_get("imported_at")?,
+        }),
+        None => None,
+    };
+    Ok(HeldFigure {
+        subject: subject(row)?,
+        year: AcademicYear::starting(year as i32),
+        measure: coded(row, "figures", "measure")?,
+        group: coded(row, "figures", "pupil_group")?,
+        figure: figure(row, "figures")?,
+        cohort: cohort.and_then(|cohort| u32::try_from(cohort).ok()),
+        release: coded(row, "figures", "release")?,
+        source: row.try_get("source")?,
+        file,
+        superseded_by: row.try_get("superseded_by")?,
+    })
+}
+
+fn subject(row: &SqliteRow) -> Result<FigureSubject, StoreError> {
+    let kind: String = row.try_get("subject_kind")?;
+    let code: String = row.try_get("subject_code")?;
+    if kind == "school" {
+        let urn = code
+            .parse::<Urn>()
+            .map_err(|error| unreadable("school_figures", "urn", error))?;
+        return Ok(FigureSubject::School(urn));
+    }
+    let area = Area::from_codes(&kind, &code).map_err(|error| unreadable("area_figures", "area_code", error))?;
+    Ok(FigureSubject::Area(area, coded(row, "area_figures", "phase_group")?))
+}

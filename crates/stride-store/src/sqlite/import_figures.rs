@@ -1,0 +1,267 @@
+//! Writing a file's figures: staged in a temporary table, then compared with what is held in a
+//! few statements over the whole file, so that a national file of a hundred thousand figures is
+//! one pass, not a hundred thousand round trips. A value that differs from the one held for the
+//! same release is kept in `superseded_figures` before it is replaced; a figure of a later release
+//! is a row of its own beside the earlier one.
+
+use chrono::{DateTime, Utc};
+use sqlx::{AssertSqlSafe, Sqlite, Transaction};
+use stride_core::import::{ColumnDescription, Figures, ImportSummary, LocalAuthorityRecord};
+
+use super::write::{ROWS_PER_STATEMENT, area_figure_rows, school_figure_rows};
+use crate::StoreError;
+
+/// One of the two tables of figures, described so that the same statements serve both. Every
+/// piece is constant text.
+struct FigureTable {
+    table: &'static str,
+    staging: &'static str,
+    create_staging: &'static str,
+    /// The columns that say which figure a row is, release aside.
+    key: &'static [&'static str],
+    /// How a row of `table` (as `held`) names its subject in `superseded_figures`.
+    subject: &'static str,
+}
+
+const SCHOOL_FIGURES: FigureTable = FigureTable {
+    table: "school_figures",
+    staging: "incoming_school_figures",
+    create_staging: "CREATE TEMP TABLE IF NOT EXISTS incoming_school_figures (
+        urn INTEGER, measure TEXT, academic_year INTEGER, pupil_group TEXT, release TEXT, value REAL,
+        missing_reason TEXT, cohort INTEGER, source TEXT, import_id INTEGER)",
+    key: &["urn", "measure", "academic_year", "pupil_group"],
+    subject: "'school', CAST(held.urn AS TEXT), 'all'",
+};
+
+const AREA_FIGURES: FigureTable = FigureTable {
+    table: "area_figures",
+    staging: "incoming_area_figures",
+    create_staging: "CREATE TEMP TABLE IF NOT EXISTS incoming_area_figures (
+        area_kind TEXT, area_code TEXT, phase_group TEXT, measure TEXT, academic_year INTEGER, pupil_group TEXT,
+        release TEXT, value REAL, missing_reason TEXT, cohort INTEGER, source TEXT, import_id INTEGER)",
+    key: &[
+        "area_kind",
+        "area_code",
+        "phase_group",
+        "measure",
+        "academic_year",
+        "pupil_group",
+    ],
+    subject: "held.area_kind, held.area_code, held.phase_group",
+};
+
+/// Releases in order, for comparing them in SQL.
+const RELEASE_RANK: &str = "CASE {}.release WHEN 'provisional' THEN 1 WHEN 'revised' THEN 2 ELSE 3 END";
+
+fn rank(alias: &str) -> String {
+    RELEASE_RANK.replace("{}", alias)
+}
+
+impl FigureTable {
+    /// `held` and `incoming` are the same figure in the same release.
+    fn same_figure(&self) -> String {
+        self.key
+            .iter()
+            .chain(&["release"])
+            .map(|column| format!("held.{column} = incoming.{column}"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    fn same_key(&self) -> String {
+        self.key
+            .iter()
+            .map(|column| format!("held.{column} = incoming.{column}"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    fn count_where(&self, condition: &str) -> String {
+        format!(
+            "SELECT COUNT(*) FROM {staging} incoming JOIN {table} held ON {same} WHERE {condition}",
+            staging = self.staging,
+            table = self.table,
+            same = self.same_figure(),
+        )
+    }
+}
+
+const DIFFERS: &str = "(held.value IS NOT incoming.value OR held.missing_reason IS NOT incoming.missing_reason
+     OR held.cohort IS NOT incoming.cohort)";
+
+async fn scalar(transaction: &mut Transaction<'_, Sqlite>, sql: String) -> Result<usize, StoreError> {
+    // Every statement here is made of this module's constant text.
+    let count: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
+        .fetch_one(&mut **transaction)
+        .await?;
+    Ok(usize::try_from(count).unwrap_or(0))
+}
+
+async fn execute(transaction: &mut Transaction<'_, Sqlite>, sql: String) -> Result<(), StoreError> {
+    sqlx::query(AssertSqlSafe(sql)).execute(&mut **transaction).await?;
+    Ok(())
+}
+
+/// Compares the staged figures with those held, keeps the values they replace, and writes them.
+async fn merge(
+    transaction: &mut Transaction<'_, Sqlite>,
+    figures: &FigureTable,
+    incoming: usize,
+    import_id: i64,
+) -> Result<ImportSummary, StoreError> {
+    let unchanged = scalar(transaction, figures.count_where(&format!("NOT {DIFFERS}"))).await?;
+    let changed = scalar(transaction, figures.count_where(DIFFERS)).await?;
+    let superseded_earlier_release = scalar(
+        transaction,
+        format!(
+            "SELECT COUNT(*) FROM {staging} incoming WHERE EXISTS (
+                 SELECT 1 FROM {table} held WHERE {same_key} AND {held_rank} < {incoming_rank})
+             AND NOT EXISTS (SELECT 1 FROM {table} held WHERE {same_figure})",
+            staging = figures.staging,
+            table = figures.table,
+            same_key = figures.same_key(),
+            same_figure = figures.same_figure(),
+            held_rank = rank("held"),
+            incoming_rank = rank("incoming"),
+        ),
+    )
+    .await?;
+    let columns = "measure, academic_year, pupil_group, release, value, missing_reason, cohort, source, import_id";
+    execute(
+        transaction,
+        format!(
+            "INSERT INTO superseded_figures (subject_kind, subject_code, phase_group, {columns}, superseded_by_import_id)
+             SELECT {subject}, held.measure, held.academic_year, held.pupil_group, held.release, held.value,
+                    held.missing_reason, held.cohort, held.source, held.import_id, {import_id}
+             FROM {staging} incoming JOIN {table} held ON {same} WHERE {DIFFERS}",
+            subject = figures.subject,
+            staging = figures.staging,
+            table = figures.table,
+            same = figures.same_figure(),
+        ),
+    )
+    .await?;
+    let key = figures.key.join(", ");
+    execute(
+        transaction,
+        format!(
+            "INSERT INTO {table} ({key}, release, value, missing_reason, cohort, source, import_id)
+             SELECT {key}, release, value, missing_reason, cohort, source, import_id FROM {staging} WHERE true
+             ON CONFLICT ({key}, release) DO UPDATE SET value = excluded.value,
+                 missing_reason = excluded.missing_reason, cohort = excluded.cohort, source = excluded.source,
+                 import_id = excluded.import_id
+             WHERE {table}.value IS NOT excluded.value OR {table}.missing_reason IS NOT excluded.missing_reason
+                OR {table}.cohort IS NOT excluded.cohort",
+            table = figures.table,
+            staging = figures.staging,
+        ),
+    )
+    .await?;
+    Ok(ImportSummary {
+        added: incoming.saturating_sub(unchanged + changed),
+        changed,
+        unchanged,
+        superseded_earlier_release,
+        ..ImportSummary::default()
+    })
+}
+
+async fn stage(transaction: &mut Transaction<'_, Sqlite>, figures: &FigureTable) -> Result<(), StoreError> {
+    execute(transaction, figures.create_staging.to_owned()).await?;
+    execute(transaction, format!("DELETE FROM {}", figures.staging)).await
+}
+
+pub(super) async fn figures(
+    transaction: &mut Transaction<'_, Sqlite>,
+    figures: &Figures,
+    import_id: i64,
+) -> Result<ImportSummary, StoreError> {
+    stage(transaction, &SCHOOL_FIGURES).await?;
+    for batch in figures.schools.chunks(ROWS_PER_STATEMENT) {
+        school_figure_rows(transaction, SCHOOL_FIGURES.staging, batch, Some(import_id)).await?;
+    }
+    stage(transaction, &AREA_FIGURES).await?;
+    for batch in figures.areas.chunks(ROWS_PER_STATEMENT) {
+        area_figure_rows(transaction, AREA_FIGURES.staging, batch, Some(import_id)).await?;
+    }
+    let schools_not_held = scalar(
+        transaction,
+        "SELECT COUNT(DISTINCT urn) FROM incoming_school_figures
+         WHERE urn NOT IN (SELECT urn FROM establishments)"
+            .to_owned(),
+    )
+    .await?;
+    let school = merge(transaction, &SCHOOL_FIGURES, figures.schools.len(), import_id).await?;
+    let area = merge(transaction, &AREA_FIGURES, figures.areas.len(), import_id).await?;
+    Ok(ImportSummary {
+        added: school.added + area.added,
+        changed: school.changed + area.changed,
+        unchanged: school.unchanged + area.unchanged,
+        superseded_earlier_release: school.superseded_earlier_release + area.superseded_earlier_release,
+        schools_not_held,
+        ..ImportSummary::default()
+    })
+}
+
+pub(super) async fn local_authorities(
+    transaction: &mut Transaction<'_, Sqlite>,
+    records: &[LocalAuthorityRecord],
+    import_id: i64,
+) -> Result<ImportSummary, StoreError> {
+    let mut summary = ImportSummary::default();
+    for record in records {
+        let held: Option<(String, String)> =
+            sqlx::query_as("SELECT name, region FROM local_authorities WHERE la_code = ?")
+                .bind(i64::from(record.code.get()))
+                .fetch_optional(&mut **transaction)
+                .await?;
+        match held {
+            Some((name, region)) if name == record.name && region == record.region => summary.unchanged += 1,
+            Some(_) => summary.changed += 1,
+            None => summary.added += 1,
+        }
+        sqlx::query(
+            "INSERT INTO local_authorities (la_code, name, region, import_id) VALUES (?, ?, ?, ?)
+             ON CONFLICT (la_code) DO UPDATE SET name = excluded.name, region = excluded.region,
+                 import_id = excluded.import_id
+             WHERE local_authorities.name IS NOT excluded.name OR local_authorities.region IS NOT excluded.region",
+        )
+        .bind(i64::from(record.code.get()))
+        .bind(&record.name)
+        .bind(&record.region)
+        .bind(import_id)
+        .execute(&mut **transaction)
+        .await?;
+    }
+    Ok(summary)
+}
+
+/// A dictionary is held as the file stated it; the same file again adds nothing.
+pub(super) async fn column_dictionary(
+    transaction: &mut Transaction<'_, Sqlite>,
+    columns: &[ColumnDescription],
+    import_id: i64,
+    previously_imported_at: Option<DateTime<Utc>>,
+) -> Result<ImportSummary, StoreError> {
+    if previously_imported_at.is_some() {
+        return Ok(ImportSummary {
+            unchanged: columns.len(),
+            ..ImportSummary::default()
+        });
+    }
+    for (position, column) in columns.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO column_descriptions (import_id, position, column_name, description) VALUES (?, ?, ?, ?)",
+        )
+        .bind(import_id)
+        .bind(position as i64)
+        .bind(&column.column)
+        .bind(&column.description)
+        .execute(&mut **transaction)
+        .await?;
+    }
+    Ok(ImportSummary {
+        added: columns.len(),
+        ..ImportSummary::default()
+    })
+}

@@ -1,0 +1,60 @@
+//! Importing the real DfE files in `../shared/data`: what Stride holds afterwards equals the
+//! files, read here independently of the importer; a second import changes nothing; a corrupted
+//! copy is refused whole, naming where it is wrong, and writes nothing.
+
+mod gias;
+mod performance;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use stride_core::{Account, Role, SchoolScope};
+use stride_store::Store;
+
+/// The real DfE and Ofsted files: `STRIDE_DATA_DIR`, or the `shared/data` folder beside the
+/// repository (or beside any folder above it).
+pub fn data(path: &str) -> PathBuf {
+    let root = std::env::var_os("STRIDE_DATA_DIR").map(PathBuf::from).or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .map(|folder| folder.join("shared/data"))
+            .find(|candidate| candidate.is_dir())
+    });
+    root.unwrap_or_else(|| {
+        panic!("the real data files are needed: put shared/data beside the repository, or set STRIDE_DATA_DIR")
+    })
+    .join(path)
+}
+
+pub async fn fresh_store(directory: &tempfile::TempDir) -> (Arc<dyn Store>, PathBuf) {
+    let path = directory.path().join("import.sqlite");
+    (
+        stride_store::open(path.to_str().expect("utf-8")).await.expect("opens"),
+        path,
+    )
+}
+
+pub async fn import(store: &Arc<dyn Store>, path: &Path, dry_run: bool) -> stride_core::import::ImportSummary {
+    import_stated(store, path, stride_ingest::Stated::default(), dry_run).await
+}
+
+pub async fn import_stated(
+    store: &Arc<dyn Store>,
+    path: &Path,
+    stated: stride_ingest::Stated,
+    dry_run: bool,
+) -> stride_core::import::ImportSummary {
+    let source = stride_ingest::SourceFile::read(path).expect("readable");
+    let (file, content) = stride_ingest::read(&source, stated).expect("reads");
+    store.import(&file, &content, dry_run).await.expect("imports")
+}
+
+pub fn everyone() -> Account {
+    Account {
+        id: 0,
+        username: "t".into(),
+        display_name: "T".into(),
+        role: Role::DataManager,
+        scope: SchoolScope::AllSchools,
+    }
+}
