@@ -56,7 +56,8 @@ impl MissingReason {
             "NA" | "na" | "z" | "N/A" => MissingReason::NotApplicable,
             "NP" | "np" => MissingReason::NotPublished,
             "LOWCOV" | "lowcov" => MissingReason::LowCoverage,
-            "x" | "X" | ":" | ".." => MissingReason::NotAvailable,
+            // LAIT writes a dash where a figure is not available.
+            "x" | "X" | ":" | ".." | "-" => MissingReason::NotAvailable,
             "low" | "~" => MissingReason::RoundsToZero,
             "u" => MissingReason::LowReliability,
             _ => return None,
@@ -64,7 +65,7 @@ impl MissingReason {
     }
 
     /// The codes [`from_published`](Self::from_published) reads, for an error message.
-    pub const PUBLISHED_CODES: &'static str = "SUPP, NE, NA, NP, LOWCOV, SP, c, x, z, :, .., low, ~, u or a blank";
+    pub const PUBLISHED_CODES: &'static str = "SUPP, NE, NA, NP, LOWCOV, SP, c, x, z, :, .., -, low, ~, u or a blank";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -207,6 +208,20 @@ impl Area {
     }
 }
 
+/// A region's name as Stride holds it. Sources name regions differently: LAIT calls inner London
+/// "London (Inner)" as a region and "Inner London" as an LA's region, and varies the case of
+/// "Yorkshire and the Humber".
+pub fn region_name(name: &str) -> String {
+    let name = name.trim();
+    match name.to_lowercase().as_str() {
+        "london (inner)" | "inner london" => "Inner London".to_owned(),
+        "london (outer)" | "outer london" => "Outer London".to_owned(),
+        "yorkshire and the humber" => "Yorkshire and the Humber".to_owned(),
+        "east of england" | "east" => "East of England".to_owned(),
+        _ => name.to_owned(),
+    }
+}
+
 /// The ONS code of England, which DfE files give national rows.
 pub const ENGLAND_CODE: &str = "E92000001";
 
@@ -295,6 +310,13 @@ mod tests {
     fn every_reason_has_its_own_mark() {
         let marks: std::collections::HashSet<_> = MissingReason::ALL.iter().map(|reason| reason.mark()).collect();
         assert_eq!(marks.len(), MissingReason::ALL.len());
+    }
+
+    #[test]
+    fn a_region_has_one_name_whatever_its_source_calls_it() {
+        assert_eq!(region_name("London (Inner)"), region_name("Inner London"));
+        assert_eq!(region_name("Yorkshire and The Humber"), "Yorkshire and the Humber");
+        assert_eq!(region_name(" South East "), "South East");
     }
 
     #[test]

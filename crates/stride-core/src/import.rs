@@ -5,8 +5,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::coded::coded_enum;
 use crate::establishment::{EstablishmentStatus, EstablishmentType, Phase};
-use crate::figure::{AreaFigure, Release, SchoolFigure};
+use std::sync::Arc;
+
+use crate::figure::{Area, AreaFigure, Figure, Release, SchoolFigure};
 use crate::identifiers::{DfeNumber, LaCode, Urn};
+use crate::measure::Polarity;
 use crate::year::AcademicYear;
 
 coded_enum! {
@@ -18,8 +21,11 @@ coded_enum! {
         Ks4Results => ("ks4-results", "Performance tables: key stage 4 results, provisional or final (RECTYPE, ATT8SCR)"),
         SchoolCensus => ("school-census", "Performance tables: school census (URN, NOR)"),
         SchoolAbsence => ("school-absence", "Performance tables: absence (URN, PERCTOT, PPERSABS10)"),
-        LocalAuthorityCodes => ("la-codes", "Performance tables: local authority and region codes (LEA, REGION)"),
+        LocalAuthorityCodes => ("la-codes", "Local authority codes with their regions (LEA and REGION NAME, or LAIT's LA Number and Region)"),
         ColumnDictionary => ("column-dictionary", "Performance tables: column dictionary, a *meta*.csv (Metafile heading)"),
+        LaitDataSet => ("lait-data-set", "LAIT: the long data set, bds_long (Short Desc, Years, LA and Regions, Values)"),
+        LaitDictionary => ("lait-dictionary", "LAIT: the data dictionary (Measure_short, Polarity)"),
+        StatisticalNeighbours => ("statistical-neighbours", "DfE statistical neighbours (SN1 to SN10 with their closeness)"),
     }
 }
 
@@ -35,6 +41,10 @@ impl FileKind {
             | FileKind::SchoolAbsence
             | FileKind::LocalAuthorityCodes
             | FileKind::ColumnDictionary => "Department for Education: school performance tables",
+            FileKind::LaitDataSet | FileKind::LaitDictionary => {
+                "Department for Education: Local Authority Interactive Tool (LAIT)"
+            }
+            FileKind::StatisticalNeighbours => "Department for Education: children's services statistical neighbours",
         }
     }
 }
@@ -117,6 +127,65 @@ pub struct Figures {
     pub areas: Vec<AreaFigure>,
 }
 
+/// One figure of LAIT's long data set: an indicator for an area in a period, as LAIT names
+/// them. Indicator and period names repeat across hundreds of thousands of rows, so each is
+/// held once and shared.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorFigure {
+    pub area: Area,
+    pub indicator: Arc<str>,
+    /// The period as LAIT writes it ("2024", "2023/24", "2018 (Rev)", "2014-16").
+    pub period: Arc<str>,
+    /// The academic year, where the indicator counts in academic years and the period is one.
+    pub year: Option<AcademicYear>,
+    pub release: Release,
+    pub figure: Figure,
+}
+
+/// A LAIT data set: every figure as published, and those of indicators that are measures
+/// Stride knows, as area figures beside the performance tables'.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IndicatorSet {
+    pub figures: Vec<IndicatorFigure>,
+    pub measures: Figures,
+}
+
+/// An indicator as LAIT's data dictionary defines it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorDefinition {
+    /// LAIT's number for the indicator ("341a"; "NA" for some).
+    pub number: String,
+    /// The short code the data set uses (`TotAbs`).
+    pub code: String,
+    pub name: String,
+    pub topic: String,
+    pub polarity: Polarity,
+    /// Academic year, financial year, calendar year…
+    pub year_type: String,
+}
+
+coded_enum! {
+    /// The DfE publishes neighbours for today's LAs and keeps those of LAs since reorganised.
+    pub enum NeighbourSet ("set of statistical neighbours") {
+        Current => ("current", "Current"),
+        BeforeReorganisation => ("old", "Before reorganisation"),
+    }
+}
+
+/// One of an LA's ten statistical neighbours, in one edition of the DfE's table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeighbourRecord {
+    /// The month the table was published: a later edition stands in front of an earlier.
+    pub edition: NaiveDate,
+    pub la: LaCode,
+    pub set: NeighbourSet,
+    /// 1 is the closest.
+    pub rank: u8,
+    pub neighbour: LaCode,
+    /// The DfE's words: extremely close, very close, close, somewhat close, not close.
+    pub closeness: String,
+}
+
 /// The records of one file, of one kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ImportContent {
@@ -125,6 +194,9 @@ pub enum ImportContent {
     Figures(Figures),
     LocalAuthorities(Vec<LocalAuthorityRecord>),
     ColumnDictionary(Vec<ColumnDescription>),
+    Indicators(IndicatorSet),
+    IndicatorDictionary(Vec<IndicatorDefinition>),
+    StatisticalNeighbours(Vec<NeighbourRecord>),
 }
 
 /// What writing a file did, or would do in a dry run.

@@ -26,7 +26,9 @@ pub use establishment::{
     Establishment, EstablishmentStatus, EstablishmentType, Governance, Leader, LeaderRole, Locality, Phase, PhaseGroup,
     Trust,
 };
-pub use figure::{Area, AreaFigure, Comparator, ComparatorFigure, Figure, MissingReason, Release, SchoolFigure};
+pub use figure::{
+    Area, AreaFigure, Comparator, ComparatorFigure, Figure, MissingReason, Release, SchoolFigure, region_name,
+};
 pub use identifiers::{DfeNumber, LaCode, Urn};
 pub use inspection::{
     CategoryOfConcern, EvaluationArea, FourPointGrade, Framework, Grade, HeadlineOutcome, Inspection, InspectionError,

@@ -41,13 +41,14 @@ pub enum Unit {
     RatePer100,
 }
 
-/// Whether a higher figure is better: it decides the colour of a comparison and how a quartile
-/// band is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Polarity {
-    HighIsGood,
-    LowIsGood,
-    Neither,
+coded_enum! {
+    /// Whether a higher figure is better: it decides the colour of a comparison and how a
+    /// quartile band is read.
+    pub enum Polarity ("polarity") {
+        HighIsGood => ("high-is-good", "High is good"),
+        LowIsGood => ("low-is-good", "Low is good"),
+        Neither => ("neither", "Neither high nor low is good"),
+    }
 }
 
 impl Measure {

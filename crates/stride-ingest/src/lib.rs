@@ -8,6 +8,7 @@
 mod edition;
 mod error;
 mod gias;
+mod lait;
 pub mod performance;
 mod reference;
 mod source;
@@ -42,10 +43,16 @@ pub fn recognise(headers: &[String]) -> Option<FileKind> {
         Some(FileKind::SchoolCensus)
     } else if has("URN") && has("PERCTOT") {
         Some(FileKind::SchoolAbsence)
-    } else if has("LEA") && has("REGION NAME") {
+    } else if (has("LEA") && has("REGION NAME")) || (has("LA Number") && has("LA Name") && has("Region")) {
         Some(FileKind::LocalAuthorityCodes)
     } else if has("Column") && (has("Metafile heading") || has("Field Name")) {
         Some(FileKind::ColumnDictionary)
+    } else if has("Short Desc") && has("Years") && has("LA and Regions") {
+        Some(FileKind::LaitDataSet)
+    } else if has("Measure_short") && has("Polarity") {
+        Some(FileKind::LaitDictionary)
+    } else if has("SN1") && has("SN1_closeness") {
+        Some(FileKind::StatisticalNeighbours)
     } else {
         None
     }
@@ -77,6 +84,9 @@ pub fn read(file: &SourceFile, stated: Stated) -> Result<(ImportedFile, ImportCo
         FileKind::GiasLinks => ImportContent::Links(gias::links(&table)?),
         FileKind::LocalAuthorityCodes => ImportContent::LocalAuthorities(reference::local_authorities(&table)?),
         FileKind::ColumnDictionary => ImportContent::ColumnDictionary(reference::column_dictionary(&table)?),
+        FileKind::LaitDataSet => ImportContent::Indicators(lait::data_set(&table)?),
+        FileKind::LaitDictionary => ImportContent::IndicatorDictionary(lait::dictionary(&table)?),
+        FileKind::StatisticalNeighbours => ImportContent::StatisticalNeighbours(lait::statistical_neighbours(&table)?),
         FileKind::Ks2Results | FileKind::Ks4Results | FileKind::SchoolCensus | FileKind::SchoolAbsence => {
             let edition = edition_of(&table, kind, stated)?;
             imported.year = Some(edition.year);

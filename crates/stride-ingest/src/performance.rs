@@ -381,7 +381,7 @@ fn push_figure(
     }
 }
 
-fn expected_value(measure: Measure) -> String {
+pub(crate) fn expected_value(measure: Measure) -> String {
     let range = measure.valid_range();
     format!(
         "a figure from {} to {} ({}), or one of the codes for a missing value: {}",

@@ -7,20 +7,30 @@ use stride_core::import::{ColumnDescription, LocalAuthorityRecord};
 use crate::IngestError;
 use crate::table::{Errors, Table};
 
+const LAIT_AREAS: u32 = 970;
+
+/// The performance tables' list (`LEA`, `REGION NAME`) or LAIT's (`LA Number`, `Region`).
 pub fn local_authorities(table: &Table) -> Result<Vec<LocalAuthorityRecord>, IngestError> {
-    let (code_column, name_column, region_column) = (
-        table.column("LEA")?,
-        table.column("LA Name")?,
-        table.column("REGION NAME")?,
-    );
+    let (code_column, region_column) = match table.optional_column("LEA") {
+        Some(code) => (code, table.column("REGION NAME")?),
+        None => (table.column("LA Number")?, table.column("Region")?),
+    };
+    let name_column = table.column("LA Name")?;
     let mut errors = Errors::new(table);
     let mut records = Vec::with_capacity(table.len());
     for row in table.rows() {
+        // LAIT's list ends with England and its regions, numbered 970 and above, with no region.
+        let number: Option<u32> = row.get(code_column).parse().ok();
+        if number.is_some_and(|number| number >= LAIT_AREAS) && row.get(region_column).is_empty() {
+            continue;
+        }
         let code = errors.required(&row, code_column, "an LA code: three digits", |value| {
             value.parse().ok().and_then(|code| LaCode::new(code).ok())
         });
         let name = errors.required(&row, name_column, "the LA's name", non_empty);
-        let region = errors.required(&row, region_column, "the region's name", non_empty);
+        let region = errors.required(&row, region_column, "the region's name", |value| {
+            (!value.is_empty()).then(|| stride_core::region_name(value))
+        });
         if let (Some(code), Some(name), Some(region)) = (code, name, region) {
             records.push(LocalAuthorityRecord { code, name, region });
         }

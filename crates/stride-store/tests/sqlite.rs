@@ -1,8 +1,6 @@
 //! The SQLite store on real files: writes are whole or nothing, and what is written reads back.
 
-use stride_core::{
-    AcademicYear, Account, Figure, Measure, MissingReason, PupilGroup, Release, Role, SchoolFigure, SchoolScope, Urn,
-};
+use stride_core::{Account, Figure, MissingReason, Role, SchoolFigure, SchoolScope};
 use stride_store::{NewAccount, Store};
 
 async fn store(directory: &tempfile::TempDir) -> std::sync::Arc<dyn Store> {
@@ -26,16 +24,9 @@ async fn a_dataset_with_one_bad_row_leaves_nothing_behind() {
     let directory = tempfile::tempdir().expect("temporary directory");
     let store = store(&directory).await;
     let mut dataset = stride_synth::generate(3).dataset;
-    dataset.school_figures.push(SchoolFigure {
-        urn: Urn::new(999_999).expect("valid urn"),
-        measure: Measure::OverallAbsence,
-        year: AcademicYear::starting(2024),
-        group: PupilGroup::All,
-        figure: Figure::Value(5.0),
-        cohort: Some(100),
-        source: "a school that is not in the dataset".into(),
-        release: Release::Final,
-    });
+    // The same figure twice, as a generator fault might make it: the second breaks the key.
+    let repeated = dataset.school_figures[0].clone();
+    dataset.school_figures.push(repeated);
     let account = NewAccount {
         username: "someone".into(),
         display_name: "Someone".into(),
@@ -45,7 +36,7 @@ async fn a_dataset_with_one_bad_row_leaves_nothing_behind() {
     };
     assert!(
         store.write_dataset(&dataset, &[account]).await.is_err(),
-        "the unknown school is refused"
+        "the repeated figure is refused"
     );
     assert_eq!(store.establishment_count().await.expect("counts"), 0);
     assert!(

@@ -501,8 +501,15 @@ async fn a_school_page_shows_its_record_and_every_figure_equals_its_source() {
         figure.urn == school.urn && figure.figure == Figure::Missing(stride_core::MissingReason::NotPublished)
     });
     assert!(shown_not_published);
-    assert!(html.contains("<dt class=\"stride-inline\">NP</dt> <dd class=\"stride-inline\">Not published for this year.</dd>"));
-    assert!(!html.contains("Greater than zero, but rounds to zero"), "a reason not shown is not explained");
+    assert!(
+        html.contains(
+            "<dt class=\"stride-inline\">NP</dt> <dd class=\"stride-inline\">Not published for this year.</dd>"
+        )
+    );
+    assert!(
+        !html.contains("Greater than zero, but rounds to zero"),
+        "a reason not shown is not explained"
+    );
 
     let response = server
         .get(&format!("/schools/{}/figures.csv", school.urn), Some(&user))

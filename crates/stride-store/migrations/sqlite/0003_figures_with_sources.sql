@@ -79,22 +79,73 @@ CREATE INDEX area_figures_by_measure ON area_figures (measure, pupil_group, acad
 
 -- A figure's earlier value, when a later file of the same release stated another. (A later
 -- release is a row of its own beside the earlier, so the history of releases is the figure
--- tables themselves.)
+-- tables themselves.) A measure's figure names its measure, year and group; a LAIT indicator's
+-- names the indicator and LAIT's period.
 CREATE TABLE superseded_figures (
     -- 'school' with the URN, or an area's kind and code.
     subject_kind TEXT NOT NULL,
     subject_code TEXT NOT NULL,
     phase_group TEXT NOT NULL,
-    measure TEXT NOT NULL,
-    academic_year INTEGER NOT NULL,
-    pupil_group TEXT NOT NULL,
+    measure TEXT,
+    academic_year INTEGER,
+    pupil_group TEXT,
+    indicator TEXT,
+    period TEXT,
     release TEXT NOT NULL,
     value REAL,
     missing_reason TEXT,
     cohort INTEGER,
     source TEXT NOT NULL,
     import_id INTEGER REFERENCES imports (id),
-    superseded_by_import_id INTEGER NOT NULL REFERENCES imports (id)
+    superseded_by_import_id INTEGER NOT NULL REFERENCES imports (id),
+    CHECK ((measure IS NULL) <> (indicator IS NULL))
+);
+
+-- LAIT's indicators, as each data dictionary imported defines them (a short code can be
+-- defined twice, so a dictionary is held row by row, as published).
+CREATE TABLE indicators (
+    import_id INTEGER NOT NULL REFERENCES imports (id),
+    position INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    polarity TEXT NOT NULL,
+    year_type TEXT NOT NULL,
+    PRIMARY KEY (import_id, position)
+);
+
+CREATE INDEX indicators_by_code ON indicators (code);
+
+-- Every figure of LAIT's long data set, by area, indicator and period as LAIT names them.
+CREATE TABLE indicator_figures (
+    area_kind TEXT NOT NULL,
+    area_code TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    period TEXT NOT NULL,
+    -- Where the indicator is one of Stride's measures, counted in academic years.
+    academic_year INTEGER,
+    release TEXT NOT NULL,
+    value REAL,
+    missing_reason TEXT,
+    cohort INTEGER,
+    source TEXT NOT NULL,
+    import_id INTEGER REFERENCES imports (id),
+    CHECK ((value IS NULL) <> (missing_reason IS NULL)),
+    PRIMARY KEY (area_kind, area_code, indicator, period, release)
+);
+
+-- Each LA's ten statistical neighbours, closest first; their mean is a school's fourth comparator.
+CREATE TABLE statistical_neighbours (
+    -- The month the DfE published the table; readers take each LA's latest.
+    edition TEXT NOT NULL,
+    la_code INTEGER NOT NULL,
+    neighbour_set TEXT NOT NULL,
+    rank INTEGER NOT NULL CHECK (rank BETWEEN 1 AND 10),
+    neighbour_la_code INTEGER NOT NULL,
+    closeness TEXT NOT NULL,
+    import_id INTEGER REFERENCES imports (id),
+    PRIMARY KEY (edition, la_code, neighbour_set, rank)
 );
 
 -- What each column of a published download means, as its column dictionary says.

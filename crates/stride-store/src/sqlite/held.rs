@@ -24,7 +24,8 @@ const SUPERSEDED: &str =
     "SELECT f.subject_kind, f.subject_code, f.phase_group, {COLUMNS}, later.file_name AS superseded_by
     FROM superseded_figures f LEFT JOIN imports i ON i.id = f.import_id
     JOIN imports later ON later.id = f.superseded_by_import_id
-    WHERE (f.subject_kind <> 'school' AND {AREA}) OR (f.subject_kind = 'school' AND {SUPERSEDED_URN})";
+    WHERE f.measure IS NOT NULL
+      AND ((f.subject_kind <> 'school' AND {AREA}) OR (f.subject_kind = 'school' AND {SUPERSEDED_URN}))";
 
 const ORDER: &str =
     "ORDER BY subject_kind, subject_code, phase_group, academic_year, measure, pupil_group, release, superseded_by";

@@ -30,6 +30,19 @@ pub(super) async fn import(
         ImportContent::LocalAuthorities(records) => {
             super::import_figures::local_authorities(&mut transaction, records, import_id).await?
         }
+        ImportContent::Indicators(set) => super::import_figures::indicators(&mut transaction, set, import_id).await?,
+        ImportContent::IndicatorDictionary(definitions) => {
+            super::import_figures::indicator_dictionary(
+                &mut transaction,
+                definitions,
+                import_id,
+                previously_imported_at,
+            )
+            .await?
+        }
+        ImportContent::StatisticalNeighbours(records) => {
+            super::import_figures::statistical_neighbours(&mut transaction, records, import_id).await?
+        }
         ImportContent::ColumnDictionary(columns) => {
             super::import_figures::column_dictionary(&mut transaction, columns, import_id, previously_imported_at)
                 .await?

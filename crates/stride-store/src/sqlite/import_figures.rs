@@ -6,7 +6,10 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, Sqlite, Transaction};
-use stride_core::import::{ColumnDescription, Figures, ImportSummary, LocalAuthorityRecord};
+use stride_core::import::{
+    ColumnDescription, Figures, ImportSummary, IndicatorDefinition, IndicatorFigure, IndicatorSet,
+    LocalAuthorityRecord, NeighbourRecord,
+};
 
 use super::write::{ROWS_PER_STATEMENT, area_figure_rows, school_figure_rows};
 use crate::StoreError;
@@ -19,8 +22,14 @@ struct FigureTable {
     create_staging: &'static str,
     /// The columns that say which figure a row is, release aside.
     key: &'static [&'static str],
+    /// Columns written with a figure that are not part of what it is.
+    extra: &'static str,
     /// How a row of `table` (as `held`) names its subject in `superseded_figures`.
     subject: &'static str,
+    /// The columns of `superseded_figures` that say what the figure is, and where a held row
+    /// gives them.
+    history_columns: &'static str,
+    history_values: &'static str,
 }
 
 const SCHOOL_FIGURES: FigureTable = FigureTable {
@@ -30,7 +39,10 @@ const SCHOOL_FIGURES: FigureTable = FigureTable {
         urn INTEGER, measure TEXT, academic_year INTEGER, pupil_group TEXT, release TEXT, value REAL,
         missing_reason TEXT, cohort INTEGER, source TEXT, import_id INTEGER)",
     key: &["urn", "measure", "academic_year", "pupil_group"],
+    extra: "",
     subject: "'school', CAST(held.urn AS TEXT), 'all'",
+    history_columns: "measure, academic_year, pupil_group",
+    history_values: "held.measure, held.academic_year, held.pupil_group",
 };
 
 const AREA_FIGURES: FigureTable = FigureTable {
@@ -47,7 +59,23 @@ const AREA_FIGURES: FigureTable = FigureTable {
         "academic_year",
         "pupil_group",
     ],
+    extra: "",
     subject: "held.area_kind, held.area_code, held.phase_group",
+    history_columns: "measure, academic_year, pupil_group",
+    history_values: "held.measure, held.academic_year, held.pupil_group",
+};
+
+const INDICATOR_FIGURES: FigureTable = FigureTable {
+    table: "indicator_figures",
+    staging: "incoming_indicator_figures",
+    create_staging: "CREATE TEMP TABLE IF NOT EXISTS incoming_indicator_figures (
+        area_kind TEXT, area_code TEXT, indicator TEXT, period TEXT, academic_year INTEGER, release TEXT, value REAL,
+        missing_reason TEXT, cohort INTEGER, source TEXT, import_id INTEGER)",
+    key: &["area_kind", "area_code", "indicator", "period"],
+    extra: "academic_year, ",
+    subject: "held.area_kind, held.area_code, 'all'",
+    history_columns: "indicator, period",
+    history_values: "held.indicator, held.period",
 };
 
 /// Releases in order, for comparing them in SQL.
@@ -126,14 +154,16 @@ async fn merge(
         ),
     )
     .await?;
-    let columns = "measure, academic_year, pupil_group, release, value, missing_reason, cohort, source, import_id";
     execute(
         transaction,
         format!(
-            "INSERT INTO superseded_figures (subject_kind, subject_code, phase_group, {columns}, superseded_by_import_id)
-             SELECT {subject}, held.measure, held.academic_year, held.pupil_group, held.release, held.value,
-                    held.missing_reason, held.cohort, held.source, held.import_id, {import_id}
+            "INSERT INTO superseded_figures (subject_kind, subject_code, phase_group, {history_columns}, release, value,
+                 missing_reason, cohort, source, import_id, superseded_by_import_id)
+             SELECT {subject}, {history_values}, held.release, held.value, held.missing_reason, held.cohort,
+                    held.source, held.import_id, {import_id}
              FROM {staging} incoming JOIN {table} held ON {same} WHERE {DIFFERS}",
+            history_columns = figures.history_columns,
+            history_values = figures.history_values,
             subject = figures.subject,
             staging = figures.staging,
             table = figures.table,
@@ -141,12 +171,12 @@ async fn merge(
         ),
     )
     .await?;
-    let key = figures.key.join(", ");
+    let (key, extra) = (figures.key.join(", "), figures.extra);
     execute(
         transaction,
         format!(
-            "INSERT INTO {table} ({key}, release, value, missing_reason, cohort, source, import_id)
-             SELECT {key}, release, value, missing_reason, cohort, source, import_id FROM {staging} WHERE true
+            "INSERT INTO {table} ({key}, {extra}release, value, missing_reason, cohort, source, import_id)
+             SELECT {key}, {extra}release, value, missing_reason, cohort, source, import_id FROM {staging} WHERE true
              ON CONFLICT ({key}, release) DO UPDATE SET value = excluded.value,
                  missing_reason = excluded.missing_reason, cohort = excluded.cohort, source = excluded.source,
                  import_id = excluded.import_id
@@ -203,6 +233,131 @@ pub(super) async fn figures(
     })
 }
 
+/// A LAIT data set: every indicator figure as published, and those that are Stride's measures
+/// beside the performance tables' area figures. The summary counts the indicator figures.
+pub(super) async fn indicators(
+    transaction: &mut Transaction<'_, Sqlite>,
+    set: &IndicatorSet,
+    import_id: i64,
+) -> Result<ImportSummary, StoreError> {
+    stage(transaction, &INDICATOR_FIGURES).await?;
+    for batch in set.figures.chunks(ROWS_PER_STATEMENT) {
+        indicator_figure_rows(transaction, batch, import_id).await?;
+    }
+    let summary = merge(transaction, &INDICATOR_FIGURES, set.figures.len(), import_id).await?;
+    figures(transaction, &set.measures, import_id).await?;
+    Ok(summary)
+}
+
+async fn indicator_figure_rows(
+    transaction: &mut Transaction<'_, Sqlite>,
+    figures: &[IndicatorFigure],
+    import_id: i64,
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO incoming_indicator_figures (area_kind, area_code, indicator, period, academic_year, release, value,
+             missing_reason, source, import_id)
+         VALUES {}",
+        super::write::placeholders(figures.len(), 10)
+    );
+    // The SQL is made only of constant text and placeholders; values are bound.
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for figure in figures {
+        let (value, missing_reason) = super::write::value_and_reason(figure.figure);
+        query = query
+            .bind(figure.area.kind_code())
+            .bind(figure.area.code())
+            .bind(figure.indicator.to_string())
+            .bind(figure.period.to_string())
+            .bind(figure.year.map(|year| year.start_year()))
+            .bind(figure.release.code())
+            .bind(value)
+            .bind(missing_reason)
+            .bind("LAIT")
+            .bind(import_id);
+    }
+    query.execute(&mut **transaction).await?;
+    Ok(())
+}
+
+/// A dictionary is held as the file stated it; the same file again adds nothing.
+pub(super) async fn indicator_dictionary(
+    transaction: &mut Transaction<'_, Sqlite>,
+    definitions: &[IndicatorDefinition],
+    import_id: i64,
+    previously_imported_at: Option<DateTime<Utc>>,
+) -> Result<ImportSummary, StoreError> {
+    if let Some(summary) = held_before(definitions.len(), previously_imported_at) {
+        return Ok(summary);
+    }
+    for (position, definition) in definitions.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO indicators (import_id, position, number, code, name, topic, polarity, year_type)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(import_id)
+        .bind(position as i64)
+        .bind(&definition.number)
+        .bind(&definition.code)
+        .bind(&definition.name)
+        .bind(&definition.topic)
+        .bind(definition.polarity.code())
+        .bind(&definition.year_type)
+        .execute(&mut **transaction)
+        .await?;
+    }
+    Ok(ImportSummary {
+        added: definitions.len(),
+        ..ImportSummary::default()
+    })
+}
+
+pub(super) async fn statistical_neighbours(
+    transaction: &mut Transaction<'_, Sqlite>,
+    records: &[NeighbourRecord],
+    import_id: i64,
+) -> Result<ImportSummary, StoreError> {
+    let mut summary = ImportSummary::default();
+    for record in records {
+        let held: Option<(i64, String)> = sqlx::query_as(
+            "SELECT neighbour_la_code, closeness FROM statistical_neighbours
+             WHERE edition = ? AND la_code = ? AND neighbour_set = ? AND rank = ?",
+        )
+        .bind(record.edition.to_string())
+        .bind(i64::from(record.la.get()))
+        .bind(record.set.code())
+        .bind(i64::from(record.rank))
+        .fetch_optional(&mut **transaction)
+        .await?;
+        let incoming = (i64::from(record.neighbour.get()), record.closeness.clone());
+        match held {
+            Some(held) if held == incoming => {
+                summary.unchanged += 1;
+                continue;
+            }
+            Some(_) => summary.changed += 1,
+            None => summary.added += 1,
+        }
+        sqlx::query(
+            "INSERT INTO statistical_neighbours (edition, la_code, neighbour_set, rank, neighbour_la_code, closeness,
+                 import_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (edition, la_code, neighbour_set, rank) DO UPDATE SET neighbour_la_code = excluded.neighbour_la_code,
+                 closeness = excluded.closeness, import_id = excluded.import_id",
+        )
+        .bind(record.edition.to_string())
+        .bind(i64::from(record.la.get()))
+        .bind(record.set.code())
+        .bind(i64::from(record.rank))
+        .bind(incoming.0)
+        .bind(&incoming.1)
+        .bind(import_id)
+        .execute(&mut **transaction)
+        .await?;
+    }
+    Ok(summary)
+}
+
 pub(super) async fn local_authorities(
     transaction: &mut Transaction<'_, Sqlite>,
     records: &[LocalAuthorityRecord],
@@ -236,6 +391,14 @@ pub(super) async fn local_authorities(
     Ok(summary)
 }
 
+/// A dictionary held row by row as a file stated it: the same file again is all left alone.
+fn held_before(rows: usize, previously_imported_at: Option<DateTime<Utc>>) -> Option<ImportSummary> {
+    previously_imported_at.map(|_| ImportSummary {
+        unchanged: rows,
+        ..ImportSummary::default()
+    })
+}
+
 /// A dictionary is held as the file stated it; the same file again adds nothing.
 pub(super) async fn column_dictionary(
     transaction: &mut Transaction<'_, Sqlite>,
@@ -243,11 +406,8 @@ pub(super) async fn column_dictionary(
     import_id: i64,
     previously_imported_at: Option<DateTime<Utc>>,
 ) -> Result<ImportSummary, StoreError> {
-    if previously_imported_at.is_some() {
-        return Ok(ImportSummary {
-            unchanged: columns.len(),
-            ..ImportSummary::default()
-        });
+    if let Some(summary) = held_before(columns.len(), previously_imported_at) {
+        return Ok(summary);
     }
     for (position, column) in columns.iter().enumerate() {
         sqlx::query(

@@ -120,7 +120,7 @@ async fn establishment_row(
     Ok(())
 }
 
-fn value_and_reason(figure: Figure) -> (Option<f64>, Option<&'static str>) {
+pub(super) fn value_and_reason(figure: Figure) -> (Option<f64>, Option<&'static str>) {
     match figure {
         Figure::Value(value) => (Some(value), None),
         Figure::Missing(reason) => (None, Some(reason.code())),
@@ -131,7 +131,7 @@ fn value_and_reason(figure: Figure) -> (Option<f64>, Option<&'static str>) {
 /// round trips to SQLite's thread than in writing.
 pub(super) const ROWS_PER_STATEMENT: usize = 400;
 
-fn placeholders(rows: usize, columns: usize) -> String {
+pub(super) fn placeholders(rows: usize, columns: usize) -> String {
     let row = format!("({})", vec!["?"; columns].join(", "));
     vec![row; rows].join(", ")
 }

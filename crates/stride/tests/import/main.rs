@@ -3,6 +3,7 @@
 //! copy is refused whole, naming where it is wrong, and writes nothing.
 
 mod gias;
+mod lait;
 mod performance;
 
 use std::path::{Path, PathBuf};

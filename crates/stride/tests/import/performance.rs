@@ -20,7 +20,7 @@ fn stride(arguments: &[&str]) -> Output {
         .expect("stride runs")
 }
 
-fn import_with(database: &Path, file: &Path, extra: &[&str]) -> String {
+pub fn import_with(database: &Path, file: &Path, extra: &[&str]) -> String {
     let mut arguments = vec!["import", "--db", database.to_str().expect("utf-8")];
     arguments.extend_from_slice(extra);
     arguments.push(file.to_str().expect("utf-8"));
@@ -34,7 +34,7 @@ type Key = (String, String, String, String, String, String, String);
 
 /// `stride export figures` as CSV, read back by (subject, code, phase group, year, measure,
 /// pupil group, release), with the values superseded within a release left out.
-fn exported(database: &Path, history: bool) -> Vec<HashMap<String, String>> {
+pub fn exported(database: &Path, history: bool) -> Vec<HashMap<String, String>> {
     let output_file = database.with_extension(if history { "history.csv" } else { "csv" });
     let mut arguments = vec![
         "export",
@@ -49,7 +49,11 @@ fn exported(database: &Path, history: bool) -> Vec<HashMap<String, String>> {
     }
     let output = stride(&arguments);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let mut reader = csv::Reader::from_path(&output_file).expect("export readable");
+    records(csv::Reader::from_path(&output_file).expect("export readable"))
+}
+
+/// Every record of a CSV file, by its header's names.
+pub fn records<R: std::io::Read>(mut reader: csv::Reader<R>) -> Vec<HashMap<String, String>> {
     let headers = reader.headers().expect("headers").clone();
     reader
         .records()
@@ -64,7 +68,7 @@ fn exported(database: &Path, history: bool) -> Vec<HashMap<String, String>> {
         .collect()
 }
 
-fn by_key(rows: &[HashMap<String, String>]) -> HashMap<Key, HashMap<String, String>> {
+pub fn by_key(rows: &[HashMap<String, String>]) -> HashMap<Key, HashMap<String, String>> {
     rows.iter()
         .filter(|row| row["Superseded by"].is_empty())
         .map(|row| {
@@ -84,7 +88,7 @@ fn by_key(rows: &[HashMap<String, String>]) -> HashMap<Key, HashMap<String, Stri
 
 /// A published file read with the csv crate alone: its header and rows, the byte-order mark
 /// dropped.
-fn independent(path: &str) -> (Vec<String>, Vec<Vec<String>>) {
+pub fn independent(path: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let text = String::from_utf8_lossy(&std::fs::read(data(path)).expect("readable")).into_owned();
     let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
@@ -121,7 +125,7 @@ fn reason_for(code: &str) -> Option<&'static str> {
 }
 
 /// The exported figure is the published one: the same number, or the reason for the code.
-fn assert_same(published: &str, exported: &HashMap<String, String>, context: &str) {
+pub fn assert_same(published: &str, exported: &HashMap<String, String>, context: &str) {
     let number = published.strip_suffix('%').unwrap_or(published);
     match number.parse::<f64>() {
         Ok(value) => {
