@@ -280,6 +280,53 @@ pub struct ComparatorFigure {
     pub release: Release,
 }
 
+/// The statistical neighbours' figure: the mean of the neighbours' own figures, each at its
+/// latest release, for every measure, year, group and phase any of them has. A mean of no values
+/// is not available, never zero; its release is the least final of those it is made from.
+pub fn statistical_neighbours_mean(neighbour_figures: &[AreaFigure]) -> Vec<ComparatorFigure> {
+    use std::collections::BTreeMap;
+    type Key = (PhaseGroup, Measure, AcademicYear, PupilGroup);
+    let mut latest: BTreeMap<(Key, Area), &AreaFigure> = BTreeMap::new();
+    for figure in neighbour_figures {
+        let key = (
+            (figure.phase_group, figure.measure, figure.year, figure.group),
+            figure.area.clone(),
+        );
+        if latest.get(&key).is_none_or(|held| held.release < figure.release) {
+            latest.insert(key, figure);
+        }
+    }
+    let mut by_key: BTreeMap<Key, Vec<&AreaFigure>> = BTreeMap::new();
+    for ((key, _), figure) in latest {
+        by_key.entry(key).or_default().push(figure);
+    }
+    by_key
+        .into_iter()
+        .map(|((phase_group, measure, year, group), figures)| {
+            let values: Vec<f64> = figures.iter().filter_map(|figure| figure.figure.value()).collect();
+            let figure = if values.is_empty() {
+                Figure::Missing(MissingReason::NotAvailable)
+            } else {
+                Figure::Value(values.iter().sum::<f64>() / values.len() as f64)
+            };
+            ComparatorFigure {
+                comparator: Comparator::StatisticalNeighbours,
+                phase_group,
+                measure,
+                year,
+                group,
+                figure,
+                source: format!("Mean of {} of {} statistical neighbours", values.len(), figures.len()),
+                release: figures
+                    .iter()
+                    .map(|figure| figure.release)
+                    .min()
+                    .unwrap_or(Release::Final),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,6 +357,33 @@ mod tests {
     fn every_reason_has_its_own_mark() {
         let marks: std::collections::HashSet<_> = MissingReason::ALL.iter().map(|reason| reason.mark()).collect();
         assert_eq!(marks.len(), MissingReason::ALL.len());
+    }
+
+    #[test]
+    fn the_neighbours_mean_is_of_the_values_held_at_their_latest_release() {
+        let figure = |la: u16, value: Figure, release: Release| AreaFigure {
+            area: Area::LocalAuthority(LaCode::new(la).expect("valid")),
+            phase_group: PhaseGroup::AllSchools,
+            measure: Measure::Ks4Attainment8,
+            year: AcademicYear::starting(2018),
+            group: PupilGroup::All,
+            figure: value,
+            cohort: None,
+            source: String::new(),
+            release,
+        };
+        let mean = statistical_neighbours_mean(&[
+            figure(301, Figure::Value(40.0), Release::Provisional),
+            figure(301, Figure::Value(42.0), Release::Final),
+            figure(302, Figure::Value(46.0), Release::Final),
+            figure(303, Figure::Missing(MissingReason::Suppressed), Release::Final),
+        ]);
+        assert_eq!(mean.len(), 1);
+        assert_eq!(mean[0].figure, Figure::Value(44.0));
+        assert_eq!(mean[0].source, "Mean of 2 of 3 statistical neighbours");
+        let none =
+            statistical_neighbours_mean(&[figure(303, Figure::Missing(MissingReason::Suppressed), Release::Final)]);
+        assert_eq!(none[0].figure, Figure::Missing(MissingReason::NotAvailable));
     }
 
     #[test]

@@ -276,7 +276,8 @@ async fn comparator_figures(
     .bind(i64::from(la.get()))
     .fetch_all(pool)
     .await?;
-    rows.iter()
+    let mut figures = rows
+        .iter()
         .map(|row| {
             let year: i64 = row.try_get("academic_year")?;
             Ok(ComparatorFigure {
@@ -286,6 +287,59 @@ async fn comparator_figures(
                 year: AcademicYear::starting(year as i32),
                 group: coded(row, "area_figures", "pupil_group")?,
                 figure: figure(row, "area_figures")?,
+                source: row.try_get("source")?,
+                release: coded(row, "area_figures", "release")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    // Where no source gives the neighbours' figure itself, it is their mean.
+    if !figures
+        .iter()
+        .any(|figure| figure.comparator == stride_core::Comparator::StatisticalNeighbours)
+    {
+        let neighbours = neighbour_figures(pool, la, phase_group, first_year).await?;
+        figures.extend(stride_core::figure::statistical_neighbours_mean(&neighbours));
+    }
+    Ok(figures)
+}
+
+/// The figures of an LA's statistical neighbours, from the latest edition of the DfE's table
+/// that names them.
+async fn neighbour_figures(
+    pool: &SqlitePool,
+    la: LaCode,
+    phase_group: PhaseGroup,
+    first_year: i32,
+) -> Result<Vec<stride_core::AreaFigure>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT f.area_code, f.phase_group, f.measure, f.academic_year, f.pupil_group, f.release, f.value,
+                f.missing_reason, f.cohort, f.source
+         FROM statistical_neighbours n
+         JOIN area_figures f ON f.area_kind = 'la' AND f.area_code = CAST(n.neighbour_la_code AS TEXT)
+         WHERE n.la_code = ? AND n.neighbour_set = 'current'
+           AND n.edition = (SELECT MAX(edition) FROM statistical_neighbours WHERE la_code = ? AND neighbour_set = 'current')
+           AND f.phase_group IN (?, 'all') AND f.academic_year >= ?",
+    )
+    .bind(i64::from(la.get()))
+    .bind(i64::from(la.get()))
+    .bind(phase_group.code())
+    .bind(first_year)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let code: String = row.try_get("area_code")?;
+            let year: i64 = row.try_get("academic_year")?;
+            let cohort: Option<i64> = row.try_get("cohort")?;
+            Ok(stride_core::AreaFigure {
+                area: stride_core::Area::from_codes("la", &code)
+                    .map_err(|error| super::unreadable("area_figures", "area_code", error))?,
+                phase_group: coded(row, "area_figures", "phase_group")?,
+                measure: coded(row, "area_figures", "measure")?,
+                year: AcademicYear::starting(year as i32),
+                group: coded(row, "area_figures", "pupil_group")?,
+                figure: figure(row, "area_figures")?,
+                cohort: cohort.and_then(|cohort| u32::try_from(cohort).ok()),
                 source: row.try_get("source")?,
                 release: coded(row, "area_figures", "release")?,
             })

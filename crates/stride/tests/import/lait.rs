@@ -143,3 +143,85 @@ fn a_neighbours_table_without_its_edition_in_its_name_is_refused() {
     );
     assert!(said.contains("month and year of its edition"), "{said}");
 }
+
+/// A Surrey secondary school's comparators come from LAIT: its LA's figure, its region's, and the
+/// mean of Surrey's ten statistical neighbours in the May 2025 table, computed here from the files.
+#[tokio::test]
+async fn a_schools_comparators_are_its_la_region_and_statistical_neighbours_from_lait() {
+    use stride_core::{AcademicYear, Comparator, Figure, Measure, PupilGroup, Urn};
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (store, _) = fresh_store(&directory).await;
+    for path in [
+        "gias/2021_936_gias.csv".to_owned(),
+        "performance_tables/2018-2019_LA850_Hampshire_LA936_Surrey/2018-2019_936_ks4final.csv".to_owned(),
+        format!("{LAIT}/bds_long.csv.gz"),
+        format!("{LAIT}/statistical_neighbours_may_2025.csv"),
+        format!("{LAIT}/la_code_list.csv"),
+    ] {
+        import(&store, &data(&path), false).await;
+    }
+    let attainment: HashMap<String, f64> = long_rows()
+        .iter()
+        .filter(|row| row["Short Desc"] == "AVG_Attain8_Score" && row["Years"] == "2019")
+        .filter_map(|row| {
+            let value = row["Values"].parse().ok()?;
+            Some((row["LA and Regions"].clone(), value))
+        })
+        .collect();
+    let numbers: HashMap<String, String> = long_rows()
+        .iter()
+        .map(|row| {
+            (
+                row["LA Number"].trim_end_matches(".0").to_owned(),
+                row["LA and Regions"].clone(),
+            )
+        })
+        .collect();
+    let (headers, rows) = independent(&format!("{LAIT}/statistical_neighbours_may_2025.csv"));
+    let surrey = rows.iter().find(|row| row[0] == "936").expect("Surrey's neighbours");
+    let neighbour_values: Vec<f64> = headers
+        .iter()
+        .zip(surrey)
+        .filter(|(header, _)| header.starts_with("SN") && !header.contains('_'))
+        .filter_map(|(_, code)| attainment.get(&numbers[code.as_str()]).copied())
+        .collect();
+    let mean = neighbour_values.iter().sum::<f64>() / neighbour_values.len() as f64;
+
+    let (gias_headers, gias_rows) = independent("gias/2021_936_gias.csv");
+    let column = |name: &str| gias_headers.iter().position(|header| header == name).expect("column");
+    let secondary = gias_rows
+        .iter()
+        .find(|row| row[column("PhaseOfEducation (name)")] == "Secondary")
+        .expect("a Surrey secondary school");
+    let school = crate::everyone()
+        .visible_school(secondary[column("URN")].parse::<Urn>().expect("URN"))
+        .expect("in scope");
+    let profile = store.school_profile(school, 5).await.expect("reads").expect("held");
+    let series = profile
+        .series_for(PupilGroup::All)
+        .into_iter()
+        .find(|series| series.measure == Measure::Ks4Attainment8)
+        .expect("Attainment 8");
+    let year = series
+        .years
+        .iter()
+        .find(|year| year.year == AcademicYear::starting(2018))
+        .expect("2018/19");
+    assert_eq!(
+        year.comparator(Comparator::LocalAuthority),
+        Some(Figure::Value(attainment["Surrey"]))
+    );
+    assert_eq!(
+        year.comparator(Comparator::Region),
+        Some(Figure::Value(attainment["South East"]))
+    );
+    let held = year
+        .comparator(Comparator::StatisticalNeighbours)
+        .and_then(Figure::value)
+        .expect("a mean");
+    assert!(
+        (held - mean).abs() < 1e-9,
+        "{held} against {mean} from {neighbour_values:?}"
+    );
+    assert_eq!(neighbour_values.len(), 10);
+}
