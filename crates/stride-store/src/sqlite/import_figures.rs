@@ -86,22 +86,18 @@ fn rank(alias: &str) -> String {
 }
 
 impl FigureTable {
-    /// `held` and `incoming` are the same figure in the same release.
-    fn same_figure(&self) -> String {
-        self.key
-            .iter()
-            .chain(&["release"])
-            .map(|column| format!("held.{column} = incoming.{column}"))
-            .collect::<Vec<_>>()
-            .join(" AND ")
-    }
-
+    /// `held` and `incoming` are the same figure, whatever their releases.
     fn same_key(&self) -> String {
         self.key
             .iter()
             .map(|column| format!("held.{column} = incoming.{column}"))
             .collect::<Vec<_>>()
             .join(" AND ")
+    }
+
+    /// `held` and `incoming` are the same figure in the same release.
+    fn same_figure(&self) -> String {
+        format!("{} AND held.release = incoming.release", self.same_key())
     }
 
     fn count_where(&self, condition: &str) -> String {

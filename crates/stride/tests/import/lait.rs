@@ -148,7 +148,7 @@ fn a_neighbours_table_without_its_edition_in_its_name_is_refused() {
 /// mean of Surrey's ten statistical neighbours in the May 2025 table, computed here from the files.
 #[tokio::test]
 async fn a_schools_comparators_are_its_la_region_and_statistical_neighbours_from_lait() {
-    use stride_core::{AcademicYear, Comparator, Figure, Measure, PupilGroup, Urn};
+    use stride_core::{Comparator, Figure};
     let directory = tempfile::tempdir().expect("temporary directory");
     let (store, _) = fresh_store(&directory).await;
     for path in [
@@ -193,20 +193,7 @@ async fn a_schools_comparators_are_its_la_region_and_statistical_neighbours_from
         .iter()
         .find(|row| row[column("PhaseOfEducation (name)")] == "Secondary")
         .expect("a Surrey secondary school");
-    let school = crate::everyone()
-        .visible_school(secondary[column("URN")].parse::<Urn>().expect("URN"))
-        .expect("in scope");
-    let profile = store.school_profile(school, 5).await.expect("reads").expect("held");
-    let series = profile
-        .series_for(PupilGroup::All)
-        .into_iter()
-        .find(|series| series.measure == Measure::Ks4Attainment8)
-        .expect("Attainment 8");
-    let year = series
-        .years
-        .iter()
-        .find(|year| year.year == AcademicYear::starting(2018))
-        .expect("2018/19");
+    let year = crate::attainment_8_in_2018(&store, &secondary[column("URN")]).await;
     assert_eq!(
         year.comparator(Comparator::LocalAuthority),
         Some(Figure::Value(attainment["Surrey"]))

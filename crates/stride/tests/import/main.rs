@@ -59,3 +59,22 @@ pub fn everyone() -> Account {
         scope: SchoolScope::AllSchools,
     }
 }
+
+/// A school's 2018/19 Attainment 8 for all pupils, with its comparators, as its profile shows it.
+pub async fn attainment_8_in_2018(store: &Arc<dyn Store>, urn: &str) -> stride_core::school_profile::YearOfFigures {
+    use stride_core::{AcademicYear, Measure, PupilGroup, Urn};
+    let school = everyone()
+        .visible_school(urn.parse::<Urn>().expect("URN"))
+        .expect("in scope");
+    let profile = store.school_profile(school, 5).await.expect("reads").expect("held");
+    let series = profile
+        .series_for(PupilGroup::All)
+        .into_iter()
+        .find(|series| series.measure == Measure::Ks4Attainment8)
+        .expect("Attainment 8");
+    series
+        .years
+        .into_iter()
+        .find(|year| year.year == AcademicYear::starting(2018))
+        .expect("2018/19")
+}

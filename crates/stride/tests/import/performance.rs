@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use stride_core::{AcademicYear, Figure, Measure, PupilGroup, Release, Urn};
+use stride_core::{AcademicYear, Figure, Measure, PupilGroup, Release};
 
-use crate::{data, everyone, fresh_store, import, import_stated};
+use crate::{data, fresh_store, import, import_stated};
 
 const TABLES: &str = "performance_tables/2018-2019_LA850_Hampshire_LA936_Surrey";
 const ENGLAND: &str = "performance_tables/2018-2019_england";
@@ -505,20 +505,7 @@ async fn a_final_release_supersedes_the_provisional_and_the_history_stays() {
     assert!(final_summary.superseded_earlier_release > 0, "{final_summary:?}");
 
     let (urn, provisional, final_value) = a_school_revised_between_releases();
-    let school = everyone()
-        .visible_school(urn.parse::<Urn>().expect("URN"))
-        .expect("in scope");
-    let profile = store.school_profile(school, 5).await.expect("reads").expect("held");
-    let series = profile
-        .series_for(PupilGroup::All)
-        .into_iter()
-        .find(|series| series.measure == Measure::Ks4Attainment8)
-        .expect("Attainment 8");
-    let year = series
-        .years
-        .iter()
-        .find(|year| year.year == AcademicYear::starting(2018))
-        .expect("2018/19");
+    let year = crate::attainment_8_in_2018(&store, &urn).await;
     assert_eq!(
         (year.school, year.release),
         (Figure::Value(final_value), Some(Release::Final))
