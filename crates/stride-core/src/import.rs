@@ -26,6 +26,7 @@ coded_enum! {
         LaitDataSet => ("lait-data-set", "LAIT: the long data set, bds_long (Short Desc, Years, LA and Regions, Values)"),
         LaitDictionary => ("lait-dictionary", "LAIT: the data dictionary (Measure_short, Polarity)"),
         StatisticalNeighbours => ("statistical-neighbours", "DfE statistical neighbours (SN1 to SN10 with their closeness)"),
+        OfstedInspections => ("ofsted-inspections", "Ofsted state-funded schools inspections MI: the 2025/26 layout (report cards and latest OEIF grades) or an older one (Overall effectiveness)"),
     }
 }
 
@@ -45,6 +46,9 @@ impl FileKind {
                 "Department for Education: Local Authority Interactive Tool (LAIT)"
             }
             FileKind::StatisticalNeighbours => "Department for Education: children's services statistical neighbours",
+            FileKind::OfstedInspections => {
+                "Ofsted: state-funded schools inspections and outcomes, management information"
+            }
         }
     }
 }
@@ -197,6 +201,7 @@ pub enum ImportContent {
     Indicators(IndicatorSet),
     IndicatorDictionary(Vec<IndicatorDefinition>),
     StatisticalNeighbours(Vec<NeighbourRecord>),
+    Inspections(Vec<crate::Inspection>),
 }
 
 /// What writing a file did, or would do in a dry run.

@@ -56,6 +56,7 @@ impl Framework {
                 LeadershipAndManagement,
                 EarlyYears,
                 SixthForm,
+                Safeguarding,
             ],
             Framework::Education2024 => &[
                 QualityOfEducation,
@@ -205,6 +206,9 @@ coded_enum! {
         StandardsMaintained => ("standards-maintained", "Standards maintained"),
         MayImprove => ("may-improve", "Improvement seen: next inspection to be graded"),
         Concerns => ("concerns", "Concerns: next inspection to be graded"),
+        /// The September 2024 handbook's words for an ungraded inspection that found some
+        /// aspects weaker; its next inspection is graded.
+        SomeAspectsNotAsStrong => ("some-aspects-not-as-strong", "Some aspects not as strong: next inspection to be graded"),
         TakingEffectiveAction => ("effective-action", "Taking effective action"),
         NotTakingEffectiveAction => ("not-effective-action", "Not taking effective action"),
     }

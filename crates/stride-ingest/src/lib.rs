@@ -9,6 +9,7 @@ mod edition;
 mod error;
 mod gias;
 mod lait;
+mod ofsted;
 pub mod performance;
 mod reference;
 mod source;
@@ -53,6 +54,8 @@ pub fn recognise(headers: &[String]) -> Option<FileKind> {
         Some(FileKind::LaitDictionary)
     } else if has("SN1") && has("SN1_closeness") {
         Some(FileKind::StatisticalNeighbours)
+    } else if ofsted::is_inspections_file(has) {
+        Some(FileKind::OfstedInspections)
     } else {
         None
     }
@@ -87,6 +90,7 @@ pub fn read(file: &SourceFile, stated: Stated) -> Result<(ImportedFile, ImportCo
         FileKind::LaitDataSet => ImportContent::Indicators(lait::data_set(&table)?),
         FileKind::LaitDictionary => ImportContent::IndicatorDictionary(lait::dictionary(&table)?),
         FileKind::StatisticalNeighbours => ImportContent::StatisticalNeighbours(lait::statistical_neighbours(&table)?),
+        FileKind::OfstedInspections => ImportContent::Inspections(ofsted::inspections(&table)?),
         FileKind::Ks2Results | FileKind::Ks4Results | FileKind::SchoolCensus | FileKind::SchoolAbsence => {
             let edition = edition_of(&table, kind, stated)?;
             imported.year = Some(edition.year);

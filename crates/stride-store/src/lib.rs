@@ -66,6 +66,9 @@ pub trait Store: Send + Sync {
     /// Each establishment's latest graded inspection.
     async fn latest_full_inspections(&self) -> Result<Vec<Inspection>, StoreError>;
 
+    /// Every inspection held of a URN, newest first, whether or not Stride holds the school.
+    async fn inspections_of(&self, urn: stride_core::Urn) -> Result<Vec<Inspection>, StoreError>;
+
     /// The figures of these measures for one pupil group, for every establishment and year.
     async fn figures_for_all_schools(
         &self,

@@ -110,7 +110,7 @@ pub fn describe_import(
     }
     if summary.schools_not_held > 0 {
         line.push_str(&format!(
-            "; {} schools are not in any establishment file imported yet (their figures are kept)",
+            "; {} schools are not in any establishment file imported yet (what the file says of them is kept)",
             summary.schools_not_held
         ));
     }

@@ -43,6 +43,9 @@ pub(super) async fn import(
         ImportContent::StatisticalNeighbours(records) => {
             super::import_figures::statistical_neighbours(&mut transaction, records, import_id).await?
         }
+        ImportContent::Inspections(inspections) => {
+            super::import_inspections::inspections(&mut transaction, inspections, import_id).await?
+        }
         ImportContent::ColumnDictionary(columns) => {
             super::import_figures::column_dictionary(&mut transaction, columns, import_id, previously_imported_at)
                 .await?

@@ -4,6 +4,7 @@ mod accounts;
 mod held;
 mod import;
 mod import_figures;
+mod import_inspections;
 mod read;
 mod write;
 
@@ -127,6 +128,10 @@ impl crate::Store for SqliteStore {
 
     async fn latest_full_inspections(&self) -> Result<Vec<stride_core::Inspection>, StoreError> {
         read::latest_full_inspections(&self.pool).await
+    }
+
+    async fn inspections_of(&self, urn: stride_core::Urn) -> Result<Vec<stride_core::Inspection>, StoreError> {
+        read::inspections_of(&self.pool, urn).await
     }
 
     async fn figures_for_all_schools(

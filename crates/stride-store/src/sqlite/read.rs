@@ -91,6 +91,10 @@ pub(super) async fn latest_full_inspections(pool: &SqlitePool) -> Result<Vec<Ins
     .await
 }
 
+pub(super) async fn inspections_of(pool: &SqlitePool, urn: Urn) -> Result<Vec<Inspection>, StoreError> {
+    inspections_where(pool, "1 = 1", Some(urn)).await
+}
+
 /// Inspections matching a condition on `i`, each with its judgements, newest first.
 async fn inspections_where(
     pool: &SqlitePool,
@@ -238,7 +242,7 @@ pub(super) async fn school_profile(
         first_year,
     )
     .await?;
-    let inspections = inspections_where(pool, "1 = 1", Some(school.urn())).await?;
+    let inspections = inspections_of(pool, school.urn()).await?;
     let intelligence = intelligence(pool, school.urn()).await?;
     let history = history(pool, school.urn()).await?;
     Ok(Some(SchoolProfile {

@@ -36,7 +36,7 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
         area_figure_rows(&mut transaction, "area_figures", batch, None).await?;
     }
     for inspection in &dataset.inspections {
-        inspection_rows(&mut transaction, inspection).await?;
+        inspection_rows(&mut transaction, inspection, None).await?;
     }
     for item in &dataset.intelligence {
         intelligence_row(&mut transaction, item).await?;
@@ -205,10 +205,16 @@ pub(super) async fn area_figure_rows(
     Ok(())
 }
 
-async fn inspection_rows(transaction: &mut Transaction<'_, Sqlite>, inspection: &Inspection) -> Result<(), StoreError> {
+/// Writes an inspection and its judgements; `import_id` names the file it came from, if any.
+pub(super) async fn inspection_rows(
+    transaction: &mut Transaction<'_, Sqlite>,
+    inspection: &Inspection,
+    import_id: Option<i64>,
+) -> Result<(), StoreError> {
     let inserted = sqlx::query(
-        "INSERT INTO inspections (urn, framework, kind, started_on, published_on, ungraded_outcome, category_of_concern)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO inspections (urn, framework, kind, started_on, published_on, ungraded_outcome, category_of_concern,
+             import_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(i64::from(inspection.urn.get()))
     .bind(inspection.framework.code())
@@ -217,6 +223,7 @@ async fn inspection_rows(transaction: &mut Transaction<'_, Sqlite>, inspection: 
     .bind(inspection.published_on)
     .bind(inspection.ungraded_outcome.map(|outcome| outcome.code()))
     .bind(inspection.category_of_concern.map(|category| category.code()))
+    .bind(import_id)
     .execute(&mut **transaction)
     .await?;
     let inspection_id = inserted.last_insert_rowid();

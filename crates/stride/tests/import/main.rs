@@ -4,6 +4,7 @@
 
 mod gias;
 mod lait;
+mod ofsted;
 mod performance;
 
 use std::path::{Path, PathBuf};

@@ -595,7 +595,7 @@ async fn a_second_import_changes_nothing_and_schools_not_held_are_reported() {
 
 /// The text of a CSV file with some of its records changed, written back with the csv crate (the
 /// header is record 0).
-fn rewrite(text: &str, mut change: impl FnMut(usize, &mut Vec<String>)) -> String {
+pub fn rewrite(text: &str, mut change: impl FnMut(usize, &mut Vec<String>)) -> String {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
