@@ -53,7 +53,8 @@ impl MissingReason {
             // SP: the performance tables' "small percentage", withheld like a small cohort.
             "SUPP" | "supp" | "c" | "SP" => MissingReason::Suppressed,
             "NE" | "ne" => MissingReason::NoPupils,
-            "NA" | "na" | "z" | "N/A" => MissingReason::NotApplicable,
+            // The statistics releases before 2020 wrote a full stop where a figure does not apply.
+            "NA" | "na" | "z" | "N/A" | "." => MissingReason::NotApplicable,
             "NP" | "np" => MissingReason::NotPublished,
             "LOWCOV" | "lowcov" => MissingReason::LowCoverage,
             // LAIT writes a dash where a figure is not available.
@@ -65,7 +66,8 @@ impl MissingReason {
     }
 
     /// The codes [`from_published`](Self::from_published) reads, for an error message.
-    pub const PUBLISHED_CODES: &'static str = "SUPP, NE, NA, NP, LOWCOV, SP, c, x, z, :, .., -, low, ~, u or a blank";
+    pub const PUBLISHED_CODES: &'static str =
+        "SUPP, NE, NA, NP, LOWCOV, SP, c, x, z, ., :, .., -, low, ~, u or a blank";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -26,6 +26,8 @@ coded_enum! {
         LaitDataSet => ("lait-data-set", "LAIT: the long data set, bds_long (Short Desc, Years, LA and Regions, Values)"),
         LaitDictionary => ("lait-dictionary", "LAIT: the data dictionary (Measure_short, Polarity)"),
         StatisticalNeighbours => ("statistical-neighbours", "DfE statistical neighbours (SN1 to SN10 with their closeness)"),
+        StatisticsDataSet => ("ees-data-set", "Explore Education Statistics open data: a tidy CSV (time_period, geographic_level, filters and indicators), plain or zipped"),
+        StatisticsMetadata => ("ees-metadata", "Explore Education Statistics: a data set's .meta.csv (col_name, col_type, label)"),
         OfstedInspections => ("ofsted-inspections", "Ofsted state-funded schools inspections MI: the 2025/26 layout (report cards and latest OEIF grades) or an older one (Overall effectiveness)"),
     }
 }
@@ -46,6 +48,9 @@ impl FileKind {
                 "Department for Education: Local Authority Interactive Tool (LAIT)"
             }
             FileKind::StatisticalNeighbours => "Department for Education: children's services statistical neighbours",
+            FileKind::StatisticsDataSet | FileKind::StatisticsMetadata => {
+                "Department for Education: Explore Education Statistics"
+            }
             FileKind::OfstedInspections => {
                 "Ofsted: state-funded schools inspections and outcomes, management information"
             }
@@ -190,6 +195,77 @@ pub struct NeighbourRecord {
     pub closeness: String,
 }
 
+/// Where a figure of an Explore Education Statistics file belongs: an area, or a school, which
+/// older files name by its DfE number (`laestab`) and newer ones by URN.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StatisticsSubject {
+    Area(Area),
+    SchoolByNumber(DfeNumber),
+    School(Urn),
+}
+
+impl StatisticsSubject {
+    /// How storage names the kind of subject: an area's own kind, or `school-laestab`, `school`.
+    pub fn kind_code(&self) -> &'static str {
+        match self {
+            StatisticsSubject::Area(area) => area.kind_code(),
+            StatisticsSubject::SchoolByNumber(_) => "school-laestab",
+            StatisticsSubject::School(_) => "school",
+        }
+    }
+
+    pub fn code(&self) -> String {
+        match self {
+            StatisticsSubject::Area(area) => area.code(),
+            StatisticsSubject::SchoolByNumber(number) => number.to_string(),
+            StatisticsSubject::School(urn) => urn.to_string(),
+        }
+    }
+}
+
+/// One figure of an Explore Education Statistics data set: an indicator for a subject in a
+/// period, under the data set's filters. Names repeat across every row, so each is held once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatisticsFigure {
+    pub subject: StatisticsSubject,
+    /// As the file writes it: `201617`, `2025`.
+    pub time_period: Arc<str>,
+    /// `Academic year`, `Autumn term`, `Week 30`…
+    pub time_identifier: Arc<str>,
+    /// The academic year, where the period is one.
+    pub year: Option<AcademicYear>,
+    /// Each filter's value, as `name: value` joined by `; `, in the file's column order.
+    pub filters: Arc<str>,
+    pub indicator: Arc<str>,
+    pub release: Release,
+    pub figure: Figure,
+}
+
+coded_enum! {
+    /// What a column of a tidy data set holds, as its .meta.csv says or Stride finds.
+    pub enum StatisticsColumnType ("type of column") {
+        Filter => ("filter", "Filter"),
+        Indicator => ("indicator", "Indicator"),
+    }
+}
+
+/// A column of a data set, as its .meta.csv describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatisticsColumn {
+    pub name: String,
+    pub column_type: StatisticsColumnType,
+    pub label: String,
+    pub unit: String,
+}
+
+/// An Explore Education Statistics data set: its name (the file's, without extension) and
+/// every figure in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatisticsSet {
+    pub data_set: String,
+    pub figures: Vec<StatisticsFigure>,
+}
+
 /// The records of one file, of one kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ImportContent {
@@ -202,6 +278,11 @@ pub enum ImportContent {
     IndicatorDictionary(Vec<IndicatorDefinition>),
     StatisticalNeighbours(Vec<NeighbourRecord>),
     Inspections(Vec<crate::Inspection>),
+    Statistics(StatisticsSet),
+    StatisticsMetadata {
+        data_set: String,
+        columns: Vec<StatisticsColumn>,
+    },
 }
 
 /// What writing a file did, or would do in a dry run.

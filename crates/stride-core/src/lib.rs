@@ -10,6 +10,7 @@ pub mod dataset;
 pub mod establishment;
 pub mod figure;
 pub mod held_figures;
+pub mod held_statistics;
 pub mod identifiers;
 pub mod import;
 pub mod inspection;

@@ -376,29 +376,53 @@ pub fn statistical_neighbours(table: &Table) -> Result<Vec<NeighbourRecord>, Ing
                  earlier: name the file with the month and year of its edition, as statistical_neighbours_may_2025.csv"
             .to_owned(),
     })?;
-    let (la_column, set_column) = (table.column("LA num")?, table.column("sn_set")?);
+    let la_column = table.column("LA num")?;
+    // The tidy CSV says each row's set; the DfE's spreadsheet lists the current set, then a row
+    // "Old SNs:", then the LAs since reorganised.
+    let set_column = table.optional_column("sn_set");
     let names: Vec<(String, String)> = (1..=10)
         .map(|rank| (format!("SN{rank}"), format!("SN{rank}_closeness")))
         .collect();
     let mut neighbour_columns = Vec::with_capacity(10);
     for (neighbour, closeness) in &names {
-        neighbour_columns.push((table.column(neighbour)?, table.column(closeness)?));
+        let neighbour = table.column(neighbour)?;
+        let closeness = match table.column_after(neighbour) {
+            Some(after) if after.name == "SNP" => after,
+            _ => table.column(closeness)?,
+        };
+        neighbour_columns.push((neighbour, closeness));
     }
     let mut errors = Errors::new(table);
     let mut records = Vec::with_capacity(table.len() * 10);
     let la_code = |value: &str| value.parse().ok().and_then(|code| LaCode::new(code).ok());
+    let mut set_so_far = NeighbourSet::Current;
     for row in table.rows() {
+        if set_column.is_none() && row.get(la_column).is_empty() {
+            let marks_old = table
+                .headers()
+                .iter()
+                .filter_map(|name| table.optional_column(name))
+                .any(|column| row.get(column).to_ascii_lowercase().starts_with("old sns"));
+            if marks_old {
+                set_so_far = NeighbourSet::BeforeReorganisation;
+                continue;
+            }
+        }
         let la = errors.required(&row, la_column, "an LA code: three digits", la_code);
-        let set = errors.required(
-            &row,
-            set_column,
-            "current, or old (pre-reorganisation)",
-            |value| match value {
-                "current" => Some(NeighbourSet::Current),
-                _ if value.starts_with("old") => Some(NeighbourSet::BeforeReorganisation),
-                _ => None,
-            },
-        );
+        let set =
+            match set_column {
+                Some(set_column) => errors.required(
+                    &row,
+                    set_column,
+                    "current, or old (pre-reorganisation)",
+                    |value| match value {
+                        "current" => Some(NeighbourSet::Current),
+                        _ if value.starts_with("old") => Some(NeighbourSet::BeforeReorganisation),
+                        _ => None,
+                    },
+                ),
+                None => Some(set_so_far),
+            };
         for (rank, (neighbour_column, closeness_column)) in neighbour_columns.iter().enumerate() {
             // An LA made since the table was drawn up has a dash for each neighbour: none given.
             if matches!(row.get(*neighbour_column), "-" | "") {

@@ -6,6 +6,7 @@
 //! its name.
 
 mod edition;
+mod ees;
 mod error;
 mod gias;
 mod lait;
@@ -31,6 +32,7 @@ pub const ERRORS_LISTED: usize = 20;
 /// told which, rather than that it is unknown.
 pub fn recognise(headers: &[String]) -> Option<FileKind> {
     let has = |name: &str| headers.iter().any(|header| header == name);
+    let has = &has;
     if has("URN") && has("LinkURN") && has("LinkType") {
         Some(FileKind::GiasLinks)
     } else if has("URN") && has("LA (code)") && (has("TypeOfEstablishment (name)") || has("TypeOfEstablishment (code)"))
@@ -52,10 +54,14 @@ pub fn recognise(headers: &[String]) -> Option<FileKind> {
         Some(FileKind::LaitDataSet)
     } else if has("Measure_short") && has("Polarity") {
         Some(FileKind::LaitDictionary)
-    } else if has("SN1") && has("SN1_closeness") {
+    } else if has("SN1") && (has("SN1_closeness") || has("SNP")) {
         Some(FileKind::StatisticalNeighbours)
     } else if ofsted::is_inspections_file(has) {
         Some(FileKind::OfstedInspections)
+    } else if ees::is_data_set(has) {
+        Some(FileKind::StatisticsDataSet)
+    } else if ees::is_metadata(has) {
+        Some(FileKind::StatisticsMetadata)
     } else {
         None
     }
@@ -64,7 +70,17 @@ pub fn recognise(headers: &[String]) -> Option<FileKind> {
 /// Reads a file of any kind Stride knows into its records. `stated` gives the year and release
 /// of a file of figures whose name and columns do not.
 pub fn read(file: &SourceFile, stated: Stated) -> Result<(ImportedFile, ImportContent), IngestError> {
-    let table = Table::parse(file)?;
+    read_among(file, &[], stated)
+}
+
+/// As [`read`], with the other files imported beside it: an Explore Education Statistics data
+/// set takes the kind of each column from its `.meta.csv` where that is among them.
+pub fn read_among(
+    file: &SourceFile,
+    beside: &[SourceFile],
+    stated: Stated,
+) -> Result<(ImportedFile, ImportContent), IngestError> {
+    let table = Table::parse_finding_header(file, |headers| recognise(headers).is_some())?;
     let kind = recognise(table.headers()).ok_or_else(|| IngestError::UnknownKind {
         file: file.name.clone(),
         header: table.headers().iter().take(6).cloned().collect::<Vec<_>>().join(", "),
@@ -91,6 +107,14 @@ pub fn read(file: &SourceFile, stated: Stated) -> Result<(ImportedFile, ImportCo
         FileKind::LaitDictionary => ImportContent::IndicatorDictionary(lait::dictionary(&table)?),
         FileKind::StatisticalNeighbours => ImportContent::StatisticalNeighbours(lait::statistical_neighbours(&table)?),
         FileKind::OfstedInspections => ImportContent::Inspections(ofsted::inspections(&table)?),
+        FileKind::StatisticsMetadata => ImportContent::StatisticsMetadata {
+            data_set: ees::data_set_name(&file.name),
+            columns: ees::metadata(&table)?,
+        },
+        FileKind::StatisticsDataSet => {
+            let meta = metadata_beside(file, beside)?;
+            ImportContent::Statistics(ees::data_set(&table, meta.as_deref(), stated.release)?)
+        }
         FileKind::Ks2Results | FileKind::Ks4Results | FileKind::SchoolCensus | FileKind::SchoolAbsence => {
             let edition = edition_of(&table, kind, stated)?;
             imported.year = Some(edition.year);
@@ -104,6 +128,21 @@ pub fn read(file: &SourceFile, stated: Stated) -> Result<(ImportedFile, ImportCo
         }
     };
     Ok((imported, content))
+}
+
+/// The columns of a data set as the `.meta.csv` of the same name among `beside` describes them.
+fn metadata_beside(
+    file: &SourceFile,
+    beside: &[SourceFile],
+) -> Result<Option<Vec<stride_core::import::StatisticsColumn>>, IngestError> {
+    let name = ees::data_set_name(&file.name);
+    let Some(meta) = beside
+        .iter()
+        .find(|other| other.name.ends_with(".meta.csv") && ees::data_set_name(&other.name) == name)
+    else {
+        return Ok(None);
+    };
+    ees::metadata(&Table::parse(meta)?).map(Some)
 }
 
 /// The year and release of a performance tables download. The census and absence are published

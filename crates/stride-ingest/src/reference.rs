@@ -19,9 +19,10 @@ pub fn local_authorities(table: &Table) -> Result<Vec<LocalAuthorityRecord>, Ing
     let mut errors = Errors::new(table);
     let mut records = Vec::with_capacity(table.len());
     for row in table.rows() {
-        // LAIT's list ends with England and its regions, numbered 970 and above, with no region.
+        // LAIT's list ends with England and its regions, numbered 970 and above, with no region
+        // (blank in the CSV, NA in the spreadsheet).
         let number: Option<u32> = row.get(code_column).parse().ok();
-        if number.is_some_and(|number| number >= LAIT_AREAS) && row.get(region_column).is_empty() {
+        if number.is_some_and(|number| number >= LAIT_AREAS) && matches!(row.get(region_column), "" | "NA") {
             continue;
         }
         let code = errors.required(&row, code_column, "an LA code: three digits", |value| {

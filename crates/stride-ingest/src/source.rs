@@ -1,26 +1,39 @@
-//! A published file as bytes: decompressed if it is gzipped, with its SHA-256 as published.
+//! A published file as text: decompressed if it is gzipped, each CSV in a zip archive on its own,
+//! and a spreadsheet's sheet written out as CSV, with the SHA-256 of the bytes as published.
 
-use std::io::Read;
+use std::io::{Cursor, Read};
 use std::path::Path;
 
+use calamine::{Data, Reader};
 use sha2::{Digest, Sha256};
 
 use crate::IngestError;
 
 #[derive(Debug, Clone)]
 pub struct SourceFile {
+    /// The file's name; a member of an archive is named `archive.zip/member.csv`.
     pub name: String,
+    /// Of the bytes as published: a gzipped file's compressed bytes, a zip member's own.
     pub sha256: String,
-    /// The file's text, decoded.
+    /// The file's text, decoded; a spreadsheet's sheet as CSV, a row of text for each of its
+    /// rows, so that row numbers are the spreadsheet's.
     pub text: String,
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
 }
 
 impl SourceFile {
     pub fn read(path: &Path) -> Result<SourceFile, IngestError> {
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |name| name.to_string_lossy().into_owned(),
-        );
+        let name = file_name(path);
         let bytes = std::fs::read(path).map_err(|source| IngestError::Unreadable {
             file: name.clone(),
             source,
@@ -28,8 +41,31 @@ impl SourceFile {
         SourceFile::from_bytes(name, &bytes)
     }
 
+    /// The files a path holds: itself, or each CSV in a zip archive; a spreadsheet's first sheet,
+    /// or the one named.
+    pub fn read_all(path: &Path, sheet: Option<&str>) -> Result<Vec<SourceFile>, IngestError> {
+        let name = file_name(path);
+        let bytes = std::fs::read(path).map_err(|source| IngestError::Unreadable {
+            file: name.clone(),
+            source,
+        })?;
+        SourceFile::all_from_bytes(name, &bytes, sheet)
+    }
+
+    pub fn all_from_bytes(name: String, bytes: &[u8], sheet: Option<&str>) -> Result<Vec<SourceFile>, IngestError> {
+        let is_zip = bytes.starts_with(b"PK\x03\x04");
+        let lower = name.to_ascii_lowercase();
+        if is_zip && (lower.ends_with(".xlsx") || lower.ends_with(".xlsm")) {
+            Ok(vec![spreadsheet(name, bytes, sheet)?])
+        } else if is_zip {
+            archive_members(&name, bytes)
+        } else {
+            Ok(vec![SourceFile::from_bytes(name, bytes)?])
+        }
+    }
+
     pub fn from_bytes(name: String, bytes: &[u8]) -> Result<SourceFile, IngestError> {
-        let sha256 = Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect();
+        let sha256 = sha256(bytes);
         let decompressed;
         let content = if bytes.starts_with(&[0x1f, 0x8b]) {
             let mut buffer = Vec::new();
@@ -49,6 +85,99 @@ impl SourceFile {
             name,
             sha256,
         })
+    }
+}
+
+fn unreadable(file: &str, detail: impl std::fmt::Display) -> IngestError {
+    IngestError::NotCsv {
+        file: file.to_owned(),
+        detail: detail.to_string(),
+    }
+}
+
+/// Each CSV in a zip archive, gzipped or not; other members (a README, a folder) are passed by.
+fn archive_members(name: &str, bytes: &[u8]) -> Result<Vec<SourceFile>, IngestError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|error| unreadable(name, error))?;
+    let mut members = Vec::new();
+    for index in 0..archive.len() {
+        let mut member = archive.by_index(index).map_err(|error| unreadable(name, error))?;
+        let member_name = member.name().map_err(|error| unreadable(name, error))?.into_owned();
+        let lower = member_name.to_ascii_lowercase();
+        if member.is_dir() || !(lower.ends_with(".csv") || lower.ends_with(".csv.gz")) {
+            continue;
+        }
+        let mut content = Vec::new();
+        member
+            .read_to_end(&mut content)
+            .map_err(|source| IngestError::Unreadable {
+                file: format!("{name}/{member_name}"),
+                source,
+            })?;
+        members.push(SourceFile::from_bytes(format!("{name}/{member_name}"), &content)?);
+    }
+    if members.is_empty() {
+        return Err(unreadable(name, "the archive holds no CSV file"));
+    }
+    Ok(members)
+}
+
+/// A sheet written out as CSV, with a blank line for each row above its first so that the row
+/// numbers an error gives are the spreadsheet's.
+fn spreadsheet(name: String, bytes: &[u8], sheet: Option<&str>) -> Result<SourceFile, IngestError> {
+    let mut workbook =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|error| unreadable(&name, error))?;
+    let range = match sheet {
+        Some(sheet) => workbook.worksheet_range(sheet).map_err(|_| {
+            unreadable(
+                &name,
+                format!(
+                    "it has no sheet '{sheet}'; its sheets are {}",
+                    workbook.sheet_names().join(", ")
+                ),
+            )
+        })?,
+        None => workbook
+            .worksheet_range_at(0)
+            .ok_or_else(|| unreadable(&name, "it has no sheets"))?
+            .map_err(|error| unreadable(&name, error))?,
+    };
+    let mut text = "\n".repeat(range.start().map_or(0, |(row, _)| row as usize));
+    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    for row in range.rows() {
+        writer
+            .write_record(row.iter().map(cell_text))
+            .map_err(|error| unreadable(&name, error))?;
+    }
+    let written = writer.into_inner().map_err(|error| unreadable(&name, error))?;
+    text.push_str(&String::from_utf8_lossy(&written));
+    Ok(SourceFile {
+        sha256: sha256(bytes),
+        name,
+        text,
+    })
+}
+
+/// A cell as a CSV file of the same sheet would write it: whole numbers without a decimal
+/// point, dates as ISO dates.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
+        Data::Float(number) if number.fract() == 0.0 && number.abs() < 1e15 => format!("{}", *number as i64),
+        Data::Float(number) => number.to_string(),
+        Data::Int(number) => number.to_string(),
+        Data::Bool(value) => value.to_string(),
+        Data::DateTime(date) => date
+            .as_datetime()
+            .map(|moment| {
+                if moment.time() == chrono::NaiveTime::MIN {
+                    moment.date().to_string()
+                } else {
+                    moment.to_string()
+                }
+            })
+            .unwrap_or_else(|| date.as_f64().to_string()),
+        Data::Error(error) => format!("#{error}"),
     }
 }
 

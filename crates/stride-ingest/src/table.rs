@@ -37,48 +37,74 @@ impl Row<'_> {
     }
 }
 
+fn trimmed(record: &csv::StringRecord) -> Vec<String> {
+    record.iter().map(|field| field.trim().to_owned()).collect()
+}
+
+/// Every record that is not blank, with the line of the file it starts on.
+fn lines_and_records(file: &SourceFile) -> Result<Vec<(u64, csv::StringRecord)>, IngestError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(file.text.as_bytes());
+    let not_csv = |error: csv::Error| IngestError::NotCsv {
+        file: file.name.clone(),
+        detail: error.to_string(),
+    };
+    let mut rows = Vec::new();
+    // The csv reader's own line count passes over blank lines; counting newlines up to each
+    // record's first byte gives the line a person sees in an editor.
+    let (mut line, mut counted_to) = (1u64, 0usize);
+    let bytes = file.text.as_bytes();
+    for record in reader.records() {
+        let record = record.map_err(not_csv)?;
+        let mut start = record
+            .position()
+            .map_or(counted_to, |position| position.byte() as usize);
+        // A record's position is where the reader resumed, before any blank lines it skipped.
+        while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+            start += 1;
+        }
+        line += bytes[counted_to..start.max(counted_to)]
+            .iter()
+            .filter(|byte| **byte == b'\n')
+            .count() as u64;
+        counted_to = start.max(counted_to);
+        if record.iter().all(|field| field.trim().is_empty()) {
+            continue;
+        }
+        rows.push((line, record));
+    }
+    Ok(rows)
+}
+
 impl Table {
     /// Reads CSV with quoted fields (newlines in them too) and rows longer or shorter than the
-    /// header, as DfE files have.
+    /// header, as DfE files have. The first row is the header.
     pub fn parse(file: &SourceFile) -> Result<Table, IngestError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(file.text.as_bytes());
-        let not_csv = |error: csv::Error| IngestError::NotCsv {
-            file: file.name.clone(),
-            detail: error.to_string(),
-        };
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(not_csv)?
+        Table::parse_finding_header(file, |_| true)
+    }
+
+    /// As [`parse`](Self::parse), with the header the first of the first few rows that
+    /// `is_header` accepts, or the first row if none does: spreadsheets and some DfE downloads
+    /// put a title or column letters above it.
+    pub fn parse_finding_header(
+        file: &SourceFile,
+        is_header: impl Fn(&[String]) -> bool,
+    ) -> Result<Table, IngestError> {
+        const ROWS_ABOVE_HEADER: usize = 10;
+        let mut records = lines_and_records(file)?;
+        let header_at = records
             .iter()
-            .map(|header| header.trim().to_owned())
-            .collect();
-        let mut rows = Vec::new();
-        // The csv reader's own line count passes over blank lines; counting newlines up to each
-        // record's first byte gives the line a person sees in an editor.
-        let (mut line, mut counted_to) = (1u64, 0usize);
-        for record in reader.records() {
-            let record = record.map_err(not_csv)?;
-            let bytes = file.text.as_bytes();
-            let mut start = record
-                .position()
-                .map_or(counted_to, |position| position.byte() as usize);
-            // A record's position is where the reader resumed, before any blank lines it skipped.
-            while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
-                start += 1;
-            }
-            line += bytes[counted_to..start.max(counted_to)]
-                .iter()
-                .filter(|byte| **byte == b'\n')
-                .count() as u64;
-            counted_to = start.max(counted_to);
-            if record.iter().all(|field| field.trim().is_empty()) {
-                continue;
-            }
-            rows.push((line, record));
-        }
+            .take(ROWS_ABOVE_HEADER)
+            .position(|(_, record)| is_header(&trimmed(record)))
+            .unwrap_or(0);
+        let rows = if records.is_empty() {
+            Vec::new()
+        } else {
+            records.split_off(header_at + 1)
+        };
+        let headers = records.pop().map(|(_, record)| trimmed(&record)).unwrap_or_default();
         let index = headers
             .iter()
             .enumerate()
@@ -119,6 +145,15 @@ impl Table {
         self.index.get(name).map(|position| Column {
             name,
             position: *position,
+        })
+    }
+
+    /// The column to the right of another, whatever its name: the DfE's neighbours spreadsheet
+    /// heads each closeness column `SNP`.
+    pub fn column_after<'t>(&'t self, column: Column<'_>) -> Option<Column<'t>> {
+        self.headers.get(column.position + 1).map(|name| Column {
+            name,
+            position: column.position + 1,
         })
     }
 

@@ -93,6 +93,14 @@ pub trait Store: Send + Sync {
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
 
+    /// Every LAIT indicator and Explore Education Statistics figure held, or one data set's, or
+    /// one subject's (an LA code, a region's name, a school's URN or DfE number as `935/4604`).
+    async fn held_statistics(
+        &self,
+        data_set: Option<&str>,
+        code: Option<&str>,
+    ) -> Result<Vec<stride_core::held_statistics::HeldStatistic>, StoreError>;
+
     /// Every figure held, for schools and areas, with the file each came from; or one school's.
     /// With `history`, the values that later files of the same release replaced as well.
     async fn held_figures(

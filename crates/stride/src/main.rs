@@ -41,6 +41,27 @@ enum Export {
         #[arg(long)]
         history: bool,
     },
+    /// Every statistic held as published beyond Stride's own measures, one per row: LAIT's
+    /// indicators and the Explore Education Statistics data sets, with period, filters, value or
+    /// missing reason, release and source file.
+    Statistics {
+        /// The database file.
+        #[arg(long)]
+        db: String,
+        /// Only this data set: LAIT, or an Explore Education Statistics file's name without
+        /// .csv, such as absence_by_term.
+        #[arg(long)]
+        data_set: Option<String>,
+        /// Only this area's or school's: an LA code, a region's name, E92000001 for England, a
+        /// URN, or a DfE number written 935/4604.
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// Write to this file rather than to standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -93,7 +114,12 @@ enum Command {
         /// Whether results whose name does not say it are provisional, revised or final.
         #[arg(long)]
         release: Option<stride_core::Release>,
-        /// The files: CSV, or CSV compressed with gzip.
+        /// The sheet to read in a spreadsheet, where it is not the first.
+        #[arg(long)]
+        sheet: Option<String>,
+        /// The files: CSV, plain, gzipped or in a zip archive (each CSV in it imported), or an
+        /// Excel workbook (.xlsx). An Explore Education Statistics data set takes the kinds of its
+        /// columns from its .meta.csv given beside it or in the same archive.
         #[arg(required = true)]
         files: Vec<std::path::PathBuf>,
     },
@@ -160,8 +186,12 @@ async fn run() -> anyhow::Result<()> {
             dry_run,
             year,
             release,
+            sheet,
             files,
-        } => import(&db, dry_run, stride_ingest::Stated { year, release }, &files).await,
+        } => {
+            let stated = stride_ingest::Stated { year, release };
+            import(&db, dry_run, stated, sheet.as_deref(), &files).await
+        }
         Command::Export {
             what:
                 Export::Figures {
@@ -172,6 +202,16 @@ async fn run() -> anyhow::Result<()> {
                     history,
                 },
         } => export_figures(&db, urn, history, format, output.as_deref()).await,
+        Command::Export {
+            what:
+                Export::Statistics {
+                    db,
+                    data_set,
+                    code,
+                    format,
+                    output,
+                },
+        } => export_statistics(&db, data_set.as_deref(), code.as_deref(), format, output.as_deref()).await,
         Command::Generate { db, seed } => {
             let store = open(&db).await?;
             generate(&store, seed).await?;
@@ -204,13 +244,17 @@ async fn import(
     db: &str,
     dry_run: bool,
     stated: stride_ingest::Stated,
-    files: &[std::path::PathBuf],
+    sheet: Option<&str>,
+    paths: &[std::path::PathBuf],
 ) -> anyhow::Result<()> {
-    let mut read = Vec::with_capacity(files.len());
-    for (number, path) in files.iter().enumerate() {
-        println!("Reading {} ({} of {})…", path.display(), number + 1, files.len());
-        let source = stride_ingest::SourceFile::read(path)?;
-        let (file, content) = stride_ingest::read(&source, stated)?;
+    let mut sources = Vec::with_capacity(paths.len());
+    for path in paths {
+        sources.extend(stride_ingest::SourceFile::read_all(path, sheet)?);
+    }
+    let mut read = Vec::with_capacity(sources.len());
+    for (number, source) in sources.iter().enumerate() {
+        println!("Reading {} ({} of {})…", source.name, number + 1, sources.len());
+        let (file, content) = stride_ingest::read_among(source, &sources, stated)?;
         println!("  {}", stride::describe_read(&file));
         read.push((file, content));
     }
@@ -245,9 +289,35 @@ async fn export_figures(
             serde_json::to_vec_pretty(&records)?
         }
     };
+    write_out(output, &bytes)
+}
+
+async fn export_statistics(
+    db: &str,
+    data_set: Option<&str>,
+    code: Option<&str>,
+    format: ExportFormat,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let store = open(db).await?;
+    let statistics = store
+        .held_statistics(data_set, code)
+        .await
+        .context("reading the statistics")?;
+    let bytes = match format {
+        ExportFormat::Csv => stride_export::to_csv(&stride_core::held_statistics::held_statistics_table(&statistics))?,
+        ExportFormat::Json => {
+            let records: Vec<_> = statistics.iter().map(|statistic| statistic.record()).collect();
+            serde_json::to_vec_pretty(&records)?
+        }
+    };
+    write_out(output, &bytes)
+}
+
+fn write_out(output: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {
     match output {
-        Some(path) => std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?,
-        None => std::io::Write::write_all(&mut std::io::stdout().lock(), &bytes)?,
+        Some(path) => std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?,
+        None => std::io::Write::write_all(&mut std::io::stdout().lock(), bytes)?,
     }
     Ok(())
 }

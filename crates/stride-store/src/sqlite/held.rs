@@ -3,6 +3,7 @@
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row, SqlitePool};
 use stride_core::held_figures::{FigureSubject, HeldFigure, SourceFileRecord};
+use stride_core::held_statistics::HeldStatistic;
 use stride_core::{AcademicYear, Area, Urn};
 
 use super::read::figure;
@@ -65,16 +66,7 @@ pub(super) async fn held_figures(
 fn held_figure(row: &SqliteRow) -> Result<HeldFigure, StoreError> {
     let year: i64 = row.try_get("academic_year")?;
     let cohort: Option<i64> = row.try_get("cohort")?;
-    let file_name: Option<String> = row.try_get("file_name")?;
-    let file = match file_name {
-        Some(file_name) => Some(SourceFileRecord {
-            file_name,
-            sha256: row.try_get("sha256")?,
-            publisher: row.try_get("publisher")?,
-            imported_at: row.try_get("imported_at")?,
-        }),
-        None => None,
-    };
+    let file = source_file(row)?;
     Ok(HeldFigure {
         subject: subject(row)?,
         year: AcademicYear::starting(year as i32),
@@ -100,4 +92,62 @@ fn subject(row: &SqliteRow) -> Result<FigureSubject, StoreError> {
     }
     let area = Area::from_codes(&kind, &code).map_err(|error| unreadable("area_figures", "area_code", error))?;
     Ok(FigureSubject::Area(area, coded(row, "area_figures", "phase_group")?))
+}
+
+/// Every LAIT indicator figure and Explore Education Statistics figure held, or one data set's,
+/// or one area's or school's.
+pub(super) async fn held_statistics(
+    pool: &SqlitePool,
+    data_set: Option<&str>,
+    code: Option<&str>,
+) -> Result<Vec<HeldStatistic>, StoreError> {
+    const SQL: &str = "SELECT * FROM (
+        SELECT 'LAIT' AS data_set, f.area_kind AS subject_kind, f.area_code AS subject_code, f.period AS time_period,
+               '' AS time_identifier, '' AS filters, f.indicator, f.release, f.value, f.missing_reason,
+               i.file_name, i.sha256, i.publisher, i.imported_at
+        FROM indicator_figures f LEFT JOIN imports i ON i.id = f.import_id
+        UNION ALL
+        SELECT f.data_set, f.subject_kind, f.subject_code, f.time_period, f.time_identifier, f.filters, f.indicator,
+               f.release, f.value, f.missing_reason, i.file_name, i.sha256, i.publisher, i.imported_at
+        FROM statistics_figures f LEFT JOIN imports i ON i.id = f.import_id)
+    WHERE (? IS NULL OR data_set = ?) AND (? IS NULL OR subject_code = ?)
+    ORDER BY data_set, subject_kind, subject_code, time_period, time_identifier, filters, indicator, release";
+    sqlx::query(SQL)
+        .bind(data_set)
+        .bind(data_set)
+        .bind(code)
+        .bind(code)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(held_statistic)
+        .collect()
+}
+
+fn source_file(row: &SqliteRow) -> Result<Option<SourceFileRecord>, StoreError> {
+    let file_name: Option<String> = row.try_get("file_name")?;
+    Ok(match file_name {
+        Some(file_name) => Some(SourceFileRecord {
+            file_name,
+            sha256: row.try_get("sha256")?,
+            publisher: row.try_get("publisher")?,
+            imported_at: row.try_get("imported_at")?,
+        }),
+        None => None,
+    })
+}
+
+fn held_statistic(row: &SqliteRow) -> Result<HeldStatistic, StoreError> {
+    Ok(HeldStatistic {
+        data_set: row.try_get("data_set")?,
+        subject: row.try_get("subject_kind")?,
+        code: row.try_get("subject_code")?,
+        time_period: row.try_get("time_period")?,
+        time_identifier: row.try_get("time_identifier")?,
+        filters: row.try_get("filters")?,
+        indicator: row.try_get("indicator")?,
+        figure: figure(row, "statistics_figures")?,
+        release: coded(row, "statistics_figures", "release")?,
+        file: source_file(row)?,
+    })
 }

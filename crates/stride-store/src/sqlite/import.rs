@@ -43,6 +43,17 @@ pub(super) async fn import(
         ImportContent::StatisticalNeighbours(records) => {
             super::import_figures::statistical_neighbours(&mut transaction, records, import_id).await?
         }
+        ImportContent::Statistics(set) => super::import_figures::statistics(&mut transaction, set, import_id).await?,
+        ImportContent::StatisticsMetadata { data_set, columns } => {
+            super::import_figures::statistics_columns(
+                &mut transaction,
+                data_set,
+                columns,
+                import_id,
+                previously_imported_at,
+            )
+            .await?
+        }
         ImportContent::Inspections(inspections) => {
             super::import_inspections::inspections(&mut transaction, inspections, import_id).await?
         }

@@ -178,6 +178,14 @@ impl crate::Store for SqliteStore {
         accounts::delete_session(&self.pool, token_hash).await
     }
 
+    async fn held_statistics(
+        &self,
+        data_set: Option<&str>,
+        code: Option<&str>,
+    ) -> Result<Vec<stride_core::held_statistics::HeldStatistic>, StoreError> {
+        held::held_statistics(&self.pool, data_set, code).await
+    }
+
     async fn held_figures(
         &self,
         urn: Option<stride_core::Urn>,

@@ -2,6 +2,7 @@
 //! files, read here independently of the importer; a second import changes nothing; a corrupted
 //! copy is refused whole, naming where it is wrong, and writes nothing.
 
+mod ees;
 mod gias;
 mod lait;
 mod ofsted;

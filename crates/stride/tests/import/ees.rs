@@ -1,0 +1,356 @@
+//! Explore Education Statistics data sets, imported with the real `stride import` (with their
+//! `.meta.csv` where the DfE gives one, plain and zipped) and read back with the real
+//! `stride export statistics`; the files are read here with the csv crate alone.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::data;
+use crate::performance::{import_with, records, rewrite};
+
+const EES: &str = "la_level/ees";
+
+/// Columns that place a row rather than filter or count it, as this test reads the files.
+const PLACING: &[&str] = &[
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "new_la_code",
+    "la_name",
+    "estab",
+    "laestab",
+    "version",
+];
+
+/// This test's own reading of the statistical symbols.
+fn missing_reason(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "" => "blank",
+        "." | "z" => "not-applicable",
+        "x" | ":" => "not-available",
+        "c" => "suppressed",
+        "low" => "rounds-to-zero",
+        "u" => "low-reliability",
+        _ => return None,
+    })
+}
+
+fn exported_statistics(database: &Path, data_set: &str) -> Vec<HashMap<String, String>> {
+    exported_statistics_of(database, data_set, &[])
+}
+
+fn exported_statistics_of(database: &Path, data_set: &str, extra: &[&str]) -> Vec<HashMap<String, String>> {
+    let output_file = database.with_extension(format!("{data_set}.csv"));
+    let output = Command::new(env!("CARGO_BIN_EXE_stride"))
+        .args(["export", "statistics", "--db", database.to_str().expect("utf-8")])
+        .args(["--data-set", data_set, "--output", output_file.to_str().expect("utf-8")])
+        .args(extra)
+        .output()
+        .expect("stride runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    records(csv::Reader::from_path(&output_file).expect("export readable"))
+}
+
+/// The indicator columns: as the `.meta.csv` says, or, without one, those whose every value is
+/// a number or a symbol.
+fn indicators(headers: &[String], rows: &[HashMap<String, String>], meta: Option<&Path>) -> Vec<String> {
+    if let Some(meta) = meta {
+        return records(csv::Reader::from_path(meta).expect("meta readable"))
+            .into_iter()
+            .filter(|column| column["col_type"] == "Indicator")
+            .map(|column| column["col_name"].clone())
+            .collect();
+    }
+    headers
+        .iter()
+        .filter(|header| !PLACING.contains(&header.as_str()))
+        .filter(|header| {
+            rows.iter()
+                .all(|row| row[*header].parse::<f64>().is_ok() || missing_reason(&row[*header]).is_some())
+                && rows.iter().any(|row| row[*header].parse::<f64>().is_ok())
+        })
+        .cloned()
+        .collect()
+}
+
+fn area_of(row: &HashMap<String, String>) -> (String, String) {
+    match row["geographic_level"].as_str() {
+        "National" => ("england".into(), "E92000001".into()),
+        "Regional" => ("region".into(), row["region_name"].to_lowercase()),
+        "Local authority" => ("la".into(), row["old_la_code"].clone()),
+        other => panic!("a level this test knows: {other}"),
+    }
+}
+
+type Key = (String, String, String, String, String, String);
+
+fn check_data_set(file: &str, meta: Option<&str>) {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = directory.path().join("ees.sqlite");
+    let path = data(&format!("{EES}/{file}"));
+    let meta_path: Option<PathBuf> = meta.map(|meta| data(&format!("{EES}/{meta}")));
+    let mut extra: Vec<&str> = Vec::new();
+    if let Some(meta_path) = &meta_path {
+        extra.push(meta_path.to_str().expect("utf-8"));
+    }
+    import_with(&database, &path, &extra);
+    let data_set = file.trim_end_matches(".csv");
+    let exported: HashMap<Key, HashMap<String, String>> = exported_statistics(&database, data_set)
+        .into_iter()
+        .map(|row| {
+            let key = (
+                row["Subject"].clone(),
+                row["Code"].to_lowercase(),
+                format!("{} {}", row["Time period"], row["Time identifier"]),
+                row["Filters"].clone(),
+                row["Indicator"].clone(),
+                row["Release"].clone(),
+            );
+            (key, row)
+        })
+        .collect();
+
+    let mut reader = csv::Reader::from_path(&path).expect("readable");
+    let headers: Vec<String> = reader.headers().expect("header").iter().map(str::to_owned).collect();
+    let rows = records(reader);
+    let indicators = indicators(&headers, &rows, meta_path.as_deref());
+    assert!(!indicators.is_empty(), "{file}: has indicators");
+    let filters: Vec<&String> = headers
+        .iter()
+        .filter(|header| !PLACING.contains(&header.as_str()) && !indicators.contains(header))
+        .collect();
+    assert_eq!(
+        exported.len(),
+        rows.len() * indicators.len(),
+        "{file}: one figure per row and indicator"
+    );
+    for row in &rows {
+        let (subject, code) = area_of(row);
+        let period = format!(
+            "{} {}",
+            row["time_period"],
+            row.get("time_identifier").map_or("", String::as_str)
+        );
+        let filters = filters
+            .iter()
+            .map(|name| format!("{name}: {}", row[*name]))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let release = row
+            .get("version")
+            .map_or("final".to_owned(), |version| version.to_lowercase());
+        for indicator in &indicators {
+            let key = (
+                subject.clone(),
+                code.to_lowercase(),
+                period.clone(),
+                filters.clone(),
+                indicator.clone(),
+                release.clone(),
+            );
+            let held = exported.get(&key).unwrap_or_else(|| panic!("{file}: {key:?} is held"));
+            let published = &row[indicator];
+            match published.parse::<f64>() {
+                Ok(value) => {
+                    let held_value: f64 = held["Value"].parse().expect("a value");
+                    assert!(
+                        (held_value - value).abs() < 1e-9,
+                        "{file}: {key:?}: {held_value} is {value}"
+                    );
+                }
+                Err(_) => assert_eq!(
+                    Some(held["Missing reason"].as_str()),
+                    missing_reason(published),
+                    "{file}: {key:?}"
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn every_plain_ees_data_set_reads_back_as_published() {
+    check_data_set("absence_by_term.csv", Some("absence_by_term.meta.csv"));
+    check_data_set(
+        "KS4_2018_LA_Char_Testdata.csv",
+        Some("KS4_2018_LA_Char_Testdata.meta.csv"),
+    );
+    check_data_set("EES_ytd_data.csv", None);
+    check_data_set("week_29_persistent_absence.csv", None);
+    check_data_set("exclusions_la_regional_national_2006-07_to_2016-17.csv", None);
+}
+
+#[test]
+fn a_zipped_data_set_imports_with_its_meta_and_its_school_rows() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = directory.path().join("zip.sqlite");
+    let said = import_with(
+        &database,
+        &data(&format!("{EES}/exclusions_by_geographic_level.zip")),
+        &[],
+    );
+    assert!(
+        said.contains("exclusions_by_geographic_level.zip/exclusions_by_geographic_level.csv"),
+        "{said}"
+    );
+    assert!(
+        said.contains("exclusions_by_geographic_level.zip/exclusions_by_geographic_level.meta.csv"),
+        "{said}"
+    );
+    // The archive's own rows, read here by unzipping it with the system's unzip.
+    let unzipped = Command::new("unzip")
+        .args([
+            "-p",
+            data(&format!("{EES}/exclusions_by_geographic_level.zip"))
+                .to_str()
+                .expect("utf-8"),
+        ])
+        .arg("exclusions_by_geographic_level.csv")
+        .output()
+        .expect("unzip runs");
+    let rows = records(csv::Reader::from_reader(unzipped.stdout.as_slice()));
+    // Its .meta.csv names eight indicators. Two million figures are counted in the database
+    // itself rather than exported.
+    let held: i64 = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            use sqlx::ConnectOptions;
+            let mut connection = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&database)
+                .read_only(true)
+                .connect()
+                .await
+                .expect("opens");
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM statistics_figures WHERE data_set = 'exclusions_by_geographic_level'",
+            )
+            .fetch_one(&mut connection)
+            .await
+            .expect("counts")
+        });
+    assert_eq!(held as usize, rows.len() * 8);
+    let school = rows
+        .iter()
+        .find(|row| {
+            row["geographic_level"] == "School" && row["perm_excl"].parse::<f64>().is_ok_and(|count| count > 0.0)
+        })
+        .expect("a school with a permanent exclusion");
+    let laestab = &school["laestab"];
+    let number = format!("{}/{}", &laestab[..3], &laestab[3..]);
+    let exported = exported_statistics_of(&database, "exclusions_by_geographic_level", &["--code", &number]);
+    let held = exported
+        .iter()
+        .find(|figure| {
+            figure["Subject"] == "school-laestab"
+                && figure["Time period"] == school["time_period"]
+                && figure["Indicator"] == "perm_excl"
+        })
+        .expect("the school's permanent exclusions are held under its DfE number");
+    assert_eq!(
+        held["Value"].parse::<f64>().ok(),
+        school["perm_excl"].parse::<f64>().ok()
+    );
+}
+
+#[test]
+fn a_corrupted_ees_file_is_refused_whole_with_its_location() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let original = std::fs::read_to_string(data(&format!("{EES}/absence_by_term.csv"))).expect("readable");
+    let meta = data(&format!("{EES}/absence_by_term.meta.csv"));
+    let header: Vec<String> = original
+        .lines()
+        .next()
+        .expect("header")
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let overall = header
+        .iter()
+        .position(|name| name == "sess_overall_percent")
+        .expect("column");
+    let refused = |name: &str, text: String| -> String {
+        let folder = directory.path().join(name);
+        std::fs::create_dir_all(&folder).expect("folder");
+        let copy = folder.join("absence_by_term.csv");
+        std::fs::write(&copy, text).expect("written");
+        let database = folder.join("refused.sqlite");
+        let output = Command::new(env!("CARGO_BIN_EXE_stride"))
+            .args(["import", "--db", database.to_str().expect("utf-8")])
+            .args([copy.to_str().expect("utf-8"), meta.to_str().expect("utf-8")])
+            .output()
+            .expect("stride runs");
+        assert!(!output.status.success(), "{name} was refused");
+        assert!(
+            exported_statistics(&database, "absence_by_term").is_empty(),
+            "{name}: nothing was written"
+        );
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let bad_number = refused(
+        "bad",
+        rewrite(&original, |index, record| {
+            if index == 40 {
+                record[overall] = "4,7".to_owned();
+            }
+        }),
+    );
+    assert!(
+        bad_number.contains("row 41, column sess_overall_percent: '4,7' is not a number"),
+        "{bad_number}"
+    );
+    let missing = refused(
+        "missing",
+        rewrite(&original, |index, record| {
+            if index == 0 {
+                record[overall] = "overall".to_owned();
+            }
+        }),
+    );
+    assert!(missing.contains("has no column 'sess_overall_percent'"), "{missing}");
+    let truncated = refused(
+        "truncated",
+        rewrite(&original, |index, record| {
+            if index == 100 {
+                record.truncate(overall);
+            }
+        }),
+    );
+    assert!(
+        truncated
+            .contains("row 101, column sess_overall_totalreasons: '' is not a value: the row ends before this column"),
+        "{truncated}"
+    );
+}
+
+#[test]
+fn the_dfe_spreadsheets_give_what_their_csv_copies_give() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = directory.path().join("xlsx.sqlite");
+    for (csv_copy, spreadsheet) in [
+        ("la_level/lait/la_code_list.csv", "la_level/lait/la_code_list.xlsx"),
+        (
+            "la_level/lait/statistical_neighbours_may_2025.csv",
+            "la_level/lait/sn_may_2025.xlsx",
+        ),
+        (
+            "la_level/lait/statistical_neighbours_april_2021.csv",
+            "la_level/lait/sn_april_2021.xlsx",
+        ),
+    ] {
+        let first = import_with(&database, &data(csv_copy), &[]);
+        assert!(first.contains(" added, 0 changed"), "{first}");
+        let second = import_with(&database, &data(spreadsheet), &[]);
+        assert!(
+            second.contains("has 0 added, 0 changed"),
+            "{spreadsheet} holds what {csv_copy} holds: {second}"
+        );
+    }
+}
