@@ -21,6 +21,7 @@ coded_enum! {
         Ks4Results => ("ks4-results", "Performance tables: key stage 4 results, provisional or final (RECTYPE, ATT8SCR)"),
         SchoolCensus => ("school-census", "Performance tables: school census (URN, NOR)"),
         SchoolAbsence => ("school-absence", "Performance tables: absence (URN, PERCTOT, PPERSABS10)"),
+        Ks4Destinations => ("ks4-destinations", "Performance tables: key stage 4 destination measures (RECTYPE, OVERALL_DESTPER)"),
         LocalAuthorityCodes => ("la-codes", "Local authority codes with their regions (LEA and REGION NAME, or LAIT's LA Number and Region)"),
         ColumnDictionary => ("column-dictionary", "Performance tables: column dictionary, a *meta*.csv (Metafile heading)"),
         LaitDataSet => ("lait-data-set", "LAIT: the long data set, bds_long (Short Desc, Years, LA and Regions, Values)"),
@@ -42,6 +43,7 @@ impl FileKind {
             | FileKind::Ks4Results
             | FileKind::SchoolCensus
             | FileKind::SchoolAbsence
+            | FileKind::Ks4Destinations
             | FileKind::LocalAuthorityCodes
             | FileKind::ColumnDictionary => "Department for Education: school performance tables",
             FileKind::LaitDataSet | FileKind::LaitDictionary => {

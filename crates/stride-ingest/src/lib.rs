@@ -5,6 +5,7 @@
 //! read (a blank is `None`, never zero); the kind of a file is decided by its header row, not
 //! its name.
 
+mod destinations;
 mod edition;
 mod ees;
 mod error;
@@ -40,6 +41,8 @@ pub fn recognise(headers: &[String]) -> Option<FileKind> {
         Some(FileKind::GiasEstablishments)
     } else if has("RECTYPE") && has("ATT8SCR") {
         Some(FileKind::Ks4Results)
+    } else if has("RECTYPE") && has("OVERALL_DESTPER") {
+        Some(FileKind::Ks4Destinations)
     } else if has("RECTYPE") && has("PTRWM_EXP") {
         Some(FileKind::Ks2Results)
     } else if has("URN") && has("NOR") && has("ESTAB") {
@@ -115,6 +118,12 @@ pub fn read_among(
             let meta = metadata_beside(file, beside)?;
             ImportContent::Statistics(ees::data_set(&table, meta.as_deref(), stated.release)?)
         }
+        FileKind::Ks4Destinations => {
+            let edition = edition_of(&table, kind, stated)?;
+            imported.year = Some(edition.year);
+            imported.release = Some(edition.release);
+            ImportContent::Statistics(destinations::destinations(&table, edition)?)
+        }
         FileKind::Ks2Results | FileKind::Ks4Results | FileKind::SchoolCensus | FileKind::SchoolAbsence => {
             let edition = edition_of(&table, kind, stated)?;
             imported.year = Some(edition.year);
@@ -152,6 +161,7 @@ fn edition_of(table: &Table, kind: FileKind, stated: Stated) -> Result<performan
     let from_columns = match kind {
         FileKind::Ks2Results => edition::year_from_prior_columns(table.headers(), "PTRWM_EXP"),
         FileKind::Ks4Results => edition::year_from_prior_columns(table.headers(), "ATT8SCR"),
+        FileKind::Ks4Destinations => edition::year_from_prior_columns(table.headers(), "OVERALL_DESTPER"),
         _ => None,
     };
     let from_name = edition::year_in_name(name);
@@ -163,7 +173,12 @@ fn edition_of(table: &Table, kind: FileKind, stated: Stated) -> Result<performan
             detail: format!("its name says {named}, but its prior-year columns say {columns}"),
         });
     }
-    let default_release = matches!(kind, FileKind::SchoolCensus | FileKind::SchoolAbsence).then_some(Release::Final);
+    // The census, absence and destinations are published once, final.
+    let default_release = matches!(
+        kind,
+        FileKind::SchoolCensus | FileKind::SchoolAbsence | FileKind::Ks4Destinations
+    )
+    .then_some(Release::Final);
     edition::resolve(
         name,
         from_name.or(from_columns),

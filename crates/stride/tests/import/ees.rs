@@ -354,3 +354,65 @@ fn the_dfe_spreadsheets_give_what_their_csv_copies_give() {
         );
     }
 }
+
+#[test]
+fn the_ks4_destinations_are_held_for_every_school_la_and_england_as_published() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = directory.path().join("destinations.sqlite");
+    let path = data("performance_tables/2018-2019_england/england_ks4-pupdest.csv");
+    import_with(&database, &path, &[]);
+    let exported: HashMap<(String, String, String), HashMap<String, String>> =
+        exported_statistics(&database, "ks4-destinations")
+            .into_iter()
+            .map(|row| {
+                (
+                    (row["Subject"].clone(), row["Code"].clone(), row["Indicator"].clone()),
+                    row,
+                )
+            })
+            .collect();
+    let mut reader = csv::Reader::from_path(&path).expect("readable");
+    let headers: Vec<String> = reader.headers().expect("header").iter().map(str::to_owned).collect();
+    let rows = records(reader);
+    // This year's columns: not the school's details, and not an earlier year's (COHORT_18).
+    let placing = ["RECTYPE", "LEA", "ESTAB", "URN", "ICLOSE", "SCHNAME", "NFTYPE"];
+    let indicators: Vec<&String> = headers
+        .iter()
+        .filter(|name| !placing.contains(&name.as_str()))
+        .filter(|name| {
+            !(name.len() > 3 && name.as_bytes()[name.len() - 3] == b'_' && name[name.len() - 2..].parse::<u8>().is_ok())
+        })
+        .collect();
+    assert_eq!(exported.len(), rows.len() * indicators.len());
+    for row in &rows {
+        let (subject, code) = match row["RECTYPE"].as_str() {
+            "1" | "2" => ("school", row["URN"].clone()),
+            "LA" => ("la", row["LEA"].clone()),
+            "NAT" => ("england", "E92000001".to_owned()),
+            other => panic!("a record type {other}"),
+        };
+        for indicator in &indicators {
+            let key = (subject.to_owned(), code.clone(), (*indicator).clone());
+            let held = exported.get(&key).unwrap_or_else(|| panic!("{key:?} is held"));
+            assert_eq!(
+                held["Time period"], "201718",
+                "the destinations of 2016/17's leavers, in 2017/18"
+            );
+            let published = row[*indicator].trim_end_matches('%');
+            match published.parse::<f64>() {
+                Ok(value) => assert_eq!(held["Value"].parse::<f64>().ok(), Some(value), "{key:?}"),
+                Err(_) => {
+                    let reason = match published {
+                        "SUPP" | "SP" => "suppressed",
+                        "NA" => "not-applicable",
+                        "NE" => "no-pupils",
+                        "NP" => "not-published",
+                        "" => "blank",
+                        other => panic!("{key:?}: a code this test knows: {other}"),
+                    };
+                    assert_eq!(held["Missing reason"], reason, "{key:?}");
+                }
+            }
+        }
+    }
+}
