@@ -343,15 +343,9 @@ pub fn data_set(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::SourceFile;
 
     fn table(name: &str, text: &str) -> Table {
-        Table::parse(&SourceFile {
-            name: name.into(),
-            sha256: String::new(),
-            text: text.into(),
-        })
-        .expect("parses")
+        Table::from_text(name, text)
     }
 
     #[test]

@@ -240,15 +240,9 @@ pub fn links(table: &Table) -> Result<Vec<EstablishmentLink>, IngestError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::SourceFile;
 
     fn table(text: &str) -> Table {
-        Table::parse(&SourceFile {
-            name: "gias.csv".into(),
-            sha256: String::new(),
-            text: text.into(),
-        })
-        .expect("parses")
+        Table::from_text("gias.csv", text)
     }
 
     const HEADER: &str = "URN,LA (code),LA (name),EstablishmentNumber,EstablishmentName,TypeOfEstablishment (name),EstablishmentStatus (name),OpenDate,CloseDate,PhaseOfEducation (name),StatutoryLowAge,StatutoryHighAge,Diocese (name),Trusts (name)\n";

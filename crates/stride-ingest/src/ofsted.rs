@@ -450,15 +450,9 @@ fn judgements<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::SourceFile;
 
     fn table(text: &str) -> Table {
-        Table::parse(&SourceFile {
-            name: "mi.csv".into(),
-            sha256: String::new(),
-            text: text.into(),
-        })
-        .expect("parses")
+        Table::from_text("mi.csv", text)
     }
 
     const HEADER: &str = "URN,Inspection start date,Publication date,Category of concern,Safeguarding standards,Inclusion,Achievement,\

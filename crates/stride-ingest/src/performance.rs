@@ -414,15 +414,9 @@ fn published_count(text: &str) -> Option<Option<u32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::SourceFile;
 
     fn table(text: &str) -> Table {
-        Table::parse(&SourceFile {
-            name: "ks4.csv".into(),
-            sha256: String::new(),
-            text: text.into(),
-        })
-        .expect("parses")
+        Table::from_text("ks4.csv", text)
     }
 
     fn edition() -> Edition {

@@ -118,6 +118,17 @@ impl Table {
         })
     }
 
+    /// A table of text written in a test, under a file name.
+    #[cfg(test)]
+    pub fn from_text(name: &str, text: &str) -> Table {
+        Table::parse(&SourceFile {
+            name: name.into(),
+            sha256: String::new(),
+            text: text.into(),
+        })
+        .expect("parses")
+    }
+
     pub fn headers(&self) -> &[String] {
         &self.headers
     }
@@ -253,12 +264,7 @@ mod tests {
     use super::*;
 
     fn table(text: &str) -> Table {
-        Table::parse(&SourceFile {
-            name: "t.csv".into(),
-            sha256: String::new(),
-            text: text.into(),
-        })
-        .expect("parses")
+        Table::from_text("t.csv", text)
     }
 
     #[test]
