@@ -505,4 +505,35 @@ Date of latest ungraded inspection,Ungraded inspection publication date,Ungraded
             "{message}"
         );
     }
+
+    #[test]
+    fn an_older_layout_is_read_by_its_overall_effectiveness_under_the_framework_of_each_date() {
+        let text = "URN,Inspection start date,Publication date,Overall effectiveness,Category of concern,\
+Quality of education,Behaviour and attitudes,Personal development,Effectiveness of leadership and management,\
+Early years provision (where applicable),Sixth form provision (where applicable),Safeguarding is effective?,\
+Outcomes for pupils,\"Quality of teaching, learning and assessment\",\"Personal development, behaviour and welfare\"\n\
+100001,12/10/2021,20/11/2021,2,,2,1,2,2,9,NULL,Yes,NULL,NULL,NULL\n\
+100002,03/03/2016,30/03/2016,4,SM,NULL,NULL,NULL,4,3,9,NULL,4,4,3\n";
+        let inspections = inspections(&table(text)).expect("reads");
+        assert_eq!(inspections[0].framework, Framework::Education2019);
+        assert_eq!(
+            inspections[0].grade_of(EvaluationArea::Safeguarding),
+            Some(Grade::Safeguarding { met: true })
+        );
+        assert_eq!(
+            inspections[0].grade_of(EvaluationArea::EarlyYears),
+            None,
+            "9 is not applicable"
+        );
+        assert_eq!(inspections[1].framework, Framework::Common2012);
+        assert_eq!(
+            inspections[1].category_of_concern,
+            Some(CategoryOfConcern::SpecialMeasures)
+        );
+        assert_eq!(
+            inspections[1].grade_of(EvaluationArea::QualityOfTeaching),
+            Some(Grade::FourPoint(FourPointGrade::Inadequate))
+        );
+        assert_eq!(inspections[1].judgements.len(), 6);
+    }
 }
