@@ -22,6 +22,7 @@ coded_enum! {
         SchoolCensus => ("school-census", "Performance tables: school census (URN, NOR)"),
         SchoolAbsence => ("school-absence", "Performance tables: absence (URN, PERCTOT, PPERSABS10)"),
         Ks4Destinations => ("ks4-destinations", "Performance tables: key stage 4 destination measures (RECTYPE, OVERALL_DESTPER)"),
+        SchoolInformation => ("school-information", "Performance tables: school information, the spine (URN, NFTYPE, ISPRIMARY)"),
         LocalAuthorityCodes => ("la-codes", "Local authority codes with their regions (LEA and REGION NAME, or LAIT's LA Number and Region)"),
         ColumnDictionary => ("column-dictionary", "Performance tables: column dictionary, a *meta*.csv (Metafile heading)"),
         LaitDataSet => ("lait-data-set", "LAIT: the long data set, bds_long (Short Desc, Years, LA and Regions, Values)"),
@@ -44,6 +45,7 @@ impl FileKind {
             | FileKind::SchoolCensus
             | FileKind::SchoolAbsence
             | FileKind::Ks4Destinations
+            | FileKind::SchoolInformation
             | FileKind::LocalAuthorityCodes
             | FileKind::ColumnDictionary => "Department for Education: school performance tables",
             FileKind::LaitDataSet | FileKind::LaitDictionary => {
@@ -272,6 +274,9 @@ pub struct StatisticsSet {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ImportContent {
     Establishments(Vec<EstablishmentRecord>),
+    /// Schools as a source below GIAS states them: added where GIAS has not given them, never
+    /// changing what it has.
+    SchoolInformation(Vec<EstablishmentRecord>),
     Links(Vec<EstablishmentLink>),
     Figures(Figures),
     LocalAuthorities(Vec<LocalAuthorityRecord>),
@@ -299,6 +304,8 @@ pub struct ImportSummary {
     pub links_to_establishments_not_held: usize,
     /// Records left alone because Stride holds a newer version of them (from a later extract).
     pub older_than_held: usize,
+    /// Schools a source below GIAS states that Stride holds already: left as they are.
+    pub held_already: usize,
     /// Figures for schools Stride has met in no establishment file: kept, and reported, so
     /// that nothing is dropped silently.
     pub schools_not_held: usize,

@@ -15,6 +15,7 @@ mod ofsted;
 pub mod performance;
 mod reference;
 mod source;
+mod spine;
 mod table;
 
 pub use edition::Stated;
@@ -45,6 +46,8 @@ pub fn recognise(headers: &[String]) -> Option<FileKind> {
         Some(FileKind::Ks4Destinations)
     } else if has("RECTYPE") && has("PTRWM_EXP") {
         Some(FileKind::Ks2Results)
+    } else if spine::is_school_information(has) {
+        Some(FileKind::SchoolInformation)
     } else if has("URN") && has("NOR") && has("ESTAB") {
         Some(FileKind::SchoolCensus)
     } else if has("URN") && has("PERCTOT") {
@@ -104,6 +107,7 @@ pub fn read_among(
     let content = match kind {
         FileKind::GiasEstablishments => ImportContent::Establishments(gias::establishments(&table)?),
         FileKind::GiasLinks => ImportContent::Links(gias::links(&table)?),
+        FileKind::SchoolInformation => ImportContent::SchoolInformation(spine::school_information(&table)?),
         FileKind::LocalAuthorityCodes => ImportContent::LocalAuthorities(reference::local_authorities(&table)?),
         FileKind::ColumnDictionary => ImportContent::ColumnDictionary(reference::column_dictionary(&table)?),
         FileKind::LaitDataSet => ImportContent::Indicators(lait::data_set(&table)?),

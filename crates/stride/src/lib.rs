@@ -102,6 +102,12 @@ pub fn describe_import(
             summary.older_than_held
         ));
     }
+    if summary.held_already > 0 {
+        line.push_str(&format!(
+            "; {} schools Stride holds already are left as they are (GIAS, the register, says what a school is)",
+            summary.held_already
+        ));
+    }
     if summary.superseded_earlier_release > 0 {
         line.push_str(&format!(
             "; {} figures stand in front of an earlier release's, which stays in the history",

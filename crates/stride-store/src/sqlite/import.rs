@@ -24,7 +24,12 @@ pub(super) async fn import(
     // The file is recorded first, so that every figure it writes can name it.
     let import_id = record_import(&mut transaction, file).await?;
     let mut summary = match content {
-        ImportContent::Establishments(records) => establishments(&mut transaction, records).await?,
+        ImportContent::Establishments(records) => {
+            establishments(&mut transaction, records, Precedence::Register).await?
+        }
+        ImportContent::SchoolInformation(records) => {
+            establishments(&mut transaction, records, Precedence::BelowRegister).await?
+        }
         ImportContent::Links(links) => establishment_links(&mut transaction, links).await?,
         ImportContent::Figures(figures) => super::import_figures::figures(&mut transaction, figures, import_id).await?,
         ImportContent::LocalAuthorities(records) => {
@@ -155,9 +160,17 @@ async fn named_id(
     )
 }
 
+/// GIAS is the register of establishments; another source adds only what it has not given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Precedence {
+    Register,
+    BelowRegister,
+}
+
 async fn establishments(
     transaction: &mut Transaction<'_, Sqlite>,
     records: &[EstablishmentRecord],
+    precedence: Precedence,
 ) -> Result<ImportSummary, StoreError> {
     let own_la: Option<i64> = sqlx::query_scalar("SELECT la_code FROM local_authority WHERE id = 1")
         .fetch_optional(&mut **transaction)
@@ -173,6 +186,11 @@ async fn establishments(
         .bind(i64::from(record.urn.get()))
         .fetch_optional(&mut **transaction)
         .await?;
+        if precedence == Precedence::BelowRegister && existing.is_some() {
+            summary.held_already += 1;
+            summary.unchanged += 1;
+            continue;
+        }
         let incoming_changed_on = record.last_changed_on.map(|date| date.to_string());
         // Dates are held as ISO text, so they compare as text.
         if let Some(existing) = &existing

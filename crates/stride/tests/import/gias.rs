@@ -245,3 +245,46 @@ async fn a_schools_predecessors_and_successors_show_in_its_history() {
     assert!(entry.held);
     assert_eq!(entry.link.link_type, link_type);
 }
+
+#[tokio::test]
+async fn the_spine_adds_the_schools_gias_has_not_given_and_leaves_gias_alone() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (store, _) = fresh_store(&directory).await;
+    let gias_path = "gias/20220420_gias.csv";
+    import(&store, &data(gias_path), false).await;
+    let spine_path = "performance_tables/2017-2018_england/england_spine_2017-2018.csv";
+    let summary = import(&store, &data(spine_path), false).await;
+    let gias = independent_rows(gias_path);
+    let spine: Vec<HashMap<String, String>> =
+        crate::performance::records(csv::Reader::from_path(data(spine_path)).expect("readable"));
+    let in_both = spine.iter().filter(|row| gias.contains_key(&row["URN"])).count();
+    assert_eq!(summary.added, spine.len() - in_both);
+    assert_eq!(summary.held_already, in_both);
+
+    let held: HashMap<String, String> = store
+        .school_list_rows()
+        .await
+        .expect("reads")
+        .into_iter()
+        .map(|row| (row.urn.to_string(), row.name))
+        .collect();
+    for row in &spine {
+        let urn = &row["URN"];
+        match gias.get(urn) {
+            // The list shows schools that are not closed, as GIAS states them.
+            Some(gias_row) if gias_row["EstablishmentStatus (name)"] != "Closed" => {
+                assert_eq!(
+                    held.get(urn),
+                    Some(&gias_row["EstablishmentName"]),
+                    "URN {urn}: GIAS's name stands"
+                )
+            }
+            Some(_) => assert!(!held.contains_key(urn), "URN {urn} is closed in GIAS"),
+            // ICLOSE 2 is closed.
+            None if row["ICLOSE"] == "2" => assert!(!held.contains_key(urn), "URN {urn} is closed"),
+            None => assert_eq!(held.get(urn), Some(&row["SCHNAME"]), "URN {urn}"),
+        }
+    }
+    let again = import(&store, &data(spine_path), false).await;
+    assert_eq!((again.added, again.changed), (0, 0));
+}
