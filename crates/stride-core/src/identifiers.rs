@@ -88,6 +88,20 @@ impl LaCode {
     }
 }
 
+impl FromStr for LaCode {
+    type Err = IdentifierError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let trimmed = text.trim();
+        if trimmed.len() != 3 || !trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
+            return Err(IdentifierError::LaCode(text.to_owned()));
+        }
+        trimmed
+            .parse::<u16>()
+            .map_err(|_| IdentifierError::LaCode(text.to_owned()))
+            .and_then(LaCode::new)
+    }
+}
+
 impl fmt::Display for LaCode {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(formatter, "{}", self.0)

@@ -10,7 +10,7 @@ use crate::access::Account;
 use crate::coded::coded_enum;
 use crate::establishment::{EstablishmentType, Phase};
 use crate::figure::{Figure, SchoolFigure};
-use crate::identifiers::Urn;
+use crate::identifiers::{LaCode, Urn};
 use crate::inspection::{CategoryOfConcern, Framework, HeadlineOutcome, Inspection};
 use crate::measure::{Measure, PupilGroup};
 use crate::table::{Cell, Column, Table};
@@ -35,6 +35,9 @@ pub struct LatestInspection {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SchoolListRow {
     pub urn: Urn,
+    /// The LA the school is in: a deployment's own schools are the ones it works with, others
+    /// are reference data.
+    pub la: LaCode,
     pub name: String,
     pub establishment_type: EstablishmentType,
     pub phase: Phase,
@@ -84,6 +87,8 @@ pub struct SchoolListQuery {
     pub establishment_type: Option<EstablishmentType>,
     pub locality: Option<String>,
     pub outcome: Option<HeadlineOutcome>,
+    /// Every LA's schools Stride holds, not only the deployment's own.
+    pub every_authority: bool,
     pub sort: SortColumn,
     pub direction: SortDirection,
 }
@@ -96,6 +101,7 @@ impl Default for SchoolListQuery {
             establishment_type: None,
             locality: None,
             outcome: None,
+            every_authority: false,
             sort: SortColumn::Name,
             direction: SortDirection::Ascending,
         }
@@ -338,6 +344,7 @@ mod tests {
     fn row(urn: u32, name: &str, phase: Phase, progress_8: Option<f64>) -> SchoolListRow {
         SchoolListRow {
             urn: Urn::new(urn).expect("valid urn"),
+            la: LaCode::new(850).expect("valid code"),
             name: name.to_owned(),
             establishment_type: EstablishmentType::Community,
             phase,

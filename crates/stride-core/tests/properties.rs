@@ -35,6 +35,7 @@ proptest! {
             .iter()
             .map(|(urn, phase, locality, progress)| SchoolListRow {
                 urn: Urn::new(*urn).expect("in range"),
+                la: stride_core::LaCode::new(850).expect("valid code"),
                 name: format!("School {urn}"),
                 establishment_type: EstablishmentType::Community,
                 phase: phases[*phase],

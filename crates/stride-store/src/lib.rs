@@ -55,13 +55,18 @@ pub trait Store: Send + Sync {
     /// transaction: either all of it is there afterwards or none of it.
     async fn write_dataset(&self, dataset: &Dataset, accounts: &[NewAccount]) -> Result<(), StoreError>;
 
+    /// Makes an LA Stride knows of the deployment's own: its schools are the ones it works
+    /// with, the rest reference data. None if the code is of no LA Stride knows.
+    async fn set_local_authority(&self, la: stride_core::LaCode) -> Result<Option<LocalAuthority>, StoreError>;
+
     async fn local_authority(&self) -> Result<Option<LocalAuthority>, StoreError>;
 
     async fn localities(&self) -> Result<Vec<Locality>, StoreError>;
 
     /// Every establishment as a list row, with its latest pupils on roll; the latest inspection
     /// and headline figures are attached by the core from the two calls that follow.
-    async fn school_list_rows(&self) -> Result<Vec<SchoolListRow>, StoreError>;
+    /// With an LA, only its establishments.
+    async fn school_list_rows(&self, la: Option<stride_core::LaCode>) -> Result<Vec<SchoolListRow>, StoreError>;
 
     /// Each establishment's latest graded inspection.
     async fn latest_full_inspections(&self) -> Result<Vec<Inspection>, StoreError>;

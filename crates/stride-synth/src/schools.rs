@@ -94,8 +94,10 @@ pub fn plan_schools(random: &mut Random, first_data_year: i32, tracked_years: us
     let localities = localities();
     let trusts = trusts();
     let mut counter = Counter {
-        next_maintained_urn: 114_020,
-        next_academy_urn: 136_410,
+        // Real URNs run below 500000 today: generated ones from 914000 never stand for a real
+        // school when real files are imported beside them.
+        next_maintained_urn: 914_020,
+        next_academy_urn: 936_410,
         next_number: [2001, 3001, 4001, 7001, 1001],
     };
     let mut used_names = Vec::new();
@@ -167,7 +169,7 @@ fn plan_school(
     };
     let opened_on = is_academy.then(|| date(between(random, 2011, 2024) as i32, *pick(random, &[1, 4, 9]), 1));
     let establishment = Establishment {
-        urn: Urn::new(urn).unwrap_or_else(|_| unreachable!("generated URNs stay in 114000..200000")),
+        urn: Urn::new(urn).unwrap_or_else(|_| unreachable!("generated URNs stay in 914000..999999")),
         la: la_code(),
         dfe_number: DfeNumber::new(la_code(), counter.next_number[number_range]).ok(),
         name,

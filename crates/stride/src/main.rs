@@ -123,6 +123,17 @@ enum Command {
         #[arg(required = true)]
         files: Vec<std::path::PathBuf>,
     },
+    /// Set the deployment up for its own LA: its schools are the ones Stride lists and works
+    /// with; other LAs' schools that national files bring are kept as reference data.
+    Setup {
+        /// The SQLite database file (created if it does not exist).
+        #[arg(long)]
+        db: String,
+        /// The LA's three-digit code, such as 936 for Surrey. Stride must know the LA: import
+        /// an LA list (la_code_list.csv or la_and_region_codes_meta.csv) first.
+        #[arg(long)]
+        la: stride_core::LaCode,
+    },
     /// Write what Stride holds, for a spreadsheet, Power BI or another system.
     Export {
         #[command(subcommand)]
@@ -212,6 +223,18 @@ async fn run() -> anyhow::Result<()> {
                     output,
                 },
         } => export_statistics(&db, data_set.as_deref(), code.as_deref(), format, output.as_deref()).await,
+        Command::Setup { db, la } => {
+            let store = open(&db).await?;
+            match store.set_local_authority(la).await? {
+                Some(own) => {
+                    println!("Stride is set up for {} (LA {}, {}).", own.name, own.code, own.region);
+                    Ok(())
+                }
+                None => anyhow::bail!(
+                    "Stride knows of no LA {la}: import an LA list (such as LAIT's la_code_list.csv) first"
+                ),
+            }
+        }
         Command::Generate { db, seed } => {
             let store = open(&db).await?;
             generate(&store, seed).await?;

@@ -53,8 +53,11 @@ struct Server {
 }
 
 async fn server() -> Server {
-    let fixture = fixture();
-    let store = stride_store::open(fixture.database.to_str().expect("utf-8 path"))
+    server_on(&fixture().database).await
+}
+
+async fn server_on(database: &std::path::Path) -> Server {
+    let store = stride_store::open(database.to_str().expect("utf-8 path"))
         .await
         .expect("opens");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
@@ -646,4 +649,63 @@ async fn an_address_that_is_not_a_school_is_not_found() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(body.contains("Page not found"));
     }
+}
+
+/// The real data files: `STRIDE_DATA_DIR`, or the `shared/data` folder beside the repository.
+fn real_data(path: &str) -> PathBuf {
+    std::env::var_os("STRIDE_DATA_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .ancestors()
+                .map(|folder| folder.join("shared/data"))
+                .find(|candidate| candidate.is_dir())
+        })
+        .expect("the real data files are needed")
+        .join(path)
+}
+
+#[tokio::test]
+async fn the_list_keeps_to_the_deployments_own_la_and_shows_others_as_reference_data() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = directory.path().join("own-la.sqlite");
+    let store = stride_store::open(database.to_str().expect("utf-8"))
+        .await
+        .expect("opens");
+    stride::generate_into(&store, SEED, |_| {}).await.expect("generates");
+    let surrey = stride_ingest::SourceFile::read(&real_data("gias/2021_936_gias.csv")).expect("readable");
+    let (file, content) = stride_ingest::read(&surrey, stride_ingest::Stated::default()).expect("reads");
+    store.import(&file, &content, false).await.expect("imports");
+    let surrey_open: Vec<Urn> = match &content {
+        stride_core::import::ImportContent::Establishments(records) => records
+            .iter()
+            .filter(|record| record.status != stride_core::EstablishmentStatus::Closed)
+            .map(|record| record.urn)
+            .collect(),
+        _ => panic!("an establishment extract"),
+    };
+    let own = fixture().authority.dataset.establishments.len();
+
+    let server = server_on(&database).await;
+    let user = server.sign_in("data.manager").await;
+    let (_, html) = server.text("/schools", &user).await;
+    assert_eq!(listed_urns(&html).len(), own, "the deployment's own schools");
+    assert!(!html.contains("Reference: LA 936"));
+    let (_, every) = server.text("/schools?area=all", &user).await;
+    // Children's centres have URNs shorter than six digits, so the count is read, not the links.
+    let every_count = own + surrey_open.len();
+    assert!(
+        every.contains(&format!("Showing <strong>{every_count}</strong> of {every_count}")),
+        "every LA's schools held"
+    );
+    assert!(
+        every.contains("Reference: LA 936"),
+        "another LA's school is marked as reference data"
+    );
+    let (status, page) = server.text(&format!("/schools/{}", surrey_open[0]), &user).await;
+    assert_eq!(status, StatusCode::OK, "a Surrey school's page");
+    assert!(page.contains("Reference data: this school is in LA 936"), "{page}");
+    let own_urn = fixture().authority.dataset.establishments[0].urn;
+    let (_, own_page) = server.text(&format!("/schools/{own_urn}"), &user).await;
+    assert!(!own_page.contains("Reference data"));
 }

@@ -114,6 +114,13 @@ impl crate::Store for SqliteStore {
         write::dataset(&self.pool, dataset, accounts).await
     }
 
+    async fn set_local_authority(
+        &self,
+        la: stride_core::LaCode,
+    ) -> Result<Option<stride_core::LocalAuthority>, StoreError> {
+        read::set_local_authority(&self.pool, la).await
+    }
+
     async fn local_authority(&self) -> Result<Option<stride_core::LocalAuthority>, StoreError> {
         read::local_authority(&self.pool).await
     }
@@ -122,8 +129,11 @@ impl crate::Store for SqliteStore {
         read::localities(&self.pool).await
     }
 
-    async fn school_list_rows(&self) -> Result<Vec<stride_core::school_list::SchoolListRow>, StoreError> {
-        read::school_list_rows(&self.pool).await
+    async fn school_list_rows(
+        &self,
+        la: Option<stride_core::LaCode>,
+    ) -> Result<Vec<stride_core::school_list::SchoolListRow>, StoreError> {
+        read::school_list_rows(&self.pool, la).await
     }
 
     async fn latest_full_inspections(&self) -> Result<Vec<stride_core::Inspection>, StoreError> {

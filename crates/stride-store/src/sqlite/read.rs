@@ -11,8 +11,25 @@ use stride_core::{
     PhaseGroup, PupilGroup, SchoolFigure, Trust, Urn, VisibleSchool,
 };
 
-use super::{coded, optional_coded, urn};
+use super::{coded, optional_coded, unreadable, urn};
 use crate::StoreError;
+
+/// Makes an LA Stride knows of (from an LA list imported, or the generated authority) the
+/// deployment's own; none if Stride does not know the code.
+pub(super) async fn set_local_authority(pool: &SqlitePool, la: LaCode) -> Result<Option<LocalAuthority>, StoreError> {
+    let written = sqlx::query(
+        "INSERT INTO local_authority (id, la_code, name, region)
+         SELECT 1, la_code, name, region FROM local_authorities WHERE la_code = ?
+         ON CONFLICT (id) DO UPDATE SET la_code = excluded.la_code, name = excluded.name, region = excluded.region",
+    )
+    .bind(i64::from(la.get()))
+    .execute(pool)
+    .await?;
+    if written.rows_affected() == 0 {
+        return Ok(None);
+    }
+    local_authority(pool).await
+}
 
 pub(super) async fn local_authority(pool: &SqlitePool) -> Result<Option<LocalAuthority>, StoreError> {
     let row = sqlx::query("SELECT la_code, name, region FROM local_authority WHERE id = 1")
@@ -51,9 +68,10 @@ pub(super) async fn localities(pool: &SqlitePool) -> Result<Vec<Locality>, Store
         .collect()
 }
 
-pub(super) async fn school_list_rows(pool: &SqlitePool) -> Result<Vec<SchoolListRow>, StoreError> {
+pub(super) async fn school_list_rows(pool: &SqlitePool, la: Option<LaCode>) -> Result<Vec<SchoolListRow>, StoreError> {
+    let la = la.map(|la| i64::from(la.get()));
     let rows = sqlx::query(
-        "SELECT e.urn, e.name, e.establishment_type, e.phase, COALESCE(l.name, '') AS locality, roll.value AS roll
+        "SELECT e.urn, e.la_code, e.name, e.establishment_type, e.phase, COALESCE(l.name, '') AS locality, roll.value AS roll
          FROM establishments e
          LEFT JOIN localities l ON l.id = e.locality_id
          LEFT JOIN (
@@ -61,15 +79,22 @@ pub(super) async fn school_list_rows(pool: &SqlitePool) -> Result<Vec<SchoolList
              FROM school_figures
              WHERE measure = 'pupils-on-roll' AND pupil_group = 'all' AND value IS NOT NULL
          ) roll ON roll.urn = e.urn AND roll.recency = 1
-         WHERE e.status <> 'closed'",
+         WHERE e.status <> 'closed' AND (? IS NULL OR e.la_code = ?)",
     )
+    .bind(la)
+    .bind(la)
     .fetch_all(pool)
     .await?;
     rows.iter()
         .map(|row| {
             let roll: Option<f64> = row.try_get("roll")?;
+            let la_code: i64 = row.try_get("la_code")?;
             Ok(SchoolListRow {
                 urn: urn(row, "establishments")?,
+                la: u16::try_from(la_code)
+                    .ok()
+                    .and_then(|code| LaCode::new(code).ok())
+                    .ok_or_else(|| unreadable("establishments", "la_code", la_code))?,
                 name: row.try_get("name")?,
                 establishment_type: coded(row, "establishments", "establishment_type")?,
                 phase: coded(row, "establishments", "phase")?,

@@ -80,6 +80,8 @@ struct SchoolPage {
     name: String,
     phase: &'static str,
     establishment_type: &'static str,
+    /// For a school outside the deployment's own LA: its LA, as reference data.
+    other_authority: Option<String>,
     category: Option<&'static str>,
     context: Vec<(&'static str, String)>,
     roll: Vec<(String, String)>,
@@ -106,6 +108,10 @@ pub async fn profile(
     let establishment = &profile.establishment;
     let latest_full = profile.inspections.iter().find(|inspection| inspection.is_full());
     let headline = Measure::headline_for(establishment.phase);
+    let own = state.store.local_authority().await?;
+    let other_authority = own
+        .filter(|own| own.code != establishment.la)
+        .map(|_| establishment.la.to_string());
     let series: Vec<MeasureSeries> = profile
         .series_for(group)
         .into_iter()
@@ -117,6 +123,7 @@ pub async fn profile(
         name: establishment.name.clone(),
         phase: establishment.phase.label(),
         establishment_type: establishment.establishment_type.label(),
+        other_authority,
         category: latest_full
             .and_then(|inspection| inspection.category_of_concern)
             .map(|category| category.label()),

@@ -30,6 +30,9 @@ pub struct ListParams {
     locality: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     outcome: String,
+    /// `all` for every LA's schools; otherwise the deployment's own.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    area: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     sort: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -44,6 +47,7 @@ impl ListParams {
             establishment_type: EstablishmentType::from_code(&self.establishment_type).ok(),
             locality: (!self.locality.is_empty()).then(|| self.locality.clone()),
             outcome: HeadlineOutcome::from_code(&self.outcome).ok(),
+            every_authority: self.area == "all",
             sort: SortColumn::from_code(&self.sort).unwrap_or(SortColumn::Name),
             direction: SortDirection::from_code(&self.order).unwrap_or(SortDirection::Ascending),
         }
@@ -88,7 +92,11 @@ fn default_direction(column: SortColumn) -> SortDirection {
 }
 
 pub async fn load(state: &AppState, signed_in: &SignedIn, query: &SchoolListQuery) -> Result<SchoolList, WebError> {
-    let mut rows = state.store.school_list_rows().await?;
+    // A deployment set up for its LA lists its own schools; other LAs' are reference data,
+    // listed when asked for.
+    let own = state.store.local_authority().await?;
+    let la = own.filter(|_| !query.every_authority).map(|own| own.code);
+    let mut rows = state.store.school_list_rows(la).await?;
     let inspections = state.store.latest_full_inspections().await?;
     let figures = state
         .store
@@ -119,6 +127,8 @@ struct ColumnHeading {
 
 struct Row {
     urn: String,
+    /// The LA of a school outside the deployment's own: reference data.
+    other_authority: Option<String>,
     name: String,
     establishment_type: &'static str,
     phase: &'static str,
@@ -138,6 +148,9 @@ struct SchoolsPage {
     shown: usize,
     total: usize,
     scope_note: &'static str,
+    /// The deployment's own LA's name, where it is set.
+    own_authority: String,
+    every_authority: bool,
     search: String,
     sort: String,
     order: String,
@@ -156,6 +169,7 @@ pub async fn list(
     let query = params.query();
     let list = load(&state, &signed_in, &query).await?;
     let localities = state.store.localities().await?;
+    let own = state.store.local_authority().await?;
     let filters = vec![
         filter(
             "phase",
@@ -199,12 +213,18 @@ pub async fn list(
             SchoolScope::OwnSchool(_) => "your school",
             _ => "",
         },
+        own_authority: own.as_ref().map_or_else(String::new, |own| own.name.clone()),
+        every_authority: query.every_authority,
         search: params.q.clone(),
         sort: query.sort.code().to_owned(),
         order: query.direction.code().to_owned(),
         filters,
         columns: columns(&params, &query, &list),
-        rows: list.rows.iter().map(row).collect(),
+        rows: list
+            .rows
+            .iter()
+            .map(|school| row(school, own.as_ref().map(|own| own.code)))
+            .collect(),
         csv_href: params.href("/schools.csv"),
         xlsx_href: params.href("/schools.xlsx"),
     };
@@ -262,10 +282,11 @@ fn columns(params: &ListParams, query: &SchoolListQuery, list: &SchoolList) -> V
         .collect()
 }
 
-fn row(row: &SchoolListRow) -> Row {
+fn row(row: &SchoolListRow, own: Option<stride_core::LaCode>) -> Row {
     let inspection = row.latest_inspection.as_ref();
     Row {
         urn: row.urn.to_string(),
+        other_authority: own.filter(|own| *own != row.la).map(|_| row.la.to_string()),
         name: row.name.clone(),
         establishment_type: row.establishment_type.label(),
         phase: row.phase.label(),

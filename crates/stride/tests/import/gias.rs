@@ -262,7 +262,7 @@ async fn the_spine_adds_the_schools_gias_has_not_given_and_leaves_gias_alone() {
     assert_eq!(summary.held_already, in_both);
 
     let held: HashMap<String, String> = store
-        .school_list_rows()
+        .school_list_rows(None)
         .await
         .expect("reads")
         .into_iter()
