@@ -18,7 +18,7 @@ mod source;
 mod spine;
 mod table;
 
-pub use edition::Stated;
+pub use edition::{Stated, year_in_name};
 pub use error::{IngestError, RowError};
 pub use source::SourceFile;
 pub use table::Table;

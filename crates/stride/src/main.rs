@@ -64,6 +64,20 @@ enum Export {
     },
 }
 
+#[derive(Subcommand)]
+enum Bench {
+    /// Import every published file under a folder into a new SQLite file, and report the time
+    /// and the peak memory it took.
+    Import {
+        /// The folder of published files (by default shared/data beside the repository).
+        #[arg(long, default_value = "../shared/data")]
+        data: std::path::PathBuf,
+        /// The SQLite file to write (a new one; by default a temporary file).
+        #[arg(long)]
+        db: Option<std::path::PathBuf>,
+    },
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ExportFormat {
     Csv,
@@ -133,6 +147,11 @@ enum Command {
         /// an LA list (la_code_list.csv or la_and_region_codes_meta.csv) first.
         #[arg(long)]
         la: stride_core::LaCode,
+    },
+    /// Measure Stride.
+    Bench {
+        #[command(subcommand)]
+        what: Bench,
     },
     /// Write what Stride holds, for a spreadsheet, Power BI or another system.
     Export {
@@ -235,6 +254,9 @@ async fn run() -> anyhow::Result<()> {
                 ),
             }
         }
+        Command::Bench {
+            what: Bench::Import { data, db },
+        } => bench_import(&data, db.as_deref()).await,
         Command::Generate { db, seed } => {
             let store = open(&db).await?;
             generate(&store, seed).await?;
@@ -335,6 +357,32 @@ async fn export_statistics(
         }
     };
     write_out(output, &bytes)
+}
+
+async fn bench_import(data: &std::path::Path, db: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let directory = tempfile::tempdir()?;
+    let database = db.map_or_else(
+        || directory.path().join("bench-import.sqlite"),
+        std::path::Path::to_path_buf,
+    );
+    if database.exists() {
+        anyhow::bail!("{} exists: the benchmark writes into a new file", database.display());
+    }
+    let files = stride::import_benchmark::published_files(data)
+        .with_context(|| format!("listing the files in {}", data.display()))?;
+    let store = open(&database.to_string_lossy()).await?;
+    let measured = stride::import_benchmark::import_all(&store, &files).await?;
+    println!(
+        "stride: {} files ({} rows, {} records) imported in {:.2} s, peak resident memory {}",
+        measured.files,
+        measured.rows,
+        measured.records,
+        measured.seconds,
+        measured
+            .peak_resident_mib
+            .map_or_else(|| "not known".to_owned(), |mib| format!("{mib:.0} MiB"))
+    );
+    Ok(())
 }
 
 fn write_out(output: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {

@@ -149,6 +149,43 @@ async fn execute(transaction: &mut Transaction<'_, Sqlite>, sql: String) -> Resu
     Ok(())
 }
 
+/// Whether any figure held shares the first column of its key with a staged one. Where none
+/// does (a data set, or a school, met for the first time), there is nothing to compare.
+async fn any_held_alike(transaction: &mut Transaction<'_, Sqlite>, figures: &FigureTable) -> Result<bool, StoreError> {
+    let first = figures.key[0];
+    let alike = scalar(
+        transaction,
+        format!(
+            "SELECT EXISTS (SELECT 1 FROM {table} WHERE {first} IN (SELECT DISTINCT {first} FROM {staging}))",
+            table = figures.table,
+            staging = figures.staging,
+        ),
+    )
+    .await?;
+    Ok(alike > 0)
+}
+
+/// Writes the staged figures, in key order, so that the table's index grows at its end.
+async fn write_staged(transaction: &mut Transaction<'_, Sqlite>, figures: &FigureTable) -> Result<(), StoreError> {
+    let (key, extra) = (figures.key.join(", "), figures.extra);
+    execute(
+        transaction,
+        format!(
+            "INSERT INTO {table} ({key}, {extra}release, value, missing_reason, cohort, source, import_id)
+             SELECT {key}, {extra}release, value, missing_reason, cohort, source, import_id FROM {staging}
+             WHERE true ORDER BY {key}, release
+             ON CONFLICT ({key}, release) DO UPDATE SET value = excluded.value,
+                 missing_reason = excluded.missing_reason, cohort = excluded.cohort, source = excluded.source,
+                 import_id = excluded.import_id
+             WHERE {table}.value IS NOT excluded.value OR {table}.missing_reason IS NOT excluded.missing_reason
+                OR {table}.cohort IS NOT excluded.cohort",
+            table = figures.table,
+            staging = figures.staging,
+        ),
+    )
+    .await
+}
+
 /// Compares the staged figures with those held, keeps the values they replace, and writes them.
 async fn merge(
     transaction: &mut Transaction<'_, Sqlite>,
@@ -156,6 +193,13 @@ async fn merge(
     incoming: usize,
     import_id: i64,
 ) -> Result<ImportSummary, StoreError> {
+    if !any_held_alike(transaction, figures).await? {
+        write_staged(transaction, figures).await?;
+        return Ok(ImportSummary {
+            added: incoming,
+            ..ImportSummary::default()
+        });
+    }
     let unchanged = scalar(transaction, figures.count_where(&format!("NOT {DIFFERS}"))).await?;
     let changed = scalar(transaction, figures.count_where(DIFFERS)).await?;
     let superseded_earlier_release = scalar(
@@ -190,22 +234,7 @@ async fn merge(
         ),
     )
     .await?;
-    let (key, extra) = (figures.key.join(", "), figures.extra);
-    execute(
-        transaction,
-        format!(
-            "INSERT INTO {table} ({key}, {extra}release, value, missing_reason, cohort, source, import_id)
-             SELECT {key}, {extra}release, value, missing_reason, cohort, source, import_id FROM {staging} WHERE true
-             ON CONFLICT ({key}, release) DO UPDATE SET value = excluded.value,
-                 missing_reason = excluded.missing_reason, cohort = excluded.cohort, source = excluded.source,
-                 import_id = excluded.import_id
-             WHERE {table}.value IS NOT excluded.value OR {table}.missing_reason IS NOT excluded.missing_reason
-                OR {table}.cohort IS NOT excluded.cohort",
-            table = figures.table,
-            staging = figures.staging,
-        ),
-    )
-    .await?;
+    write_staged(transaction, figures).await?;
     Ok(ImportSummary {
         added: incoming.saturating_sub(unchanged + changed),
         changed,
@@ -329,6 +358,7 @@ async fn statistics_figure_rows(
     figures: &[StatisticsFigure],
     import_id: i64,
 ) -> Result<(), StoreError> {
+    let data_set: std::sync::Arc<str> = std::sync::Arc::from(data_set);
     let sql = format!(
         "INSERT INTO incoming_statistics_figures (data_set, subject_kind, subject_code, time_period, time_identifier,
              academic_year, filters, indicator, release, value, missing_reason, source, import_id)
@@ -340,14 +370,14 @@ async fn statistics_figure_rows(
     for figure in figures {
         let (value, missing_reason) = super::write::value_and_reason(figure.figure);
         query = query
-            .bind(data_set.to_owned())
+            .bind(data_set.clone())
             .bind(figure.subject.kind_code())
             .bind(figure.subject.code())
-            .bind(figure.time_period.to_string())
-            .bind(figure.time_identifier.to_string())
+            .bind(figure.time_period.clone())
+            .bind(figure.time_identifier.clone())
             .bind(figure.year.map(|year| year.start_year()))
-            .bind(figure.filters.to_string())
-            .bind(figure.indicator.to_string())
+            .bind(figure.filters.clone())
+            .bind(figure.indicator.clone())
             .bind(figure.release.code())
             .bind(value)
             .bind(missing_reason)
