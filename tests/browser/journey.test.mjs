@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -132,5 +132,37 @@ test('sign in, filter the list, open a school and download the list as CSV', asy
   // The one expected error is the 401 of the deliberately wrong password.
   const unexpected = problems.filter(problem => !problem.includes('status of 401'))
   assert.deepEqual(unexpected, [], 'no errors in the browser console (a CSP violation would show here)')
+  await context.close()
+})
+
+test('a data manager uploads a file and follows the import to its end', async () => {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const problems = []
+  page.on('console', message => { if (message.type() === 'error') problems.push(message.text()) })
+  page.on('pageerror', error => problems.push(error.message))
+
+  await page.goto(`${base}/sign-in`)
+  await page.getByLabel('Username').fill('data.manager')
+  await page.getByLabel('Password').fill('stride-demo-2026')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('heading', { name: 'Schools', level: 1 }).waitFor()
+
+  await page.getByRole('link', { name: 'Imports' }).click()
+  await page.getByRole('heading', { name: 'Imports', level: 1 }).waitFor()
+  await checkAccessibility(page, 'imports')
+
+  const file = join(workdir, 'la_code_list.csv')
+  writeFileSync(file, 'LA Number,LA Name,Region,Type\n936,Surrey,South East,SC\n850,Hampshire,South East,SC\n')
+  await page.getByLabel('Files').setInputFiles(file)
+  await page.getByRole('button', { name: 'Upload and import' }).click()
+  await page.waitForURL(/\/imports\/[^/]+$/)
+  await page.getByRole('heading', { name: 'Import finished', level: 1 }).waitFor({ timeout: 30_000 })
+  assert.ok(await page.getByText('la_code_list.csv: has 2 added').isVisible(), 'the summary of the import')
+  await checkAccessibility(page, 'import-finished')
+
+  await page.getByRole('link', { name: 'Back to imports' }).click()
+  assert.ok(await page.getByRole('rowheader', { name: 'la_code_list.csv' }).isVisible(), 'the import is listed')
+  assert.deepEqual(problems, [], 'no errors in the browser console')
   await context.close()
 })

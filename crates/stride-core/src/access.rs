@@ -26,6 +26,11 @@ impl Role {
     pub fn has_pupil_access(self) -> bool {
         self == Role::InclusionOfficer
     }
+
+    /// Data managers and administrators bring the published files in.
+    pub fn can_import(self) -> bool {
+        matches!(self, Role::DataManager | Role::Administrator)
+    }
 }
 
 /// The schools an account may see.

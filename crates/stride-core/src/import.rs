@@ -74,6 +74,22 @@ pub struct ImportedFile {
     pub release: Option<Release>,
 }
 
+/// A file Stride has imported, as the list of imports shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRecord {
+    pub file_name: String,
+    pub sha256: String,
+    pub kind: FileKind,
+    pub publisher: String,
+    pub imported_at: DateTime<Utc>,
+    pub rows: usize,
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub year: Option<AcademicYear>,
+    pub release: Option<Release>,
+}
+
 /// An establishment as GIAS states it, before storage gives it a locality or a trust record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EstablishmentRecord {
@@ -312,4 +328,62 @@ pub struct ImportSummary {
     /// Figures of a later release that now stand in front of an earlier release's, which stays
     /// in the history.
     pub superseded_earlier_release: usize,
+}
+
+/// One line saying what an import did, or would do in a dry run.
+pub fn describe_import(file: &ImportedFile, summary: &ImportSummary, dry_run: bool) -> String {
+    let mut line = format!(
+        "{}: {} {} added, {} changed, {} left alone",
+        file.name,
+        if dry_run { "would have" } else { "has" },
+        summary.added,
+        summary.changed,
+        summary.unchanged
+    );
+    if let Some(when) = summary.previously_imported_at {
+        line.push_str(&format!(
+            "; this file was imported before, on {}",
+            when.format("%-d %B %Y at %H:%M")
+        ));
+    }
+    if summary.older_than_held > 0 {
+        line.push_str(&format!(
+            "; {} records left alone because Stride holds a newer version from a later extract",
+            summary.older_than_held
+        ));
+    }
+    if summary.held_already > 0 {
+        line.push_str(&format!(
+            "; {} schools Stride holds already are left as they are (GIAS, the register, says what a school is)",
+            summary.held_already
+        ));
+    }
+    if summary.superseded_earlier_release > 0 {
+        line.push_str(&format!(
+            "; {} figures stand in front of an earlier release's, which stays in the history",
+            summary.superseded_earlier_release
+        ));
+    }
+    if summary.schools_not_held > 0 {
+        line.push_str(&format!(
+            "; {} schools are not in any establishment file imported yet (what the file says of them is kept)",
+            summary.schools_not_held
+        ));
+    }
+    if summary.links_to_establishments_not_held > 0 {
+        line.push_str(&format!(
+            "; {} links name an establishment Stride does not hold (kept)",
+            summary.links_to_establishments_not_held
+        ));
+    }
+    line
+}
+
+/// One line saying what a file was read as.
+pub fn describe_read(file: &ImportedFile) -> String {
+    let mut line = format!("{}: {} rows", file.kind.label(), file.rows);
+    if let (Some(year), Some(release)) = (file.year, file.release) {
+        line.push_str(&format!(", {} {year}", release.label().to_lowercase()));
+    }
+    line
 }

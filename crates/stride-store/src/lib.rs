@@ -55,6 +55,9 @@ pub trait Store: Send + Sync {
     /// transaction: either all of it is there afterwards or none of it.
     async fn write_dataset(&self, dataset: &Dataset, accounts: &[NewAccount]) -> Result<(), StoreError>;
 
+    /// The files imported, newest first, at most `limit`.
+    async fn imports(&self, limit: u32) -> Result<Vec<stride_core::import::ImportRecord>, StoreError>;
+
     /// Makes an LA Stride knows of the deployment's own: its schools are the ones it works
     /// with, the rest reference data. None if the code is of no LA Stride knows.
     async fn set_local_authority(&self, la: stride_core::LaCode) -> Result<Option<LocalAuthority>, StoreError>;

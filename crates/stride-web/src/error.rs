@@ -11,6 +11,10 @@ pub enum WebError {
     NotFound,
     #[error("the form has expired")]
     FormExpired,
+    #[error("not open to this role")]
+    Forbidden,
+    #[error("the upload could not be read")]
+    BadUpload,
     #[error("storage: {0}")]
     Store(#[from] stride_store::StoreError),
     #[error("export: {0}")]
@@ -49,6 +53,24 @@ impl IntoResponse for WebError {
                     title: "This form has expired",
                     message: "For your security, the form could not be accepted: it was opened in an earlier session or from another site.",
                     next_step: "Go back, reload the page and try again.",
+                },
+            ),
+            WebError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                ErrorPage {
+                    chrome: crate::view::Chrome::anonymous(),
+                    title: "You cannot use this page",
+                    message: "This page is for data managers and administrators.",
+                    next_step: "Go back to the list of schools, or ask your Stride administrator.",
+                },
+            ),
+            WebError::BadUpload => (
+                StatusCode::BAD_REQUEST,
+                ErrorPage {
+                    chrome: crate::view::Chrome::anonymous(),
+                    title: "The files could not be uploaded",
+                    message: "Stride received no file it could read from the form.",
+                    next_step: "Go back, choose one or more files and upload them again.",
                 },
             ),
             _ => {

@@ -37,7 +37,22 @@ pub struct Config {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
+    /// The uploads this server is running or has run.
+    pub imports: Arc<pages::imports::ImportJobs>,
 }
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: Config) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+            imports: pages::imports::jobs(),
+        }
+    }
+}
+
+/// The largest upload: the biggest DfE files Stride reads (an EES zip of 40 MB unpacked) with room.
+const MAXIMUM_UPLOAD: usize = 256 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -50,6 +65,13 @@ pub fn router(state: AppState) -> Router {
         .route("/schools/{urn}", get(pages::school::profile))
         .route("/schools/{urn}/figures.csv", get(pages::school::download_csv))
         .route("/schools/{urn}/figures.xlsx", get(pages::school::download_xlsx))
+        .route(
+            "/imports",
+            get(pages::imports::list)
+                .post(pages::imports::start)
+                .layer(axum::extract::DefaultBodyLimit::max(MAXIMUM_UPLOAD)),
+        )
+        .route("/imports/{id}", get(pages::imports::job))
         .route("/health", get(|| async { "ok" }))
         .merge(assets::routes())
         .fallback(pages::not_found)

@@ -10,6 +10,8 @@ pub struct UserChrome {
     pub display_name: String,
     pub role: &'static str,
     pub csrf_token: String,
+    /// Whether the Imports page is theirs to use.
+    pub can_import: bool,
 }
 
 /// What the layout shows around every page.
@@ -39,6 +41,7 @@ fn user(account: &Account, csrf_token: &str) -> UserChrome {
         display_name: account.display_name.clone(),
         role: account.role.label(),
         csrf_token: csrf_token.to_owned(),
+        can_import: account.role.can_import(),
     }
 }
 

@@ -3,7 +3,6 @@
 //!
 //! Run: `cargo run --release -p stride --example benchmark`
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use stride_web::{AppState, Config};
@@ -48,13 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(stride_web::serve(
-        AppState {
-            store,
-            config: Arc::new(Config::default()),
-        },
-        listener,
-    ));
+    tokio::spawn(stride_web::serve(AppState::new(store, Config::default()), listener));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?;

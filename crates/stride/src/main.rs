@@ -300,7 +300,7 @@ async fn import(
     for (number, source) in sources.iter().enumerate() {
         println!("Reading {} ({} of {})…", source.name, number + 1, sources.len());
         let (file, content) = stride_ingest::read_among(source, &sources, stated)?;
-        println!("  {}", stride::describe_read(&file));
+        println!("  {}", stride_core::import::describe_read(&file));
         read.push((file, content));
     }
     let store = open(db).await?;
@@ -310,7 +310,7 @@ async fn import(
             .import(file, content, dry_run)
             .await
             .with_context(|| format!("writing {}", file.name))?;
-        println!("{}", stride::describe_import(file, &summary, dry_run));
+        println!("{}", stride_core::import::describe_import(file, &summary, dry_run));
     }
     if dry_run {
         println!("Dry run: nothing was written.");
@@ -418,9 +418,6 @@ async fn serve(store: Arc<dyn Store>, listen: SocketAddr, config: Config) -> any
     println!();
     println!("Stride is serving on http://{address}");
     println!("Stop it with Ctrl+C.");
-    let state = AppState {
-        store,
-        config: Arc::new(config),
-    };
+    let state = AppState::new(store, config);
     stride_web::serve(state, listener).await.context("serving")
 }

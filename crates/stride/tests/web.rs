@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use calamine::{Data, Reader, Xlsx};
 use reqwest::StatusCode;
@@ -62,10 +62,7 @@ async fn server_on(database: &std::path::Path) -> Server {
         .expect("opens");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let base = format!("http://{}", listener.local_addr().expect("address"));
-    let state = AppState {
-        store,
-        config: Arc::new(Config::default()),
-    };
+    let state = AppState::new(store, Config::default());
     tokio::spawn(stride_web::serve(state, listener));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -708,4 +705,115 @@ async fn the_list_keeps_to_the_deployments_own_la_and_shows_others_as_reference_
     let own_urn = fixture().authority.dataset.establishments[0].urn;
     let (_, own_page) = server.text(&format!("/schools/{own_urn}"), &user).await;
     assert!(!own_page.contains("Reference data"));
+}
+
+/// Uploads files through the imports form, follows the job's page until it is finished, and
+/// returns its address and that page.
+async fn upload(server: &Server, user: &User, files: &[(&str, Vec<u8>)], dry_run: bool) -> (String, String) {
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", user.csrf.clone());
+    for (name, bytes) in files {
+        form = form.part(
+            "files",
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
+        );
+    }
+    if dry_run {
+        form = form.text("dry_run", "yes");
+    }
+    let response = server
+        .client
+        .post(format!("{}/imports", server.base))
+        .header("Cookie", &user.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .expect("request sent");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "the upload starts a job");
+    let job = response.headers()[LOCATION].to_str().expect("a location").to_owned();
+    assert!(job.starts_with("/imports/"));
+    for _ in 0..600 {
+        let (status, page) = server.text(&job, user).await;
+        assert_eq!(status, StatusCode::OK);
+        if !page.contains("data-stride-refresh") {
+            return (job, page);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the import finished within a minute");
+}
+
+#[tokio::test]
+async fn a_data_manager_imports_files_on_the_upload_page_and_follows_their_progress() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = directory.path().join("upload.sqlite");
+    let store = stride_store::open(database.to_str().expect("utf-8"))
+        .await
+        .expect("opens");
+    stride::generate_into(&store, SEED, |_| {}).await.expect("generates");
+    let server = server_on(&database).await;
+
+    let headteacher = server.sign_in("headteacher").await;
+    let (status, _) = server.text("/imports", &headteacher).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "imports are for data managers and administrators"
+    );
+
+    let user = server.sign_in("data.manager").await;
+    let (status, page) = server.text("/imports", &user).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("enctype=\"multipart/form-data\""));
+    let ofsted = std::fs::read(real_data("ofsted/leeds_ofsted_data.csv")).expect("readable");
+
+    let (_, dry) = upload(&server, &user, &[("leeds_ofsted_data.csv", ofsted.clone())], true).await;
+    assert!(dry.contains("Dry run finished"), "{dry}");
+    assert!(dry.contains("would have 304 added"), "{dry}");
+
+    let (job, done) = upload(&server, &user, &[("leeds_ofsted_data.csv", ofsted.clone())], false).await;
+    assert!(done.contains("Import finished"), "{done}");
+    assert!(done.contains("has 304 added, 0 changed"), "{done}");
+    let (_, list) = server.text("/imports", &user).await;
+    assert!(list.contains("leeds_ofsted_data.csv"), "the import is listed");
+
+    // A file with a bad row is refused whole, with its place, and nothing of the batch is written.
+    let text = String::from_utf8(ofsted).expect("utf-8");
+    let bad = text.replacen(",2,1,1,2,", ",Gd,1,1,2,", 1);
+    assert_ne!(bad, text, "the grade was changed");
+    let (_, refused) = upload(
+        &server,
+        &user,
+        &[
+            (
+                "la_code_list.csv",
+                std::fs::read(real_data("la_level/lait/la_code_list.csv")).expect("readable"),
+            ),
+            ("leeds-bad.csv", bad.into_bytes()),
+        ],
+        false,
+    )
+    .await;
+    assert!(refused.contains("Nothing was imported"), "{refused}");
+    assert!(
+        refused.contains("leeds-bad.csv: refused, nothing was imported"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("is not a grade from 1 (outstanding) to 4"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("Read, not written"),
+        "the good file of the batch is not written either"
+    );
+    assert_eq!(
+        store.imports(100).await.expect("reads").len(),
+        1,
+        "only the first upload is recorded"
+    );
+
+    // Someone else's job is not theirs to see.
+    let other = server.sign_in("administrator").await;
+    let (status, _) = server.text(&job, &other).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -114,6 +114,10 @@ impl crate::Store for SqliteStore {
         write::dataset(&self.pool, dataset, accounts).await
     }
 
+    async fn imports(&self, limit: u32) -> Result<Vec<stride_core::import::ImportRecord>, StoreError> {
+        read::imports(&self.pool, limit).await
+    }
+
     async fn set_local_authority(
         &self,
         la: stride_core::LaCode,

@@ -2,6 +2,7 @@
 
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row, SqlitePool};
+use stride_core::import::ImportRecord;
 use stride_core::inspection::Judgement;
 use stride_core::school_list::SchoolListRow;
 use stride_core::school_profile::SchoolProfile;
@@ -517,6 +518,40 @@ async fn history(
                     established_on: established_on.and_then(|date| date.parse().ok()),
                 },
                 held: row.try_get("held")?,
+            })
+        })
+        .collect()
+}
+
+/// The files imported, newest first.
+pub(super) async fn imports(pool: &SqlitePool, limit: u32) -> Result<Vec<ImportRecord>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT file_name, sha256, kind, publisher, imported_at, row_count, added, changed, unchanged, academic_year,
+                release
+         FROM imports ORDER BY imported_at DESC, id DESC LIMIT ?",
+    )
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let count = |column: &'static str| -> Result<usize, StoreError> {
+                let value: i64 = row.try_get(column)?;
+                usize::try_from(value).map_err(|error| unreadable("imports", column, error))
+            };
+            let year: Option<i64> = row.try_get("academic_year")?;
+            Ok(ImportRecord {
+                file_name: row.try_get("file_name")?,
+                sha256: row.try_get("sha256")?,
+                kind: coded(row, "imports", "kind")?,
+                publisher: row.try_get("publisher")?,
+                imported_at: row.try_get("imported_at")?,
+                rows: count("row_count")?,
+                added: count("added")?,
+                changed: count("changed")?,
+                unchanged: count("unchanged")?,
+                year: year.map(|year| AcademicYear::starting(year as i32)),
+                release: optional_coded(row, "imports", "release")?,
             })
         })
         .collect()
