@@ -215,6 +215,25 @@ pub struct NeighbourRecord {
     pub closeness: String,
 }
 
+impl ImportContent {
+    /// How many records the file states, as progress counts them.
+    pub fn records(&self) -> usize {
+        match self {
+            ImportContent::Establishments(records) | ImportContent::SchoolInformation(records) => records.len(),
+            ImportContent::Links(links) => links.len(),
+            ImportContent::Figures(figures) => figures.schools.len() + figures.areas.len(),
+            ImportContent::LocalAuthorities(records) => records.len(),
+            ImportContent::ColumnDictionary(columns) => columns.len(),
+            ImportContent::Indicators(set) => set.figures.len(),
+            ImportContent::IndicatorDictionary(definitions) => definitions.len(),
+            ImportContent::StatisticalNeighbours(records) => records.len(),
+            ImportContent::Inspections(inspections) => inspections.len(),
+            ImportContent::Statistics(set) => set.figures.len(),
+            ImportContent::StatisticsMetadata { columns, .. } => columns.len(),
+        }
+    }
+}
+
 /// Where a figure of an Explore Education Statistics file belongs: an area, or a school, which
 /// older files name by its DfE number (`laestab`) and newer ones by URN.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

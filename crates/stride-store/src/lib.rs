@@ -124,8 +124,23 @@ pub trait Store: Send + Sync {
         file: &stride_core::import::ImportedFile,
         content: &stride_core::import::ImportContent,
         dry_run: bool,
+    ) -> Result<stride_core::import::ImportSummary, StoreError> {
+        self.import_telling(file, content, dry_run, &|_, _| {}).await
+    }
+
+    /// As [`import`](Store::import), telling `progress` how many of the file's records have
+    /// been written so far, and of how many.
+    async fn import_telling(
+        &self,
+        file: &stride_core::import::ImportedFile,
+        content: &stride_core::import::ImportContent,
+        dry_run: bool,
+        progress: Progress<'_>,
     ) -> Result<stride_core::import::ImportSummary, StoreError>;
 }
+
+/// Told how many of a file's records an import has written, and of how many.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Send + Sync);
 
 /// Opens the database a `--db` argument names: a file path (or `sqlite:` URL) for SQLite.
 pub async fn open(location: &str) -> Result<Arc<dyn Store>, StoreError> {

@@ -306,8 +306,9 @@ async fn import(
     let store = open(db).await?;
     for (number, (file, content)) in read.iter().enumerate() {
         println!("Writing {} ({} of {})…", file.name, number + 1, read.len());
+        let progress = staging_progress();
         let summary = store
-            .import(file, content, dry_run)
+            .import_telling(file, content, dry_run, &progress)
             .await
             .with_context(|| format!("writing {}", file.name))?;
         println!("{}", stride_core::import::describe_import(file, &summary, dry_run));
@@ -316,6 +317,27 @@ async fn import(
         println!("Dry run: nothing was written.");
     }
     Ok(())
+}
+
+/// For a file of many records, a line at each tenth of them staged, then one as they are
+/// compared with what is held and written, which is one step that cannot be counted.
+fn staging_progress() -> impl Fn(usize, usize) + Send + Sync {
+    const WORTH_TELLING: usize = 50_000;
+    let told = std::sync::Mutex::new(0usize);
+    move |staged: usize, total: usize| {
+        if total < WORTH_TELLING {
+            return;
+        }
+        let Ok(mut told) = told.lock() else { return };
+        let tenths = staged * 10 / total;
+        if tenths > *told && tenths < 10 {
+            *told = tenths;
+            println!("  {staged} of {total} records staged");
+        } else if tenths == 10 && *told < 10 {
+            *told = 10;
+            println!("  all {total} records staged; comparing them with what is held and writing…");
+        }
+    }
 }
 
 async fn export_figures(

@@ -14,7 +14,10 @@ pub(super) async fn import(
     file: &ImportedFile,
     content: &ImportContent,
     dry_run: bool,
+    progress: crate::Progress<'_>,
 ) -> Result<ImportSummary, StoreError> {
+    let total = content.records();
+    let told = |written: usize| progress(written, total);
     let mut transaction = pool.begin().await?;
     let previously_imported_at: Option<DateTime<Utc>> =
         sqlx::query_scalar("SELECT MAX(imported_at) FROM imports WHERE sha256 = ?")
@@ -31,11 +34,15 @@ pub(super) async fn import(
             establishments(&mut transaction, records, Precedence::BelowRegister).await?
         }
         ImportContent::Links(links) => establishment_links(&mut transaction, links).await?,
-        ImportContent::Figures(figures) => super::import_figures::figures(&mut transaction, figures, import_id).await?,
+        ImportContent::Figures(figures) => {
+            super::import_figures::figures(&mut transaction, figures, import_id, &told).await?
+        }
         ImportContent::LocalAuthorities(records) => {
             super::import_figures::local_authorities(&mut transaction, records, import_id).await?
         }
-        ImportContent::Indicators(set) => super::import_figures::indicators(&mut transaction, set, import_id).await?,
+        ImportContent::Indicators(set) => {
+            super::import_figures::indicators(&mut transaction, set, import_id, &told).await?
+        }
         ImportContent::IndicatorDictionary(definitions) => {
             super::import_figures::indicator_dictionary(
                 &mut transaction,
@@ -48,7 +55,9 @@ pub(super) async fn import(
         ImportContent::StatisticalNeighbours(records) => {
             super::import_figures::statistical_neighbours(&mut transaction, records, import_id).await?
         }
-        ImportContent::Statistics(set) => super::import_figures::statistics(&mut transaction, set, import_id).await?,
+        ImportContent::Statistics(set) => {
+            super::import_figures::statistics(&mut transaction, set, import_id, &told).await?
+        }
         ImportContent::StatisticsMetadata { data_set, columns } => {
             super::import_figures::statistics_columns(
                 &mut transaction,
@@ -67,6 +76,7 @@ pub(super) async fn import(
                 .await?
         }
     };
+    told(total);
     summary.previously_imported_at = previously_imported_at;
     // A second import of the same file that changes nothing leaves no trace either.
     if previously_imported_at.is_some() && summary.added + summary.changed == 0 {

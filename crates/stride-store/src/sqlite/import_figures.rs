@@ -253,14 +253,20 @@ pub(super) async fn figures(
     transaction: &mut Transaction<'_, Sqlite>,
     figures: &Figures,
     import_id: i64,
+    told: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<ImportSummary, StoreError> {
+    let mut staged = 0;
     stage(transaction, &SCHOOL_FIGURES).await?;
     for batch in figures.schools.chunks(ROWS_PER_STATEMENT) {
         school_figure_rows(transaction, SCHOOL_FIGURES.staging, batch, Some(import_id)).await?;
+        staged += batch.len();
+        told(staged);
     }
     stage(transaction, &AREA_FIGURES).await?;
     for batch in figures.areas.chunks(ROWS_PER_STATEMENT) {
         area_figure_rows(transaction, AREA_FIGURES.staging, batch, Some(import_id)).await?;
+        staged += batch.len();
+        told(staged);
     }
     let schools_not_held = scalar(
         transaction,
@@ -287,13 +293,15 @@ pub(super) async fn indicators(
     transaction: &mut Transaction<'_, Sqlite>,
     set: &IndicatorSet,
     import_id: i64,
+    told: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<ImportSummary, StoreError> {
     stage(transaction, &INDICATOR_FIGURES).await?;
-    for batch in set.figures.chunks(ROWS_PER_STATEMENT) {
+    for (number, batch) in set.figures.chunks(ROWS_PER_STATEMENT).enumerate() {
         indicator_figure_rows(transaction, batch, import_id).await?;
+        told(number * ROWS_PER_STATEMENT + batch.len());
     }
     let summary = merge(transaction, &INDICATOR_FIGURES, set.figures.len(), import_id).await?;
-    figures(transaction, &set.measures, import_id).await?;
+    figures(transaction, &set.measures, import_id, &|_| {}).await?;
     Ok(summary)
 }
 
@@ -333,10 +341,12 @@ pub(super) async fn statistics(
     transaction: &mut Transaction<'_, Sqlite>,
     set: &StatisticsSet,
     import_id: i64,
+    told: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<ImportSummary, StoreError> {
     stage(transaction, &STATISTICS_FIGURES).await?;
-    for batch in set.figures.chunks(ROWS_PER_STATEMENT) {
+    for (number, batch) in set.figures.chunks(ROWS_PER_STATEMENT).enumerate() {
         statistics_figure_rows(transaction, &set.data_set, batch, import_id).await?;
+        told(number * ROWS_PER_STATEMENT + batch.len());
     }
     let schools_not_held = scalar(
         transaction,

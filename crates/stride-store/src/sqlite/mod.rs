@@ -208,12 +208,13 @@ impl crate::Store for SqliteStore {
         held::held_figures(&self.pool, urn, history).await
     }
 
-    async fn import(
+    async fn import_telling(
         &self,
         file: &stride_core::import::ImportedFile,
         content: &stride_core::import::ImportContent,
         dry_run: bool,
+        progress: crate::Progress<'_>,
     ) -> Result<stride_core::import::ImportSummary, StoreError> {
-        import::import(&self.pool, file, content, dry_run).await
+        import::import(&self.pool, file, content, dry_run, progress).await
     }
 }

@@ -22,6 +22,11 @@ use crate::{AppState, WebError};
 pub enum FileStage {
     Waiting,
     Read(String),
+    /// Records staged for writing, of all the file's.
+    Writing {
+        staged: usize,
+        total: usize,
+    },
     Written(String),
 }
 
@@ -197,7 +202,10 @@ async fn run(state: AppState, id: String, upload: Upload) {
         Err(_) => return jobs.update(&id, |job| refuse(job, "Stride stopped reading the files.".to_owned())),
     };
     for (position, (file, content)) in read.iter().enumerate() {
-        let line = match state.store.import(file, content, upload.dry_run).await {
+        let told = |staged: usize, total: usize| {
+            jobs.update(&id, |job| job.files[position].1 = FileStage::Writing { staged, total });
+        };
+        let line = match state.store.import_telling(file, content, upload.dry_run, &told).await {
             Ok(summary) => describe_import(file, &summary, upload.dry_run),
             Err(error) => {
                 tracing::error!(error = %error, "an uploaded file could not be written");
@@ -266,6 +274,8 @@ struct JobFile {
     name: String,
     status: &'static str,
     detail: String,
+    /// Percent of records staged, while the file is being written.
+    percent: Option<usize>,
 }
 
 pub async fn job(
@@ -284,17 +294,12 @@ pub async fn job(
         .files
         .iter()
         .map(|(name, stage)| {
-            let (status, detail) = match stage {
-                FileStage::Waiting if job.finished => ("Not written", String::new()),
-                FileStage::Waiting => ("Waiting", String::new()),
-                FileStage::Read(line) if job.finished => ("Read, not written", line.clone()),
-                FileStage::Read(line) => ("Read and checked", line.clone()),
-                FileStage::Written(line) => ("Done", line.clone()),
-            };
+            let (status, detail, percent) = describe_stage(stage, job.finished);
             JobFile {
                 name: name.clone(),
                 status,
                 detail,
+                percent,
             }
         })
         .collect();
@@ -313,7 +318,56 @@ pub async fn job(
     })
 }
 
+/// A file's status, what to say of it, and the share of its records staged while it is written.
+fn describe_stage(stage: &FileStage, finished: bool) -> (&'static str, String, Option<usize>) {
+    match stage {
+        FileStage::Waiting if finished => ("Not written", String::new(), None),
+        FileStage::Waiting => ("Waiting", String::new(), None),
+        FileStage::Read(line) if finished => ("Read, not written", line.clone(), None),
+        FileStage::Read(line) => ("Read and checked", line.clone(), None),
+        FileStage::Writing { staged, total } if staged >= total => (
+            "Writing",
+            format!("All {total} records staged; comparing them with what is held and writing"),
+            Some(100),
+        ),
+        FileStage::Writing { staged, total } => (
+            "Writing",
+            format!("{staged} of {total} records staged"),
+            Some(staged * 100 / (*total).max(1)),
+        ),
+        FileStage::Written(line) => ("Done", line.clone(), None),
+    }
+}
+
 /// The shared registry the router's state carries.
 pub fn jobs() -> Arc<ImportJobs> {
     Arc::new(ImportJobs::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_being_written_shows_the_share_staged_and_an_unfinished_batch_says_what_was_not_written() {
+        let writing = describe_stage(
+            &FileStage::Writing {
+                staged: 250,
+                total: 1000,
+            },
+            false,
+        );
+        assert_eq!(writing, ("Writing", "250 of 1000 records staged".to_owned(), Some(25)));
+        let comparing = describe_stage(
+            &FileStage::Writing {
+                staged: 1000,
+                total: 1000,
+            },
+            false,
+        );
+        assert_eq!(comparing.2, Some(100));
+        assert!(comparing.1.contains("comparing them with what is held"));
+        let refused = describe_stage(&FileStage::Read("a.csv: 3 rows".into()), true);
+        assert_eq!(refused.0, "Read, not written");
+    }
 }
