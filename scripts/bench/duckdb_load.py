@@ -18,7 +18,7 @@ def published_files(folder):
     for root, _, names in os.walk(folder):
         for name in names:
             lower = name.lower()
-            if lower.endswith((".csv", ".csv.gz", ".zip")):
+            if lower.endswith((".csv", ".csv.gz", ".zip", ".parquet")):
                 found.append(os.path.join(root, name))
     return sorted(found)
 
@@ -59,6 +59,11 @@ def main():
                             extracted = archive.extract(member, scratch)
                             rows += load(connection, extracted, f"file_{number}_{files}")
                             files += 1
+            elif path.lower().endswith(".parquet"):
+                table = f"file_{number}"
+                connection.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?)", [path])
+                rows += connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                files += 1
             else:
                 rows += load(connection, path, f"file_{number}")
                 files += 1

@@ -55,7 +55,9 @@ impl SourceFile {
     pub fn all_from_bytes(name: String, bytes: &[u8], sheet: Option<&str>) -> Result<Vec<SourceFile>, IngestError> {
         let is_zip = bytes.starts_with(b"PK\x03\x04");
         let lower = name.to_ascii_lowercase();
-        if is_zip && (lower.ends_with(".xlsx") || lower.ends_with(".xlsm")) {
+        if bytes.starts_with(b"PAR1") {
+            Ok(vec![parquet_file(name, bytes)?])
+        } else if is_zip && (lower.ends_with(".xlsx") || lower.ends_with(".xlsm")) {
             Ok(vec![spreadsheet(name, bytes, sheet)?])
         } else if is_zip {
             archive_members(&name, bytes)
@@ -155,6 +157,49 @@ fn spreadsheet(name: String, bytes: &[u8], sheet: Option<&str>) -> Result<Source
         name,
         text,
     })
+}
+
+/// A parquet file's rows written out as CSV under its columns' names, as LAIT's CSV copy of its
+/// data set has them.
+fn parquet_file(name: String, bytes: &[u8]) -> Result<SourceFile, IngestError> {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let reader =
+        SerializedFileReader::new(bytes::Bytes::copy_from_slice(bytes)).map_err(|error| unreadable(&name, error))?;
+    let columns: Vec<String> = reader
+        .metadata()
+        .file_metadata()
+        .schema_descr()
+        .columns()
+        .iter()
+        .map(|column| column.name().to_owned())
+        .collect();
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    writer
+        .write_record(&columns)
+        .map_err(|error| unreadable(&name, error))?;
+    for row in reader.get_row_iter(None).map_err(|error| unreadable(&name, error))? {
+        let row = row.map_err(|error| unreadable(&name, error))?;
+        writer
+            .write_record(row.get_column_iter().map(|(_, field)| field_text(field)))
+            .map_err(|error| unreadable(&name, error))?;
+    }
+    let written = writer.into_inner().map_err(|error| unreadable(&name, error))?;
+    Ok(SourceFile {
+        sha256: sha256(bytes),
+        text: String::from_utf8_lossy(&written).into_owned(),
+        name,
+    })
+}
+
+fn field_text(field: &parquet::record::Field) -> String {
+    use parquet::record::Field;
+    match field {
+        Field::Null => String::new(),
+        Field::Str(text) => text.clone(),
+        // As pandas writes a float column to CSV: 301.0.
+        Field::Double(number) if number.fract() == 0.0 && number.abs() < 1e15 => format!("{number:.1}"),
+        other => other.to_string(),
+    }
 }
 
 /// A cell as a CSV file of the same sheet would write it: whole numbers without a decimal

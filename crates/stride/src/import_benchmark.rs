@@ -19,8 +19,8 @@ pub struct ImportBenchmark {
     pub peak_resident_mib: Option<f64>,
 }
 
-/// The files Stride reads under a folder, in name order: CSV (plain or gzipped), zip archives
-/// and workbooks. Other files (a parquet copy, a README) are left out.
+/// The files Stride reads under a folder, in name order: CSV (plain or gzipped), zip archives,
+/// workbooks and parquet files. Other files (a README) are left out.
 pub fn published_files(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut folders = vec![folder.to_path_buf()];
@@ -30,7 +30,7 @@ pub fn published_files(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
             let name = path.to_string_lossy().to_lowercase();
             if path.is_dir() {
                 folders.push(path);
-            } else if [".csv", ".csv.gz", ".zip", ".xlsx"]
+            } else if [".csv", ".csv.gz", ".zip", ".xlsx", ".parquet"]
                 .iter()
                 .any(|ending| name.ends_with(ending))
             {
@@ -137,7 +137,7 @@ mod tests {
             .iter()
             .map(|path| path.strip_prefix(folder.path()).expect("inside").display().to_string())
             .collect();
-        assert_eq!(names, ["a.csv", "d.zip", "e.xlsx", "lait/b.csv.gz"]);
+        assert_eq!(names, ["a.csv", "d.zip", "e.xlsx", "lait/b.csv.gz", "lait/c.parquet"]);
     }
 
     #[test]

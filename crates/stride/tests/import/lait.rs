@@ -78,6 +78,12 @@ fn the_long_data_set_imports_whole_and_its_measures_read_back_as_published() {
     assert!(compared > 5_000, "compared {compared}");
     let again = import_with(&database, &data(&format!("{LAIT}/bds_long.csv.gz")), &[]);
     assert!(again.contains("has 0 added, 0 changed"), "{again}");
+    // The parquet file LAIT publishes holds exactly what its gzipped CSV copy does.
+    let parquet = import_with(&database, &data(&format!("{LAIT}/bds_long_0.parquet")), &[]);
+    assert!(
+        parquet.contains(&format!("has 0 added, 0 changed, {} left alone", rows.len())),
+        "{parquet}"
+    );
 }
 
 #[tokio::test]
