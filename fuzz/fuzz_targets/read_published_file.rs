@@ -9,6 +9,12 @@ use libfuzzer_sys::fuzz_target;
 const NAMES: [&str; 3] = ["published.csv", "published.zip", "published.xlsx"];
 
 fuzz_target!(|bytes: &[u8]| {
+    // Parquet is read by the parquet crate, which panics on some malformed files; Stride catches
+    // that and refuses the file, but the fuzzer's panic hook aborts before it can, so parquet is
+    // left to the crate's own fuzzing.
+    if bytes.starts_with(b"PAR1") {
+        return;
+    }
     let name = NAMES[usize::from(bytes.last().copied().unwrap_or(0)) % NAMES.len()];
     let Ok(files) = stride_ingest::SourceFile::all_from_bytes(name.to_owned(), bytes, None) else {
         return;

@@ -56,7 +56,13 @@ impl SourceFile {
         let is_zip = bytes.starts_with(b"PK\x03\x04");
         let lower = name.to_ascii_lowercase();
         if bytes.starts_with(b"PAR1") {
-            Ok(vec![parquet_file(name, bytes)?])
+            // The parquet crate panics on some malformed files rather than returning an error;
+            // a file that makes it panic is refused like any other unreadable file.
+            let guarded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parquet_file(name.clone(), bytes)));
+            match guarded {
+                Ok(read) => Ok(vec![read?]),
+                Err(_) => Err(unreadable(&name, "it is not a parquet file Stride can read")),
+            }
         } else if is_zip && (lower.ends_with(".xlsx") || lower.ends_with(".xlsm")) {
             Ok(vec![spreadsheet(name, bytes, sheet)?])
         } else if is_zip {
@@ -257,6 +263,14 @@ mod tests {
         assert_eq!(with_mark.text, "URN,Name\n");
         let windows = SourceFile::from_bytes("b.csv".into(), b"St Mary\x92s \xa3").expect("reads");
         assert_eq!(windows.text, "St Mary’s £");
+    }
+
+    #[test]
+    fn a_parquet_file_that_makes_the_parquet_crate_panic_is_refused() {
+        // Found by the fuzzer: a small parquet file with a damaged footer.
+        let bytes = include_bytes!("../tests/data/malformed.parquet");
+        let refused = SourceFile::all_from_bytes("malformed.parquet".into(), bytes, None).expect_err("refused");
+        assert!(refused.to_string().contains("malformed.parquet"), "{refused}");
     }
 
     #[test]
