@@ -303,6 +303,9 @@ pub struct StatisticsColumn {
 pub struct StatisticsSet {
     pub data_set: String,
     pub figures: Vec<StatisticsFigure>,
+    /// Those of its figures that are Stride's measures for an area, beside the performance
+    /// tables' and LAIT's.
+    pub measures: Figures,
 }
 
 /// The records of one file, of one kind.

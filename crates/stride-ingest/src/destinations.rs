@@ -99,5 +99,6 @@ pub fn destinations(table: &Table, edition: Edition) -> Result<StatisticsSet, In
     errors.finish(StatisticsSet {
         data_set: DATA_SET.to_owned(),
         figures,
+        measures: Default::default(),
     })
 }

@@ -1,13 +1,17 @@
 //! Explore Education Statistics open data: tidy CSVs with a time period, a geographic level,
 //! the columns that place a row (codes and names of its area or school), filters and indicators,
 //! and the `.meta.csv` that says which column is which. Without a `.meta.csv`, a column is an
-//! indicator when every value in it is a number or a code for a missing value.
+//! indicator when every value in it is a number or a code for a missing value, not all blank.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use stride_core::import::Figures;
 use stride_core::import::{StatisticsColumn, StatisticsColumnType, StatisticsFigure, StatisticsSet, StatisticsSubject};
-use stride_core::{AcademicYear, Area, DfeNumber, Figure, LaCode, MissingReason, Release, Urn};
+use stride_core::{
+    AcademicYear, Area, AreaFigure, DfeNumber, Figure, LaCode, Measure, MissingReason, PhaseGroup, PupilGroup, Release,
+    Urn,
+};
 
 use crate::IngestError;
 use crate::table::{Column, Errors, Row, Table};
@@ -32,6 +36,39 @@ const PLACING: &[&str] = &[
     "school_name",
     "version",
 ];
+
+/// The indicators of Explore Education Statistics data sets that are Stride's measures: for all
+/// pupils, in the phase the `school_type` filter names, where every other filter is at its total.
+const MEASURE_INDICATORS: &[(&str, Measure)] = &[
+    ("sess_overall_percent", Measure::OverallAbsence),
+    ("perm_excl_rate", Measure::PermanentExclusionRate),
+    ("fixed_excl_rate", Measure::SuspensionRate),
+];
+
+fn phase_group(school_type: &str) -> Option<PhaseGroup> {
+    match school_type {
+        "Total" => Some(PhaseGroup::AllSchools),
+        "State-funded primary" => Some(PhaseGroup::Primary),
+        "State-funded secondary" => Some(PhaseGroup::Secondary),
+        "Special" => Some(PhaseGroup::Special),
+        _ => None,
+    }
+}
+
+/// The phase group of a row whose figures can be Stride's measures: `school_type` names one and
+/// every other filter is at its total.
+fn measured_phase(row: &Row<'_>, filters: &[Column<'_>]) -> Option<PhaseGroup> {
+    let mut phase = None;
+    for filter in filters {
+        let value = row.get(*filter);
+        if filter.name == "school_type" {
+            phase = phase_group(value);
+        } else if value != "Total" {
+            return None;
+        }
+    }
+    phase
+}
 
 pub fn is_data_set(has: impl Fn(&str) -> bool) -> bool {
     has("time_period") && has("geographic_level")
@@ -111,14 +148,16 @@ fn filters_and_indicators<'a>(
         let column = table.column(name)?;
         let is_indicator = match declared(name) {
             Some(column_type) => column_type == StatisticsColumnType::Indicator,
+            // A column of figures may hold no number at all (a reason withdrawn: every value
+            // "."), but a column of blanks says nothing either way and is taken as a filter.
             None => {
-                let mut any_number = false;
+                let mut any_given = false;
                 let all_figures = table.rows().all(|row| {
                     let value = row.get(column);
-                    any_number |= number(value).is_some();
+                    any_given |= !value.is_empty();
                     number(value).is_some() || MissingReason::from_published(value).is_some()
                 });
-                all_figures && any_number
+                all_figures && any_given
             }
         };
         if is_indicator {
@@ -210,6 +249,14 @@ impl<'a> Placing<'a> {
     }
 }
 
+/// A figure of one of Stride's measures, its value within the measure's range.
+fn checked(measure: Measure, figure: Figure) -> Option<Figure> {
+    match figure {
+        Figure::Value(value) => Figure::checked(measure, value).ok(),
+        missing => Some(missing),
+    }
+}
+
 /// An academic year written as EES writes it: `201617`.
 fn academic_year(period: &str) -> Option<AcademicYear> {
     if period.len() != 6 || !period.bytes().all(|byte| byte.is_ascii_digit()) {
@@ -252,11 +299,21 @@ pub fn data_set(
     release_stated: Option<Release>,
 ) -> Result<StatisticsSet, IngestError> {
     let placing = Placing::of(table)?;
-    let (filters, indicators) = filters_and_indicators(table, meta)?;
+    let (filters_columns, indicators) = filters_and_indicators(table, meta)?;
     let indicator_names: Vec<Arc<str>> = indicators.iter().map(|column| Arc::from(column.name)).collect();
     let mut interned = Interned::default();
     let mut errors = Errors::new(table);
     let mut figures = Vec::with_capacity(table.len() * indicators.len());
+    let mut measures = Figures::default();
+    let mapped: Vec<Option<Measure>> = indicators
+        .iter()
+        .map(|column| {
+            MEASURE_INDICATORS
+                .iter()
+                .find(|(name, _)| *name == column.name)
+                .map(|(_, measure)| *measure)
+        })
+        .collect();
     let mut seen: HashSet<RowKey> = HashSet::new();
     let expected_figure = format!(
         "a number, or a code for a missing value ({})",
@@ -281,7 +338,7 @@ pub fn data_set(
             Some(version) => errors.required(&row, version, "'Provisional', 'Revised' or 'Final'", release),
             None => Some(release_stated.unwrap_or(Release::Final)),
         };
-        let filters: String = filters
+        let filters: String = filters_columns
             .iter()
             .map(|column| format!("{}: {}", column.name, row.get(*column)))
             .collect::<Vec<_>>()
@@ -319,7 +376,28 @@ pub fn data_set(
             continue;
         }
         let year = academic_year(&time_period);
-        for (indicator, value) in indicator_names.iter().zip(values) {
+        let phase = measured_phase(&row, &filters_columns);
+        for ((indicator, value), (column, measure)) in
+            indicator_names.iter().zip(values).zip(indicators.iter().zip(&mapped))
+        {
+            if let (StatisticsSubject::Area(area), Some(year), Some(phase_group), Some(measure), Some(figure)) =
+                (&subject, year, phase, measure, value)
+            {
+                match checked(*measure, figure) {
+                    Some(figure) => measures.areas.push(AreaFigure {
+                        area: area.clone(),
+                        phase_group,
+                        measure: *measure,
+                        year,
+                        group: PupilGroup::All,
+                        figure,
+                        cohort: None,
+                        source: table.file().to_owned(),
+                        release,
+                    }),
+                    None => errors.push(&row, *column, &crate::performance::expected_value(*measure)),
+                }
+            }
             if let Some(figure) = value {
                 figures.push(StatisticsFigure {
                     subject: subject.clone(),
@@ -337,6 +415,7 @@ pub fn data_set(
     errors.finish(StatisticsSet {
         data_set: data_set_name(table.file()),
         figures,
+        measures,
     })
 }
 

@@ -356,6 +356,7 @@ pub(super) async fn statistics(
     )
     .await?;
     let summary = merge(transaction, &STATISTICS_FIGURES, set.figures.len(), import_id).await?;
+    figures(transaction, &set.measures, import_id, &|_| {}).await?;
     Ok(ImportSummary {
         schools_not_held,
         ..summary

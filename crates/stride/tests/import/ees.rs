@@ -58,7 +58,7 @@ fn exported_statistics_of(database: &Path, data_set: &str, extra: &[&str]) -> Ve
 }
 
 /// The indicator columns: as the `.meta.csv` says, or, without one, those whose every value is
-/// a number or a symbol.
+/// a number or a symbol, not every one blank.
 fn indicators(headers: &[String], rows: &[HashMap<String, String>], meta: Option<&Path>) -> Vec<String> {
     if let Some(meta) = meta {
         return records(csv::Reader::from_path(meta).expect("meta readable"))
@@ -73,7 +73,7 @@ fn indicators(headers: &[String], rows: &[HashMap<String, String>], meta: Option
         .filter(|header| {
             rows.iter()
                 .all(|row| row[*header].parse::<f64>().is_ok() || missing_reason(&row[*header]).is_some())
-                && rows.iter().any(|row| row[*header].parse::<f64>().is_ok())
+                && rows.iter().any(|row| !row[*header].is_empty())
         })
         .cloned()
         .collect()
@@ -414,5 +414,81 @@ fn the_ks4_destinations_are_held_for_every_school_la_and_england_as_published() 
                 }
             }
         }
+    }
+}
+
+/// Subject, code, phase group, academic year and measure of an area's figure.
+type AreaMeasureKey = (String, String, String, String, String);
+
+#[test]
+fn ees_absence_and_exclusion_rates_are_strides_measures_for_every_area() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = directory.path().join("measures.sqlite");
+    let cases = [
+        ("absence_by_term.csv", "sess_overall_percent", "overall-absence"),
+        (
+            "exclusions_la_regional_national_2006-07_to_2016-17.csv",
+            "perm_excl_rate",
+            "permanent-exclusion-rate",
+        ),
+        (
+            "exclusions_la_regional_national_2006-07_to_2016-17.csv",
+            "fixed_excl_rate",
+            "suspension-rate",
+        ),
+    ];
+    import_with(&database, &data(&format!("{EES}/absence_by_term.csv")), &[]);
+    import_with(&database, &data(&format!("{EES}/{}", cases[1].0)), &[]);
+    let held: HashMap<AreaMeasureKey, HashMap<String, String>> = crate::performance::exported(&database, false)
+        .into_iter()
+        .map(|figure| {
+            let key = (
+                figure["Subject"].clone(),
+                figure["Code"].to_lowercase(),
+                figure["Phase group"].clone(),
+                figure["Academic year"].clone(),
+                figure["Measure"].clone(),
+            );
+            (key, figure)
+        })
+        .collect();
+    for (file, indicator, measure) in cases {
+        let rows = records(csv::Reader::from_path(data(&format!("{EES}/{file}"))).expect("readable"));
+        let mut compared = 0;
+        for row in &rows {
+            // This test's own reading: totals of every other filter, a phase by school type.
+            let others_total = ["term", "academy_type", "academy_open_date"]
+                .iter()
+                .all(|filter| row.get(*filter).is_none_or(|value| value == "Total"));
+            let phase = match row["school_type"].as_str() {
+                "Total" => "all",
+                "State-funded primary" => "primary",
+                "State-funded secondary" => "secondary",
+                "Special" => "special",
+                _ => continue,
+            };
+            if !others_total {
+                continue;
+            }
+            let (subject, code) = area_of(row);
+            let period = &row["time_period"];
+            let year = format!("{}/{}", &period[..4], &period[4..]);
+            let key = (
+                subject,
+                code.to_lowercase(),
+                phase.to_owned(),
+                year.clone(),
+                measure.to_owned(),
+            );
+            let figure = held
+                .get(&key)
+                .unwrap_or_else(|| panic!("{file}: {measure} for {code} {phase} {year} is held"));
+            match row[indicator].parse::<f64>() {
+                Ok(value) => assert_eq!(figure["Value"].parse::<f64>().ok(), Some(value), "{file} {code} {year}"),
+                Err(_) => assert_eq!(Some(figure["Missing reason"].as_str()), missing_reason(&row[indicator])),
+            }
+            compared += 1;
+        }
+        assert!(compared > 500, "{file}: compared {compared}");
     }
 }
