@@ -19,6 +19,9 @@ coded_enum! {
         Ks4Attainment8 => ("ks4-attainment-8", "KS4: Attainment 8"),
         Ks4Progress8 => ("ks4-progress-8", "KS4: Progress 8"),
         Ks4EnglishMathsGrade4 => ("ks4-english-maths-4", "KS4: grade 4 or above in English and maths"),
+        /// Leavers in sustained education, employment or an apprenticeship for the two terms
+        /// after key stage 4, measured the year after they left.
+        Ks4SustainedDestination => ("ks4-sustained-destination", "KS4: sustained education, employment or apprenticeship"),
         OverallAbsence => ("overall-absence", "Overall absence"),
         PersistentAbsence => ("persistent-absence", "Persistent absence"),
         SuspensionRate => ("suspension-rate", "Suspensions"),
@@ -131,9 +134,10 @@ impl Measure {
             | Measure::Ks2ReadingProgress
             | Measure::Ks2WritingProgress
             | Measure::Ks2MathsProgress => phase.teaches_key_stage_2(),
-            Measure::Ks4Attainment8 | Measure::Ks4Progress8 | Measure::Ks4EnglishMathsGrade4 => {
-                phase.teaches_key_stage_4()
-            }
+            Measure::Ks4Attainment8
+            | Measure::Ks4Progress8
+            | Measure::Ks4EnglishMathsGrade4
+            | Measure::Ks4SustainedDestination => phase.teaches_key_stage_4(),
             Measure::OverallAbsence
             | Measure::PersistentAbsence
             | Measure::SuspensionRate

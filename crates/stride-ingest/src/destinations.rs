@@ -1,12 +1,15 @@
 //! The performance tables' key stage 4 destination measures: where each school's leavers went
 //! (education, employment, apprenticeships; sustained or not), for all pupils and by
-//! disadvantage. Stride has no measure of its own for them yet, so every column is held as a
-//! statistic as published, for the school, its LA and England.
+//! disadvantage. Every column is held as a statistic as published, for the school, its LA and
+//! England; the share in a sustained destination is also Stride's measure, by pupil group.
 
 use std::sync::Arc;
 
-use stride_core::import::{StatisticsFigure, StatisticsSet, StatisticsSubject};
-use stride_core::{Area, Figure, LaCode, MissingReason, Urn};
+use stride_core::import::{Figures, StatisticsFigure, StatisticsSet, StatisticsSubject};
+use stride_core::{
+    AcademicYear, Area, AreaFigure, Figure, LaCode, Measure, MissingReason, PhaseGroup, PupilGroup, Release,
+    SchoolFigure, Urn,
+};
 
 use crate::IngestError;
 use crate::performance::Edition;
@@ -16,6 +19,13 @@ use crate::table::{Errors, Table};
 pub const DATA_SET: &str = "ks4-destinations";
 
 const PLACING: &[&str] = &["RECTYPE", "LEA", "ESTAB", "URN", "ICLOSE", "SCHNAME", "NFTYPE"];
+
+/// The columns of the sustained destination measure, by pupil group, with their cohorts.
+const SUSTAINED: [(&str, &str, PupilGroup); 3] = [
+    ("OVERALL_DESTPER", "COHORT", PupilGroup::All),
+    ("OVERALL_DESTPER_DIS", "COHORT_DIS", PupilGroup::Disadvantaged),
+    ("OVERALL_DESTPER_NONDIS", "COHORT_NONDIS", PupilGroup::NotDisadvantaged),
+];
 
 /// A column of an earlier year's tables (`COHORT_18`): held from that year's own file.
 fn is_prior_year(column: &str) -> bool {
@@ -54,6 +64,13 @@ pub fn destinations(table: &Table, edition: Edition) -> Result<StatisticsSet, In
     );
     let mut errors = Errors::new(table);
     let mut figures = Vec::with_capacity(table.len() * indicators.len());
+    let mut measures = Figures::default();
+    let sustained: Vec<_> = SUSTAINED
+        .iter()
+        .filter_map(|(value, cohort, group)| {
+            Some((table.optional_column(value)?, table.optional_column(cohort), *group))
+        })
+        .collect();
     for row in table.rows() {
         let subject = match row.get(record_type) {
             "1" | "2" => errors.required(&row, urn_column, "a URN", |value| {
@@ -76,6 +93,25 @@ pub fn destinations(table: &Table, edition: Edition) -> Result<StatisticsSet, In
                 None
             }
         };
+        if let Some(subject) = &subject {
+            for (value_column, cohort_column, group) in &sustained {
+                let Some(figure) = errors.required(&row, *value_column, &expected, |text| {
+                    figure(text).and_then(|figure| checked(Measure::Ks4SustainedDestination, figure))
+                }) else {
+                    continue;
+                };
+                let cohort = cohort_column.and_then(|column| row.get(column).parse::<u32>().ok());
+                let measured = Measured {
+                    year,
+                    group: *group,
+                    figure,
+                    cohort,
+                    source: table.file(),
+                    release: edition.release,
+                };
+                measured.push_to(subject, &mut measures);
+            }
+        }
         for column in &indicators {
             if !row.has(*column) {
                 errors.push(&row, *column, "a value: the row ends before this column");
@@ -99,6 +135,53 @@ pub fn destinations(table: &Table, edition: Edition) -> Result<StatisticsSet, In
     errors.finish(StatisticsSet {
         data_set: DATA_SET.to_owned(),
         figures,
-        measures: Default::default(),
+        measures,
     })
+}
+
+fn checked(measure: Measure, figure: Figure) -> Option<Figure> {
+    match figure {
+        Figure::Value(value) => Figure::checked(measure, value).ok(),
+        missing => Some(missing),
+    }
+}
+
+/// One sustained destination figure, for whichever subject its row is of.
+struct Measured<'a> {
+    year: AcademicYear,
+    group: PupilGroup,
+    figure: Figure,
+    cohort: Option<u32>,
+    source: &'a str,
+    release: Release,
+}
+
+impl Measured<'_> {
+    fn push_to(self, subject: &StatisticsSubject, measures: &mut Figures) {
+        let measure = Measure::Ks4SustainedDestination;
+        match subject {
+            StatisticsSubject::School(urn) => measures.schools.push(SchoolFigure {
+                urn: *urn,
+                measure,
+                year: self.year,
+                group: self.group,
+                figure: self.figure,
+                cohort: self.cohort,
+                source: self.source.to_owned(),
+                release: self.release,
+            }),
+            StatisticsSubject::Area(area) => measures.areas.push(AreaFigure {
+                area: area.clone(),
+                phase_group: PhaseGroup::AllSchools,
+                measure,
+                year: self.year,
+                group: self.group,
+                figure: self.figure,
+                cohort: self.cohort,
+                source: self.source.to_owned(),
+                release: self.release,
+            }),
+            StatisticsSubject::SchoolByNumber(_) => {}
+        }
+    }
 }

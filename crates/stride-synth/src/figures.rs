@@ -74,6 +74,7 @@ fn publication(measure: Measure) -> &'static str {
         Measure::Ks4Attainment8 | Measure::Ks4Progress8 | Measure::Ks4EnglishMathsGrade4 => {
             "key stage 4 performance tables"
         }
+        Measure::Ks4SustainedDestination => "key stage 4 destination measures",
         Measure::OverallAbsence | Measure::PersistentAbsence => "pupil absence in schools in England",
         Measure::SuspensionRate | Measure::PermanentExclusionRate => "suspensions and permanent exclusions in England",
         Measure::PupilsOnRoll => "school census, January",
@@ -132,6 +133,7 @@ fn assessments(phase: Phase) -> Vec<(Vec<Measure>, bool)> {
                 Measure::Ks4Attainment8,
                 Measure::Ks4Progress8,
                 Measure::Ks4EnglishMathsGrade4,
+                Measure::Ks4SustainedDestination,
             ],
             true,
         ));

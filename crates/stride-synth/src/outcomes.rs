@@ -62,6 +62,7 @@ pub fn national_level(measure: Measure, phase_group: PhaseGroup, year: i32) -> f
         Measure::Ks2ReadingWritingMathsExpected => [59.0, 60.0, 61.0, 62.0, 62.5][index],
         Measure::Ks4Attainment8 => [48.8, 46.3, 45.9, 45.9, 46.0][index],
         Measure::Ks4EnglishMathsGrade4 => [69.0, 65.1, 65.1, 64.9, 65.2][index],
+        Measure::Ks4SustainedDestination => [94.0, 93.6, 93.4, 93.4, 93.5][index],
         Measure::OverallAbsence => by_phase(
             [6.3, 5.9, 5.5, 5.1, 4.9],
             [9.0, 8.2, 7.8, 7.6, 7.4],
@@ -96,6 +97,7 @@ fn shift(measure: Measure, pupil: Pupil) -> f64 {
         Measure::Ks2WritingProgress => [-0.20, -0.20, -0.30, -0.6, 0.25],
         Measure::Ks4Attainment8 | Measure::Ks4EnglishMathsGrade4 => [-0.65, -0.12, -0.9, -1.8, 0.10],
         Measure::Ks4Progress8 => [-0.40, -0.20, -0.35, -0.9, 0.45],
+        Measure::Ks4SustainedDestination => [-0.55, -0.10, -0.45, -0.8, 0.30],
         Measure::OverallAbsence | Measure::PersistentAbsence => [0.45, 0.0, 0.30, 0.35, -0.20],
         Measure::SuspensionRate => [0.90, 0.60, 0.80, 0.60, -0.30],
         Measure::PermanentExclusionRate => [0.90, 0.80, 0.80, 0.30, -0.30],

@@ -415,6 +415,53 @@ fn the_ks4_destinations_are_held_for_every_school_la_and_england_as_published() 
             }
         }
     }
+    // The share in a sustained destination is Stride's measure too, for each pupil group.
+    let measured: HashMap<(String, String, String), HashMap<String, String>> =
+        crate::performance::exported(&database, false)
+            .into_iter()
+            .filter(|figure| figure["Measure"] == "ks4-sustained-destination" && figure["Academic year"] == "2017/18")
+            .map(|figure| {
+                (
+                    (
+                        figure["Subject"].clone(),
+                        figure["Code"].clone(),
+                        figure["Pupil group"].clone(),
+                    ),
+                    figure,
+                )
+            })
+            .collect();
+    assert_eq!(
+        measured.len(),
+        rows.len() * 3,
+        "all, disadvantaged and not, for every row"
+    );
+    for row in &rows {
+        let (subject, code) = match row["RECTYPE"].as_str() {
+            "1" | "2" => ("school", row["URN"].clone()),
+            "LA" => ("la", row["LEA"].clone()),
+            _ => ("england", "E92000001".to_owned()),
+        };
+        for (column, cohort, group) in [
+            ("OVERALL_DESTPER", "COHORT", "all"),
+            ("OVERALL_DESTPER_DIS", "COHORT_DIS", "disadvantaged"),
+            ("OVERALL_DESTPER_NONDIS", "COHORT_NONDIS", "not-disadvantaged"),
+        ] {
+            let key = (subject.to_owned(), code.clone(), group.to_owned());
+            let held = &measured[&key];
+            if let Ok(value) = row[column].trim_end_matches('%').parse::<f64>() {
+                assert_eq!(held["Value"].parse::<f64>().ok(), Some(value), "{key:?}");
+            } else {
+                assert!(!held["Missing reason"].is_empty(), "{key:?}");
+            }
+            assert_eq!(
+                held["Cohort"],
+                row[cohort]
+                    .parse::<u32>()
+                    .map_or(String::new(), |cohort| cohort.to_string())
+            );
+        }
+    }
 }
 
 /// Subject, code, phase group, academic year and measure of an area's figure.
