@@ -539,3 +539,31 @@ fn ees_absence_and_exclusion_rates_are_strides_measures_for_every_area() {
         assert!(compared > 500, "{file}: compared {compared}");
     }
 }
+
+#[test]
+fn a_named_sheet_is_read_and_a_missing_one_is_refused_naming_the_sheets_there_are() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = directory.path().join("sheets.sqlite");
+    let workbook = data("la_level/lait/sn_may_2025.xlsx");
+    let said = import_with(&database, &workbook, &["--sheet", "LA SN Groups"]);
+    assert!(said.contains("sn_may_2025.xlsx: has 1580 added"), "{said}");
+    let output = Command::new(env!("CARGO_BIN_EXE_stride"))
+        .args([
+            "import",
+            "--db",
+            database.to_str().expect("utf-8"),
+            "--sheet",
+            "Neighbours",
+        ])
+        .arg(&workbook)
+        .output()
+        .expect("stride runs");
+    assert!(!output.status.success());
+    let refused = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        refused.contains("sn_may_2025.xlsx")
+            && refused.contains("no sheet 'Neighbours'")
+            && refused.contains("LA SN Groups"),
+        "{refused}"
+    );
+}
