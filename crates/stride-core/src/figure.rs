@@ -101,6 +101,14 @@ impl Figure {
         }
     }
 
+    /// The figure if it is one the measure can take: a missing one always can.
+    pub fn within_range_of(self, measure: Measure) -> Option<Figure> {
+        match self {
+            Figure::Value(value) => Figure::checked(measure, value).ok(),
+            missing => Some(missing),
+        }
+    }
+
     pub fn value(self) -> Option<f64> {
         match self {
             Figure::Value(value) => Some(value),

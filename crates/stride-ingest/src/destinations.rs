@@ -96,7 +96,7 @@ pub fn destinations(table: &Table, edition: Edition) -> Result<StatisticsSet, In
         if let Some(subject) = &subject {
             for (value_column, cohort_column, group) in &sustained {
                 let Some(figure) = errors.required(&row, *value_column, &expected, |text| {
-                    figure(text).and_then(|figure| checked(Measure::Ks4SustainedDestination, figure))
+                    figure(text).and_then(|figure| figure.within_range_of(Measure::Ks4SustainedDestination))
                 }) else {
                     continue;
                 };
@@ -137,13 +137,6 @@ pub fn destinations(table: &Table, edition: Edition) -> Result<StatisticsSet, In
         figures,
         measures,
     })
-}
-
-fn checked(measure: Measure, figure: Figure) -> Option<Figure> {
-    match figure {
-        Figure::Value(value) => Figure::checked(measure, value).ok(),
-        missing => Some(missing),
-    }
 }
 
 /// One sustained destination figure, for whichever subject its row is of.

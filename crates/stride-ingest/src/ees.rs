@@ -249,14 +249,6 @@ impl<'a> Placing<'a> {
     }
 }
 
-/// A figure of one of Stride's measures, its value within the measure's range.
-fn checked(measure: Measure, figure: Figure) -> Option<Figure> {
-    match figure {
-        Figure::Value(value) => Figure::checked(measure, value).ok(),
-        missing => Some(missing),
-    }
-}
-
 /// An academic year written as EES writes it: `201617`.
 fn academic_year(period: &str) -> Option<AcademicYear> {
     if period.len() != 6 || !period.bytes().all(|byte| byte.is_ascii_digit()) {
@@ -383,7 +375,7 @@ pub fn data_set(
             if let (StatisticsSubject::Area(area), Some(year), Some(phase_group), Some(measure), Some(figure)) =
                 (&subject, year, phase, measure, value)
             {
-                match checked(*measure, figure) {
+                match figure.within_range_of(*measure) {
                     Some(figure) => measures.areas.push(AreaFigure {
                         area: area.clone(),
                         phase_group,

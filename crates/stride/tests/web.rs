@@ -662,14 +662,20 @@ fn real_data(path: &str) -> PathBuf {
         .join(path)
 }
 
-#[tokio::test]
-async fn the_list_keeps_to_the_deployments_own_la_and_shows_others_as_reference_data() {
-    let directory = tempfile::tempdir().expect("temporary directory");
-    let database = directory.path().join("own-la.sqlite");
+/// A database of its own with the synthetic authority in it, for a test that changes what is held.
+async fn generated_database(directory: &tempfile::TempDir) -> (PathBuf, std::sync::Arc<dyn stride_store::Store>) {
+    let database = directory.path().join("own.sqlite");
     let store = stride_store::open(database.to_str().expect("utf-8"))
         .await
         .expect("opens");
     stride::generate_into(&store, SEED, |_| {}).await.expect("generates");
+    (database, store)
+}
+
+#[tokio::test]
+async fn the_list_keeps_to_the_deployments_own_la_and_shows_others_as_reference_data() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (database, store) = generated_database(&directory).await;
     let surrey = stride_ingest::SourceFile::read(&real_data("gias/2021_936_gias.csv")).expect("readable");
     let (file, content) = stride_ingest::read(&surrey, stride_ingest::Stated::default()).expect("reads");
     store.import(&file, &content, false).await.expect("imports");
@@ -745,11 +751,7 @@ async fn upload(server: &Server, user: &User, files: &[(&str, Vec<u8>)], dry_run
 #[tokio::test]
 async fn a_data_manager_imports_files_on_the_upload_page_and_follows_their_progress() {
     let directory = tempfile::tempdir().expect("temporary directory");
-    let database = directory.path().join("upload.sqlite");
-    let store = stride_store::open(database.to_str().expect("utf-8"))
-        .await
-        .expect("opens");
-    stride::generate_into(&store, SEED, |_| {}).await.expect("generates");
+    let (database, store) = generated_database(&directory).await;
     let server = server_on(&database).await;
 
     let headteacher = server.sign_in("headteacher").await;
