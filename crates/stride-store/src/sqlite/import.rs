@@ -27,12 +27,8 @@ pub(super) async fn import(
     // The file is recorded first, so that every figure it writes can name it.
     let import_id = record_import(&mut transaction, file).await?;
     let mut summary = match content {
-        ImportContent::Establishments(records) => {
-            establishments(&mut transaction, records, Precedence::Register).await?
-        }
-        ImportContent::SchoolInformation(records) => {
-            establishments(&mut transaction, records, Precedence::BelowRegister).await?
-        }
+        ImportContent::Establishments(records) => establishments(&mut transaction, records).await?,
+        ImportContent::SchoolInformation(records) => school_information(&mut transaction, records).await?,
         ImportContent::Links(links) => establishment_links(&mut transaction, links).await?,
         ImportContent::Figures(figures) => {
             super::import_figures::figures(&mut transaction, figures, import_id, &told).await?
@@ -170,17 +166,9 @@ async fn named_id(
     )
 }
 
-/// GIAS is the register of establishments; another source adds only what it has not given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Precedence {
-    Register,
-    BelowRegister,
-}
-
 async fn establishments(
     transaction: &mut Transaction<'_, Sqlite>,
     records: &[EstablishmentRecord],
-    precedence: Precedence,
 ) -> Result<ImportSummary, StoreError> {
     let own_la: Option<i64> = sqlx::query_scalar("SELECT la_code FROM local_authority WHERE id = 1")
         .fetch_optional(&mut **transaction)
@@ -196,11 +184,6 @@ async fn establishments(
         .bind(i64::from(record.urn.get()))
         .fetch_optional(&mut **transaction)
         .await?;
-        if precedence == Precedence::BelowRegister && existing.is_some() {
-            summary.held_already += 1;
-            summary.unchanged += 1;
-            continue;
-        }
         let incoming_changed_on = record.last_changed_on.map(|date| date.to_string());
         // Dates are held as ISO text, so they compare as text.
         if let Some(existing) = &existing
@@ -295,6 +278,51 @@ async fn write_establishment(
         .execute(&mut **transaction)
         .await?;
     Ok(())
+}
+
+const ESTABLISHMENTS_PER_STATEMENT: usize = 500;
+
+/// Schools as a source below GIAS, the register, states them: each added where Stride holds no
+/// school of its URN, never changing one it holds.
+async fn school_information(
+    transaction: &mut Transaction<'_, Sqlite>,
+    records: &[EstablishmentRecord],
+) -> Result<ImportSummary, StoreError> {
+    let mut added = 0u64;
+    for batch in records.chunks(ESTABLISHMENTS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO establishments (urn, la_code, establishment_number, name, establishment_type, phase, status,
+                 opened_on, closed_on, statutory_low_age, statutory_high_age, is_academy)
+             VALUES {} ON CONFLICT (urn) DO NOTHING",
+            super::write::placeholders(batch.len(), 12)
+        );
+        // The SQL is made only of constant text and placeholders; values are bound.
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for record in batch {
+            query = query
+                .bind(i64::from(record.urn.get()))
+                .bind(i64::from(record.la.get()))
+                .bind(record.dfe_number.map(|number| i64::from(number.establishment_number())))
+                .bind(&record.name)
+                .bind(record.establishment_type.code())
+                .bind(record.phase.code())
+                .bind(record.status.code())
+                .bind(record.opened_on.map(|date| date.to_string()))
+                .bind(record.closed_on.map(|date| date.to_string()))
+                .bind(record.statutory_low_age.map(i64::from))
+                .bind(record.statutory_high_age.map(i64::from))
+                .bind(record.establishment_type.is_academy());
+        }
+        added += query.execute(&mut **transaction).await?.rows_affected();
+    }
+    let added = usize::try_from(added).unwrap_or(0);
+    let held_already = records.len().saturating_sub(added);
+    Ok(ImportSummary {
+        added,
+        unchanged: held_already,
+        held_already,
+        ..ImportSummary::default()
+    })
 }
 
 const LINKS_PER_STATEMENT: usize = 500;

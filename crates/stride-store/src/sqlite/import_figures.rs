@@ -201,6 +201,14 @@ async fn merge(
         });
     }
     let unchanged = scalar(transaction, figures.count_where(&format!("NOT {DIFFERS}"))).await?;
+    // Every figure already held as it is (the same file again, or a copy in another format):
+    // nothing to supersede, nothing to write.
+    if unchanged == incoming {
+        return Ok(ImportSummary {
+            unchanged,
+            ..ImportSummary::default()
+        });
+    }
     let changed = scalar(transaction, figures.count_where(DIFFERS)).await?;
     let superseded_earlier_release = scalar(
         transaction,
