@@ -107,9 +107,12 @@ pub(super) async fn held_statistics(
                i.file_name, i.sha256, i.publisher, i.imported_at
         FROM indicator_figures f LEFT JOIN imports i ON i.id = f.import_id
         UNION ALL
-        SELECT f.data_set, f.subject_kind, f.subject_code, f.time_period, f.time_identifier, f.filters, f.indicator,
-               f.release, f.value, f.missing_reason, i.file_name, i.sha256, i.publisher, i.imported_at
-        FROM statistics_figures f LEFT JOIN imports i ON i.id = f.import_id)
+        SELECT f.data_set, f.subject_kind, f.subject_code, f.time_period, f.time_identifier, f.filters,
+               figure.key AS indicator, f.release,
+               CASE WHEN figure.type IN ('integer', 'real') THEN CAST(figure.value AS REAL) END AS value,
+               CASE WHEN figure.type = 'text' THEN figure.value END AS missing_reason,
+               i.file_name, i.sha256, i.publisher, i.imported_at
+        FROM statistics_rows f, json_each(f.figures) figure LEFT JOIN imports i ON i.id = f.import_id)
     WHERE (? IS NULL OR data_set = ?) AND (? IS NULL OR subject_code = ?)
     ORDER BY data_set, subject_kind, subject_code, time_period, time_identifier, filters, indicator, release";
     sqlx::query(SQL)
@@ -146,8 +149,8 @@ fn held_statistic(row: &SqliteRow) -> Result<HeldStatistic, StoreError> {
         time_identifier: row.try_get("time_identifier")?,
         filters: row.try_get("filters")?,
         indicator: row.try_get("indicator")?,
-        figure: figure(row, "statistics_figures")?,
-        release: coded(row, "statistics_figures", "release")?,
+        figure: figure(row, "statistics_rows")?,
+        release: coded(row, "statistics_rows", "release")?,
         file: source_file(row)?,
     })
 }

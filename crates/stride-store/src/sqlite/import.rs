@@ -52,7 +52,7 @@ pub(super) async fn import(
             super::import_figures::statistical_neighbours(&mut transaction, records, import_id).await?
         }
         ImportContent::Statistics(set) => {
-            super::import_figures::statistics(&mut transaction, set, import_id, &told).await?
+            super::import_statistics::statistics(&mut transaction, set, import_id, &told).await?
         }
         ImportContent::StatisticsMetadata { data_set, columns } => {
             super::import_figures::statistics_columns(

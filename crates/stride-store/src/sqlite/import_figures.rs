@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, Sqlite, Transaction};
 use stride_core::import::{
     ColumnDescription, Figures, ImportSummary, IndicatorDefinition, IndicatorFigure, IndicatorSet,
-    LocalAuthorityRecord, NeighbourRecord, StatisticsColumn, StatisticsFigure, StatisticsSet,
+    LocalAuthorityRecord, NeighbourRecord, StatisticsColumn,
 };
 
 use super::write::{ROWS_PER_STATEMENT, area_figure_rows, school_figure_rows};
@@ -76,29 +76,6 @@ const INDICATOR_FIGURES: FigureTable = FigureTable {
     subject: "held.area_kind, held.area_code, 'all'",
     history_columns: "indicator, period",
     history_values: "held.indicator, held.period",
-};
-
-const STATISTICS_FIGURES: FigureTable = FigureTable {
-    table: "statistics_figures",
-    staging: "incoming_statistics_figures",
-    create_staging: "CREATE TEMP TABLE IF NOT EXISTS incoming_statistics_figures (
-        data_set TEXT, subject_kind TEXT, subject_code TEXT, time_period TEXT, time_identifier TEXT,
-        academic_year INTEGER, filters TEXT, indicator TEXT, release TEXT, value REAL, missing_reason TEXT,
-        cohort INTEGER, source TEXT, import_id INTEGER)",
-    key: &[
-        "data_set",
-        "subject_kind",
-        "subject_code",
-        "time_period",
-        "time_identifier",
-        "filters",
-        "indicator",
-    ],
-    extra: "academic_year, ",
-    subject: "held.subject_kind, held.subject_code, 'all'",
-    history_columns: "indicator, period",
-    history_values: "held.data_set || '/' || held.indicator,
-        held.time_period || ' ' || held.time_identifier || ' (' || held.filters || ')'",
 };
 
 /// Releases in order, for comparing them in SQL.
@@ -338,69 +315,6 @@ async fn indicator_figure_rows(
             .bind(value)
             .bind(missing_reason)
             .bind("LAIT")
-            .bind(import_id);
-    }
-    query.execute(&mut **transaction).await?;
-    Ok(())
-}
-
-/// An Explore Education Statistics data set, every figure as published.
-pub(super) async fn statistics(
-    transaction: &mut Transaction<'_, Sqlite>,
-    set: &StatisticsSet,
-    import_id: i64,
-    told: &(dyn Fn(usize) + Send + Sync),
-) -> Result<ImportSummary, StoreError> {
-    stage(transaction, &STATISTICS_FIGURES).await?;
-    for (number, batch) in set.figures.chunks(ROWS_PER_STATEMENT).enumerate() {
-        statistics_figure_rows(transaction, &set.data_set, batch, import_id).await?;
-        told(number * ROWS_PER_STATEMENT + batch.len());
-    }
-    let schools_not_held = scalar(
-        transaction,
-        "SELECT COUNT(DISTINCT subject_code) FROM incoming_statistics_figures
-         WHERE subject_kind = 'school' AND CAST(subject_code AS INTEGER) NOT IN (SELECT urn FROM establishments)"
-            .to_owned(),
-    )
-    .await?;
-    let summary = merge(transaction, &STATISTICS_FIGURES, set.figures.len(), import_id).await?;
-    figures(transaction, &set.measures, import_id, &|_| {}).await?;
-    Ok(ImportSummary {
-        schools_not_held,
-        ..summary
-    })
-}
-
-async fn statistics_figure_rows(
-    transaction: &mut Transaction<'_, Sqlite>,
-    data_set: &str,
-    figures: &[StatisticsFigure],
-    import_id: i64,
-) -> Result<(), StoreError> {
-    let data_set: std::sync::Arc<str> = std::sync::Arc::from(data_set);
-    let sql = format!(
-        "INSERT INTO incoming_statistics_figures (data_set, subject_kind, subject_code, time_period, time_identifier,
-             academic_year, filters, indicator, release, value, missing_reason, source, import_id)
-         VALUES {}",
-        super::write::placeholders(figures.len(), 13)
-    );
-    // The SQL is made only of constant text and placeholders; values are bound.
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for figure in figures {
-        let (value, missing_reason) = super::write::value_and_reason(figure.figure);
-        query = query
-            .bind(data_set.clone())
-            .bind(figure.subject.kind_code())
-            .bind(figure.subject.code())
-            .bind(figure.time_period.clone())
-            .bind(figure.time_identifier.clone())
-            .bind(figure.year.map(|year| year.start_year()))
-            .bind(figure.filters.clone())
-            .bind(figure.indicator.clone())
-            .bind(figure.release.code())
-            .bind(value)
-            .bind(missing_reason)
-            .bind("Explore Education Statistics")
             .bind(import_id);
     }
     query.execute(&mut **transaction).await?;

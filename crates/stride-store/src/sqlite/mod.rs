@@ -5,6 +5,7 @@ mod held;
 mod import;
 mod import_figures;
 mod import_inspections;
+mod import_statistics;
 mod read;
 mod write;
 

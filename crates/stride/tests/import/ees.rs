@@ -230,7 +230,8 @@ fn a_zipped_data_set_imports_with_its_meta_and_its_school_rows() {
                 .await
                 .expect("opens");
             sqlx::query_scalar(
-                "SELECT COUNT(*) FROM statistics_figures WHERE data_set = 'exclusions_by_geographic_level'",
+                "SELECT COUNT(*) FROM statistics_rows, json_each(statistics_rows.figures)
+                 WHERE data_set = 'exclusions_by_geographic_level'",
             )
             .fetch_one(&mut connection)
             .await
@@ -565,5 +566,61 @@ fn a_named_sheet_is_read_and_a_missing_one_is_refused_naming_the_sheets_there_ar
             && refused.contains("no sheet 'Neighbours'")
             && refused.contains("LA SN Groups"),
         "{refused}"
+    );
+}
+
+#[test]
+fn a_corrected_data_set_replaces_the_row_it_changes_and_keeps_the_old_one() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = directory.path().join("corrected.sqlite");
+    let original = data(&format!("{EES}/absence_by_term.csv"));
+    let meta = data(&format!("{EES}/absence_by_term.meta.csv"));
+    import_with(&database, &original, &[meta.to_str().expect("utf-8")]);
+    let text = std::fs::read_to_string(&original).expect("readable");
+    let header: Vec<&str> = text.lines().next().expect("header").split(',').collect();
+    let overall = header
+        .iter()
+        .position(|name| *name == "sess_overall_percent")
+        .expect("column");
+    let corrected_folder = directory.path().join("corrected");
+    std::fs::create_dir(&corrected_folder).expect("folder");
+    let corrected = corrected_folder.join("absence_by_term.csv");
+    std::fs::write(
+        &corrected,
+        rewrite(&text, |index, record| {
+            if index == 7 {
+                record[overall] = "99.9".to_owned();
+            }
+        }),
+    )
+    .expect("written");
+    let said = import_with(&database, &corrected, &[meta.to_str().expect("utf-8")]);
+    let indicators = indicators(&[], &[], Some(&meta)).len();
+    assert!(
+        said.contains(&format!("has 0 added, {indicators} changed")),
+        "the row's figures are replaced: {said}"
+    );
+    let kept: i64 = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            use sqlx::ConnectOptions;
+            let mut connection = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&database)
+                .read_only(true)
+                .connect()
+                .await
+                .expect("opens");
+            sqlx::query_scalar("SELECT COUNT(*) FROM superseded_statistics_rows")
+                .fetch_one(&mut connection)
+                .await
+                .expect("counts")
+        });
+    assert_eq!(kept, 1, "the row as it was is kept");
+    let held = exported_statistics(&database, "absence_by_term");
+    assert!(
+        held.iter()
+            .any(|figure| figure["Indicator"] == "sess_overall_percent" && figure["Value"] == "99.9")
     );
 }

@@ -1,0 +1,281 @@
+//! Writing an Explore Education Statistics data set: its figures gathered back into the rows
+//! they were published in, staged, and compared with what is held row by row. A row a later file
+//! of the same release changes is kept in `superseded_statistics_rows` before it is replaced.
+
+use sqlx::{AssertSqlSafe, Sqlite, Transaction};
+use stride_core::Figure;
+use stride_core::import::{ImportSummary, StatisticsFigure, StatisticsSet};
+
+use crate::StoreError;
+
+/// One published row: where its figures sit, and the figures as a JSON object.
+struct PublishedRow<'a> {
+    first: &'a StatisticsFigure,
+    figures: String,
+    count: usize,
+}
+
+/// The figures of one row are consecutive, as the readers push them.
+fn same_row(left: &StatisticsFigure, right: &StatisticsFigure) -> bool {
+    left.subject == right.subject
+        && left.time_period == right.time_period
+        && left.time_identifier == right.time_identifier
+        && left.filters == right.filters
+        && left.release == right.release
+}
+
+fn rows(figures: &[StatisticsFigure]) -> Vec<PublishedRow<'_>> {
+    figures
+        .chunk_by(same_row)
+        .map(|row| PublishedRow {
+            first: &row[0],
+            figures: figures_json(row),
+            count: row.len(),
+        })
+        .collect()
+}
+
+/// `{"indicator":12.5,"other":"suppressed"}`: a value as a JSON number, a missing one as its
+/// reason's code.
+fn figures_json(row: &[StatisticsFigure]) -> String {
+    let mut json = String::from("{");
+    for (position, figure) in row.iter().enumerate() {
+        if position > 0 {
+            json.push(',');
+        }
+        json_string(&mut json, &figure.indicator);
+        json.push(':');
+        match figure.figure {
+            // Values were read as finite numbers; Rust writes them without an exponent.
+            Figure::Value(value) => json.push_str(&value.to_string()),
+            Figure::Missing(reason) => json_string(&mut json, reason.code()),
+        }
+    }
+    json.push('}');
+    json
+}
+
+fn json_string(json: &mut String, text: &str) {
+    json.push('"');
+    for character in text.chars() {
+        match character {
+            '"' => json.push_str("\\\""),
+            '\\' => json.push_str("\\\\"),
+            control if u32::from(control) < 0x20 => json.push_str(&format!("\\u{:04x}", u32::from(control))),
+            other => json.push(other),
+        }
+    }
+    json.push('"');
+}
+
+const ROWS_PER_STATEMENT: usize = 300;
+const KEY: &str = "data_set, subject_kind, subject_code, time_period, time_identifier, filters";
+const SAME_ROW: &str = "held.data_set = incoming.data_set AND held.subject_kind = incoming.subject_kind
+    AND held.subject_code = incoming.subject_code AND held.time_period = incoming.time_period
+    AND held.time_identifier = incoming.time_identifier AND held.filters = incoming.filters";
+
+async fn scalar(transaction: &mut Transaction<'_, Sqlite>, sql: String) -> Result<usize, StoreError> {
+    // Every statement here is made of this module's constant text.
+    let count: Option<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
+        .fetch_one(&mut **transaction)
+        .await?;
+    Ok(usize::try_from(count.unwrap_or(0)).unwrap_or(0))
+}
+
+async fn execute(transaction: &mut Transaction<'_, Sqlite>, sql: String) -> Result<(), StoreError> {
+    sqlx::query(AssertSqlSafe(sql)).execute(&mut **transaction).await?;
+    Ok(())
+}
+
+pub(super) async fn statistics(
+    transaction: &mut Transaction<'_, Sqlite>,
+    set: &StatisticsSet,
+    import_id: i64,
+    told: &(dyn Fn(usize) + Send + Sync),
+) -> Result<ImportSummary, StoreError> {
+    execute(
+        transaction,
+        "CREATE TEMP TABLE IF NOT EXISTS incoming_statistics_rows (data_set TEXT, subject_kind TEXT,
+             subject_code TEXT, time_period TEXT, time_identifier TEXT, academic_year INTEGER, filters TEXT,
+             release TEXT, figures TEXT, figure_count INTEGER)"
+            .to_owned(),
+    )
+    .await?;
+    execute(transaction, "DELETE FROM incoming_statistics_rows".to_owned()).await?;
+    let mut staged = 0;
+    for batch in rows(&set.figures).chunks(ROWS_PER_STATEMENT) {
+        stage(transaction, &set.data_set, batch).await?;
+        staged += batch.iter().map(|row| row.count).sum::<usize>();
+        told(staged);
+    }
+    let schools_not_held = scalar(
+        transaction,
+        "SELECT COUNT(DISTINCT subject_code) FROM incoming_statistics_rows
+         WHERE subject_kind = 'school' AND CAST(subject_code AS INTEGER) NOT IN (SELECT urn FROM establishments)"
+            .to_owned(),
+    )
+    .await?;
+    let summary = merge(transaction, set.figures.len(), import_id).await?;
+    super::import_figures::figures(transaction, &set.measures, import_id, &|_| {}).await?;
+    Ok(ImportSummary {
+        schools_not_held,
+        ..summary
+    })
+}
+
+async fn stage(
+    transaction: &mut Transaction<'_, Sqlite>,
+    data_set: &str,
+    batch: &[PublishedRow<'_>],
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO incoming_statistics_rows ({KEY}, academic_year, release, figures, figure_count) VALUES {}",
+        super::write::placeholders(batch.len(), 10)
+    );
+    // The SQL is made only of constant text and placeholders; values are bound.
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for row in batch {
+        let first = row.first;
+        query = query
+            .bind(data_set.to_owned())
+            .bind(first.subject.kind_code())
+            .bind(first.subject.code())
+            .bind(first.time_period.clone())
+            .bind(first.time_identifier.clone())
+            .bind(first.filters.clone())
+            .bind(first.year.map(|year| year.start_year()))
+            .bind(first.release.code())
+            .bind(row.figures.clone())
+            .bind(row.count as i64);
+    }
+    query.execute(&mut **transaction).await?;
+    Ok(())
+}
+
+/// The figures in staged rows that meet a held row of the same release on `condition`.
+fn figures_where(condition: &str) -> String {
+    format!(
+        "SELECT SUM(incoming.figure_count) FROM incoming_statistics_rows incoming
+         JOIN statistics_rows held ON {SAME_ROW} AND held.release = incoming.release WHERE {condition}"
+    )
+}
+
+async fn merge(
+    transaction: &mut Transaction<'_, Sqlite>,
+    incoming: usize,
+    import_id: i64,
+) -> Result<ImportSummary, StoreError> {
+    let held_before = scalar(
+        transaction,
+        "SELECT EXISTS (SELECT 1 FROM statistics_rows
+             WHERE data_set IN (SELECT DISTINCT data_set FROM incoming_statistics_rows))"
+            .to_owned(),
+    )
+    .await?;
+    if held_before == 0 {
+        write(transaction, import_id).await?;
+        return Ok(ImportSummary {
+            added: incoming,
+            ..ImportSummary::default()
+        });
+    }
+    let unchanged = scalar(transaction, figures_where("held.figures = incoming.figures")).await?;
+    if unchanged == incoming {
+        return Ok(ImportSummary {
+            unchanged,
+            ..ImportSummary::default()
+        });
+    }
+    let changed = scalar(transaction, figures_where("held.figures <> incoming.figures")).await?;
+    let superseded_earlier_release = scalar(
+        transaction,
+        format!(
+            "SELECT SUM(incoming.figure_count) FROM incoming_statistics_rows incoming
+             WHERE EXISTS (SELECT 1 FROM statistics_rows held WHERE {SAME_ROW}
+                           AND (CASE held.release WHEN 'provisional' THEN 1 WHEN 'revised' THEN 2 ELSE 3 END)
+                             < (CASE incoming.release WHEN 'provisional' THEN 1 WHEN 'revised' THEN 2 ELSE 3 END))
+               AND NOT EXISTS (SELECT 1 FROM statistics_rows held WHERE {SAME_ROW} AND held.release = incoming.release)"
+        ),
+    )
+    .await?;
+    execute(
+        transaction,
+        format!(
+            "INSERT INTO superseded_statistics_rows ({KEY}, release, figures, import_id, superseded_by_import_id)
+             SELECT held.data_set, held.subject_kind, held.subject_code, held.time_period, held.time_identifier,
+                    held.filters, held.release, held.figures, held.import_id, {import_id}
+             FROM incoming_statistics_rows incoming
+             JOIN statistics_rows held ON {SAME_ROW} AND held.release = incoming.release
+             WHERE held.figures <> incoming.figures"
+        ),
+    )
+    .await?;
+    write(transaction, import_id).await?;
+    Ok(ImportSummary {
+        added: incoming.saturating_sub(unchanged + changed),
+        changed,
+        unchanged,
+        superseded_earlier_release,
+        ..ImportSummary::default()
+    })
+}
+
+/// Writes the staged rows in key order, replacing a held row of the same release that differs.
+async fn write(transaction: &mut Transaction<'_, Sqlite>, import_id: i64) -> Result<(), StoreError> {
+    execute(
+        transaction,
+        format!(
+            "INSERT INTO statistics_rows ({KEY}, academic_year, release, figures, source, import_id)
+             SELECT {KEY}, academic_year, release, figures, 'Explore Education Statistics', {import_id}
+             FROM incoming_statistics_rows WHERE true ORDER BY {KEY}, release
+             ON CONFLICT ({KEY}, release) DO UPDATE SET figures = excluded.figures,
+                 academic_year = excluded.academic_year, import_id = excluded.import_id
+             WHERE statistics_rows.figures <> excluded.figures"
+        ),
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use stride_core::import::StatisticsSubject;
+    use stride_core::{Area, MissingReason, Release};
+
+    use super::*;
+
+    fn figure(indicator: &str, filters: &str, figure: Figure) -> StatisticsFigure {
+        StatisticsFigure {
+            subject: StatisticsSubject::Area(Area::England),
+            time_period: Arc::from("201617"),
+            time_identifier: Arc::from("Academic year"),
+            year: None,
+            filters: Arc::from(filters),
+            indicator: Arc::from(indicator),
+            release: Release::Final,
+            figure,
+        }
+    }
+
+    #[test]
+    fn a_rows_figures_are_one_json_object_with_values_as_numbers_and_reasons_as_codes() {
+        let figures = [
+            figure("perm_excl", "school_type: Total", Figure::Value(12.0)),
+            figure("perm \"excl\" rate", "school_type: Total", Figure::Value(0.03)),
+            figure(
+                "fixed_excl",
+                "school_type: Total",
+                Figure::Missing(MissingReason::Suppressed),
+            ),
+            figure("perm_excl", "school_type: Special", Figure::Value(1.5)),
+        ];
+        let rows = rows(&figures);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0].figures,
+            r#"{"perm_excl":12,"perm \"excl\" rate":0.03,"fixed_excl":"suppressed"}"#
+        );
+        assert_eq!((rows[0].count, rows[1].count), (3, 1));
+    }
+}
