@@ -113,15 +113,16 @@ impl FigureTable {
 const DIFFERS: &str = "(held.value IS NOT incoming.value OR held.missing_reason IS NOT incoming.missing_reason
      OR held.cohort IS NOT incoming.cohort)";
 
-async fn scalar(transaction: &mut Transaction<'_, Sqlite>, sql: String) -> Result<usize, StoreError> {
-    // Every statement here is made of this module's constant text.
-    let count: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
+/// A count, or a sum that is NULL over no rows, as a number of records.
+pub(super) async fn scalar(transaction: &mut Transaction<'_, Sqlite>, sql: String) -> Result<usize, StoreError> {
+    // Every statement given here is made of the import modules' constant text.
+    let count: Option<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
         .fetch_one(&mut **transaction)
         .await?;
-    Ok(usize::try_from(count).unwrap_or(0))
+    Ok(usize::try_from(count.unwrap_or(0)).unwrap_or(0))
 }
 
-async fn execute(transaction: &mut Transaction<'_, Sqlite>, sql: String) -> Result<(), StoreError> {
+pub(super) async fn execute(transaction: &mut Transaction<'_, Sqlite>, sql: String) -> Result<(), StoreError> {
     sqlx::query(AssertSqlSafe(sql)).execute(&mut **transaction).await?;
     Ok(())
 }

@@ -3,6 +3,8 @@
 //! of the same release changes is kept in `superseded_statistics_rows` before it is replaced.
 
 use sqlx::{AssertSqlSafe, Sqlite, Transaction};
+
+use super::import_figures::{execute, scalar};
 use stride_core::Figure;
 use stride_core::import::{ImportSummary, StatisticsFigure, StatisticsSet};
 
@@ -73,19 +75,6 @@ const KEY: &str = "data_set, subject_kind, subject_code, time_period, time_ident
 const SAME_ROW: &str = "held.data_set = incoming.data_set AND held.subject_kind = incoming.subject_kind
     AND held.subject_code = incoming.subject_code AND held.time_period = incoming.time_period
     AND held.time_identifier = incoming.time_identifier AND held.filters = incoming.filters";
-
-async fn scalar(transaction: &mut Transaction<'_, Sqlite>, sql: String) -> Result<usize, StoreError> {
-    // Every statement here is made of this module's constant text.
-    let count: Option<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
-        .fetch_one(&mut **transaction)
-        .await?;
-    Ok(usize::try_from(count.unwrap_or(0)).unwrap_or(0))
-}
-
-async fn execute(transaction: &mut Transaction<'_, Sqlite>, sql: String) -> Result<(), StoreError> {
-    sqlx::query(AssertSqlSafe(sql)).execute(&mut **transaction).await?;
-    Ok(())
-}
 
 pub(super) async fn statistics(
     transaction: &mut Transaction<'_, Sqlite>,

@@ -41,6 +41,27 @@ fn missing_reason(code: &str) -> Option<&'static str> {
     })
 }
 
+/// A count read from the database itself, for what is too large to export in a test.
+fn count_in(database: &Path, sql: &'static str) -> i64 {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            use sqlx::ConnectOptions;
+            let mut connection = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(database)
+                .read_only(true)
+                .connect()
+                .await
+                .expect("opens");
+            sqlx::query_scalar(sql)
+                .fetch_one(&mut connection)
+                .await
+                .expect("counts")
+        })
+}
+
 fn exported_statistics(database: &Path, data_set: &str) -> Vec<HashMap<String, String>> {
     exported_statistics_of(database, data_set, &[])
 }
@@ -217,26 +238,11 @@ fn a_zipped_data_set_imports_with_its_meta_and_its_school_rows() {
     let rows = records(csv::Reader::from_reader(unzipped.stdout.as_slice()));
     // Its .meta.csv names eight indicators. Two million figures are counted in the database
     // itself rather than exported.
-    let held: i64 = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(async {
-            use sqlx::ConnectOptions;
-            let mut connection = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(&database)
-                .read_only(true)
-                .connect()
-                .await
-                .expect("opens");
-            sqlx::query_scalar(
-                "SELECT COUNT(*) FROM statistics_rows, json_each(statistics_rows.figures)
-                 WHERE data_set = 'exclusions_by_geographic_level'",
-            )
-            .fetch_one(&mut connection)
-            .await
-            .expect("counts")
-        });
+    let held = count_in(
+        &database,
+        "SELECT COUNT(*) FROM statistics_rows, json_each(statistics_rows.figures)
+         WHERE data_set = 'exclusions_by_geographic_level'",
+    );
     assert_eq!(held as usize, rows.len() * 8);
     let school = rows
         .iter()
@@ -600,23 +606,7 @@ fn a_corrected_data_set_replaces_the_row_it_changes_and_keeps_the_old_one() {
         said.contains(&format!("has 0 added, {indicators} changed")),
         "the row's figures are replaced: {said}"
     );
-    let kept: i64 = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(async {
-            use sqlx::ConnectOptions;
-            let mut connection = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(&database)
-                .read_only(true)
-                .connect()
-                .await
-                .expect("opens");
-            sqlx::query_scalar("SELECT COUNT(*) FROM superseded_statistics_rows")
-                .fetch_one(&mut connection)
-                .await
-                .expect("counts")
-        });
+    let kept = count_in(&database, "SELECT COUNT(*) FROM superseded_statistics_rows");
     assert_eq!(kept, 1, "the row as it was is kept");
     let held = exported_statistics(&database, "absence_by_term");
     assert!(
