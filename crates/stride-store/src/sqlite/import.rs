@@ -143,6 +143,7 @@ struct EstablishmentColumns {
     trust_id: Option<i64>,
     diocese: Option<String>,
     gias_last_changed_on: Option<String>,
+    district: Option<String>,
 }
 
 /// Finds or adds a named row (a trust, a locality) and returns its id.
@@ -178,7 +179,7 @@ async fn establishments(
         let existing: Option<EstablishmentColumns> = sqlx::query_as(
             "SELECT la_code, establishment_number, name, establishment_type, phase, status, opened_on, closed_on,
                     statutory_low_age, statutory_high_age, locality_id, is_academy, trust_id, diocese,
-                    gias_last_changed_on
+                    gias_last_changed_on, district
              FROM establishments WHERE urn = ?",
         )
         .bind(i64::from(record.urn.get()))
@@ -225,6 +226,7 @@ async fn establishments(
             trust_id,
             diocese: record.diocese.clone(),
             gias_last_changed_on: incoming_changed_on,
+            district: record.district.clone(),
         };
         match existing {
             Some(existing) if existing == columns => summary.unchanged += 1,
@@ -250,13 +252,13 @@ async fn write_establishment(
     let sql = if update {
         "UPDATE establishments SET la_code = ?, establishment_number = ?, name = ?, establishment_type = ?, phase = ?,
              status = ?, opened_on = ?, closed_on = ?, statutory_low_age = ?, statutory_high_age = ?, locality_id = ?,
-             is_academy = ?, trust_id = ?, diocese = ?, gias_last_changed_on = ?
+             is_academy = ?, trust_id = ?, diocese = ?, gias_last_changed_on = ?, district = ?
          WHERE urn = ?"
     } else {
         "INSERT INTO establishments (la_code, establishment_number, name, establishment_type, phase, status, opened_on,
              closed_on, statutory_low_age, statutory_high_age, locality_id, is_academy, trust_id, diocese,
-             gias_last_changed_on, urn)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+             gias_last_changed_on, district, urn)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     };
     sqlx::query(sql)
         .bind(columns.la_code)
@@ -274,6 +276,7 @@ async fn write_establishment(
         .bind(columns.trust_id)
         .bind(&columns.diocese)
         .bind(&columns.gias_last_changed_on)
+        .bind(&columns.district)
         .bind(i64::from(record.urn.get()))
         .execute(&mut **transaction)
         .await?;

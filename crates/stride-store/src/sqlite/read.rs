@@ -18,17 +18,37 @@ use crate::StoreError;
 /// Makes an LA Stride knows of (from an LA list imported, or the generated authority) the
 /// deployment's own; none if Stride does not know the code.
 pub(super) async fn set_local_authority(pool: &SqlitePool, la: LaCode) -> Result<Option<LocalAuthority>, StoreError> {
+    let code = i64::from(la.get());
+    let mut transaction = pool.begin().await?;
     let written = sqlx::query(
         "INSERT INTO local_authority (id, la_code, name, region)
          SELECT 1, la_code, name, region FROM local_authorities WHERE la_code = ?
          ON CONFLICT (id) DO UPDATE SET la_code = excluded.la_code, name = excluded.name, region = excluded.region",
     )
-    .bind(i64::from(la.get()))
-    .execute(pool)
+    .bind(code)
+    .execute(&mut *transaction)
     .await?;
     if written.rows_affected() == 0 {
         return Ok(None);
     }
+    // The LA's schools imported before it was set up take their districts as localities, as
+    // those imported after do, until the LA sets its own.
+    sqlx::query(
+        "INSERT INTO localities (name) SELECT DISTINCT district FROM establishments
+         WHERE la_code = ? AND locality_id IS NULL AND district IS NOT NULL
+         ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(code)
+    .execute(&mut *transaction)
+    .await?;
+    sqlx::query(
+        "UPDATE establishments SET locality_id = (SELECT id FROM localities WHERE name = establishments.district)
+         WHERE la_code = ? AND locality_id IS NULL AND district IS NOT NULL",
+    )
+    .bind(code)
+    .execute(&mut *transaction)
+    .await?;
+    transaction.commit().await?;
     local_authority(pool).await
 }
 

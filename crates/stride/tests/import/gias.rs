@@ -288,3 +288,35 @@ async fn the_spine_adds_the_schools_gias_has_not_given_and_leaves_gias_alone() {
     let again = import(&store, &data(spine_path), false).await;
     assert_eq!((again.added, again.changed), (0, 0));
 }
+
+#[tokio::test]
+async fn an_la_set_up_after_its_schools_were_imported_takes_their_districts_as_localities() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (store, _) = fresh_store(&directory).await;
+    import(&store, &data("la_level/lait/la_code_list.csv"), false).await;
+    import(&store, &data("gias/2021_936_gias.csv"), false).await;
+    assert!(
+        store.localities().await.expect("reads").is_empty(),
+        "no LA of its own yet"
+    );
+
+    let surrey = stride_core::LaCode::new(936).expect("valid code");
+    let own = store
+        .set_local_authority(surrey)
+        .await
+        .expect("sets")
+        .expect("a known LA");
+    assert_eq!(own.name, "Surrey");
+    let rows = independent_rows("gias/2021_936_gias.csv");
+    let listed = store.school_list_rows(Some(surrey)).await.expect("reads");
+    assert!(!listed.is_empty());
+    for school in &listed {
+        let district = &rows[&school.urn.to_string()]["DistrictAdministrative (name)"];
+        assert_eq!(&school.locality, district, "URN {}", school.urn);
+    }
+    let unknown = stride_core::LaCode::new(999).expect("valid code");
+    assert!(
+        store.set_local_authority(unknown).await.expect("runs").is_none(),
+        "an LA Stride does not know"
+    );
+}
