@@ -352,6 +352,19 @@ pub struct ImportSummary {
     pub superseded_earlier_release: usize,
 }
 
+impl ImportSummary {
+    /// What comparing a file's records with those held found: the rest of them are new.
+    pub fn compared(incoming: usize, unchanged: usize, changed: usize, superseded_earlier_release: usize) -> Self {
+        ImportSummary {
+            added: incoming.saturating_sub(unchanged + changed),
+            changed,
+            unchanged,
+            superseded_earlier_release,
+            ..ImportSummary::default()
+        }
+    }
+}
+
 /// One line saying what an import did, or would do in a dry run.
 pub fn describe_import(file: &ImportedFile, summary: &ImportSummary, dry_run: bool) -> String {
     let mut line = format!(

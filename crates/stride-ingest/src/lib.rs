@@ -143,6 +143,41 @@ pub fn read_among(
     Ok((imported, content))
 }
 
+/// Where reading a batch has got to, for whoever shows progress.
+pub enum BatchStep<'a> {
+    Reading {
+        position: usize,
+        of: usize,
+        source: &'a SourceFile,
+    },
+    Read {
+        position: usize,
+        file: &'a ImportedFile,
+    },
+}
+
+/// Reads every file of a batch, each among the others (so that a data set finds its
+/// `.meta.csv`), or stops at the first refusal: nothing of a batch is written until all of it
+/// has been read.
+pub fn read_batch(
+    sources: &[SourceFile],
+    stated: Stated,
+    mut told: impl FnMut(BatchStep<'_>),
+) -> Result<Vec<(ImportedFile, ImportContent)>, IngestError> {
+    let mut read = Vec::with_capacity(sources.len());
+    for (position, source) in sources.iter().enumerate() {
+        told(BatchStep::Reading {
+            position,
+            of: sources.len(),
+            source,
+        });
+        let (file, content) = read_among(source, sources, stated)?;
+        told(BatchStep::Read { position, file: &file });
+        read.push((file, content));
+    }
+    Ok(read)
+}
+
 /// The columns of a data set as the `.meta.csv` of the same name among `beside` describes them.
 fn metadata_beside(
     file: &SourceFile,

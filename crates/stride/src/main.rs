@@ -296,13 +296,12 @@ async fn import(
     for path in paths {
         sources.extend(stride_ingest::SourceFile::read_all(path, sheet)?);
     }
-    let mut read = Vec::with_capacity(sources.len());
-    for (number, source) in sources.iter().enumerate() {
-        println!("Reading {} ({} of {})…", source.name, number + 1, sources.len());
-        let (file, content) = stride_ingest::read_among(source, &sources, stated)?;
-        println!("  {}", stride_core::import::describe_read(&file));
-        read.push((file, content));
-    }
+    let read = stride_ingest::read_batch(&sources, stated, |step| match step {
+        stride_ingest::BatchStep::Reading { position, of, source } => {
+            println!("Reading {} ({} of {of})…", source.name, position + 1);
+        }
+        stride_ingest::BatchStep::Read { file, .. } => println!("  {}", stride_core::import::describe_read(file)),
+    })?;
     let store = open(db).await?;
     for (number, (file, content)) in read.iter().enumerate() {
         println!("Writing {} ({} of {})…", file.name, number + 1, read.len());

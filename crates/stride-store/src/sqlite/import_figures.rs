@@ -173,19 +173,13 @@ async fn merge(
 ) -> Result<ImportSummary, StoreError> {
     if !any_held_alike(transaction, figures).await? {
         write_staged(transaction, figures).await?;
-        return Ok(ImportSummary {
-            added: incoming,
-            ..ImportSummary::default()
-        });
+        return Ok(ImportSummary::compared(incoming, 0, 0, 0));
     }
     let unchanged = scalar(transaction, figures.count_where(&format!("NOT {DIFFERS}"))).await?;
     // Every figure already held as it is (the same file again, or a copy in another format):
     // nothing to supersede, nothing to write.
     if unchanged == incoming {
-        return Ok(ImportSummary {
-            unchanged,
-            ..ImportSummary::default()
-        });
+        return Ok(ImportSummary::compared(incoming, unchanged, 0, 0));
     }
     let changed = scalar(transaction, figures.count_where(DIFFERS)).await?;
     let superseded_earlier_release = scalar(
@@ -221,13 +215,12 @@ async fn merge(
     )
     .await?;
     write_staged(transaction, figures).await?;
-    Ok(ImportSummary {
-        added: incoming.saturating_sub(unchanged + changed),
-        changed,
+    Ok(ImportSummary::compared(
+        incoming,
         unchanged,
+        changed,
         superseded_earlier_release,
-        ..ImportSummary::default()
-    })
+    ))
 }
 
 async fn stage(transaction: &mut Transaction<'_, Sqlite>, figures: &FigureTable) -> Result<(), StoreError> {

@@ -163,17 +163,11 @@ async fn merge(
     .await?;
     if held_before == 0 {
         write(transaction, import_id).await?;
-        return Ok(ImportSummary {
-            added: incoming,
-            ..ImportSummary::default()
-        });
+        return Ok(ImportSummary::compared(incoming, 0, 0, 0));
     }
     let unchanged = scalar(transaction, figures_where("held.figures = incoming.figures")).await?;
     if unchanged == incoming {
-        return Ok(ImportSummary {
-            unchanged,
-            ..ImportSummary::default()
-        });
+        return Ok(ImportSummary::compared(incoming, unchanged, 0, 0));
     }
     let changed = scalar(transaction, figures_where("held.figures <> incoming.figures")).await?;
     let superseded_earlier_release = scalar(
@@ -200,13 +194,12 @@ async fn merge(
     )
     .await?;
     write(transaction, import_id).await?;
-    Ok(ImportSummary {
-        added: incoming.saturating_sub(unchanged + changed),
-        changed,
+    Ok(ImportSummary::compared(
+        incoming,
         unchanged,
+        changed,
         superseded_earlier_release,
-        ..ImportSummary::default()
-    })
+    ))
 }
 
 /// Writes the staged rows in key order, replacing a held row of the same release that differs.

@@ -248,14 +248,13 @@ fn read_all(
             .map(|source| (source.name.clone(), FileStage::Waiting))
             .collect();
     });
-    let mut read = Vec::with_capacity(sources.len());
-    for (position, source) in sources.iter().enumerate() {
-        let (file, content) = stride_ingest::read_among(source, &sources, stated).map_err(|error| error.to_string())?;
-        let line = describe_read(&file);
-        jobs.update(id, |job| job.files[position].1 = FileStage::Read(line));
-        read.push((file, content));
-    }
-    Ok(read)
+    stride_ingest::read_batch(&sources, stated, |step| {
+        if let stride_ingest::BatchStep::Read { position, file } = step {
+            let line = describe_read(file);
+            jobs.update(id, |job| job.files[position].1 = FileStage::Read(line));
+        }
+    })
+    .map_err(|error| error.to_string())
 }
 
 #[derive(Template)]
