@@ -156,29 +156,6 @@ pub struct Figures {
     pub areas: Vec<AreaFigure>,
 }
 
-/// One figure of LAIT's long data set: an indicator for an area in a period, as LAIT names
-/// them. Indicator and period names repeat across hundreds of thousands of rows, so each is
-/// held once and shared.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IndicatorFigure {
-    pub area: Area,
-    pub indicator: Arc<str>,
-    /// The period as LAIT writes it ("2024", "2023/24", "2018 (Rev)", "2014-16").
-    pub period: Arc<str>,
-    /// The academic year, where the indicator counts in academic years and the period is one.
-    pub year: Option<AcademicYear>,
-    pub release: Release,
-    pub figure: Figure,
-}
-
-/// A LAIT data set: every figure as published, and those of indicators that are measures
-/// Stride knows, as area figures beside the performance tables'.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IndicatorSet {
-    pub figures: Vec<IndicatorFigure>,
-    pub measures: Figures,
-}
-
 /// An indicator as LAIT's data dictionary defines it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndicatorDefinition {
@@ -224,7 +201,6 @@ impl ImportContent {
             ImportContent::Figures(figures) => figures.schools.len() + figures.areas.len(),
             ImportContent::LocalAuthorities(records) => records.len(),
             ImportContent::ColumnDictionary(columns) => columns.len(),
-            ImportContent::Indicators(set) => set.figures.len(),
             ImportContent::IndicatorDictionary(definitions) => definitions.len(),
             ImportContent::StatisticalNeighbours(records) => records.len(),
             ImportContent::Inspections(inspections) => inspections.len(),
@@ -297,11 +273,13 @@ pub struct StatisticsColumn {
     pub unit: String,
 }
 
-/// An Explore Education Statistics data set: its name (the file's, without extension) and
-/// every figure in it.
+/// A data set of published statistics: an Explore Education Statistics file (named as the file
+/// is, without extension) or LAIT's long data set (`LAIT`), and every figure in it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatisticsSet {
     pub data_set: String,
+    /// The figures of one published row (subject, period, filters and release) are consecutive,
+    /// in the same order whatever copy of the file they were read from.
     pub figures: Vec<StatisticsFigure>,
     /// Those of its figures that are Stride's measures for an area, beside the performance
     /// tables' and LAIT's.
@@ -319,7 +297,6 @@ pub enum ImportContent {
     Figures(Figures),
     LocalAuthorities(Vec<LocalAuthorityRecord>),
     ColumnDictionary(Vec<ColumnDescription>),
-    Indicators(IndicatorSet),
     IndicatorDictionary(Vec<IndicatorDefinition>),
     StatisticalNeighbours(Vec<NeighbourRecord>),
     Inspections(Vec<crate::Inspection>),

@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use stride_core::import::{IndicatorDefinition, IndicatorFigure, IndicatorSet, NeighbourRecord, NeighbourSet};
+use stride_core::import::{
+    Figures, IndicatorDefinition, NeighbourRecord, NeighbourSet, StatisticsFigure, StatisticsSet, StatisticsSubject,
+};
 use stride_core::{
     AcademicYear, Area, AreaFigure, Figure, LaCode, Measure, MissingReason, PhaseGroup, Polarity, PupilGroup, Release,
 };
@@ -219,7 +221,12 @@ impl Interned {
     }
 }
 
-pub fn data_set(table: &Table) -> Result<IndicatorSet, IngestError> {
+/// The name LAIT's long data set is held under among the statistics.
+pub const DATA_SET: &str = "LAIT";
+
+/// LAIT's long data set as statistics: each area's figures for a period gathered into one row,
+/// in the order of area, period and indicator whatever the order of the file's rows.
+pub fn data_set(table: &Table) -> Result<StatisticsSet, IngestError> {
     let (indicator_column, period_column, name_column, value_column, number_column, region_column) = (
         table.column("Short Desc")?,
         table.column("Years")?,
@@ -233,7 +240,9 @@ pub fn data_set(table: &Table) -> Result<IndicatorSet, IngestError> {
         .map(|(code, measure, group, phase)| (*code, (*measure, *group, *phase)))
         .collect();
     let mut errors = Errors::new(table);
-    let (mut set, mut interned) = (IndicatorSet::default(), Interned::default());
+    let (mut figures, mut measure_figures, mut interned) = (Vec::new(), Figures::default(), Interned::default());
+    // LAIT states neither a time identifier nor filters.
+    let none = interned.get("");
     for row in table.rows() {
         let area = errors.required(
             &row,
@@ -267,7 +276,7 @@ pub fn data_set(table: &Table) -> Result<IndicatorSet, IngestError> {
         let year = mapped.and_then(|_| academic_year(&period));
         let release = release(&period);
         if let (Some((measure, group, phase_group)), Some(year)) = (mapped, year) {
-            set.measures.areas.push(AreaFigure {
+            measure_figures.areas.push(AreaFigure {
                 area: area.clone(),
                 phase_group,
                 measure,
@@ -279,16 +288,30 @@ pub fn data_set(table: &Table) -> Result<IndicatorSet, IngestError> {
                 release,
             });
         }
-        set.figures.push(IndicatorFigure {
-            area,
+        figures.push(StatisticsFigure {
+            subject: StatisticsSubject::Area(area),
+            time_period: period,
+            time_identifier: none.clone(),
+            year: None,
+            filters: none.clone(),
             indicator,
-            period,
-            year,
             release,
             figure,
         });
     }
-    errors.finish(set)
+    figures.sort_by_cached_key(|figure| {
+        (
+            figure.subject.kind_code(),
+            figure.subject.code(),
+            figure.time_period.clone(),
+            figure.indicator.clone(),
+        )
+    });
+    errors.finish(StatisticsSet {
+        data_set: DATA_SET.to_owned(),
+        figures,
+        measures: measure_figures,
+    })
 }
 
 fn published_value(text: &str) -> Option<Figure> {

@@ -110,7 +110,7 @@ pub fn read_among(
         FileKind::SchoolInformation => ImportContent::SchoolInformation(spine::school_information(&table)?),
         FileKind::LocalAuthorityCodes => ImportContent::LocalAuthorities(reference::local_authorities(&table)?),
         FileKind::ColumnDictionary => ImportContent::ColumnDictionary(reference::column_dictionary(&table)?),
-        FileKind::LaitDataSet => ImportContent::Indicators(lait::data_set(&table)?),
+        FileKind::LaitDataSet => ImportContent::Statistics(lait::data_set(&table)?),
         FileKind::LaitDictionary => ImportContent::IndicatorDictionary(lait::dictionary(&table)?),
         FileKind::StatisticalNeighbours => ImportContent::StatisticalNeighbours(lait::statistical_neighbours(&table)?),
         FileKind::OfstedInspections => ImportContent::Inspections(ofsted::inspections(&table)?),

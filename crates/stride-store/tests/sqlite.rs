@@ -94,3 +94,96 @@ async fn what_is_written_reads_back_and_the_file_reopens() {
         "inspections read back newest first, judgements and all"
     );
 }
+
+/// A deployment made before LAIT's figures were held as rows of statistics: its indicator
+/// figures, and a value a later file replaced, are carried across when it is next opened.
+#[tokio::test]
+async fn lait_figures_held_one_per_row_are_carried_into_statistics_rows() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let earlier = directory.path().join("migrations");
+    std::fs::create_dir(&earlier).expect("folder");
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    for entry in std::fs::read_dir(&migrations).expect("migrations") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("name").to_string_lossy().into_owned();
+        if name.as_str() < "0008" {
+            std::fs::copy(&path, earlier.join(&name)).expect("copied");
+        }
+    }
+    let location = directory.path().join("store.sqlite");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&location)
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.expect("opens");
+    sqlx::migrate::Migrator::new(earlier.as_path())
+        .await
+        .expect("reads the earlier migrations")
+        .run(&pool)
+        .await
+        .expect("migrates to 0007");
+    for statement in [
+        "INSERT INTO imports (id, file_name, sha256, kind, publisher, imported_at, row_count, added, changed, unchanged)
+         VALUES (1, 'bds_long.csv', 'a', 'lait-data-set', 'LAIT', '2026-11-01T00:00:00Z', 3, 3, 0, 0),
+                (2, 'bds_long_new.csv', 'b', 'lait-data-set', 'LAIT', '2026-11-02T00:00:00Z', 3, 0, 1, 2)",
+        "INSERT INTO indicator_figures (area_kind, area_code, indicator, period, academic_year, release, value,
+             missing_reason, source, import_id)
+         VALUES ('la', '301', 'RTA', '2014-16', NULL, 'final', 12.13, NULL, 'LAIT', 2),
+                ('la', '301', 'KS2RWM_Expected_STD', '2014-16', NULL, 'final', NULL, 'suppressed', 'LAIT', 2),
+                ('england', 'E92000001', 'RTA', '2014-16', NULL, 'final', 9.5, NULL, 'LAIT', 1)",
+        "INSERT INTO superseded_figures (subject_kind, subject_code, phase_group, indicator, period, release, value,
+             source, import_id, superseded_by_import_id)
+         VALUES ('la', '301', 'all', 'RTA', '2014-16', 'final', 11.0, 'LAIT', 1, 2)",
+        "INSERT INTO superseded_figures (subject_kind, subject_code, phase_group, measure, academic_year, pupil_group,
+             release, value, source, import_id, superseded_by_import_id)
+         VALUES ('school', '100000', 'all', 'ks2-rwm-expected', 2018, 'all', 'final', 61.0, 'KS2', 1, 2)",
+    ] {
+        sqlx::query(statement).execute(&pool).await.expect("written at 0007");
+    }
+    pool.close().await;
+
+    let store = stride_store::open(location.to_str().expect("utf-8"))
+        .await
+        .expect("migrates");
+    let held = store.held_statistics(Some("LAIT"), None).await.expect("reads");
+    let found: Vec<(String, String, String, Figure)> = held
+        .iter()
+        .map(|statistic| {
+            (
+                statistic.code.clone(),
+                statistic.time_period.clone(),
+                statistic.indicator.clone(),
+                statistic.figure,
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("E92000001".into(), "2014-16".into(), "RTA".into(), Figure::Value(9.5)),
+            (
+                "301".into(),
+                "2014-16".into(),
+                "KS2RWM_Expected_STD".into(),
+                Figure::Missing(MissingReason::Suppressed)
+            ),
+            ("301".into(), "2014-16".into(), "RTA".into(), Figure::Value(12.13)),
+        ]
+    );
+    assert_eq!(
+        held[2].file.as_ref().map(|file| file.file_name.as_str()),
+        Some("bds_long_new.csv")
+    );
+    let history = store.held_figures(None, true).await.expect("reads the history");
+    assert_eq!(history.len(), 1, "the measure's replaced value stays: {history:?}");
+    assert_eq!(history[0].figure, Figure::Value(61.0));
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", location.display()))
+        .await
+        .expect("opens");
+    let replaced: (String, i64) = sqlx::query_as(
+        "SELECT figures, superseded_by_import_id FROM superseded_statistics_rows WHERE data_set = 'LAIT'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("the replaced LAIT value is kept");
+    assert_eq!(replaced, (r#"{"RTA":11.0}"#.to_owned(), 2));
+}

@@ -15,6 +15,10 @@ pub struct ImportBenchmark {
     pub rows: usize,
     pub records: usize,
     pub seconds: f64,
+    /// Of those, the seconds spent reading and checking every file before any was written.
+    pub reading_seconds: f64,
+    /// Each file and the seconds its writing took, slowest first.
+    pub writing: Vec<(String, f64)>,
     /// The process's peak resident memory, where the system tells it.
     pub peak_resident_mib: Option<f64>,
 }
@@ -90,17 +94,23 @@ pub async fn import_all(store: &Arc<dyn Store>, files: &[PathBuf]) -> anyhow::Re
     for (path, source) in &sources {
         read.push(read_stating(path, source, &all)?);
     }
-    let (mut rows, mut records) = (0, 0);
+    let reading_seconds = started.elapsed().as_secs_f64();
+    let (mut rows, mut records, mut writing) = (0, 0, Vec::new());
     for (file, content) in &read {
+        let writing_started = Instant::now();
         let summary = store.import(file, content, false).await?;
+        writing.push((file.name.clone(), writing_started.elapsed().as_secs_f64()));
         rows += file.rows;
         records += summary.added + summary.changed + summary.unchanged;
     }
+    writing.sort_by(|first, second| second.1.total_cmp(&first.1));
     Ok(ImportBenchmark {
         files: read.len(),
         rows,
         records,
         seconds: started.elapsed().as_secs_f64(),
+        reading_seconds,
+        writing,
         peak_resident_mib: peak_resident_mib(),
     })
 }

@@ -403,6 +403,11 @@ async fn bench_import(data: &std::path::Path, db: Option<&std::path::Path>) -> a
             .peak_resident_mib
             .map_or_else(|| "not known".to_owned(), |mib| format!("{mib:.0} MiB"))
     );
+    println!("  reading and checking every file: {:.2} s", measured.reading_seconds);
+    println!("  writing, the slowest files:");
+    for (name, seconds) in measured.writing.iter().take(8) {
+        println!("    {seconds:>6.2} s  {name}");
+    }
     Ok(())
 }
 

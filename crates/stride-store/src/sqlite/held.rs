@@ -25,8 +25,7 @@ const SUPERSEDED: &str =
     "SELECT f.subject_kind, f.subject_code, f.phase_group, {COLUMNS}, later.file_name AS superseded_by
     FROM superseded_figures f LEFT JOIN imports i ON i.id = f.import_id
     JOIN imports later ON later.id = f.superseded_by_import_id
-    WHERE f.measure IS NOT NULL
-      AND ((f.subject_kind <> 'school' AND {AREA}) OR (f.subject_kind = 'school' AND {SUPERSEDED_URN}))";
+    WHERE ((f.subject_kind <> 'school' AND {AREA}) OR (f.subject_kind = 'school' AND {SUPERSEDED_URN}))";
 
 const ORDER: &str =
     "ORDER BY subject_kind, subject_code, phase_group, academic_year, measure, pupil_group, release, superseded_by";
@@ -102,11 +101,6 @@ pub(super) async fn held_statistics(
     code: Option<&str>,
 ) -> Result<Vec<HeldStatistic>, StoreError> {
     const SQL: &str = "SELECT * FROM (
-        SELECT 'LAIT' AS data_set, f.area_kind AS subject_kind, f.area_code AS subject_code, f.period AS time_period,
-               '' AS time_identifier, '' AS filters, f.indicator, f.release, f.value, f.missing_reason,
-               i.file_name, i.sha256, i.publisher, i.imported_at
-        FROM indicator_figures f LEFT JOIN imports i ON i.id = f.import_id
-        UNION ALL
         SELECT f.data_set, f.subject_kind, f.subject_code, f.time_period, f.time_identifier, f.filters,
                figure.key AS indicator, f.release,
                CASE WHEN figure.type IN ('integer', 'real') THEN CAST(figure.value AS REAL) END AS value,

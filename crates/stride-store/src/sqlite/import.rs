@@ -36,9 +36,6 @@ pub(super) async fn import(
         ImportContent::LocalAuthorities(records) => {
             super::import_figures::local_authorities(&mut transaction, records, import_id).await?
         }
-        ImportContent::Indicators(set) => {
-            super::import_figures::indicators(&mut transaction, set, import_id, &told).await?
-        }
         ImportContent::IndicatorDictionary(definitions) => {
             super::import_figures::indicator_dictionary(
                 &mut transaction,
@@ -52,7 +49,7 @@ pub(super) async fn import(
             super::import_figures::statistical_neighbours(&mut transaction, records, import_id).await?
         }
         ImportContent::Statistics(set) => {
-            super::import_statistics::statistics(&mut transaction, set, import_id, &told).await?
+            super::import_statistics::statistics(&mut transaction, set, file.kind.publisher(), import_id, &told).await?
         }
         ImportContent::StatisticsMetadata { data_set, columns } => {
             super::import_figures::statistics_columns(

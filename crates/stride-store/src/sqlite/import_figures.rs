@@ -7,8 +7,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, Sqlite, Transaction};
 use stride_core::import::{
-    ColumnDescription, Figures, ImportSummary, IndicatorDefinition, IndicatorFigure, IndicatorSet,
-    LocalAuthorityRecord, NeighbourRecord, StatisticsColumn,
+    ColumnDescription, Figures, ImportSummary, IndicatorDefinition, LocalAuthorityRecord, NeighbourRecord,
+    StatisticsColumn,
 };
 
 use super::write::{ROWS_PER_STATEMENT, area_figure_rows, school_figure_rows};
@@ -22,14 +22,8 @@ struct FigureTable {
     create_staging: &'static str,
     /// The columns that say which figure a row is, release aside.
     key: &'static [&'static str],
-    /// Columns written with a figure that are not part of what it is.
-    extra: &'static str,
     /// How a row of `table` (as `held`) names its subject in `superseded_figures`.
     subject: &'static str,
-    /// The columns of `superseded_figures` that say what the figure is, and where a held row
-    /// gives them.
-    history_columns: &'static str,
-    history_values: &'static str,
 }
 
 const SCHOOL_FIGURES: FigureTable = FigureTable {
@@ -39,10 +33,7 @@ const SCHOOL_FIGURES: FigureTable = FigureTable {
         urn INTEGER, measure TEXT, academic_year INTEGER, pupil_group TEXT, release TEXT, value REAL,
         missing_reason TEXT, cohort INTEGER, source TEXT, import_id INTEGER)",
     key: &["urn", "measure", "academic_year", "pupil_group"],
-    extra: "",
     subject: "'school', CAST(held.urn AS TEXT), 'all'",
-    history_columns: "measure, academic_year, pupil_group",
-    history_values: "held.measure, held.academic_year, held.pupil_group",
 };
 
 const AREA_FIGURES: FigureTable = FigureTable {
@@ -59,23 +50,7 @@ const AREA_FIGURES: FigureTable = FigureTable {
         "academic_year",
         "pupil_group",
     ],
-    extra: "",
     subject: "held.area_kind, held.area_code, held.phase_group",
-    history_columns: "measure, academic_year, pupil_group",
-    history_values: "held.measure, held.academic_year, held.pupil_group",
-};
-
-const INDICATOR_FIGURES: FigureTable = FigureTable {
-    table: "indicator_figures",
-    staging: "incoming_indicator_figures",
-    create_staging: "CREATE TEMP TABLE IF NOT EXISTS incoming_indicator_figures (
-        area_kind TEXT, area_code TEXT, indicator TEXT, period TEXT, academic_year INTEGER, release TEXT, value REAL,
-        missing_reason TEXT, cohort INTEGER, source TEXT, import_id INTEGER)",
-    key: &["area_kind", "area_code", "indicator", "period"],
-    extra: "academic_year, ",
-    subject: "held.area_kind, held.area_code, 'all'",
-    history_columns: "indicator, period",
-    history_values: "held.indicator, held.period",
 };
 
 /// Releases in order, for comparing them in SQL.
@@ -145,12 +120,12 @@ async fn any_held_alike(transaction: &mut Transaction<'_, Sqlite>, figures: &Fig
 
 /// Writes the staged figures, in key order, so that the table's index grows at its end.
 async fn write_staged(transaction: &mut Transaction<'_, Sqlite>, figures: &FigureTable) -> Result<(), StoreError> {
-    let (key, extra) = (figures.key.join(", "), figures.extra);
+    let key = figures.key.join(", ");
     execute(
         transaction,
         format!(
-            "INSERT INTO {table} ({key}, {extra}release, value, missing_reason, cohort, source, import_id)
-             SELECT {key}, {extra}release, value, missing_reason, cohort, source, import_id FROM {staging}
+            "INSERT INTO {table} ({key}, release, value, missing_reason, cohort, source, import_id)
+             SELECT {key}, release, value, missing_reason, cohort, source, import_id FROM {staging}
              WHERE true ORDER BY {key}, release
              ON CONFLICT ({key}, release) DO UPDATE SET value = excluded.value,
                  missing_reason = excluded.missing_reason, cohort = excluded.cohort, source = excluded.source,
@@ -200,13 +175,11 @@ async fn merge(
     execute(
         transaction,
         format!(
-            "INSERT INTO superseded_figures (subject_kind, subject_code, phase_group, {history_columns}, release, value,
-                 missing_reason, cohort, source, import_id, superseded_by_import_id)
-             SELECT {subject}, {history_values}, held.release, held.value, held.missing_reason, held.cohort,
+            "INSERT INTO superseded_figures (subject_kind, subject_code, phase_group, measure, academic_year,
+                 pupil_group, release, value, missing_reason, cohort, source, import_id, superseded_by_import_id)
+             SELECT {subject}, held.measure, held.academic_year, held.pupil_group, held.release, held.value, held.missing_reason, held.cohort,
                     held.source, held.import_id, {import_id}
              FROM {staging} incoming JOIN {table} held ON {same} WHERE {DIFFERS}",
-            history_columns = figures.history_columns,
-            history_values = figures.history_values,
             subject = figures.subject,
             staging = figures.staging,
             table = figures.table,
@@ -264,55 +237,6 @@ pub(super) async fn figures(
         schools_not_held,
         ..ImportSummary::default()
     })
-}
-
-/// A LAIT data set: every indicator figure as published, and those that are Stride's measures
-/// beside the performance tables' area figures. The summary counts the indicator figures.
-pub(super) async fn indicators(
-    transaction: &mut Transaction<'_, Sqlite>,
-    set: &IndicatorSet,
-    import_id: i64,
-    told: &(dyn Fn(usize) + Send + Sync),
-) -> Result<ImportSummary, StoreError> {
-    stage(transaction, &INDICATOR_FIGURES).await?;
-    for (number, batch) in set.figures.chunks(ROWS_PER_STATEMENT).enumerate() {
-        indicator_figure_rows(transaction, batch, import_id).await?;
-        told(number * ROWS_PER_STATEMENT + batch.len());
-    }
-    let summary = merge(transaction, &INDICATOR_FIGURES, set.figures.len(), import_id).await?;
-    figures(transaction, &set.measures, import_id, &|_| {}).await?;
-    Ok(summary)
-}
-
-async fn indicator_figure_rows(
-    transaction: &mut Transaction<'_, Sqlite>,
-    figures: &[IndicatorFigure],
-    import_id: i64,
-) -> Result<(), StoreError> {
-    let sql = format!(
-        "INSERT INTO incoming_indicator_figures (area_kind, area_code, indicator, period, academic_year, release, value,
-             missing_reason, source, import_id)
-         VALUES {}",
-        super::write::placeholders(figures.len(), 10)
-    );
-    // The SQL is made only of constant text and placeholders; values are bound.
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for figure in figures {
-        let (value, missing_reason) = super::write::value_and_reason(figure.figure);
-        query = query
-            .bind(figure.area.kind_code())
-            .bind(figure.area.code())
-            .bind(figure.indicator.to_string())
-            .bind(figure.period.to_string())
-            .bind(figure.year.map(|year| year.start_year()))
-            .bind(figure.release.code())
-            .bind(value)
-            .bind(missing_reason)
-            .bind("LAIT")
-            .bind(import_id);
-    }
-    query.execute(&mut **transaction).await?;
-    Ok(())
 }
 
 /// A data set's columns, held as the file stated them; the same file again adds nothing.

@@ -79,6 +79,7 @@ const SAME_ROW: &str = "held.data_set = incoming.data_set AND held.subject_kind 
 pub(super) async fn statistics(
     transaction: &mut Transaction<'_, Sqlite>,
     set: &StatisticsSet,
+    source: &str,
     import_id: i64,
     told: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<ImportSummary, StoreError> {
@@ -104,7 +105,7 @@ pub(super) async fn statistics(
             .to_owned(),
     )
     .await?;
-    let summary = merge(transaction, set.figures.len(), import_id).await?;
+    let summary = merge(transaction, set.figures.len(), source, import_id).await?;
     super::import_figures::figures(transaction, &set.measures, import_id, &|_| {}).await?;
     Ok(ImportSummary {
         schools_not_held,
@@ -152,6 +153,7 @@ fn figures_where(condition: &str) -> String {
 async fn merge(
     transaction: &mut Transaction<'_, Sqlite>,
     incoming: usize,
+    source: &str,
     import_id: i64,
 ) -> Result<ImportSummary, StoreError> {
     let held_before = scalar(
@@ -162,7 +164,7 @@ async fn merge(
     )
     .await?;
     if held_before == 0 {
-        write(transaction, import_id).await?;
+        write(transaction, source, import_id).await?;
         return Ok(ImportSummary::compared(incoming, 0, 0, 0));
     }
     let unchanged = scalar(transaction, figures_where("held.figures = incoming.figures")).await?;
@@ -193,7 +195,7 @@ async fn merge(
         ),
     )
     .await?;
-    write(transaction, import_id).await?;
+    write(transaction, source, import_id).await?;
     Ok(ImportSummary::compared(
         incoming,
         unchanged,
@@ -203,19 +205,20 @@ async fn merge(
 }
 
 /// Writes the staged rows in key order, replacing a held row of the same release that differs.
-async fn write(transaction: &mut Transaction<'_, Sqlite>, import_id: i64) -> Result<(), StoreError> {
-    execute(
-        transaction,
-        format!(
-            "INSERT INTO statistics_rows ({KEY}, academic_year, release, figures, source, import_id)
-             SELECT {KEY}, academic_year, release, figures, 'Explore Education Statistics', {import_id}
-             FROM incoming_statistics_rows WHERE true ORDER BY {KEY}, release
-             ON CONFLICT ({KEY}, release) DO UPDATE SET figures = excluded.figures,
-                 academic_year = excluded.academic_year, import_id = excluded.import_id
-             WHERE statistics_rows.figures <> excluded.figures"
-        ),
-    )
-    .await
+async fn write(transaction: &mut Transaction<'_, Sqlite>, source: &str, import_id: i64) -> Result<(), StoreError> {
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO statistics_rows ({KEY}, academic_year, release, figures, source, import_id)
+         SELECT {KEY}, academic_year, release, figures, ?, ? FROM incoming_statistics_rows WHERE true
+         ORDER BY {KEY}, release
+         ON CONFLICT ({KEY}, release) DO UPDATE SET figures = excluded.figures,
+             academic_year = excluded.academic_year, import_id = excluded.import_id
+         WHERE statistics_rows.figures <> excluded.figures"
+    )))
+    .bind(source)
+    .bind(import_id)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]
