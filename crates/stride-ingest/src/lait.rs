@@ -299,19 +299,32 @@ pub fn data_set(table: &Table) -> Result<StatisticsSet, IngestError> {
             figure,
         });
     }
-    figures.sort_by_cached_key(|figure| {
-        (
-            figure.subject.kind_code(),
-            figure.subject.code(),
-            figure.time_period.clone(),
-            figure.indicator.clone(),
-        )
-    });
     errors.finish(StatisticsSet {
         data_set: DATA_SET.to_owned(),
-        figures,
+        figures: gathered_by_area_and_period(figures),
         measures: measure_figures,
     })
+}
+
+/// The figures of each area and period together, each such row's in indicator order: LAIT's
+/// file runs indicator by indicator, and a row must read the same from any copy of it.
+fn gathered_by_area_and_period(figures: Vec<StatisticsFigure>) -> Vec<StatisticsFigure> {
+    let mut rows: Vec<Vec<StatisticsFigure>> = Vec::new();
+    let mut row_of: HashMap<(StatisticsSubject, Arc<str>), usize> = HashMap::new();
+    for figure in figures {
+        let key = (figure.subject.clone(), figure.time_period.clone());
+        let row = *row_of.entry(key).or_insert_with(|| {
+            rows.push(Vec::new());
+            rows.len() - 1
+        });
+        rows[row].push(figure);
+    }
+    rows.into_iter()
+        .flat_map(|mut row| {
+            row.sort_by(|left, right| left.indicator.cmp(&right.indicator));
+            row
+        })
+        .collect()
 }
 
 fn published_value(text: &str) -> Option<Figure> {

@@ -12,6 +12,8 @@ mod error;
 mod gias;
 mod lait;
 mod ofsted;
+mod parallel;
+mod parquet_text;
 pub mod performance;
 mod reference;
 mod source;
@@ -20,6 +22,7 @@ mod table;
 
 pub use edition::{Stated, year_in_name};
 pub use error::{IngestError, RowError};
+pub use parallel::try_in_parallel;
 pub use source::SourceFile;
 pub use table::Table;
 
@@ -158,14 +161,13 @@ pub enum BatchStep<'a> {
 
 /// Reads every file of a batch, each among the others (so that a data set finds its
 /// `.meta.csv`), or stops at the first refusal: nothing of a batch is written until all of it
-/// has been read.
+/// has been read. Files are read side by side, so steps are told from several threads.
 pub fn read_batch(
     sources: &[SourceFile],
     stated: Stated,
-    mut told: impl FnMut(BatchStep<'_>),
+    told: impl Fn(BatchStep<'_>) + Sync,
 ) -> Result<Vec<(ImportedFile, ImportContent)>, IngestError> {
-    let mut read = Vec::with_capacity(sources.len());
-    for (position, source) in sources.iter().enumerate() {
+    try_in_parallel(sources, |position, source| {
         told(BatchStep::Reading {
             position,
             of: sources.len(),
@@ -173,9 +175,8 @@ pub fn read_batch(
         });
         let (file, content) = read_among(source, sources, stated)?;
         told(BatchStep::Read { position, file: &file });
-        read.push((file, content));
-    }
-    Ok(read)
+        Ok((file, content))
+    })
 }
 
 /// The columns of a data set as the `.meta.csv` of the same name among `beside` describes them.

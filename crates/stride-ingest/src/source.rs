@@ -52,6 +52,12 @@ impl SourceFile {
         SourceFile::all_from_bytes(name, &bytes, sheet)
     }
 
+    /// The files of every path, read side by side, in the paths' order.
+    pub fn read_paths(paths: &[std::path::PathBuf], sheet: Option<&str>) -> Result<Vec<SourceFile>, IngestError> {
+        let each = crate::try_in_parallel(paths, |_, path| SourceFile::read_all(path, sheet))?;
+        Ok(each.into_iter().flatten().collect())
+    }
+
     pub fn all_from_bytes(name: String, bytes: &[u8], sheet: Option<&str>) -> Result<Vec<SourceFile>, IngestError> {
         let is_zip = bytes.starts_with(b"PK\x03\x04");
         let lower = name.to_ascii_lowercase();
@@ -165,47 +171,14 @@ fn spreadsheet(name: String, bytes: &[u8], sheet: Option<&str>) -> Result<Source
     })
 }
 
-/// A parquet file's rows written out as CSV under its columns' names, as LAIT's CSV copy of its
-/// data set has them.
+/// A parquet file as the CSV text of its rows.
 fn parquet_file(name: String, bytes: &[u8]) -> Result<SourceFile, IngestError> {
-    use parquet::file::reader::{FileReader, SerializedFileReader};
-    let reader =
-        SerializedFileReader::new(bytes::Bytes::copy_from_slice(bytes)).map_err(|error| unreadable(&name, error))?;
-    let columns: Vec<String> = reader
-        .metadata()
-        .file_metadata()
-        .schema_descr()
-        .columns()
-        .iter()
-        .map(|column| column.name().to_owned())
-        .collect();
-    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
-    writer
-        .write_record(&columns)
-        .map_err(|error| unreadable(&name, error))?;
-    for row in reader.get_row_iter(None).map_err(|error| unreadable(&name, error))? {
-        let row = row.map_err(|error| unreadable(&name, error))?;
-        writer
-            .write_record(row.get_column_iter().map(|(_, field)| field_text(field)))
-            .map_err(|error| unreadable(&name, error))?;
-    }
-    let written = writer.into_inner().map_err(|error| unreadable(&name, error))?;
+    let written = crate::parquet_text::as_csv(bytes).map_err(|refusal| unreadable(&name, refusal))?;
     Ok(SourceFile {
         sha256: sha256(bytes),
         text: String::from_utf8_lossy(&written).into_owned(),
         name,
     })
-}
-
-fn field_text(field: &parquet::record::Field) -> String {
-    use parquet::record::Field;
-    match field {
-        Field::Null => String::new(),
-        Field::Str(text) => text.clone(),
-        // As pandas writes a float column to CSV: 301.0.
-        Field::Double(number) if number.fract() == 0.0 && number.abs() < 1e15 => format!("{number:.1}"),
-        other => other.to_string(),
-    }
 }
 
 /// A cell as a CSV file of the same sheet would write it: whole numbers without a decimal

@@ -83,17 +83,15 @@ fn read_stating(
 /// Imports every file, each read whole before any is written, as `stride import` does.
 pub async fn import_all(store: &Arc<dyn Store>, files: &[PathBuf]) -> anyhow::Result<ImportBenchmark> {
     let started = Instant::now();
-    let mut sources = Vec::new();
-    for path in files {
-        for source in stride_ingest::SourceFile::read_all(path, None)? {
-            sources.push((path.clone(), source));
-        }
-    }
+    let each = stride_ingest::try_in_parallel(files, |_, path| stride_ingest::SourceFile::read_all(path, None))?;
+    let sources: Vec<(&PathBuf, stride_ingest::SourceFile)> = files
+        .iter()
+        .zip(each)
+        .flat_map(|(path, sources)| sources.into_iter().map(move |source| (path, source)))
+        .collect();
     let all: Vec<stride_ingest::SourceFile> = sources.iter().map(|(_, source)| source.clone()).collect();
-    let mut read = Vec::with_capacity(sources.len());
-    for (path, source) in &sources {
-        read.push(read_stating(path, source, &all)?);
-    }
+    // Read side by side, as `stride import` reads a batch.
+    let read = stride_ingest::try_in_parallel(&sources, |_, (path, source)| read_stating(path, source, &all))?;
     let reading_seconds = started.elapsed().as_secs_f64();
     let (mut rows, mut records, mut writing) = (0, 0, Vec::new());
     for (file, content) in &read {

@@ -292,15 +292,15 @@ async fn import(
     sheet: Option<&str>,
     paths: &[std::path::PathBuf],
 ) -> anyhow::Result<()> {
-    let mut sources = Vec::with_capacity(paths.len());
-    for path in paths {
-        sources.extend(stride_ingest::SourceFile::read_all(path, sheet)?);
-    }
+    let sources = stride_ingest::SourceFile::read_paths(paths, sheet)?;
     let read = stride_ingest::read_batch(&sources, stated, |step| match step {
         stride_ingest::BatchStep::Reading { position, of, source } => {
             println!("Reading {} ({} of {of})…", source.name, position + 1);
         }
-        stride_ingest::BatchStep::Read { file, .. } => println!("  {}", stride_core::import::describe_read(file)),
+        // Files are read side by side, so each line names its file.
+        stride_ingest::BatchStep::Read { file, .. } => {
+            println!("  {}: {}", file.name, stride_core::import::describe_read(file));
+        }
     })?;
     let store = open(db).await?;
     for (number, (file, content)) in read.iter().enumerate() {
