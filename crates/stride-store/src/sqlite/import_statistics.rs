@@ -6,7 +6,7 @@ use sqlx::{AssertSqlSafe, Sqlite, Transaction};
 
 use super::import_figures::{execute, scalar};
 use stride_core::Figure;
-use stride_core::import::{ImportSummary, StatisticsFigure, StatisticsSet};
+use stride_core::import::{ImportSummary, StatisticsFigure, StatisticsSet, StatisticsSubject};
 
 use crate::StoreError;
 
@@ -83,6 +83,80 @@ pub(super) async fn statistics(
     import_id: i64,
     told: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<ImportSummary, StoreError> {
+    let mut published = rows(&set.figures);
+    let schools_not_held = schools_not_held(transaction, &published).await?;
+    let held_before: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM statistics_rows WHERE data_set = ?)")
+        .bind(&set.data_set)
+        .fetch_one(&mut **transaction)
+        .await?;
+    let summary = if held_before {
+        stage(transaction, &set.data_set, &published, told).await?;
+        merge(transaction, set.figures.len(), source, import_id).await?
+    } else {
+        // A data set met for the first time has nothing to compare with: its rows go straight
+        // in, in the table's key order, so that each lands at the end of the table.
+        published.sort_by_cached_key(|row| {
+            let first = row.first;
+            (
+                first.subject.kind_code(),
+                first.subject.code(),
+                first.time_period.clone(),
+                first.time_identifier.clone(),
+                first.filters.clone(),
+                first.release.code(),
+            )
+        });
+        let mut written = 0;
+        for batch in published.chunks(ROWS_PER_STATEMENT) {
+            insert(
+                transaction,
+                Destination::Held { source, import_id },
+                &set.data_set,
+                batch,
+            )
+            .await?;
+            written += batch.iter().map(|row| row.count).sum::<usize>();
+            told(written);
+        }
+        ImportSummary::compared(set.figures.len(), 0, 0, 0)
+    };
+    super::import_figures::figures(transaction, &set.measures, import_id, &|_| {}).await?;
+    Ok(ImportSummary {
+        schools_not_held,
+        ..summary
+    })
+}
+
+/// The schools, by URN, that rows name and Stride does not hold.
+async fn schools_not_held(
+    transaction: &mut Transaction<'_, Sqlite>,
+    published: &[PublishedRow<'_>],
+) -> Result<usize, StoreError> {
+    let urns: std::collections::BTreeSet<u32> = published
+        .iter()
+        .filter_map(|row| match row.first.subject {
+            StatisticsSubject::School(urn) => Some(urn.get()),
+            _ => None,
+        })
+        .collect();
+    if urns.is_empty() {
+        return Ok(0);
+    }
+    let list = urns.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM json_each(?) WHERE value NOT IN (SELECT urn FROM establishments)")
+            .bind(format!("[{list}]"))
+            .fetch_one(&mut **transaction)
+            .await?;
+    Ok(usize::try_from(count).unwrap_or(0))
+}
+
+async fn stage(
+    transaction: &mut Transaction<'_, Sqlite>,
+    data_set: &str,
+    published: &[PublishedRow<'_>],
+    told: &(dyn Fn(usize) + Send + Sync),
+) -> Result<(), StoreError> {
     execute(
         transaction,
         "CREATE TEMP TABLE IF NOT EXISTS incoming_statistics_rows (data_set TEXT, subject_kind TEXT,
@@ -93,34 +167,39 @@ pub(super) async fn statistics(
     .await?;
     execute(transaction, "DELETE FROM incoming_statistics_rows".to_owned()).await?;
     let mut staged = 0;
-    for batch in rows(&set.figures).chunks(ROWS_PER_STATEMENT) {
-        stage(transaction, &set.data_set, batch).await?;
+    for batch in published.chunks(ROWS_PER_STATEMENT) {
+        insert(transaction, Destination::Staging, data_set, batch).await?;
         staged += batch.iter().map(|row| row.count).sum::<usize>();
         told(staged);
     }
-    let schools_not_held = scalar(
-        transaction,
-        "SELECT COUNT(DISTINCT subject_code) FROM incoming_statistics_rows
-         WHERE subject_kind = 'school' AND CAST(subject_code AS INTEGER) NOT IN (SELECT urn FROM establishments)"
-            .to_owned(),
-    )
-    .await?;
-    let summary = merge(transaction, set.figures.len(), source, import_id).await?;
-    super::import_figures::figures(transaction, &set.measures, import_id, &|_| {}).await?;
-    Ok(ImportSummary {
-        schools_not_held,
-        ..summary
-    })
+    Ok(())
 }
 
-async fn stage(
+/// Where published rows are written: staged to be compared with those held, or held.
+enum Destination<'a> {
+    Staging,
+    Held { source: &'a str, import_id: i64 },
+}
+
+async fn insert(
     transaction: &mut Transaction<'_, Sqlite>,
+    into: Destination<'_>,
     data_set: &str,
     batch: &[PublishedRow<'_>],
 ) -> Result<(), StoreError> {
+    let (table, last_column, conflict) = match into {
+        Destination::Staging => ("incoming_statistics_rows", "figure_count", String::new()),
+        // A row a file states twice is held as its last statement.
+        Destination::Held { .. } => (
+            "statistics_rows",
+            "source, import_id",
+            format!("ON CONFLICT ({KEY}, release) DO UPDATE SET figures = excluded.figures"),
+        ),
+    };
+    let columns = if matches!(into, Destination::Staging) { 10 } else { 11 };
     let sql = format!(
-        "INSERT INTO incoming_statistics_rows ({KEY}, academic_year, release, figures, figure_count) VALUES {}",
-        super::write::placeholders(batch.len(), 10)
+        "INSERT INTO {table} ({KEY}, academic_year, release, figures, {last_column}) VALUES {} {conflict}",
+        super::write::placeholders(batch.len(), columns)
     );
     // The SQL is made only of constant text and placeholders; values are bound.
     let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -135,8 +214,11 @@ async fn stage(
             .bind(first.filters.clone())
             .bind(first.year.map(|year| year.start_year()))
             .bind(first.release.code())
-            .bind(row.figures.clone())
-            .bind(row.count as i64);
+            .bind(row.figures.clone());
+        query = match into {
+            Destination::Staging => query.bind(row.count as i64),
+            Destination::Held { source, import_id } => query.bind(source.to_owned()).bind(import_id),
+        };
     }
     query.execute(&mut **transaction).await?;
     Ok(())
@@ -156,17 +238,6 @@ async fn merge(
     source: &str,
     import_id: i64,
 ) -> Result<ImportSummary, StoreError> {
-    let held_before = scalar(
-        transaction,
-        "SELECT EXISTS (SELECT 1 FROM statistics_rows
-             WHERE data_set IN (SELECT DISTINCT data_set FROM incoming_statistics_rows))"
-            .to_owned(),
-    )
-    .await?;
-    if held_before == 0 {
-        write(transaction, source, import_id).await?;
-        return Ok(ImportSummary::compared(incoming, 0, 0, 0));
-    }
     let unchanged = scalar(transaction, figures_where("held.figures = incoming.figures")).await?;
     if unchanged == incoming {
         return Ok(ImportSummary::compared(incoming, unchanged, 0, 0));
