@@ -1,0 +1,80 @@
+//! Categorising schools by risk with the reasons shown: a rule set the LA owns (TOML, checked
+//! on load) names indicators, each a condition on the evidence, and the levels of support they
+//! lead to; every school is judged on what was known on a date.
+//!
+//! Invariants: missing evidence is never a pass (an indicator says it had not enough evidence,
+//! or, where the rule set says so, counts it as a concern); an inspection is read only under the
+//! frameworks an indicator names, so old grades and 2025 report cards are never mapped onto
+//! each other.
+
+mod evaluate;
+mod evidence;
+mod rule_set;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+pub use evaluate::{Categorisation, IndicatorOutcome, Verdict, categorise_school};
+pub use evidence::{CategorisationEvidence, QuartileKey, Quartiles, SchoolEvidence, national_quartiles};
+pub use rule_set::{Condition, IndicatorRule, LevelRule, RuleSet, RuleSetError, Test, WhenMissing};
+
+use crate::identifiers::Urn;
+
+/// The rule sets Stride ships, by name.
+pub const SHIPPED: &[(&str, &str)] = &[("national-2025", include_str!("../../../../rules/national-2025.toml"))];
+
+/// A shipped rule set by its name.
+pub fn shipped(name: &str) -> Option<Result<RuleSet, RuleSetError>> {
+    SHIPPED
+        .iter()
+        .find(|(shipped_name, _)| *shipped_name == name)
+        .map(|(name, text)| RuleSet::from_toml(&format!("{name}.toml"), text))
+}
+
+/// One school's categorisation, with its name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchoolCategorisation {
+    pub urn: Urn,
+    pub name: String,
+    pub categorisation: Categorisation,
+}
+
+/// Every school of the evidence categorised as of a date, in the order of the schools.
+pub fn categorise(rules: &RuleSet, evidence: &CategorisationEvidence, as_of: NaiveDate) -> Vec<SchoolCategorisation> {
+    let quartiles = national_quartiles(&evidence.national);
+    let figures = by_urn(evidence.figures.iter(), |figure| figure.urn);
+    let inspections = by_urn(evidence.inspections.iter(), |inspection| inspection.urn);
+    let intelligence = by_urn(evidence.intelligence.iter(), |item| item.urn);
+    evidence
+        .schools
+        .iter()
+        .map(|school| {
+            let school_evidence = SchoolEvidence::new(
+                school,
+                as_of,
+                figures.get(&school.urn).map_or(&[], Vec::as_slice),
+                &evidence.comparators,
+                inspections.get(&school.urn).map_or(&[], Vec::as_slice),
+                intelligence.get(&school.urn).map_or(&[], Vec::as_slice),
+                &quartiles,
+            );
+            SchoolCategorisation {
+                urn: school.urn,
+                name: school.name.clone(),
+                categorisation: categorise_school(rules, &school_evidence),
+            }
+        })
+        .collect()
+}
+
+fn by_urn<'a, T>(items: impl Iterator<Item = &'a T>, urn: impl Fn(&T) -> Urn) -> HashMap<Urn, Vec<&'a T>> {
+    let mut grouped: HashMap<Urn, Vec<&T>> = HashMap::new();
+    for item in items {
+        grouped.entry(urn(item)).or_default().push(item);
+    }
+    grouped
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,303 @@
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+use super::*;
+use crate::establishment::{Establishment, EstablishmentStatus, EstablishmentType, Governance, Phase, PhaseGroup};
+use crate::figure::{Comparator, ComparatorFigure, Figure, Release, SchoolFigure};
+use crate::identifiers::{LaCode, Urn};
+use crate::inspection::{
+    EvaluationArea, FourPointGrade, Framework, Grade, Inspection, InspectionFields, InspectionKind, Judgement,
+};
+use crate::measure::{Measure, PupilGroup};
+use crate::year::AcademicYear;
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().expect("a date")
+}
+
+fn primary(urn: u32) -> Establishment {
+    Establishment {
+        urn: Urn::new(urn).expect("a URN"),
+        la: LaCode::new(990).expect("an LA"),
+        dfe_number: None,
+        name: format!("School {urn}"),
+        establishment_type: EstablishmentType::Community,
+        phase: Phase::Primary,
+        status: EstablishmentStatus::Open,
+        opened_on: None,
+        closed_on: None,
+        statutory_low_age: Some(4),
+        statutory_high_age: Some(11),
+        locality: None,
+        governance: Governance::Maintained,
+        diocese: None,
+        leaders: Vec::new(),
+    }
+}
+
+fn figure(urn: u32, measure: Measure, group: PupilGroup, year: i32, value: f64, cohort: u32) -> SchoolFigure {
+    SchoolFigure {
+        urn: Urn::new(urn).expect("a URN"),
+        measure,
+        year: AcademicYear::starting(year),
+        group,
+        figure: Figure::Value(value),
+        cohort: Some(cohort),
+        source: "test".into(),
+        release: Release::Final,
+    }
+}
+
+fn england(measure: Measure, group: PupilGroup, year: i32, value: f64) -> ComparatorFigure {
+    ComparatorFigure {
+        comparator: Comparator::England,
+        phase_group: PhaseGroup::AllSchools,
+        measure,
+        year: AcademicYear::starting(year),
+        group,
+        figure: Figure::Value(value),
+        source: "test".into(),
+        release: Release::Final,
+    }
+}
+
+fn requires_improvement(urn: u32, published: &str) -> Inspection {
+    Inspection::new(InspectionFields {
+        urn: Urn::new(urn).expect("a URN"),
+        framework: Framework::Education2019,
+        kind: InspectionKind::Graded,
+        started_on: date(published),
+        published_on: date(published),
+        judgements: vec![Judgement {
+            area: EvaluationArea::OverallEffectiveness,
+            grade: Grade::FourPoint(FourPointGrade::RequiresImprovement),
+        }],
+        ungraded_outcome: None,
+        category_of_concern: None,
+    })
+    .expect("a valid inspection")
+}
+
+/// A national spread of KS2 results (100 primary schools, 40% to 89.5%) and one school of the
+/// LA's, 100001, whose results fell from 60% to 45% to 38% while England's stayed at 61%.
+fn evidence() -> CategorisationEvidence {
+    let rwm = Measure::Ks2ReadingWritingMathsExpected;
+    let mut national = Vec::new();
+    for school in 0..100 {
+        let value = 40.0 + f64::from(school) * 0.5;
+        national.push((
+            PhaseGroup::Primary,
+            figure(200_000 + school, rwm, PupilGroup::All, 2024, value, 30),
+        ));
+    }
+    let ours = [(2022, 60.0), (2023, 45.0), (2024, 38.0)];
+    let figures: Vec<SchoolFigure> = ours
+        .iter()
+        .map(|(year, value)| figure(100_001, rwm, PupilGroup::All, *year, *value, 30))
+        .collect();
+    national.extend(figures.iter().cloned().map(|figure| (PhaseGroup::Primary, figure)));
+    CategorisationEvidence {
+        schools: vec![primary(100_001), primary(100_002)],
+        figures,
+        comparators: (2022..=2024)
+            .map(|year| england(rwm, PupilGroup::All, year, 61.0))
+            .collect(),
+        inspections: vec![
+            requires_improvement(100_001, "2021-03-01"),
+            requires_improvement(100_001, "2024-03-01"),
+        ],
+        intelligence: Vec::new(),
+        national,
+    }
+}
+
+fn shipped_national() -> RuleSet {
+    shipped("national-2025").expect("shipped").expect("valid")
+}
+
+fn outcome<'a>(categorisation: &'a Categorisation, code: &str) -> &'a IndicatorOutcome {
+    categorisation
+        .outcomes
+        .iter()
+        .find(|outcome| outcome.code == code)
+        .expect("an outcome for every indicator")
+}
+
+#[test]
+fn quartiles_are_those_of_a_spreadsheets_quartile_inc() {
+    let quartiles = Quartiles::of(&mut [4.0, 1.0, 3.0, 2.0]).expect("values");
+    assert_eq!((quartiles.lower, quartiles.median, quartiles.upper), (1.75, 2.5, 3.25));
+    assert_eq!(Quartiles::of(&mut []), None);
+}
+
+#[test]
+fn a_school_whose_results_fell_is_judged_with_its_figures_and_comparators() {
+    let results = categorise(&shipped_national(), &evidence(), date("2025-11-01"));
+    let falling = &results[0].categorisation;
+    let quartile = outcome(falling, "ks2-bottom-quartile");
+    assert_eq!(quartile.verdict, Verdict::Fired);
+    assert!(quartile.reason.contains("38"), "{}", quartile.reason);
+    assert!(
+        quartile.reason.contains("of 101 primary schools"),
+        "{}",
+        quartile.reason
+    );
+    assert_eq!(outcome(falling, "ks2-below-england").verdict, Verdict::Fired);
+    assert_eq!(outcome(falling, "ks2-declining").verdict, Verdict::Fired);
+    assert_eq!(
+        outcome(falling, "successive-requires-improvement").verdict,
+        Verdict::Fired
+    );
+    assert_eq!(outcome(falling, "eif-requires-improvement").verdict, Verdict::Fired);
+    // The 2025 report-card indicator does not read a 2019 framework grade.
+    assert_eq!(
+        outcome(falling, "report-card-concern").verdict,
+        Verdict::NotEnoughEvidence
+    );
+    assert_eq!(falling.level, "high-level-support");
+    assert!(falling.on_register);
+    assert_eq!(
+        outcome(falling, "ks4-progress-bottom-quartile").verdict,
+        Verdict::NotApplicable
+    );
+}
+
+#[test]
+fn a_school_with_no_evidence_is_never_passed_silently() {
+    let results = categorise(&shipped_national(), &evidence(), date("2025-11-01"));
+    let unknown = &results[1].categorisation;
+    assert_eq!(unknown.level, "light-touch");
+    assert!(!unknown.on_register);
+    // Intelligence is a record of events: that none was recorded is itself what is known.
+    let rules = shipped_national();
+    for (indicator, outcome) in rules.indicators.iter().zip(&unknown.outcomes) {
+        if !matches!(indicator.test, Test::Intelligence { .. }) {
+            assert_ne!(
+                outcome.verdict,
+                Verdict::NotFired,
+                "{} passed on no evidence",
+                outcome.code
+            );
+        }
+    }
+    assert_eq!(
+        outcome(unknown, "ks2-bottom-quartile").verdict,
+        Verdict::NotEnoughEvidence
+    );
+}
+
+#[test]
+fn missing_evidence_counts_as_a_concern_where_the_rule_set_says_so() {
+    let mut rules = shipped_national();
+    for indicator in &mut rules.indicators {
+        indicator.when_missing = WhenMissing::Concern;
+    }
+    let results = categorise(&rules, &evidence(), date("2025-11-01"));
+    assert!(results[1].categorisation.concerns() >= 5);
+    assert_eq!(results[1].categorisation.level, "high-level-support");
+}
+
+#[test]
+fn evidence_after_the_date_is_not_read() {
+    // Before the 2024 inspection was published and before the 2023/24 results.
+    let results = categorise(&shipped_national(), &evidence(), date("2023-11-01"));
+    let then = &results[0].categorisation;
+    assert_eq!(
+        outcome(then, "successive-requires-improvement").verdict,
+        Verdict::NotEnoughEvidence
+    );
+    assert!(!outcome(then, "ks2-below-england").reason.contains("2023/24"));
+}
+
+#[test]
+fn a_small_cohort_is_not_enough_evidence() {
+    let mut evidence = evidence();
+    for figure in &mut evidence.figures {
+        figure.cohort = Some(5);
+    }
+    let results = categorise(&shipped_national(), &evidence, date("2025-11-01"));
+    assert_eq!(
+        outcome(&results[0].categorisation, "ks2-bottom-quartile").verdict,
+        Verdict::NotEnoughEvidence
+    );
+}
+
+const SMALL: &str = r#"
+name = "small"
+title = "Small"
+version = "1"
+
+[[indicator]]
+code = "rwm"
+name = "RWM below a value"
+test = "worse-than"
+measure = "ks2-rwm-expected"
+value = 50
+
+[[level]]
+code = "light"
+name = "Light"
+adviser_days = [0, 1]
+
+[[level]]
+code = "more"
+name = "More"
+adviser_days = [1, 3]
+when = { any_of = ["rwm"] }
+
+[register]
+levels = ["more"]
+"#;
+
+#[test]
+fn a_rule_set_with_an_unknown_measure_is_refused_naming_the_indicator_and_field() {
+    let error = RuleSet::from_toml("mine.toml", &SMALL.replace("ks2-rwm-expected", "ks2-rwm")).expect_err("refused");
+    let message = error.to_string();
+    assert!(message.contains("mine.toml"), "{message}");
+    assert!(message.contains("indicator 'rwm', measure: 'ks2-rwm'"), "{message}");
+    assert!(message.contains("ks2-rwm-expected"), "{message}");
+}
+
+#[test]
+fn a_level_naming_an_undefined_indicator_is_refused() {
+    let error = RuleSet::from_toml(
+        "mine.toml",
+        &SMALL.replace(r#"any_of = ["rwm"]"#, r#"any_of = ["rwn"]"#),
+    )
+    .expect_err("refused");
+    assert!(error.to_string().contains("names indicator 'rwn'"), "{error}");
+}
+
+#[test]
+fn a_rule_set_that_is_not_toml_is_refused_with_its_place() {
+    let error = RuleSet::from_toml("mine.toml", "name = ").expect_err("refused");
+    assert!(error.to_string().contains("line 1"), "{error}");
+}
+
+proptest! {
+    /// Raising the bar a school must clear never gives it less support, nor does lowering the
+    /// number of concerns a level needs.
+    #[test]
+    fn a_stricter_rule_never_gives_less_support(value in 0.0..100.0f64, bar in 0.0..100.0f64, rise in 0.0..50.0f64) {
+        let school = primary(100_001);
+        let figures = [figure(100_001, Measure::Ks2ReadingWritingMathsExpected, PupilGroup::All, 2024, value, 30)];
+        let evidence = CategorisationEvidence {
+            schools: vec![school],
+            figures: figures.to_vec(),
+            ..CategorisationEvidence::default()
+        };
+        let level_under = |bar: f64, at_least: Option<usize>| {
+            let mut rules = RuleSet::from_toml("small.toml", SMALL).expect("valid");
+            rules.indicators[0].test = Test::WorseThan {
+                measure: Measure::Ks2ReadingWritingMathsExpected,
+                group: PupilGroup::All,
+                value: bar,
+            };
+            rules.levels[1].when.at_least = at_least;
+            let result = categorise(&rules, &evidence, date("2025-11-01"));
+            rules.levels.iter().position(|level| level.code == result[0].categorisation.level).expect("a level")
+        };
+        prop_assert!(level_under(bar + rise, None) >= level_under(bar, None));
+        prop_assert!(level_under(bar, Some(1)) >= level_under(bar, Some(2)));
+    }
+}
