@@ -84,6 +84,15 @@ pub trait Store: Send + Sync {
         group: PupilGroup,
     ) -> Result<Vec<SchoolFigure>, StoreError>;
 
+    /// What categorising the schools of an LA (or every school held) reads: their figures,
+    /// comparators, inspections and intelligence, and every school's figures of the measures
+    /// compared nationally.
+    async fn categorisation_evidence(
+        &self,
+        la: Option<stride_core::LaCode>,
+        national_measures: &[Measure],
+    ) -> Result<stride_core::categorisation::CategorisationEvidence, StoreError>;
+
     /// One school's record, with the figures of its comparators for its phase.
     async fn school_profile(&self, school: VisibleSchool, years: usize) -> Result<Option<SchoolProfile>, StoreError>;
 

@@ -84,6 +84,15 @@ enum ExportFormat {
     Json,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CategoriseFormat {
+    /// Aligned columns, for reading in a terminal.
+    Table,
+    Csv,
+    /// Every school with every indicator's verdict and reason.
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve Stride on a demonstration database, generating a synthetic local authority into it
@@ -147,6 +156,24 @@ enum Command {
         /// an LA list (la_code_list.csv or la_and_region_codes_meta.csv) first.
         #[arg(long)]
         la: stride_core::LaCode,
+    },
+    /// Categorise every school of the deployment's LA (or every school held, where no LA is set
+    /// up) by risk under a rule set, with the reasons.
+    Categorise {
+        /// The SQLite database file.
+        #[arg(long)]
+        db: String,
+        /// A shipped rule set by name (national-2025), or a rule set file (TOML).
+        #[arg(long)]
+        rules: String,
+        /// Judge on what was known on this date (by default today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        #[arg(long, value_enum, default_value_t = CategoriseFormat::Table)]
+        format: CategoriseFormat,
+        /// Write to this file rather than to standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
     },
     /// Measure Stride.
     Bench {
@@ -257,6 +284,13 @@ async fn run() -> anyhow::Result<()> {
         Command::Bench {
             what: Bench::Import { data, db },
         } => bench_import(&data, db.as_deref()).await,
+        Command::Categorise {
+            db,
+            rules,
+            as_of,
+            format,
+            output,
+        } => categorise(&db, &rules, as_of, format, output.as_deref()).await,
         Command::Generate { db, seed } => {
             let store = open(&db).await?;
             generate(&store, seed).await?;
@@ -409,6 +443,84 @@ async fn bench_import(data: &std::path::Path, db: Option<&std::path::Path>) -> a
         println!("    {seconds:>6.2} s  {name}");
     }
     Ok(())
+}
+
+/// A shipped rule set by name, or a rule set file.
+fn rule_set(rules: &str) -> anyhow::Result<stride_core::categorisation::RuleSet> {
+    if let Some(shipped) = stride_core::categorisation::shipped(rules) {
+        return Ok(shipped?);
+    }
+    let path = std::path::Path::new(rules);
+    let text = std::fs::read_to_string(path).with_context(|| {
+        let names: Vec<&str> = stride_core::categorisation::SHIPPED
+            .iter()
+            .map(|(name, _)| *name)
+            .collect();
+        format!(
+            "reading the rule set {rules}: it is neither a file nor a shipped rule set ({})",
+            names.join(", ")
+        )
+    })?;
+    Ok(stride_core::categorisation::RuleSet::from_toml(
+        &path.display().to_string(),
+        &text,
+    )?)
+}
+
+async fn categorise(
+    db: &str,
+    rules: &str,
+    as_of: Option<chrono::NaiveDate>,
+    format: CategoriseFormat,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let rules = rule_set(rules)?;
+    let store = open(db).await?;
+    let la = store.local_authority().await?.map(|own| own.code);
+    let evidence = store
+        .categorisation_evidence(la, &rules.national_measures())
+        .await
+        .context("reading the evidence")?;
+    let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let results = stride_core::categorisation::categorise(&rules, &evidence, as_of);
+    let table = stride_core::categorisation::categorisation_table(&rules, &results);
+    let bytes = match format {
+        CategoriseFormat::Table => aligned(&table).into_bytes(),
+        CategoriseFormat::Csv => stride_export::to_csv(&table)?,
+        CategoriseFormat::Json => serde_json::to_vec_pretty(&serde_json::json!({
+            "rule_set": rules.name,
+            "version": rules.version,
+            "as_of": as_of,
+            "schools": results,
+        }))?,
+    };
+    write_out(output, &bytes)
+}
+
+/// A table as aligned columns of text, the way a terminal shows it.
+fn aligned(table: &stride_core::table::Table) -> String {
+    let cells: Vec<Vec<String>> = std::iter::once(table.columns.iter().map(|column| column.heading.clone()).collect())
+        .chain(
+            table
+                .rows
+                .iter()
+                .map(|row| row.iter().map(|cell| cell.display()).collect()),
+        )
+        .collect();
+    let widths: Vec<usize> = (0..table.columns.len())
+        .map(|column| cells.iter().map(|row| row[column].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut text = format!("{}\n\n", table.title);
+    for row in &cells {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        text.push_str(line.join("  ").trim_end());
+        text.push('\n');
+    }
+    text
 }
 
 fn write_out(output: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {

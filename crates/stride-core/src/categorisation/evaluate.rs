@@ -10,7 +10,8 @@ use super::evidence::SchoolEvidence;
 use super::rule_set::{Condition, IndicatorRule, RuleSet, Test, WhenMissing};
 
 /// What an indicator found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     Fired,
     NotFired,
@@ -31,7 +32,7 @@ impl Verdict {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IndicatorOutcome {
     pub code: String,
     pub name: String,
@@ -43,7 +44,7 @@ pub struct IndicatorOutcome {
 }
 
 /// A school's categorisation under a rule set.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Categorisation {
     pub level: String,
     pub level_name: String,

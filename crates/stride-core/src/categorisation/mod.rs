@@ -20,6 +20,8 @@ pub use evidence::{CategorisationEvidence, QuartileKey, Quartiles, SchoolEvidenc
 pub use rule_set::{Condition, IndicatorRule, LevelRule, RuleSet, RuleSetError, Test, WhenMissing};
 
 use crate::identifiers::Urn;
+use crate::measure::Measure;
+use crate::table::{Cell, Column, Table};
 
 /// The rule sets Stride ships, by name.
 pub const SHIPPED: &[(&str, &str)] = &[("national-2025", include_str!("../../../../rules/national-2025.toml"))];
@@ -33,7 +35,7 @@ pub fn shipped(name: &str) -> Option<Result<RuleSet, RuleSetError>> {
 }
 
 /// One school's categorisation, with its name.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SchoolCategorisation {
     pub urn: Urn,
     pub name: String,
@@ -66,6 +68,68 @@ pub fn categorise(rules: &RuleSet, evidence: &CategorisationEvidence, as_of: Nai
             }
         })
         .collect()
+}
+
+impl RuleSet {
+    /// The measures whose national quartiles the rule set reads.
+    pub fn national_measures(&self) -> Vec<Measure> {
+        let mut measures: Vec<Measure> = self
+            .indicators
+            .iter()
+            .filter_map(|indicator| match indicator.test {
+                Test::BottomQuartile { measure, .. } => Some(measure),
+                _ => None,
+            })
+            .collect();
+        measures.sort();
+        measures.dedup();
+        measures
+    }
+}
+
+/// Every school's level, register flag and the indicators behind them, one row per school.
+pub fn categorisation_table(rules: &RuleSet, results: &[SchoolCategorisation]) -> Table {
+    let columns = vec![
+        Column::text("URN"),
+        Column::text("School"),
+        Column::text("Level"),
+        Column::text("Schools Causing Concern register"),
+        Column::number("Concerns"),
+        Column::number("Not enough evidence"),
+        Column::number("Adviser days a year"),
+        Column::text("Concerns found"),
+    ];
+    let rows = results
+        .iter()
+        .map(|result| {
+            let categorisation = &result.categorisation;
+            let concerns = categorisation
+                .outcomes
+                .iter()
+                .filter(|outcome| outcome.counts_as_concern)
+                .map(|outcome| outcome.name.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            vec![
+                Cell::Text(result.urn.to_string()),
+                Cell::Text(result.name.clone()),
+                Cell::Text(categorisation.level_name.clone()),
+                Cell::Text(if categorisation.on_register { "Yes" } else { "No" }.to_owned()),
+                Cell::Integer(categorisation.concerns() as i64),
+                Cell::Integer(categorisation.not_enough_evidence() as i64),
+                Cell::Number {
+                    value: categorisation.adviser_days,
+                    decimals: 1,
+                },
+                Cell::Text(concerns),
+            ]
+        })
+        .collect();
+    Table {
+        title: format!("Categorisation: {} (version {})", rules.title, rules.version),
+        columns,
+        rows,
+    }
 }
 
 fn by_urn<'a, T>(items: impl Iterator<Item = &'a T>, urn: impl Fn(&T) -> Urn) -> HashMap<Urn, Vec<&'a T>> {

@@ -1,6 +1,7 @@
 //! The SQLite implementation of [`Store`](crate::Store): the embedded default.
 
 mod accounts;
+mod categorisation;
 mod held;
 mod import;
 mod import_figures;
@@ -87,7 +88,10 @@ where
 }
 
 fn urn(row: &SqliteRow, table: &'static str) -> Result<stride_core::Urn, StoreError> {
-    let value: i64 = row.try_get("urn")?;
+    urn_from(row.try_get("urn")?, table)
+}
+
+fn urn_from(value: i64, table: &'static str) -> Result<stride_core::Urn, StoreError> {
     u32::try_from(value)
         .ok()
         .and_then(|value| stride_core::Urn::new(value).ok())
@@ -207,6 +211,14 @@ impl crate::Store for SqliteStore {
         history: bool,
     ) -> Result<Vec<stride_core::held_figures::HeldFigure>, StoreError> {
         held::held_figures(&self.pool, urn, history).await
+    }
+
+    async fn categorisation_evidence(
+        &self,
+        la: Option<stride_core::LaCode>,
+        national_measures: &[stride_core::Measure],
+    ) -> Result<stride_core::categorisation::CategorisationEvidence, StoreError> {
+        categorisation::categorisation_evidence(&self.pool, la, national_measures).await
     }
 
     async fn import_telling(

@@ -142,7 +142,7 @@ pub(super) async fn inspections_of(pool: &SqlitePool, urn: Urn) -> Result<Vec<In
 }
 
 /// Inspections matching a condition on `i`, each with its judgements, newest first.
-async fn inspections_where(
+pub(super) async fn inspections_where(
     pool: &SqlitePool,
     condition: &str,
     urn_filter: Option<Urn>,
@@ -217,7 +217,7 @@ pub(super) fn figure(row: &SqliteRow, table: &'static str) -> Result<Figure, Sto
     }
 }
 
-fn school_figure(row: &SqliteRow) -> Result<SchoolFigure, StoreError> {
+pub(super) fn school_figure(row: &SqliteRow) -> Result<SchoolFigure, StoreError> {
     let cohort: Option<i64> = row.try_get("cohort")?;
     let year: i64 = row.try_get("academic_year")?;
     Ok(SchoolFigure {
@@ -232,7 +232,7 @@ fn school_figure(row: &SqliteRow) -> Result<SchoolFigure, StoreError> {
     })
 }
 
-const SCHOOL_FIGURE_COLUMNS: &str =
+pub(super) const SCHOOL_FIGURE_COLUMNS: &str =
     "urn, measure, academic_year, pupil_group, release, value, missing_reason, cohort, source";
 
 pub(super) async fn figures_for_all_schools(
@@ -304,7 +304,7 @@ pub(super) async fn school_profile(
 
 /// A school's comparators: its own LA, that LA's statistical neighbours and region, and England's
 /// state-funded schools. The codes of these kinds of area are those of the comparators.
-async fn comparator_figures(
+pub(super) async fn comparator_figures(
     pool: &SqlitePool,
     la: LaCode,
     phase_group: PhaseGroup,
@@ -397,7 +397,7 @@ async fn neighbour_figures(
         .collect()
 }
 
-async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<Option<Establishment>, StoreError> {
+pub(super) async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<Option<Establishment>, StoreError> {
     let row = sqlx::query(
         "SELECT e.*, l.name AS locality_name, t.name AS trust_name
          FROM establishments e LEFT JOIN localities l ON l.id = e.locality_id LEFT JOIN trusts t ON t.id = e.trust_id
@@ -491,6 +491,10 @@ async fn intelligence(pool: &SqlitePool, urn_wanted: Urn) -> Result<Vec<Intellig
     .bind(i64::from(urn_wanted.get()))
     .fetch_all(pool)
     .await?;
+    intelligence_items(&rows)
+}
+
+pub(super) fn intelligence_items(rows: &[SqliteRow]) -> Result<Vec<IntelligenceItem>, StoreError> {
     rows.iter()
         .map(|row| {
             Ok(IntelligenceItem {

@@ -1,0 +1,221 @@
+//! `stride categorise` on the synthetic authority, run as a user runs it: the shipped rule set's
+//! distribution of levels, and a named school's reasons checked against the generated figures.
+
+use std::path::Path;
+use std::process::Command;
+
+use stride_core::{Figure, Measure, PhaseGroup, PupilGroup};
+
+const SEED: u64 = 2026;
+const AS_OF: &str = "2026-11-22";
+
+fn generated_database(directory: &Path) -> String {
+    let database = directory.join("stride.sqlite").display().to_string();
+    let status = Command::new(env!("CARGO_BIN_EXE_stride"))
+        .args(["generate", "--db", &database, "--seed", &SEED.to_string()])
+        .output()
+        .expect("runs");
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    database
+}
+
+fn categorise(database: &str, rules: &str, format: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_stride"))
+        .args([
+            "categorise",
+            "--db",
+            database,
+            "--rules",
+            rules,
+            "--as-of",
+            AS_OF,
+            "--format",
+            format,
+        ])
+        .output()
+        .expect("runs")
+}
+
+/// QUARTILE.INC, written again here so that the test does not lean on the code it checks.
+fn quartile(values: &mut [f64], share: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let position = share * (values.len() - 1) as f64;
+    let (below, above) = (position.floor() as usize, position.ceil() as usize);
+    values[below] + (values[above] - values[below]) * (position - below as f64)
+}
+
+#[test]
+fn the_national_rule_set_categorises_every_school_of_the_synthetic_authority_with_reasons() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = generated_database(directory.path());
+    let output = categorise(&database, "national-2025", "json");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let schools = json["schools"].as_array().expect("schools");
+    let dataset = stride_synth::generate(SEED).dataset;
+    let categorised = dataset
+        .establishments
+        .iter()
+        .filter(|school| school.phase != stride_core::Phase::NotApplicable && school.closed_on.is_none())
+        .count();
+    assert_eq!(schools.len(), categorised);
+
+    // The stated distribution: most schools light touch, about a quarter additional support,
+    // and fewer than one in six high-level support, which is exactly the register.
+    let share = |level: &str| {
+        let count = schools
+            .iter()
+            .filter(|school| school["categorisation"]["level"] == level)
+            .count();
+        count as f64 / schools.len() as f64
+    };
+    assert!(
+        (0.5..0.75).contains(&share("light-touch")),
+        "light touch {}",
+        share("light-touch")
+    );
+    assert!((0.15..0.35).contains(&share("additional-support")));
+    assert!((0.03..0.16).contains(&share("high-level-support")));
+    for school in schools {
+        let categorisation = &school["categorisation"];
+        assert_eq!(
+            categorisation["on_register"].as_bool(),
+            Some(categorisation["level"] == "high-level-support")
+        );
+        assert_eq!(categorisation["outcomes"].as_array().map(Vec::len), Some(18));
+    }
+
+    // A named school: every verdict, and the figures behind two reasons, read from the
+    // generated data independently.
+    let name = "Alfriston Down School";
+    let school = schools
+        .iter()
+        .find(|school| school["name"] == name)
+        .expect("the school");
+    let verdicts: Vec<(String, String)> = school["categorisation"]["outcomes"]
+        .as_array()
+        .expect("outcomes")
+        .iter()
+        .map(|outcome| {
+            (
+                outcome["code"].as_str().expect("code").to_owned(),
+                outcome["verdict"].as_str().expect("verdict").to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("ks2-bottom-quartile", "not-applicable"),
+        ("ks2-below-england", "not-applicable"),
+        ("ks2-declining", "not-applicable"),
+        ("ks2-disadvantaged-gap-widening", "not-applicable"),
+        ("ks4-progress-bottom-quartile", "not-enough-evidence"),
+        ("ks4-attainment-below-england", "fired"),
+        ("absence-high", "fired"),
+        ("persistent-absence-high", "fired"),
+        ("persistent-absence-rising", "not-fired"),
+        ("suspensions-high", "fired"),
+        ("roll-falling", "not-fired"),
+        ("report-card-concern", "fired"),
+        ("eif-requires-improvement", "not-enough-evidence"),
+        ("category-of-concern", "fired"),
+        ("successive-requires-improvement", "not-fired"),
+        ("safeguarding-concern", "not-fired"),
+        ("leadership-change", "not-fired"),
+        ("complaints-or-deficit", "not-fired"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(code, verdict)| ((*code).to_owned(), (*verdict).to_owned()))
+        .collect();
+    assert_eq!(verdicts, expected);
+    assert_eq!(school["categorisation"]["level"], "high-level-support");
+
+    let establishment = dataset
+        .establishments
+        .iter()
+        .find(|establishment| establishment.name == name)
+        .expect("generated");
+    let latest = |measure: Measure| {
+        dataset
+            .school_figures
+            .iter()
+            .filter(|figure| {
+                figure.urn == establishment.urn && figure.measure == measure && figure.group == PupilGroup::All
+            })
+            .filter(|figure| figure.figure.value().is_some())
+            .max_by_key(|figure| figure.year)
+            .expect("a figure")
+    };
+    let attainment = latest(Measure::Ks4Attainment8);
+    let england = dataset
+        .comparator_figures
+        .iter()
+        .find(|figure| {
+            figure.comparator == stride_core::Comparator::England
+                && figure.measure == Measure::Ks4Attainment8
+                && figure.group == PupilGroup::All
+                && figure.year == attainment.year
+        })
+        .expect("England's figure");
+    let reason = |code: &str| {
+        school["categorisation"]["outcomes"]
+            .as_array()
+            .expect("outcomes")
+            .iter()
+            .find(|outcome| outcome["code"] == code)
+            .and_then(|outcome| outcome["reason"].as_str())
+            .expect("a reason")
+            .to_owned()
+    };
+    assert_eq!(
+        reason("ks4-attainment-below-england"),
+        format!(
+            "KS4: Attainment 8 {}: {}, England {} (a margin of 5 allowed).",
+            attainment.year,
+            attainment.figure.display(Measure::Ks4Attainment8),
+            england.figure.display(Measure::Ks4Attainment8)
+        )
+    );
+    let absence = latest(Measure::OverallAbsence);
+    let mut secondary_absence: Vec<f64> = dataset
+        .school_figures
+        .iter()
+        .filter(|figure| figure.measure == Measure::OverallAbsence && figure.group == PupilGroup::All)
+        .filter(|figure| figure.year == absence.year)
+        .filter(|figure| {
+            dataset
+                .establishments
+                .iter()
+                .any(|other| other.urn == figure.urn && other.phase.comparator_group() == PhaseGroup::Secondary)
+        })
+        .filter_map(|figure| figure.figure.value())
+        .collect();
+    let schools_compared = secondary_absence.len();
+    let upper = quartile(&mut secondary_absence, 0.75);
+    assert_eq!(
+        reason("absence-high"),
+        format!(
+            "Overall absence {}: {}; the upper quartile of {schools_compared} secondary schools is {}.",
+            absence.year,
+            absence.figure.display(Measure::OverallAbsence),
+            Figure::Value(upper).display(Measure::OverallAbsence)
+        )
+    );
+}
+
+#[test]
+fn a_rule_set_that_is_neither_shipped_nor_a_file_is_refused_naming_those_shipped() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = directory.path().join("empty.sqlite").display().to_string();
+    let output = categorise(&database, "national-2024", "table");
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("national-2025"), "{message}");
+
+    let file = directory.path().join("mine.toml");
+    std::fs::write(&file, "name = \"mine\"\ntitle = \"Mine\"\nversion = \"1\"\nlevel = 3\n").expect("written");
+    let output = categorise(&database, &file.display().to_string(), "table");
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("mine.toml") && message.contains("line 4"), "{message}");
+}
