@@ -219,3 +219,50 @@ fn a_rule_set_that_is_neither_shipped_nor_a_file_is_refused_naming_those_shipped
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(message.contains("mine.toml") && message.contains("line 4"), "{message}");
 }
+
+#[test]
+fn each_shipped_rule_set_gives_its_stated_distribution_and_flags_its_top_level_for_the_register() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = generated_database(directory.path());
+    // Each rule set's levels, least support first, with the share of schools stated for each.
+    let stated: [(&str, [(&str, std::ops::Range<f64>); 3]); 2] = [
+        (
+            "oxfordshire-2013",
+            [
+                ("light-touch", 0.6..0.85),
+                ("additional-support", 0.1..0.35),
+                ("high-level-support", 0.01..0.1),
+            ],
+        ),
+        (
+            "southend-2012",
+            [
+                ("celebrate-strengths", 0.75..0.95),
+                ("termly-review", 0.04..0.2),
+                ("raising-achievement-plan", 0.0..0.05),
+            ],
+        ),
+    ];
+    for (rules, levels) in stated {
+        let output = categorise(&database, rules, "json");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        let schools = json["schools"].as_array().expect("schools");
+        for (level, share) in &levels {
+            let count = schools
+                .iter()
+                .filter(|school| school["categorisation"]["level"] == *level)
+                .count();
+            let found = count as f64 / schools.len() as f64;
+            assert!(share.contains(&found), "{rules}: {level} {found}");
+        }
+        let top = levels[2].0;
+        for school in schools {
+            assert_eq!(
+                school["categorisation"]["on_register"].as_bool(),
+                Some(school["categorisation"]["level"] == top),
+                "{rules}"
+            );
+        }
+    }
+}

@@ -24,7 +24,14 @@ use crate::measure::Measure;
 use crate::table::{Cell, Column, Table};
 
 /// The rule sets Stride ships, by name.
-pub const SHIPPED: &[(&str, &str)] = &[("national-2025", include_str!("../../../../rules/national-2025.toml"))];
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("national-2025", include_str!("../../../../rules/national-2025.toml")),
+    (
+        "oxfordshire-2013",
+        include_str!("../../../../rules/oxfordshire-2013.toml"),
+    ),
+    ("southend-2012", include_str!("../../../../rules/southend-2012.toml")),
+];
 
 /// A shipped rule set by its name.
 pub fn shipped(name: &str) -> Option<Result<RuleSet, RuleSetError>> {
