@@ -220,12 +220,15 @@ fn a_rule_set_that_is_neither_shipped_nor_a_file_is_refused_naming_those_shipped
     assert!(message.contains("mine.toml") && message.contains("line 4"), "{message}");
 }
 
+/// A rule set's three levels, least support first, each with the share of schools stated.
+type StatedShares = [(&'static str, std::ops::Range<f64>); 3];
+
 #[test]
 fn each_shipped_rule_set_gives_its_stated_distribution_and_flags_its_top_level_for_the_register() {
     let directory = tempfile::tempdir().expect("temporary directory");
     let database = generated_database(directory.path());
     // Each rule set's levels, least support first, with the share of schools stated for each.
-    let stated: [(&str, [(&str, std::ops::Range<f64>); 3]); 2] = [
+    let stated: [(&str, StatedShares); 2] = [
         (
             "oxfordshire-2013",
             [
