@@ -127,6 +127,19 @@ test('sign in, filter the list, open a school and download the list as CSV', asy
   await page.waitForURL(/group=disadvantaged/)
   assert.ok((await page.locator('h3').first().textContent()).includes('Disadvantaged'))
 
+  await page.getByRole('link', { name: 'Categorisation' }).click()
+  await page.getByRole('heading', { name: 'Categorisation', level: 1 }).waitFor()
+  await checkAccessibility(page, 'categorisation')
+  await page.getByLabel('Rule set', { exact: true }).selectOption('oxfordshire-2013')
+  await page.getByRole('button', { name: 'Categorise' }).click()
+  await page.waitForURL(/rules=oxfordshire-2013/)
+  const categorised = page.locator('tbody tr th a').first()
+  const categorisedName = (await categorised.textContent()).trim()
+  await categorised.click()
+  await page.getByRole('heading', { name: categorisedName, level: 1 }).waitFor()
+  assert.ok(await page.getByRole('table', { name: /each indicator's finding/ }).isVisible(), 'the reasons are shown')
+  await checkAccessibility(page, 'categorisation-school')
+
   await page.getByRole('button', { name: 'Sign out' }).click()
   await page.waitForURL(/\/sign-in$/)
   // The one expected error is the 401 of the deliberately wrong password.

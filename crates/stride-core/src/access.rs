@@ -31,6 +31,15 @@ impl Role {
     pub fn can_import(self) -> bool {
         matches!(self, Role::DataManager | Role::Administrator)
     }
+
+    /// Who may read schools' categorisation and its reasons, each within their scope. Elected
+    /// members read it in aggregate, in reports; an inclusion officer's work is with pupils.
+    pub fn can_see_categorisation(self) -> bool {
+        matches!(
+            self,
+            Role::DataManager | Role::ImprovementManager | Role::Adviser | Role::Headteacher | Role::Administrator
+        )
+    }
 }
 
 /// The schools an account may see.

@@ -23,6 +23,8 @@ pub enum WebError {
     Template(#[from] askama::Error),
     #[error("password hashing: {0}")]
     Password(String),
+    #[error("{0}")]
+    RuleSet(#[from] stride_core::categorisation::RuleSetError),
 }
 
 #[derive(Template)]
@@ -60,7 +62,7 @@ impl IntoResponse for WebError {
                 ErrorPage {
                     chrome: crate::view::Chrome::anonymous(),
                     title: "You cannot use this page",
-                    message: "This page is for data managers and administrators.",
+                    message: "Your role does not give you access to this page.",
                     next_step: "Go back to the list of schools, or ask your Stride administrator.",
                 },
             ),

@@ -12,6 +12,7 @@ pub struct UserChrome {
     pub csrf_token: String,
     /// Whether the Imports page is theirs to use.
     pub can_import: bool,
+    pub can_see_categorisation: bool,
 }
 
 /// What the layout shows around every page.
@@ -42,6 +43,7 @@ fn user(account: &Account, csrf_token: &str) -> UserChrome {
         role: account.role.label(),
         csrf_token: csrf_token.to_owned(),
         can_import: account.role.can_import(),
+        can_see_categorisation: account.role.can_see_categorisation(),
     }
 }
 

@@ -819,3 +819,93 @@ async fn a_data_manager_imports_files_on_the_upload_page_and_follows_their_progr
     let (status, _) = server.text(&job, &other).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// The URNs a categorisation page links to, in order.
+fn categorised_urns(html: &str) -> Vec<u32> {
+    html.split("href=\"/categorisation/")
+        .skip(1)
+        .filter_map(|rest| rest.split('?').next()?.parse().ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_categorisation_page_shows_each_schools_level_and_its_reasons_to_those_it_is_for() {
+    let server = server().await;
+    let manager = server.sign_in("improvement.manager").await;
+    let (status, page) = server.text("/categorisation?rules=oxfordshire-2013", &manager).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Oxfordshire School Improvement Framework 2013"));
+    let urns = categorised_urns(&page);
+    let categorised = fixture()
+        .authority
+        .dataset
+        .establishments
+        .iter()
+        .filter(|school| school.phase != Phase::NotApplicable && school.closed_on.is_none())
+        .count();
+    assert_eq!(urns.len(), categorised);
+
+    // The page, the CSV and the CLI's categorisation agree school by school.
+    let (_, csv) = server
+        .text("/categorisation.csv?rules=oxfordshire-2013", &manager)
+        .await;
+    let (headers, records) = csv_records(csv.as_bytes());
+    let (urn_column, level_column) = (column(&headers, "URN"), column(&headers, "Level"));
+    let listed: Vec<u32> = records
+        .iter()
+        .map(|record| record[urn_column].parse().expect("a URN"))
+        .collect();
+    assert_eq!(listed, urns);
+    let high = records
+        .iter()
+        .find(|record| record[level_column] == "High level support")
+        .expect("a school at the highest level");
+    let (status, reasons) = server
+        .text(
+            &format!("/categorisation/{}?rules=oxfordshire-2013", high[urn_column]),
+            &manager,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(reasons.contains("High level support"));
+    assert!(reasons.contains("Flagged for the register"));
+    assert!(
+        reasons.contains("govuk-tag--red\">Concern</strong>"),
+        "at least one indicator fired"
+    );
+
+    // An elected member reads categorisation in reports, not school by school.
+    let member = server.sign_in("elected.member").await;
+    assert_eq!(server.text("/categorisation", &member).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        server.text("/categorisation.csv", &member).await.0,
+        StatusCode::FORBIDDEN
+    );
+
+    // An adviser sees only their schools; another's is not found.
+    let adviser = server.sign_in("adviser.north").await;
+    let accounts = &fixture().authority.accounts;
+    let assigned: Vec<u32> = accounts
+        .iter()
+        .find(|account| account.username == "adviser.north")
+        .expect("adviser")
+        .schools
+        .iter()
+        .map(|urn| urn.get())
+        .collect();
+    let (_, page) = server.text("/categorisation", &adviser).await;
+    let mut theirs = categorised_urns(&page);
+    theirs.sort_unstable();
+    let mut expected: Vec<u32> = assigned.iter().copied().filter(|urn| urns.contains(urn)).collect();
+    expected.sort_unstable();
+    assert_eq!(theirs, expected);
+    let outsider = urns.iter().find(|urn| !assigned.contains(urn)).expect("another school");
+    assert_eq!(
+        server.text(&format!("/categorisation/{outsider}"), &adviser).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        server.text("/categorisation?rules=no-such-rules", &manager).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
