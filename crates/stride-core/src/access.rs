@@ -32,6 +32,12 @@ impl Role {
         matches!(self, Role::DataManager | Role::Administrator)
     }
 
+    /// Who may set a school's level by professional judgement, record a self-nomination and keep
+    /// a categorisation run in the history.
+    pub fn can_decide_categorisation(self) -> bool {
+        matches!(self, Role::ImprovementManager | Role::Administrator)
+    }
+
     /// Who may read schools' categorisation and its reasons, each within their scope. Elected
     /// members read it in aggregate, in reports; an inclusion officer's work is with pupils.
     pub fn can_see_categorisation(self) -> bool {

@@ -20,6 +20,9 @@ coded_enum! {
         FallingRoll => ("falling-roll", "Falling roll"),
         BuildingCondition => ("building-condition", "Building condition"),
         BullyingReports => ("bullying-reports", "Bullying reports"),
+        /// The school asked, with its governing body's commitment, to be placed on the Schools
+        /// Causing Concern register.
+        SelfNomination => ("self-nomination", "Self-nominated for the Schools Causing Concern register"),
     }
 }
 

@@ -93,6 +93,30 @@ pub trait Store: Send + Sync {
         national_measures: &[Measure],
     ) -> Result<stride_core::categorisation::CategorisationEvidence, StoreError>;
 
+    /// Saves a categorisation run with every school's result, whole or not at all.
+    async fn save_categorisation(&self, run: &stride_core::categorisation::NewRun<'_>) -> Result<i64, StoreError>;
+
+    /// The saved runs, newest first.
+    async fn categorisation_runs(&self) -> Result<Vec<stride_core::categorisation::CategorisationRun>, StoreError>;
+
+    /// Every school's level in a saved run.
+    async fn saved_levels(&self, run_id: i64) -> Result<Vec<stride_core::categorisation::SavedLevel>, StoreError>;
+
+    /// Records a level set by professional judgement; earlier ones are kept.
+    async fn record_level_override(
+        &self,
+        chosen: &stride_core::categorisation::LevelOverride,
+    ) -> Result<(), StoreError>;
+
+    /// Every level set by judgement under a rule set, oldest first.
+    async fn level_overrides(
+        &self,
+        rule_set: &str,
+    ) -> Result<Vec<stride_core::categorisation::LevelOverride>, StoreError>;
+
+    /// Records an item of intelligence about a school, such as a self-nomination.
+    async fn record_intelligence(&self, item: &stride_core::IntelligenceItem) -> Result<(), StoreError>;
+
     /// One school's record, with the figures of its comparators for its phase.
     async fn school_profile(&self, school: VisibleSchool, years: usize) -> Result<Option<SchoolProfile>, StoreError>;
 

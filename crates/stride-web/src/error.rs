@@ -15,6 +15,9 @@ pub enum WebError {
     Forbidden,
     #[error("the upload could not be read")]
     BadUpload,
+    /// A form whose answers cannot be used, with what to do.
+    #[error("the form could not be used: {0}")]
+    BadForm(&'static str),
     #[error("storage: {0}")]
     Store(#[from] stride_store::StoreError),
     #[error("export: {0}")]
@@ -73,6 +76,15 @@ impl IntoResponse for WebError {
                     title: "The files could not be uploaded",
                     message: "Stride received no file it could read from the form.",
                     next_step: "Go back, choose one or more files and upload them again.",
+                },
+            ),
+            WebError::BadForm(what) => (
+                StatusCode::BAD_REQUEST,
+                ErrorPage {
+                    chrome: crate::view::Chrome::anonymous(),
+                    title: "The form could not be used",
+                    message: what,
+                    next_step: "Go back, correct the form and send it again.",
                 },
             ),
             _ => {

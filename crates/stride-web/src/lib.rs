@@ -62,7 +62,15 @@ pub fn router(state: AppState) -> Router {
         .route("/categorisation", get(pages::categorisation::list))
         .route("/categorisation.csv", get(pages::categorisation::download_csv))
         .route("/categorisation.xlsx", get(pages::categorisation::download_xlsx))
+        .route("/categorisation/runs", post(pages::categorisation::save))
+        .route("/categorisation/history", get(pages::categorisation::history))
+        .route("/categorisation/rules/{name}", get(pages::categorisation::rules))
         .route("/categorisation/{urn}", get(pages::categorisation::school))
+        .route("/categorisation/{urn}/level", post(pages::categorisation::set_level))
+        .route(
+            "/categorisation/{urn}/self-nomination",
+            post(pages::categorisation::self_nominate),
+        )
         .route("/schools", get(pages::schools::list))
         .route("/schools.csv", get(pages::schools::download_csv))
         .route("/schools.xlsx", get(pages::schools::download_xlsx))

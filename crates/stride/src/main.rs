@@ -174,6 +174,9 @@ enum Command {
         /// Write to this file rather than to standard output.
         #[arg(long)]
         output: Option<std::path::PathBuf>,
+        /// Keep this run, with the rule set as it is, for the history of levels.
+        #[arg(long)]
+        save: bool,
     },
     /// Measure Stride.
     Bench {
@@ -290,7 +293,8 @@ async fn run() -> anyhow::Result<()> {
             as_of,
             format,
             output,
-        } => categorise(&db, &rules, as_of, format, output.as_deref()).await,
+            save,
+        } => categorise(&db, &rules, as_of, format, output.as_deref(), save).await,
         Command::Generate { db, seed } => {
             let store = open(&db).await?;
             generate(&store, seed).await?;
@@ -445,10 +449,14 @@ async fn bench_import(data: &std::path::Path, db: Option<&std::path::Path>) -> a
     Ok(())
 }
 
-/// A shipped rule set by name, or a rule set file.
-fn rule_set(rules: &str) -> anyhow::Result<stride_core::categorisation::RuleSet> {
-    if let Some(shipped) = stride_core::categorisation::shipped(rules) {
-        return Ok(shipped?);
+/// A shipped rule set by name, or a rule set file; with its text.
+fn rule_set(rules: &str) -> anyhow::Result<(stride_core::categorisation::RuleSet, String)> {
+    if let Some((name, text)) = stride_core::categorisation::SHIPPED
+        .iter()
+        .find(|(name, _)| *name == rules)
+    {
+        let checked = stride_core::categorisation::RuleSet::from_toml(&format!("{name}.toml"), text)?;
+        return Ok((checked, (*text).to_owned()));
     }
     let path = std::path::Path::new(rules);
     let text = std::fs::read_to_string(path).with_context(|| {
@@ -461,10 +469,8 @@ fn rule_set(rules: &str) -> anyhow::Result<stride_core::categorisation::RuleSet>
             names.join(", ")
         )
     })?;
-    Ok(stride_core::categorisation::RuleSet::from_toml(
-        &path.display().to_string(),
-        &text,
-    )?)
+    let checked = stride_core::categorisation::RuleSet::from_toml(&path.display().to_string(), &text)?;
+    Ok((checked, text))
 }
 
 async fn categorise(
@@ -473,8 +479,9 @@ async fn categorise(
     as_of: Option<chrono::NaiveDate>,
     format: CategoriseFormat,
     output: Option<&std::path::Path>,
+    save: bool,
 ) -> anyhow::Result<()> {
-    let rules = rule_set(rules)?;
+    let (rules, rule_text) = rule_set(rules)?;
     let store = open(db).await?;
     let la = store.local_authority().await?.map(|own| own.code);
     let evidence = store
@@ -483,7 +490,21 @@ async fn categorise(
         .context("reading the evidence")?;
     let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
     let results = stride_core::categorisation::categorise(&rules, &evidence, as_of);
-    let table = stride_core::categorisation::categorisation_table(&rules, &results);
+    let overrides = store.level_overrides(&rules.name).await?;
+    let table = stride_core::categorisation::categorisation_table(&rules, &results, &overrides);
+    if save {
+        let run = stride_core::categorisation::NewRun {
+            rules: &rules,
+            rule_text: &rule_text,
+            as_of,
+            run_at: chrono::Utc::now(),
+            run_by: "the command line",
+            results: &results,
+            overrides: &overrides,
+        };
+        let id = store.save_categorisation(&run).await.context("saving the run")?;
+        eprintln!("Saved as run {id}.");
+    }
     let bytes = match format {
         CategoriseFormat::Table => aligned(&table).into_bytes(),
         CategoriseFormat::Csv => stride_export::to_csv(&table)?,

@@ -82,7 +82,7 @@ fn the_national_rule_set_categorises_every_school_of_the_synthetic_authority_wit
             categorisation["on_register"].as_bool(),
             Some(categorisation["level"] == "high-level-support")
         );
-        assert_eq!(categorisation["outcomes"].as_array().map(Vec::len), Some(18));
+        assert_eq!(categorisation["outcomes"].as_array().map(Vec::len), Some(19));
     }
 
     // A named school: every verdict, and the figures behind two reasons, read from the
@@ -122,6 +122,7 @@ fn the_national_rule_set_categorises_every_school_of_the_synthetic_authority_wit
         ("safeguarding-concern", "not-fired"),
         ("leadership-change", "not-fired"),
         ("complaints-or-deficit", "not-fired"),
+        ("self-nominated", "not-fired"),
     ];
     let expected: Vec<(String, String)> = expected
         .iter()
@@ -201,6 +202,45 @@ fn the_national_rule_set_categorises_every_school_of_the_synthetic_authority_wit
             Figure::Value(upper).display(Measure::OverallAbsence)
         )
     );
+}
+
+#[test]
+fn a_run_saved_from_the_command_line_is_kept_with_every_school() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = generated_database(directory.path());
+    let output = Command::new(env!("CARGO_BIN_EXE_stride"))
+        .args([
+            "categorise",
+            "--db",
+            &database,
+            "--rules",
+            "southend-2012",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "csv",
+            "--save",
+        ])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Saved as run 1."));
+    let rows = String::from_utf8_lossy(&output.stdout).lines().count() - 1;
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (runs, levels) = runtime.block_on(async {
+        let store = stride_store::open(&database).await.expect("opens");
+        let runs = store.categorisation_runs().await.expect("reads");
+        let levels = store.saved_levels(runs[0].id).await.expect("reads");
+        (runs, levels)
+    });
+    assert_eq!(runs.len(), 1);
+    assert_eq!(
+        (runs[0].rule_set.as_str(), runs[0].version.as_str()),
+        ("southend-2012", "2012.1")
+    );
+    assert_eq!(runs[0].as_of.to_string(), AS_OF);
+    assert_eq!(runs[0].schools, rows);
+    assert_eq!(levels.len(), rows);
 }
 
 #[test]

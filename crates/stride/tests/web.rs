@@ -909,3 +909,146 @@ async fn the_categorisation_page_shows_each_schools_level_and_its_reasons_to_tho
         StatusCode::NOT_FOUND
     );
 }
+
+impl Server {
+    /// Posts a form as the user, with their CSRF token; the response is not followed.
+    async fn post_form(&self, path: &str, user: &User, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &user.csrf));
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("Cookie", &user.cookie)
+            .form(&form)
+            .send()
+            .await
+            .expect("request sent")
+    }
+}
+
+#[tokio::test]
+async fn an_improvement_manager_sets_a_level_by_judgement_records_a_self_nomination_and_keeps_runs() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (database, _) = generated_database(&directory).await;
+    let server = server_on(&database).await;
+    let manager = server.sign_in("improvement.manager").await;
+    let (_, csv) = server.text("/categorisation.csv?rules=national-2025", &manager).await;
+    let (headers, records) = csv_records(csv.as_bytes());
+    let (urn_column, level_column) = (column(&headers, "URN"), column(&headers, "Level"));
+    let high = records
+        .iter()
+        .find(|record| record[level_column] == "High-level support")
+        .expect("a school at the highest level")[urn_column]
+        .clone();
+    let light = records
+        .iter()
+        .find(|record| record[level_column] == "Light touch")
+        .expect("a light-touch school")[urn_column]
+        .clone();
+
+    // The first run is kept before anything changes.
+    let kept = server
+        .post_form("/categorisation/runs", &manager, &[("rules", "national-2025")])
+        .await;
+    assert_eq!(kept.status(), StatusCode::SEE_OTHER);
+
+    // A reason is required; an adviser may not set a level.
+    let path = format!("/categorisation/{high}/level");
+    let blank = server
+        .post_form(
+            &path,
+            &manager,
+            &[("rules", "national-2025"), ("level", "light-touch"), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(blank.status(), StatusCode::BAD_REQUEST);
+    let adviser = server.sign_in("adviser.north").await;
+    let refused = server
+        .post_form(
+            &path,
+            &adviser,
+            &[("rules", "national-2025"), ("level", "light-touch"), ("reason", "x")],
+        )
+        .await;
+    assert!(matches!(
+        refused.status(),
+        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+    ));
+
+    let reason = "New headteacher in post; monitoring shows rapid improvement";
+    let set = server
+        .post_form(
+            &path,
+            &manager,
+            &[
+                ("rules", "national-2025"),
+                ("level", "additional-support"),
+                ("reason", reason),
+            ],
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::SEE_OTHER);
+    let (_, page) = server
+        .text(&format!("/categorisation/{high}?rules=national-2025"), &manager)
+        .await;
+    assert!(page.contains("Additional support"));
+    assert!(page.contains(reason), "the reason is shown");
+    assert!(
+        page.contains("High-level support"),
+        "the computed level is kept beside it"
+    );
+
+    // A self-nomination puts a school on the register.
+    let nominated = server
+        .post_form(
+            &format!("/categorisation/{light}/self-nomination"),
+            &manager,
+            &[
+                ("rules", "national-2025"),
+                ("note", "The governing body asks for support"),
+            ],
+        )
+        .await;
+    assert_eq!(nominated.status(), StatusCode::SEE_OTHER);
+    let (_, page) = server
+        .text(&format!("/categorisation/{light}?rules=national-2025"), &manager)
+        .await;
+    assert!(page.contains("Flagged for the register"), "{light}");
+    let (_, csv) = server.text("/categorisation.csv?rules=national-2025", &manager).await;
+    let (headers, records) = csv_records(csv.as_bytes());
+    let row = |urn: &str| {
+        records
+            .iter()
+            .find(|record| record[column(&headers, "URN")] == urn)
+            .expect("listed")
+            .clone()
+    };
+    assert_eq!(row(&high)[column(&headers, "Level")], "Additional support");
+    assert_eq!(row(&high)[column(&headers, "Computed level")], "High-level support");
+    assert!(row(&high)[column(&headers, "Level set by judgement")].contains(reason));
+    assert_eq!(row(&light)[column(&headers, "Schools Causing Concern register")], "Yes");
+
+    // The second run kept: the history counts the moves, the self-nominated school among them
+    // only if its level changed.
+    server
+        .post_form("/categorisation/runs", &manager, &[("rules", "national-2025")])
+        .await;
+    let (status, history) = server
+        .text("/categorisation/history?rules=national-2025", &manager)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(history.contains("Movement between levels"), "{history}");
+    assert_eq!(
+        history
+            .matches("<th scope=\"row\" class=\"govuk-table__header\">1</th>")
+            .count(),
+        1
+    );
+    assert!(
+        history.contains(&format!("href=\"/categorisation/{high}?rules=national-2025\"")),
+        "the school set to another level by judgement is listed among those that moved"
+    );
+    let (status, rules) = server.text("/categorisation/rules/national-2025", &manager).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(rules.contains("ks2-bottom-quartile"));
+    assert!(rules.contains("[[indicator]]"), "the rule set as written");
+}

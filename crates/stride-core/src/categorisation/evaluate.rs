@@ -107,7 +107,7 @@ pub fn categorise_school(rules: &RuleSet, evidence: &SchoolEvidence<'_>) -> Cate
     }
 }
 
-fn holds(condition: &Condition, concerns: &[&str], reached: &[&str]) -> bool {
+pub(super) fn holds(condition: &Condition, concerns: &[&str], reached: &[&str]) -> bool {
     condition.any_of.iter().any(|code| concerns.contains(&code.as_str()))
         || condition.at_least.is_some_and(|least| concerns.len() >= least)
         || condition.levels.iter().any(|code| reached.contains(&code.as_str()))

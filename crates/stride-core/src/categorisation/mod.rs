@@ -9,6 +9,7 @@
 
 mod evaluate;
 mod evidence;
+mod record;
 mod rule_set;
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ use chrono::NaiveDate;
 
 pub use evaluate::{Categorisation, IndicatorOutcome, Verdict, categorise_school};
 pub use evidence::{CategorisationEvidence, QuartileKey, Quartiles, SchoolEvidence, national_quartiles};
+pub use record::{CategorisationRun, FinalLevel, LevelOverride, Movement, NewRun, SavedLevel, final_level, movement};
 pub use rule_set::{Condition, IndicatorRule, LevelRule, RuleSet, RuleSetError, Test, WhenMissing};
 
 use crate::identifiers::Urn;
@@ -94,22 +96,27 @@ impl RuleSet {
     }
 }
 
-/// Every school's level, register flag and the indicators behind them, one row per school.
-pub fn categorisation_table(rules: &RuleSet, results: &[SchoolCategorisation]) -> Table {
+/// Every school's level, register flag and the indicators behind them, one row per school: the
+/// level it stands at, and the computed level beside it where judgement set another.
+pub fn categorisation_table(rules: &RuleSet, results: &[SchoolCategorisation], overrides: &[LevelOverride]) -> Table {
     let columns = vec![
         Column::text("URN"),
         Column::text("School"),
         Column::text("Level"),
+        Column::text("Computed level"),
+        Column::text("Level set by judgement"),
         Column::text("Schools Causing Concern register"),
         Column::number("Concerns"),
         Column::number("Not enough evidence"),
         Column::number("Adviser days a year"),
         Column::text("Concerns found"),
     ];
+    let level_name = |code: &str| rules.level(code).map_or(code.to_owned(), |level| level.name.clone());
     let rows = results
         .iter()
         .map(|result| {
             let categorisation = &result.categorisation;
+            let standing = final_level(rules, result, overrides);
             let concerns = categorisation
                 .outcomes
                 .iter()
@@ -117,11 +124,21 @@ pub fn categorisation_table(rules: &RuleSet, results: &[SchoolCategorisation]) -
                 .map(|outcome| outcome.name.as_str())
                 .collect::<Vec<_>>()
                 .join("; ");
+            let judgement = standing.overridden.map_or_else(String::new, |chosen| {
+                format!(
+                    "{} on {}: {}",
+                    chosen.decided_by,
+                    chosen.decided_at.date_naive(),
+                    chosen.reason
+                )
+            });
             vec![
                 Cell::Text(result.urn.to_string()),
                 Cell::Text(result.name.clone()),
-                Cell::Text(categorisation.level_name.clone()),
-                Cell::Text(if categorisation.on_register { "Yes" } else { "No" }.to_owned()),
+                Cell::Text(level_name(standing.level)),
+                Cell::Text(level_name(standing.computed)),
+                Cell::Text(judgement),
+                Cell::Text(if standing.on_register { "Yes" } else { "No" }.to_owned()),
                 Cell::Integer(categorisation.concerns() as i64),
                 Cell::Integer(categorisation.not_enough_evidence() as i64),
                 Cell::Number {

@@ -301,3 +301,71 @@ proptest! {
         prop_assert!(level_under(bar, Some(1)) >= level_under(bar, Some(2)));
     }
 }
+
+fn saved(urn: u32, level: &str) -> SavedLevel {
+    SavedLevel {
+        urn: Urn::new(urn).expect("a URN"),
+        level: level.to_owned(),
+        on_register: false,
+    }
+}
+
+#[test]
+fn movement_counts_schools_from_level_to_level_and_lists_those_that_moved() {
+    let rules = shipped_national();
+    let earlier = [
+        saved(100_001, "light-touch"),
+        saved(100_002, "additional-support"),
+        saved(100_003, "additional-support"),
+        saved(100_004, "light-touch"),
+    ];
+    let later = [
+        saved(100_001, "light-touch"),
+        saved(100_002, "high-level-support"),
+        saved(100_003, "light-touch"),
+        saved(100_005, "light-touch"),
+    ];
+    let moved = movement(&rules, &earlier, &later);
+    assert_eq!(moved.counts, vec![vec![1, 0, 0], vec![1, 0, 1], vec![0, 0, 0]]);
+    assert_eq!(moved.moved.len(), 2);
+    assert_eq!(moved.moved[0].1, "additional-support");
+    assert_eq!(moved.moved[0].2, "high-level-support");
+    // 100004 left and 100005 joined.
+    assert_eq!(moved.not_compared, 2);
+}
+
+#[test]
+fn a_level_set_by_judgement_stands_with_the_computed_one_kept_and_the_register_follows_it() {
+    let rules = shipped_national();
+    let results = categorise(&rules, &evidence(), date("2025-11-01"));
+    let falling = &results[0];
+    assert_eq!(falling.categorisation.level, "high-level-support");
+    let decided = |level: &str, day: u32| LevelOverride {
+        urn: falling.urn,
+        rule_set: rules.name.clone(),
+        level: level.to_owned(),
+        reason: "New leadership is securing rapid improvement".to_owned(),
+        decided_by: "An improvement manager".to_owned(),
+        decided_at: chrono::DateTime::from_naive_utc_and_offset(
+            date("2025-11-01").and_hms_opt(9, 0, day).expect("a time"),
+            chrono::Utc,
+        ),
+    };
+    let overrides = [decided("light-touch", 1), decided("additional-support", 2)];
+    let standing = final_level(&rules, falling, &overrides);
+    assert_eq!(standing.level, "additional-support", "the latest judgement stands");
+    assert_eq!(standing.computed, "high-level-support");
+    assert!(!standing.on_register, "the register follows the level it stands at");
+    let other_rule_set = [LevelOverride {
+        rule_set: "oxfordshire-2013".to_owned(),
+        ..decided("light-touch", 3)
+    }];
+    assert_eq!(
+        final_level(&rules, falling, &other_rule_set).level,
+        "high-level-support"
+    );
+    let table = categorisation_table(&rules, &results, &overrides);
+    assert_eq!(table.rows[0][2].display(), "Additional support");
+    assert_eq!(table.rows[0][3].display(), "High-level support");
+    assert!(table.rows[0][4].display().contains("New leadership"));
+}

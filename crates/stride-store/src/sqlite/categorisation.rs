@@ -1,8 +1,10 @@
 //! The evidence a categorisation reads, gathered in a few statements over every school at once.
 
-use sqlx::{AssertSqlSafe, SqlitePool};
-use stride_core::categorisation::CategorisationEvidence;
-use stride_core::{LaCode, Measure, Phase, PhaseGroup};
+use sqlx::{AssertSqlSafe, Row, SqlitePool};
+use stride_core::categorisation::{
+    CategorisationEvidence, CategorisationRun, LevelOverride, NewRun, SavedLevel, final_level,
+};
+use stride_core::{IntelligenceItem, LaCode, Measure, Phase, PhaseGroup};
 
 use super::coded;
 use super::read::{
@@ -107,4 +109,138 @@ async fn national_figures(
             Ok((phase.comparator_group(), school_figure(row)?))
         })
         .collect()
+}
+
+/// Saves a run and every school's result in it, whole or not at all.
+pub(super) async fn save_run(pool: &SqlitePool, run: &NewRun<'_>) -> Result<i64, StoreError> {
+    let mut transaction = pool.begin().await?;
+    let id = sqlx::query(
+        "INSERT INTO categorisation_runs (rule_set, version, rule_text, as_of, run_at, run_by)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&run.rules.name)
+    .bind(&run.rules.version)
+    .bind(run.rule_text)
+    .bind(run.as_of)
+    .bind(run.run_at)
+    .bind(run.run_by)
+    .execute(&mut *transaction)
+    .await?
+    .last_insert_rowid();
+    for result in run.results {
+        let categorisation = &result.categorisation;
+        let findings = serde_json::to_string(&categorisation.outcomes).map_err(|error| StoreError::Unreadable {
+            table: "categorisations",
+            column: "findings",
+            detail: error.to_string(),
+        })?;
+        let standing = final_level(run.rules, result, run.overrides);
+        sqlx::query(
+            "INSERT INTO categorisations (run_id, urn, computed_level, level, on_register, adviser_days, findings)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(i64::from(result.urn.get()))
+        .bind(&categorisation.level)
+        .bind(standing.level)
+        .bind(standing.on_register)
+        .bind(categorisation.adviser_days)
+        .bind(findings)
+        .execute(&mut *transaction)
+        .await?;
+    }
+    transaction.commit().await?;
+    Ok(id)
+}
+
+/// The runs saved, newest first.
+pub(super) async fn runs(pool: &SqlitePool) -> Result<Vec<CategorisationRun>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.rule_set, r.version, r.as_of, r.run_at, r.run_by,
+                (SELECT COUNT(*) FROM categorisations c WHERE c.run_id = r.id) AS schools
+         FROM categorisation_runs r ORDER BY r.run_at DESC, r.id DESC",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let schools: i64 = row.try_get("schools")?;
+            Ok(CategorisationRun {
+                id: row.try_get("id")?,
+                rule_set: row.try_get("rule_set")?,
+                version: row.try_get("version")?,
+                as_of: row.try_get("as_of")?,
+                run_at: row.try_get("run_at")?,
+                run_by: row.try_get("run_by")?,
+                schools: usize::try_from(schools).unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
+/// Every school's level in a saved run.
+pub(super) async fn saved_levels(pool: &SqlitePool, run_id: i64) -> Result<Vec<SavedLevel>, StoreError> {
+    let rows = sqlx::query("SELECT urn, level, on_register FROM categorisations WHERE run_id = ? ORDER BY urn")
+        .bind(run_id)
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(SavedLevel {
+                urn: super::urn(row, "categorisations")?,
+                level: row.try_get("level")?,
+                on_register: row.try_get("on_register")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn record_override(pool: &SqlitePool, chosen: &LevelOverride) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO level_overrides (urn, rule_set, level, reason, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(i64::from(chosen.urn.get()))
+    .bind(&chosen.rule_set)
+    .bind(&chosen.level)
+    .bind(&chosen.reason)
+    .bind(&chosen.decided_by)
+    .bind(chosen.decided_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Every level set by judgement under a rule set, oldest first.
+pub(super) async fn overrides(pool: &SqlitePool, rule_set: &str) -> Result<Vec<LevelOverride>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT urn, rule_set, level, reason, decided_by, decided_at FROM level_overrides
+         WHERE rule_set = ? ORDER BY decided_at, id",
+    )
+    .bind(rule_set)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(LevelOverride {
+                urn: super::urn(row, "level_overrides")?,
+                rule_set: row.try_get("rule_set")?,
+                level: row.try_get("level")?,
+                reason: row.try_get("reason")?,
+                decided_by: row.try_get("decided_by")?,
+                decided_at: row.try_get("decided_at")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn record_intelligence(pool: &SqlitePool, item: &IntelligenceItem) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO intelligence (urn, kind, recorded_on, summary, recorded_by) VALUES (?, ?, ?, ?, ?)")
+        .bind(i64::from(item.urn.get()))
+        .bind(item.kind.code())
+        .bind(item.recorded_on)
+        .bind(&item.summary)
+        .bind(&item.recorded_by)
+        .execute(pool)
+        .await?;
+    Ok(())
 }

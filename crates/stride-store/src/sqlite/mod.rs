@@ -221,6 +221,36 @@ impl crate::Store for SqliteStore {
         categorisation::categorisation_evidence(&self.pool, la, national_measures).await
     }
 
+    async fn save_categorisation(&self, run: &stride_core::categorisation::NewRun<'_>) -> Result<i64, StoreError> {
+        categorisation::save_run(&self.pool, run).await
+    }
+
+    async fn categorisation_runs(&self) -> Result<Vec<stride_core::categorisation::CategorisationRun>, StoreError> {
+        categorisation::runs(&self.pool).await
+    }
+
+    async fn saved_levels(&self, run_id: i64) -> Result<Vec<stride_core::categorisation::SavedLevel>, StoreError> {
+        categorisation::saved_levels(&self.pool, run_id).await
+    }
+
+    async fn record_level_override(
+        &self,
+        chosen: &stride_core::categorisation::LevelOverride,
+    ) -> Result<(), StoreError> {
+        categorisation::record_override(&self.pool, chosen).await
+    }
+
+    async fn level_overrides(
+        &self,
+        rule_set: &str,
+    ) -> Result<Vec<stride_core::categorisation::LevelOverride>, StoreError> {
+        categorisation::overrides(&self.pool, rule_set).await
+    }
+
+    async fn record_intelligence(&self, item: &stride_core::IntelligenceItem) -> Result<(), StoreError> {
+        categorisation::record_intelligence(&self.pool, item).await
+    }
+
     async fn import_telling(
         &self,
         file: &stride_core::import::ImportedFile,

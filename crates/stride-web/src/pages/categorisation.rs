@@ -1,15 +1,18 @@
 //! Every school's level of support under a rule set, and one school's reasons: each indicator's
-//! finding with the figures, years, comparators and sources behind it.
+//! finding with the figures, years, comparators and sources behind it. An improvement manager
+//! sets a level by professional judgement, records a self-nomination and keeps runs, whose
+//! history shows how schools moved between levels.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, Response};
+use axum::response::{Html, Redirect, Response};
 use serde::Deserialize;
-use stride_core::Urn;
-use stride_core::categorisation::{self, RuleSet, SchoolCategorisation, Verdict};
+use stride_core::categorisation::{self, LevelOverride, RuleSet, SchoolCategorisation, Verdict, final_level};
+use stride_core::{IntelligenceItem, IntelligenceKind, Urn};
 
 use super::{csv_download, render, xlsx_download};
-use crate::session::SignedIn;
+use crate::session::{SignedIn, check_csrf};
 use crate::view::{Chrome, long_date};
 use crate::{AppState, WebError};
 
@@ -22,23 +25,33 @@ pub struct CategorisationParams {
 }
 
 impl CategorisationParams {
-    fn rule_set(&self) -> Result<RuleSet, WebError> {
-        let name = if self.rules.is_empty() {
+    fn name(&self) -> &str {
+        if self.rules.is_empty() {
             DEFAULT_RULES
         } else {
             &self.rules
-        };
+        }
+    }
+
+    fn rule_set(&self) -> Result<(RuleSet, &'static str), WebError> {
+        let (name, text) = categorisation::SHIPPED
+            .iter()
+            .find(|(name, _)| *name == self.name())
+            .ok_or(WebError::NotFound)?;
         // A shipped rule set is checked by the tests; one that fails here is a fault.
-        Ok(categorisation::shipped(name).ok_or(WebError::NotFound)??)
+        Ok((RuleSet::from_toml(&format!("{name}.toml"), text)?, text))
     }
 }
 
-/// The schools the user may see, categorised on today's evidence.
-async fn load(
-    state: &AppState,
-    signed_in: &SignedIn,
-    rules: &RuleSet,
-) -> Result<(Vec<SchoolCategorisation>, chrono::NaiveDate), WebError> {
+/// A categorisation of the schools the user may see, on today's evidence, with the levels set
+/// by judgement under the rule set.
+struct Loaded {
+    results: Vec<SchoolCategorisation>,
+    overrides: Vec<LevelOverride>,
+    today: chrono::NaiveDate,
+}
+
+async fn load(state: &AppState, signed_in: &SignedIn, rules: &RuleSet) -> Result<Loaded, WebError> {
     if !signed_in.account.role.can_see_categorisation() {
         return Err(WebError::Forbidden);
     }
@@ -51,7 +64,11 @@ async fn load(
         .schools
         .retain(|school| signed_in.account.can_see_school(school.urn));
     let today = chrono::Utc::now().date_naive();
-    Ok((categorisation::categorise(rules, &evidence, today), today))
+    Ok(Loaded {
+        results: categorisation::categorise(rules, &evidence, today),
+        overrides: state.store.level_overrides(&rules.name).await?,
+        today,
+    })
 }
 
 struct RuleSetOption {
@@ -69,6 +86,8 @@ struct Row {
     name: String,
     level: String,
     level_colour: &'static str,
+    /// The computed level, where judgement set another.
+    computed: Option<String>,
     on_register: bool,
     concerns: usize,
     not_enough_evidence: usize,
@@ -88,6 +107,8 @@ struct CategorisationPage {
     rows: Vec<Row>,
     csv_href: String,
     xlsx_href: String,
+    can_decide: bool,
+    csrf_token: String,
 }
 
 /// The GOV.UK tag colour of a level: the first grey, the last red, those between yellow.
@@ -99,56 +120,71 @@ fn level_colour(rules: &RuleSet, code: &str) -> &'static str {
     }
 }
 
+fn level_name(rules: &RuleSet, code: &str) -> String {
+    rules
+        .level(code)
+        .map_or_else(|| code.to_owned(), |level| level.name.clone())
+}
+
+fn rule_set_options(selected: &str) -> Vec<RuleSetOption> {
+    categorisation::SHIPPED
+        .iter()
+        .map(|(name, _)| RuleSetOption {
+            name,
+            selected: *name == selected,
+        })
+        .collect()
+}
+
 pub async fn list(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Query(params): Query<CategorisationParams>,
 ) -> Result<Html<String>, WebError> {
-    let rules = params.rule_set()?;
-    let (results, today) = load(&state, &signed_in, &rules).await?;
+    let (rules, _) = params.rule_set()?;
+    let loaded = load(&state, &signed_in, &rules).await?;
+    let standings: Vec<_> = loaded
+        .results
+        .iter()
+        .map(|result| (result, final_level(&rules, result, &loaded.overrides)))
+        .collect();
     let levels = rules
         .levels
         .iter()
         .map(|level| LevelCount {
             name: level.name.clone(),
-            schools: results
+            schools: standings
                 .iter()
-                .filter(|result| result.categorisation.level == level.code)
+                .filter(|(_, standing)| standing.level == level.code)
                 .count(),
         })
         .collect();
-    let rows = results
+    let rows = standings
         .iter()
-        .map(|result| {
-            let categorisation = &result.categorisation;
-            Row {
-                urn: result.urn.to_string(),
-                name: result.name.clone(),
-                level: categorisation.level_name.clone(),
-                level_colour: level_colour(&rules, &categorisation.level),
-                on_register: categorisation.on_register,
-                concerns: categorisation.concerns(),
-                not_enough_evidence: categorisation.not_enough_evidence(),
-                adviser_days: format!("{:.1}", categorisation.adviser_days),
-            }
+        .map(|(result, standing)| Row {
+            urn: result.urn.to_string(),
+            name: result.name.clone(),
+            level: level_name(&rules, standing.level),
+            level_colour: level_colour(&rules, standing.level),
+            computed: (standing.level != standing.computed).then(|| level_name(&rules, standing.computed)),
+            on_register: standing.on_register,
+            concerns: result.categorisation.concerns(),
+            not_enough_evidence: result.categorisation.not_enough_evidence(),
+            adviser_days: format!("{:.1}", result.categorisation.adviser_days),
         })
         .collect();
     render(&CategorisationPage {
         chrome: Chrome::for_user(&signed_in, "categorisation"),
         title: rules.title.clone(),
         version: rules.version.clone(),
-        as_of: long_date(today),
-        rule_sets: categorisation::SHIPPED
-            .iter()
-            .map(|(name, _)| RuleSetOption {
-                name,
-                selected: *name == rules.name,
-            })
-            .collect(),
+        as_of: long_date(loaded.today),
+        rule_sets: rule_set_options(&rules.name),
         levels,
         rows,
         csv_href: format!("/categorisation.csv?rules={}", rules.name),
         xlsx_href: format!("/categorisation.xlsx?rules={}", rules.name),
+        can_decide: signed_in.account.role.can_decide_categorisation(),
+        csrf_token: signed_in.session.csrf_token.clone(),
         rules: rules.name,
     })
 }
@@ -158,6 +194,12 @@ struct ReasonRow {
     finding: &'static str,
     finding_colour: &'static str,
     reason: String,
+}
+
+struct LevelOption {
+    code: String,
+    name: String,
+    selected: bool,
 }
 
 #[derive(Template)]
@@ -171,9 +213,14 @@ struct SchoolCategorisationPage {
     as_of: String,
     level: String,
     level_colour: &'static str,
+    computed: String,
+    judgement: Option<String>,
     on_register: bool,
     adviser_days: String,
     reasons: Vec<ReasonRow>,
+    can_decide: bool,
+    csrf_token: String,
+    level_options: Vec<LevelOption>,
 }
 
 fn finding_colour(verdict: Verdict) -> &'static str {
@@ -185,25 +232,33 @@ fn finding_colour(verdict: Verdict) -> &'static str {
     }
 }
 
+fn visible_urn(signed_in: &SignedIn, urn: &str) -> Result<Urn, WebError> {
+    let urn: Urn = urn.parse().map_err(|_| WebError::NotFound)?;
+    // A school the user may not see is answered as one that does not exist.
+    if signed_in.account.can_see_school(urn) {
+        Ok(urn)
+    } else {
+        Err(WebError::NotFound)
+    }
+}
+
 pub async fn school(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(urn): Path<String>,
     Query(params): Query<CategorisationParams>,
 ) -> Result<Html<String>, WebError> {
-    let urn: Urn = urn.parse().map_err(|_| WebError::NotFound)?;
-    if !signed_in.account.can_see_school(urn) {
-        return Err(WebError::NotFound);
-    }
-    let rules = params.rule_set()?;
-    let (results, today) = load(&state, &signed_in, &rules).await?;
-    let result = results
-        .into_iter()
+    let urn = visible_urn(&signed_in, &urn)?;
+    let (rules, _) = params.rule_set()?;
+    let loaded = load(&state, &signed_in, &rules).await?;
+    let result = loaded
+        .results
+        .iter()
         .find(|result| result.urn == urn)
         .ok_or(WebError::NotFound)?;
-    let categorisation = result.categorisation;
+    let standing = final_level(&rules, result, &loaded.overrides);
     // Concerns first, then what could not be judged, then the rest.
-    let mut outcomes = categorisation.outcomes.clone();
+    let mut outcomes = result.categorisation.outcomes.clone();
     outcomes.sort_by_key(|outcome| match outcome.verdict {
         Verdict::Fired => 0,
         Verdict::NotEnoughEvidence => 1,
@@ -213,13 +268,22 @@ pub async fn school(
     render(&SchoolCategorisationPage {
         chrome: Chrome::for_user(&signed_in, "categorisation"),
         urn: urn.to_string(),
-        name: result.name,
+        name: result.name.clone(),
         title: rules.title.clone(),
-        as_of: long_date(today),
-        level_colour: level_colour(&rules, &categorisation.level),
-        level: categorisation.level_name.clone(),
-        on_register: categorisation.on_register,
-        adviser_days: format!("{:.1}", categorisation.adviser_days),
+        as_of: long_date(loaded.today),
+        level_colour: level_colour(&rules, standing.level),
+        level: level_name(&rules, standing.level),
+        computed: level_name(&rules, standing.computed),
+        judgement: standing.overridden.map(|chosen| {
+            format!(
+                "Set by {} on {}: {}",
+                chosen.decided_by,
+                long_date(chosen.decided_at.date_naive()),
+                chosen.reason
+            )
+        }),
+        on_register: standing.on_register,
+        adviser_days: format!("{:.1}", result.categorisation.adviser_days),
         reasons: outcomes
             .into_iter()
             .map(|outcome| ReasonRow {
@@ -229,8 +293,350 @@ pub async fn school(
                 reason: outcome.reason,
             })
             .collect(),
+        can_decide: signed_in.account.role.can_decide_categorisation(),
+        csrf_token: signed_in.session.csrf_token.clone(),
+        level_options: rules
+            .levels
+            .iter()
+            .map(|level| LevelOption {
+                code: level.code.clone(),
+                name: level.name.clone(),
+                selected: level.code == standing.level,
+            })
+            .collect(),
         rules: rules.name,
     })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LevelForm {
+    csrf_token: String,
+    rules: String,
+    level: String,
+    reason: String,
+}
+
+/// Sets a school's level by professional judgement, with a written reason.
+pub async fn set_level(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(urn): Path<String>,
+    Form(form): Form<LevelForm>,
+) -> Result<Redirect, WebError> {
+    check_csrf(&signed_in.session, &form.csrf_token)?;
+    if !signed_in.account.role.can_decide_categorisation() {
+        return Err(WebError::Forbidden);
+    }
+    let urn = visible_urn(&signed_in, &urn)?;
+    let params = CategorisationParams { rules: form.rules };
+    let (rules, _) = params.rule_set()?;
+    let reason = form.reason.trim();
+    if rules.level(&form.level).is_none() || reason.is_empty() {
+        return Err(WebError::BadForm("Choose a level and write the reason for it."));
+    }
+    state
+        .store
+        .record_level_override(&LevelOverride {
+            urn,
+            rule_set: rules.name.clone(),
+            level: form.level,
+            reason: reason.to_owned(),
+            decided_by: signed_in.account.display_name.clone(),
+            decided_at: chrono::Utc::now(),
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/categorisation/{urn}?rules={}", rules.name)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NominationForm {
+    csrf_token: String,
+    rules: String,
+    note: String,
+}
+
+/// Records that the school asked to be placed on the register.
+pub async fn self_nominate(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(urn): Path<String>,
+    Form(form): Form<NominationForm>,
+) -> Result<Redirect, WebError> {
+    check_csrf(&signed_in.session, &form.csrf_token)?;
+    if !signed_in.account.role.can_decide_categorisation() {
+        return Err(WebError::Forbidden);
+    }
+    let urn = visible_urn(&signed_in, &urn)?;
+    let params = CategorisationParams { rules: form.rules };
+    let (rules, _) = params.rule_set()?;
+    let note = form.note.trim();
+    state
+        .store
+        .record_intelligence(&IntelligenceItem {
+            urn,
+            kind: IntelligenceKind::SelfNomination,
+            recorded_on: chrono::Utc::now().date_naive(),
+            summary: if note.is_empty() {
+                "Self-nominated for the register".to_owned()
+            } else {
+                note.to_owned()
+            },
+            recorded_by: signed_in.account.display_name.clone(),
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/categorisation/{urn}?rules={}", rules.name)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SaveForm {
+    csrf_token: String,
+    rules: String,
+}
+
+/// Keeps today's categorisation of every school the user sees in the history.
+pub async fn save(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Form(form): Form<SaveForm>,
+) -> Result<Redirect, WebError> {
+    check_csrf(&signed_in.session, &form.csrf_token)?;
+    if !signed_in.account.role.can_decide_categorisation() {
+        return Err(WebError::Forbidden);
+    }
+    let params = CategorisationParams { rules: form.rules };
+    let (rules, text) = params.rule_set()?;
+    let loaded = load(&state, &signed_in, &rules).await?;
+    state
+        .store
+        .save_categorisation(&categorisation::NewRun {
+            rules: &rules,
+            rule_text: text,
+            as_of: loaded.today,
+            run_at: chrono::Utc::now(),
+            run_by: &signed_in.account.display_name,
+            results: &loaded.results,
+            overrides: &loaded.overrides,
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/categorisation/history?rules={}", rules.name)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct HistoryParams {
+    #[serde(default)]
+    rules: String,
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+struct RunRow {
+    id: i64,
+    run_at: String,
+    as_of: String,
+    version: String,
+    run_by: String,
+    schools: usize,
+}
+
+struct MovedRow {
+    urn: String,
+    name: String,
+    from: String,
+    to: String,
+}
+
+#[derive(Template)]
+#[template(path = "categorisation_history.html")]
+struct HistoryPage {
+    chrome: Chrome,
+    rules: String,
+    title: String,
+    runs: Vec<RunRow>,
+    /// The two runs compared, earlier first, with when each was run.
+    compared: Option<(String, String)>,
+    level_names: Vec<String>,
+    matrix: Vec<(String, Vec<usize>)>,
+    moved: Vec<MovedRow>,
+    not_compared: usize,
+}
+
+/// The runs kept under a rule set, and how schools moved between two of them (by default the
+/// latest two).
+pub async fn history(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(params): Query<HistoryParams>,
+) -> Result<Html<String>, WebError> {
+    if !signed_in.account.role.can_see_categorisation() {
+        return Err(WebError::Forbidden);
+    }
+    let chosen = CategorisationParams { rules: params.rules };
+    let (rules, _) = chosen.rule_set()?;
+    let runs: Vec<_> = state
+        .store
+        .categorisation_runs()
+        .await?
+        .into_iter()
+        .filter(|run| run.rule_set == rules.name)
+        .collect();
+    let pick = |wanted: Option<i64>, default: usize| match wanted {
+        Some(id) => runs.iter().find(|run| run.id == id),
+        None => runs.get(default),
+    };
+    let (earlier, later) = (pick(params.from, 1), pick(params.to, 0));
+    let mut page = HistoryPage {
+        chrome: Chrome::for_user(&signed_in, "categorisation"),
+        title: rules.title.clone(),
+        runs: runs
+            .iter()
+            .map(|run| RunRow {
+                id: run.id,
+                run_at: long_date(run.run_at.date_naive()),
+                as_of: long_date(run.as_of),
+                version: run.version.clone(),
+                run_by: run.run_by.clone(),
+                schools: run.schools,
+            })
+            .collect(),
+        compared: None,
+        level_names: rules.levels.iter().map(|level| level.name.clone()).collect(),
+        matrix: Vec::new(),
+        moved: Vec::new(),
+        not_compared: 0,
+        rules: rules.name.clone(),
+    };
+    if let (Some(earlier), Some(later)) = (earlier, later) {
+        let visible = |levels: Vec<categorisation::SavedLevel>| -> Vec<categorisation::SavedLevel> {
+            levels
+                .into_iter()
+                .filter(|saved| signed_in.account.can_see_school(saved.urn))
+                .collect()
+        };
+        let before = visible(state.store.saved_levels(earlier.id).await?);
+        let after = visible(state.store.saved_levels(later.id).await?);
+        let movement = categorisation::movement(&rules, &before, &after);
+        let names = school_names(&state, &signed_in, &rules).await?;
+        page.compared = Some((
+            long_date(earlier.run_at.date_naive()),
+            long_date(later.run_at.date_naive()),
+        ));
+        page.matrix = page.level_names.iter().cloned().zip(movement.counts).collect();
+        page.moved = movement
+            .moved
+            .iter()
+            .map(|(urn, from, to)| MovedRow {
+                urn: urn.to_string(),
+                name: names.get(urn).cloned().unwrap_or_else(|| urn.to_string()),
+                from: level_name(&rules, from),
+                to: level_name(&rules, to),
+            })
+            .collect();
+        page.not_compared = movement.not_compared;
+    }
+    render(&page)
+}
+
+async fn school_names(
+    state: &AppState,
+    signed_in: &SignedIn,
+    rules: &RuleSet,
+) -> Result<std::collections::HashMap<Urn, String>, WebError> {
+    let loaded = load(state, signed_in, rules).await?;
+    Ok(loaded
+        .results
+        .into_iter()
+        .map(|result| (result.urn, result.name))
+        .collect())
+}
+
+struct IndicatorRow {
+    code: String,
+    name: String,
+    applies_to: String,
+    when_missing: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "categorisation_rules.html")]
+struct RulesPage {
+    chrome: Chrome,
+    name: String,
+    title: String,
+    version: String,
+    indicators: Vec<IndicatorRow>,
+    levels: Vec<(String, String, String)>,
+    text: &'static str,
+}
+
+/// A rule set as it is written, and its indicators and levels in a table.
+pub async fn rules(
+    State(_state): State<AppState>,
+    signed_in: SignedIn,
+    Path(name): Path<String>,
+) -> Result<Html<String>, WebError> {
+    if !signed_in.account.role.can_see_categorisation() {
+        return Err(WebError::Forbidden);
+    }
+    let (rules, text) = CategorisationParams { rules: name }.rule_set()?;
+    render(&RulesPage {
+        chrome: Chrome::for_user(&signed_in, "categorisation"),
+        title: rules.title.clone(),
+        version: rules.version.clone(),
+        indicators: rules
+            .indicators
+            .iter()
+            .map(|indicator| IndicatorRow {
+                code: indicator.code.clone(),
+                name: indicator.name.clone(),
+                applies_to: if indicator.phases.is_empty() {
+                    "Every phase".to_owned()
+                } else {
+                    indicator
+                        .phases
+                        .iter()
+                        .map(|phase| phase.label())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+                when_missing: match indicator.when_missing {
+                    categorisation::WhenMissing::NotEnoughEvidence => "Not enough evidence",
+                    categorisation::WhenMissing::Concern => "Counted as a concern",
+                },
+            })
+            .collect(),
+        levels: rules
+            .levels
+            .iter()
+            .map(|level| {
+                let (least, most) = level.adviser_days;
+                (
+                    level.name.clone(),
+                    format!("{least} to {most}"),
+                    describe_condition(&level.when),
+                )
+            })
+            .collect(),
+        text,
+        name: rules.name,
+    })
+}
+
+fn describe_condition(condition: &categorisation::Condition) -> String {
+    let mut parts = Vec::new();
+    if !condition.any_of.is_empty() {
+        parts.push(format!("any of: {}", condition.any_of.join(", ")));
+    }
+    if let Some(least) = condition.at_least {
+        parts.push(format!("at least {least} concerns"));
+    }
+    if !condition.levels.is_empty() {
+        parts.push(format!("at level: {}", condition.levels.join(", ")));
+    }
+    if parts.is_empty() {
+        "Otherwise".to_owned()
+    } else {
+        parts.join("; or ")
+    }
 }
 
 pub async fn download_csv(
@@ -238,12 +644,10 @@ pub async fn download_csv(
     signed_in: SignedIn,
     Query(params): Query<CategorisationParams>,
 ) -> Result<Response, WebError> {
-    let rules = params.rule_set()?;
-    let (results, _) = load(&state, &signed_in, &rules).await?;
-    csv_download(
-        &categorisation::categorisation_table(&rules, &results),
-        "categorisation",
-    )
+    let (rules, _) = params.rule_set()?;
+    let loaded = load(&state, &signed_in, &rules).await?;
+    let table = categorisation::categorisation_table(&rules, &loaded.results, &loaded.overrides);
+    csv_download(&table, "categorisation")
 }
 
 pub async fn download_xlsx(
@@ -251,10 +655,8 @@ pub async fn download_xlsx(
     signed_in: SignedIn,
     Query(params): Query<CategorisationParams>,
 ) -> Result<Response, WebError> {
-    let rules = params.rule_set()?;
-    let (results, _) = load(&state, &signed_in, &rules).await?;
-    xlsx_download(
-        &categorisation::categorisation_table(&rules, &results),
-        "categorisation",
-    )
+    let (rules, _) = params.rule_set()?;
+    let loaded = load(&state, &signed_in, &rules).await?;
+    let table = categorisation::categorisation_table(&rules, &loaded.results, &loaded.overrides);
+    xlsx_download(&table, "categorisation")
 }
