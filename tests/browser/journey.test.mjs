@@ -139,6 +139,18 @@ test('sign in, filter the list, open a school and download the list as CSV', asy
   await page.getByRole('heading', { name: categorisedName, level: 1 }).waitFor()
   assert.ok(await page.getByRole('table', { name: /each indicator's finding/ }).isVisible(), 'the reasons are shown')
   await checkAccessibility(page, 'categorisation-school')
+  for (const [path, name] of [
+    ['/categorisation/rules/oxfordshire-2013', 'categorisation-rules'],
+    ['/categorisation/history?rules=oxfordshire-2013', 'categorisation-history'],
+    ['/categorisation/what-if?rules=oxfordshire-2013', 'categorisation-what-if']
+  ]) {
+    await page.goto(`${base}${path}`)
+    await page.locator('h1').waitFor()
+    await checkAccessibility(page, name)
+  }
+  await page.getByRole('button', { name: 'Compare' }).click()
+  await page.getByText('Schools that would change level').first().waitFor()
+  await checkAccessibility(page, 'categorisation-what-if-compared')
 
   await page.getByRole('button', { name: 'Sign out' }).click()
   await page.waitForURL(/\/sign-in$/)

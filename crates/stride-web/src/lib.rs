@@ -64,6 +64,10 @@ pub fn router(state: AppState) -> Router {
         .route("/categorisation.xlsx", get(pages::categorisation::download_xlsx))
         .route("/categorisation/runs", post(pages::categorisation::save))
         .route("/categorisation/history", get(pages::categorisation::history))
+        .route(
+            "/categorisation/what-if",
+            get(pages::categorisation::what_if_form).post(pages::categorisation::what_if),
+        )
         .route("/categorisation/rules/{name}", get(pages::categorisation::rules))
         .route("/categorisation/{urn}", get(pages::categorisation::school))
         .route("/categorisation/{urn}/level", post(pages::categorisation::set_level))

@@ -1052,3 +1052,63 @@ async fn an_improvement_manager_sets_a_level_by_judgement_records_a_self_nominat
     assert!(rules.contains("ks2-bottom-quartile"));
     assert!(rules.contains("[[indicator]]"), "the rule set as written");
 }
+
+#[tokio::test]
+async fn what_if_shows_which_schools_an_edited_rule_set_would_move_and_keeps_nothing() {
+    let server = server().await;
+    let manager = server.sign_in("improvement.manager").await;
+    let (status, form) = server
+        .text("/categorisation/what-if?rules=national-2025", &manager)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let shipped = stride_core::categorisation::SHIPPED
+        .iter()
+        .find(|(name, _)| *name == "national-2025")
+        .expect("shipped")
+        .1;
+    assert!(form.contains("name = &#34;national-2025&#34;") || form.contains("name = &quot;national-2025&quot;"));
+    // Only a category of concern or two successive RIs now bring high-level support.
+    let edited = shipped.replace("when = { at_least = 5, any_of", "when = { at_least = 99, any_of");
+    assert_ne!(edited, shipped);
+    let response = server
+        .post_form(
+            "/categorisation/what-if",
+            &manager,
+            &[("rules", "national-2025"), ("text", &edited)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.expect("body");
+    assert!(page.contains("Schools that would change level"), "{page}");
+    let moved = page
+        .matches("<td class=\"govuk-table__cell\">High-level support</td>")
+        .count();
+    assert!(moved > 0, "schools leave high-level support");
+    assert!(!page.contains("There is a problem"));
+
+    let broken = server
+        .post_form(
+            "/categorisation/what-if",
+            &manager,
+            &[
+                ("rules", "national-2025"),
+                (
+                    "text",
+                    &shipped.replace("measure = \"ks2-rwm-expected\"", "measure = \"ks2\""),
+                ),
+            ],
+        )
+        .await;
+    let page = broken.text().await.expect("body");
+    assert!(page.contains("There is a problem"));
+    assert!(
+        page.contains("measure: &#39;ks2&#39;") || page.contains("measure: &#x27;ks2&#x27;"),
+        "{page}"
+    );
+
+    let adviser = server.sign_in("adviser.north").await;
+    assert_eq!(
+        server.text("/categorisation/what-if", &adviser).await.0,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -18,7 +18,10 @@ use chrono::NaiveDate;
 
 pub use evaluate::{Categorisation, IndicatorOutcome, Verdict, categorise_school};
 pub use evidence::{CategorisationEvidence, QuartileKey, Quartiles, SchoolEvidence, national_quartiles};
-pub use record::{CategorisationRun, FinalLevel, LevelOverride, Movement, NewRun, SavedLevel, final_level, movement};
+pub use record::{
+    CategorisationRun, FinalLevel, LevelOverride, Movement, NewRun, SavedLevel, WhatIf, WhatIfChange, final_level,
+    movement, what_if,
+};
 pub use rule_set::{Condition, IndicatorRule, LevelRule, RuleSet, RuleSetError, Test, WhenMissing};
 
 use crate::identifiers::Urn;

@@ -154,3 +154,89 @@ pub fn movement(rules: &RuleSet, earlier: &[SavedLevel], later: &[SavedLevel]) -
         not_compared,
     }
 }
+
+/// What an edited rule set would change: each school whose level would move, with the
+/// indicators whose finding differs, and the adviser days in all before and after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhatIf {
+    pub changes: Vec<WhatIfChange>,
+    pub adviser_days_before: f64,
+    pub adviser_days_after: f64,
+    pub register_before: usize,
+    pub register_after: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhatIfChange {
+    pub urn: Urn,
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    /// Indicators whose finding differs, or that only one rule set has: "name: before → after".
+    pub why: Vec<String>,
+}
+
+/// Compares the results of the same schools under two rule sets.
+pub fn what_if(
+    before_rules: &RuleSet,
+    before: &[SchoolCategorisation],
+    after_rules: &RuleSet,
+    after: &[SchoolCategorisation],
+) -> WhatIf {
+    let level_name =
+        |rules: &RuleSet, code: &str| rules.level(code).map_or(code.to_owned(), |level| level.name.clone());
+    let mut changes = Vec::new();
+    for (old, new) in before.iter().zip(after) {
+        if old.categorisation.level == new.categorisation.level {
+            continue;
+        }
+        let verdict_of = |result: &SchoolCategorisation, code: &str| {
+            result
+                .categorisation
+                .outcomes
+                .iter()
+                .find(|outcome| outcome.code == code)
+                .map(|outcome| outcome.verdict.label())
+        };
+        let mut seen = std::collections::HashSet::new();
+        let why = old
+            .categorisation
+            .outcomes
+            .iter()
+            .chain(&new.categorisation.outcomes)
+            .map(|outcome| (outcome.code.as_str(), outcome.name.as_str()))
+            .filter(|(code, _)| seen.insert(*code))
+            .filter_map(|(code, name)| {
+                let (was, now) = (verdict_of(old, code), verdict_of(new, code));
+                (was != now).then(|| {
+                    format!(
+                        "{name}: {} to {}",
+                        was.unwrap_or("not in the rule set"),
+                        now.unwrap_or("not in the rule set")
+                    )
+                })
+            })
+            .collect();
+        changes.push(WhatIfChange {
+            urn: new.urn,
+            name: new.name.clone(),
+            from: level_name(before_rules, &old.categorisation.level),
+            to: level_name(after_rules, &new.categorisation.level),
+            why,
+        });
+    }
+    let days = |results: &[SchoolCategorisation]| results.iter().map(|result| result.categorisation.adviser_days).sum();
+    let register = |results: &[SchoolCategorisation]| {
+        results
+            .iter()
+            .filter(|result| result.categorisation.on_register)
+            .count()
+    };
+    WhatIf {
+        changes,
+        adviser_days_before: days(before),
+        adviser_days_after: days(after),
+        register_before: register(before),
+        register_after: register(after),
+    }
+}

@@ -369,3 +369,37 @@ fn a_level_set_by_judgement_stands_with_the_computed_one_kept_and_the_register_f
     assert_eq!(table.rows[0][3].display(), "High-level support");
     assert!(table.rows[0][4].display().contains("New leadership"));
 }
+
+#[test]
+fn what_if_names_the_schools_that_would_move_and_why_and_the_days_before_and_after() {
+    let rules = shipped_national();
+    let mut stricter = rules.clone();
+    // High-level support only for a category of concern.
+    stricter.levels[2].when = Condition {
+        any_of: vec!["category-of-concern".to_owned()],
+        ..Condition::default()
+    };
+    stricter
+        .indicators
+        .retain(|indicator| indicator.code != "ks2-declining");
+    let before = categorise(&rules, &evidence(), date("2025-11-01"));
+    let after = categorise(&stricter, &evidence(), date("2025-11-01"));
+    let compared = what_if(&rules, &before, &stricter, &after);
+    assert_eq!(compared.changes.len(), 1);
+    let change = &compared.changes[0];
+    assert_eq!(
+        (change.from.as_str(), change.to.as_str()),
+        ("High-level support", "Additional support")
+    );
+    assert!(
+        change
+            .why
+            .iter()
+            .any(|why| why
+                == "KS2 reading, writing and maths lower each year for two years: Concern to not in the rule set"),
+        "{:?}",
+        change.why
+    );
+    assert!(compared.adviser_days_after < compared.adviser_days_before);
+    assert_eq!((compared.register_before, compared.register_after), (1, 0));
+}

@@ -660,3 +660,110 @@ pub async fn download_xlsx(
     let table = categorisation::categorisation_table(&rules, &loaded.results, &loaded.overrides);
     xlsx_download(&table, "categorisation")
 }
+
+struct WhatIfRow {
+    urn: String,
+    name: String,
+    from: String,
+    to: String,
+    why: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "categorisation_what_if.html")]
+struct WhatIfPage {
+    chrome: Chrome,
+    rules: String,
+    title: String,
+    csrf_token: String,
+    text: String,
+    /// The rule set's errors, where it could not be read.
+    error: Option<String>,
+    /// Set once an edited rule set has been compared.
+    compared: bool,
+    rows: Vec<WhatIfRow>,
+    days_before: String,
+    days_after: String,
+    register_before: usize,
+    register_after: usize,
+}
+
+impl WhatIfPage {
+    fn new(signed_in: &SignedIn, rules: &RuleSet, text: String) -> WhatIfPage {
+        WhatIfPage {
+            chrome: Chrome::for_user(signed_in, "categorisation"),
+            rules: rules.name.clone(),
+            title: rules.title.clone(),
+            csrf_token: signed_in.session.csrf_token.clone(),
+            text,
+            error: None,
+            compared: false,
+            rows: Vec::new(),
+            days_before: String::new(),
+            days_after: String::new(),
+            register_before: 0,
+            register_after: 0,
+        }
+    }
+}
+
+/// An edited copy of a rule set to try: the shipped text to start from.
+pub async fn what_if_form(
+    State(_state): State<AppState>,
+    signed_in: SignedIn,
+    Query(params): Query<CategorisationParams>,
+) -> Result<Html<String>, WebError> {
+    if !signed_in.account.role.can_decide_categorisation() {
+        return Err(WebError::Forbidden);
+    }
+    let (rules, text) = params.rule_set()?;
+    render(&WhatIfPage::new(&signed_in, &rules, text.to_owned()))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WhatIfForm {
+    csrf_token: String,
+    rules: String,
+    text: String,
+}
+
+/// Which schools the edited rule set would move, and why, before anything is kept.
+pub async fn what_if(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Form(form): Form<WhatIfForm>,
+) -> Result<Html<String>, WebError> {
+    check_csrf(&signed_in.session, &form.csrf_token)?;
+    if !signed_in.account.role.can_decide_categorisation() {
+        return Err(WebError::Forbidden);
+    }
+    let (rules, _) = CategorisationParams { rules: form.rules }.rule_set()?;
+    let mut page = WhatIfPage::new(&signed_in, &rules, form.text.clone());
+    let edited = match RuleSet::from_toml("the edited rule set", &form.text) {
+        Ok(edited) => edited,
+        Err(error) => {
+            page.error = Some(error.to_string());
+            return render(&page);
+        }
+    };
+    let before = load(&state, &signed_in, &rules).await?;
+    let after = load(&state, &signed_in, &edited).await?;
+    let compared = categorisation::what_if(&rules, &before.results, &edited, &after.results);
+    page.compared = true;
+    page.rows = compared
+        .changes
+        .into_iter()
+        .map(|change| WhatIfRow {
+            urn: change.urn.to_string(),
+            name: change.name,
+            from: change.from,
+            to: change.to,
+            why: change.why,
+        })
+        .collect();
+    page.days_before = format!("{:.1}", compared.adviser_days_before);
+    page.days_after = format!("{:.1}", compared.adviser_days_after);
+    page.register_before = compared.register_before;
+    page.register_after = compared.register_after;
+    render(&page)
+}
