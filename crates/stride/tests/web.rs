@@ -874,8 +874,37 @@ async fn the_categorisation_page_shows_each_schools_level_and_its_reasons_to_tho
         "at least one indicator fired"
     );
 
+    let high_urns: Vec<u32> = records
+        .iter()
+        .filter(|record| record[level_column] == "High level support")
+        .map(|record| record[urn_column].parse().expect("a URN"))
+        .collect();
+    let (_, filtered) = server
+        .text(
+            "/categorisation?rules=oxfordshire-2013&level=high-level-support",
+            &manager,
+        )
+        .await;
+    assert_eq!(categorised_urns(&filtered), high_urns);
+
+    let link = format!("href=\"/categorisation/{}\"", urns[0]);
+    assert!(
+        server
+            .text(&format!("/schools/{}", urns[0]), &manager)
+            .await
+            .1
+            .contains(&link)
+    );
+
     // An elected member reads categorisation in reports, not school by school.
     let member = server.sign_in("elected.member").await;
+    assert!(
+        !server
+            .text(&format!("/schools/{}", urns[0]), &member)
+            .await
+            .1
+            .contains(&link)
+    );
     assert_eq!(server.text("/categorisation", &member).await.0, StatusCode::FORBIDDEN);
     assert_eq!(
         server.text("/categorisation.csv", &member).await.0,
@@ -1026,6 +1055,17 @@ async fn an_improvement_manager_sets_a_level_by_judgement_records_a_self_nominat
     assert_eq!(row(&high)[column(&headers, "Computed level")], "High-level support");
     assert!(row(&high)[column(&headers, "Level set by judgement")].contains(reason));
     assert_eq!(row(&light)[column(&headers, "Schools Causing Concern register")], "Yes");
+
+    // Against the run kept first: the school set lower by judgement is down from where it stood.
+    let (_, list) = server
+        .text("/categorisation?rules=national-2025&level=additional-support", &manager)
+        .await;
+    assert!(list.contains(&format!("href=\"/categorisation/{high}?rules=national-2025\"")));
+    assert!(list.contains("Down from High-level support"), "{list}");
+    assert!(
+        !list.contains(&format!("href=\"/categorisation/{light}?rules=national-2025\""))
+            || list.contains("Up from Light touch")
+    );
 
     // The second run kept: the history counts the moves, the self-nominated school among them
     // only if its level changed.

@@ -22,6 +22,12 @@ const DEFAULT_RULES: &str = "national-2025";
 pub struct CategorisationParams {
     #[serde(default)]
     rules: String,
+    /// Only schools at this level (its code).
+    #[serde(default)]
+    level: String,
+    /// `concerns` for the most concerns first; otherwise by name.
+    #[serde(default)]
+    sort: String,
 }
 
 impl CategorisationParams {
@@ -76,6 +82,26 @@ struct RuleSetOption {
     selected: bool,
 }
 
+struct LevelFilter {
+    code: String,
+    name: String,
+    selected: bool,
+}
+
+/// A school's level against where it stood in the latest run kept.
+fn change_since(rules: &RuleSet, earlier: Option<&str>, now: &str) -> String {
+    let position = |code: &str| rules.levels.iter().position(|level| level.code == code);
+    match earlier {
+        None => String::new(),
+        Some(before) => match (position(before), position(now)) {
+            (Some(was), Some(is)) if is > was => format!("Up from {}", level_name(rules, before)),
+            (Some(was), Some(is)) if is < was => format!("Down from {}", level_name(rules, before)),
+            (Some(_), Some(_)) => "No change".to_owned(),
+            _ => format!("Was {}", level_name(rules, before)),
+        },
+    }
+}
+
 struct LevelCount {
     name: String,
     schools: usize,
@@ -88,6 +114,8 @@ struct Row {
     level_colour: &'static str,
     /// The computed level, where judgement set another.
     computed: Option<String>,
+    /// Against the latest run kept: up or down from a level, or new.
+    change: String,
     on_register: bool,
     concerns: usize,
     not_enough_evidence: usize,
@@ -104,6 +132,10 @@ struct CategorisationPage {
     as_of: String,
     rule_sets: Vec<RuleSetOption>,
     levels: Vec<LevelCount>,
+    level_filters: Vec<LevelFilter>,
+    by_concerns: bool,
+    /// When the run compared with was kept, if any.
+    last_run: Option<String>,
     rows: Vec<Row>,
     csv_href: String,
     xlsx_href: String,
@@ -159,14 +191,40 @@ pub async fn list(
                 .count(),
         })
         .collect();
-    let rows = standings
+    let runs = state.store.categorisation_runs().await?;
+    let last_run = runs.iter().find(|run| run.rule_set == rules.name);
+    let earlier: std::collections::HashMap<Urn, String> = match last_run {
+        Some(run) => state
+            .store
+            .saved_levels(run.id)
+            .await?
+            .into_iter()
+            .map(|saved| (saved.urn, saved.level))
+            .collect(),
+        None => std::collections::HashMap::new(),
+    };
+    let mut shown: Vec<_> = standings
         .iter()
+        .filter(|(_, standing)| params.level.is_empty() || standing.level == params.level)
+        .collect();
+    if params.sort == "concerns" {
+        shown.sort_by_key(|(result, _)| std::cmp::Reverse(result.categorisation.concerns()));
+    }
+    let rows = shown
+        .into_iter()
         .map(|(result, standing)| Row {
             urn: result.urn.to_string(),
             name: result.name.clone(),
             level: level_name(&rules, standing.level),
             level_colour: level_colour(&rules, standing.level),
             computed: (standing.level != standing.computed).then(|| level_name(&rules, standing.computed)),
+            change: match last_run {
+                Some(_) => earlier.get(&result.urn).map_or_else(
+                    || "New".to_owned(),
+                    |before| change_since(&rules, Some(before), standing.level),
+                ),
+                None => change_since(&rules, None, standing.level),
+            },
             on_register: standing.on_register,
             concerns: result.categorisation.concerns(),
             not_enough_evidence: result.categorisation.not_enough_evidence(),
@@ -180,6 +238,17 @@ pub async fn list(
         as_of: long_date(loaded.today),
         rule_sets: rule_set_options(&rules.name),
         levels,
+        level_filters: rules
+            .levels
+            .iter()
+            .map(|level| LevelFilter {
+                code: level.code.clone(),
+                name: level.name.clone(),
+                selected: level.code == params.level,
+            })
+            .collect(),
+        by_concerns: params.sort == "concerns",
+        last_run: last_run.map(|run| long_date(run.run_at.date_naive())),
         rows,
         csv_href: format!("/categorisation.csv?rules={}", rules.name),
         xlsx_href: format!("/categorisation.xlsx?rules={}", rules.name),
@@ -328,7 +397,10 @@ pub async fn set_level(
         return Err(WebError::Forbidden);
     }
     let urn = visible_urn(&signed_in, &urn)?;
-    let params = CategorisationParams { rules: form.rules };
+    let params = CategorisationParams {
+        rules: form.rules,
+        ..CategorisationParams::default()
+    };
     let (rules, _) = params.rule_set()?;
     let reason = form.reason.trim();
     if rules.level(&form.level).is_none() || reason.is_empty() {
@@ -367,7 +439,10 @@ pub async fn self_nominate(
         return Err(WebError::Forbidden);
     }
     let urn = visible_urn(&signed_in, &urn)?;
-    let params = CategorisationParams { rules: form.rules };
+    let params = CategorisationParams {
+        rules: form.rules,
+        ..CategorisationParams::default()
+    };
     let (rules, _) = params.rule_set()?;
     let note = form.note.trim();
     state
@@ -403,7 +478,10 @@ pub async fn save(
     if !signed_in.account.role.can_decide_categorisation() {
         return Err(WebError::Forbidden);
     }
-    let params = CategorisationParams { rules: form.rules };
+    let params = CategorisationParams {
+        rules: form.rules,
+        ..CategorisationParams::default()
+    };
     let (rules, text) = params.rule_set()?;
     let loaded = load(&state, &signed_in, &rules).await?;
     state
@@ -470,7 +548,10 @@ pub async fn history(
     if !signed_in.account.role.can_see_categorisation() {
         return Err(WebError::Forbidden);
     }
-    let chosen = CategorisationParams { rules: params.rules };
+    let chosen = CategorisationParams {
+        rules: params.rules,
+        ..CategorisationParams::default()
+    };
     let (rules, _) = chosen.rule_set()?;
     let runs: Vec<_> = state
         .store
@@ -577,7 +658,11 @@ pub async fn rules(
     if !signed_in.account.role.can_see_categorisation() {
         return Err(WebError::Forbidden);
     }
-    let (rules, text) = CategorisationParams { rules: name }.rule_set()?;
+    let (rules, text) = CategorisationParams {
+        rules: name,
+        ..CategorisationParams::default()
+    }
+    .rule_set()?;
     render(&RulesPage {
         chrome: Chrome::for_user(&signed_in, "categorisation"),
         title: rules.title.clone(),
@@ -737,7 +822,11 @@ pub async fn what_if(
     if !signed_in.account.role.can_decide_categorisation() {
         return Err(WebError::Forbidden);
     }
-    let (rules, _) = CategorisationParams { rules: form.rules }.rule_set()?;
+    let (rules, _) = CategorisationParams {
+        rules: form.rules,
+        ..CategorisationParams::default()
+    }
+    .rule_set()?;
     let mut page = WhatIfPage::new(&signed_in, &rules, form.text.clone());
     let edited = match RuleSet::from_toml("the edited rule set", &form.text) {
         Ok(edited) => edited,

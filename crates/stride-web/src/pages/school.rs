@@ -82,6 +82,8 @@ struct SchoolPage {
     establishment_type: &'static str,
     /// For a school outside the deployment's own LA: its LA, as reference data.
     other_authority: Option<String>,
+    /// Whether the user may read the school's categorisation and its reasons.
+    categorised: bool,
     category: Option<&'static str>,
     context: Vec<(&'static str, String)>,
     roll: Vec<(String, String)>,
@@ -123,6 +125,7 @@ pub async fn profile(
         name: establishment.name.clone(),
         phase: establishment.phase.label(),
         establishment_type: establishment.establishment_type.label(),
+        categorised: other_authority.is_none() && signed_in.account.role.can_see_categorisation(),
         other_authority,
         category: latest_full
             .and_then(|inspection| inspection.category_of_concern)
