@@ -84,13 +84,14 @@ pub trait Store: Send + Sync {
         group: PupilGroup,
     ) -> Result<Vec<SchoolFigure>, StoreError>;
 
-    /// What categorising the schools of an LA (or every school held) reads: their figures,
-    /// comparators, inspections and intelligence, and every school's figures of the measures
+    /// What categorising the schools of an LA (or every school held) reads: their figures of
+    /// the measures and groups wanted, their comparators (England's alone for every LA's
+    /// schools), inspections and intelligence, and every school's figures of the measures
     /// compared nationally.
     async fn categorisation_evidence(
         &self,
         la: Option<stride_core::LaCode>,
-        national_measures: &[Measure],
+        wanted: &stride_core::categorisation::EvidenceWanted,
     ) -> Result<stride_core::categorisation::CategorisationEvidence, StoreError>;
 
     /// Saves a categorisation run with every school's result, whole or not at all.

@@ -6,6 +6,7 @@
 //! Invariant: only `stride demo` and `stride generate` use this crate; nothing at run time
 //! depends on it.
 
+mod england;
 mod figures;
 mod inspections;
 mod intelligence;
@@ -19,6 +20,7 @@ use chrono::NaiveDate;
 use rand::SeedableRng;
 use stride_core::{CategoryOfConcern, Dataset, LocalAuthority, Phase, Role, Urn};
 
+pub use england::{AUTHORITIES, generate_england};
 pub use outcomes::DATA_YEARS;
 use random::Random;
 use schools::SchoolPlan;

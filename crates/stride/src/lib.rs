@@ -26,6 +26,15 @@ pub struct Generated {
     pub accounts: Vec<DemoAccount>,
 }
 
+/// How much to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    /// One synthetic authority of about 250 establishments.
+    LocalAuthority,
+    /// The authority with 87 more beside it, about 22,000 schools: for benchmarks.
+    England,
+}
+
 /// Generates the synthetic authority for a seed into an empty database, with one account per
 /// role. `progress` is told each step as it starts.
 pub async fn generate_into(
@@ -33,14 +42,30 @@ pub async fn generate_into(
     seed: u64,
     progress: impl Fn(&str),
 ) -> Result<Generated, GenerateError> {
+    generate_sized_into(store, seed, Size::LocalAuthority, progress).await
+}
+
+/// As [`generate_into`], of the size asked for.
+pub async fn generate_sized_into(
+    store: &Arc<dyn Store>,
+    seed: u64,
+    size: Size,
+    progress: impl Fn(&str),
+) -> Result<Generated, GenerateError> {
     let existing = store.establishment_count().await?;
     if existing > 0 {
         return Err(GenerateError::NotEmpty(existing));
     }
-    progress("Generating the synthetic local authority");
-    let authority = tokio::task::spawn_blocking(move || stride_synth::generate(seed))
-        .await
-        .map_err(|error| stride_store::StoreError::Unsupported(format!("the generator stopped: {error}")))?;
+    progress(match size {
+        Size::LocalAuthority => "Generating the synthetic local authority",
+        Size::England => "Generating the synthetic authority and 87 more beside it",
+    });
+    let authority = tokio::task::spawn_blocking(move || match size {
+        Size::LocalAuthority => stride_synth::generate(seed),
+        Size::England => stride_synth::generate_england(seed),
+    })
+    .await
+    .map_err(|error| stride_store::StoreError::Unsupported(format!("the generator stopped: {error}")))?;
     let dataset = &authority.dataset;
     progress("Hashing the demo accounts' passwords");
     let accounts = new_accounts(&authority.accounts).await?;

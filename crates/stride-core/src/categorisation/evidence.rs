@@ -98,6 +98,35 @@ fn latest_releases<'a, T: Copy + Eq + std::hash::Hash>(
     latest.into_values().collect()
 }
 
+/// The comparators' figures by what they are, each at its latest release: looked up for every
+/// indicator of every school, so built once.
+#[derive(Debug, Default)]
+pub struct ComparatorIndex<'a> {
+    figures: HashMap<(Comparator, PhaseGroup, Measure, PupilGroup, AcademicYear), &'a ComparatorFigure>,
+}
+
+impl<'a> ComparatorIndex<'a> {
+    pub fn new(comparators: &'a [ComparatorFigure]) -> ComparatorIndex<'a> {
+        let mut figures: HashMap<_, &ComparatorFigure> = HashMap::new();
+        for figure in comparators {
+            let key = (
+                figure.comparator,
+                figure.phase_group,
+                figure.measure,
+                figure.group,
+                figure.year,
+            );
+            match figures.get(&key) {
+                Some(held) if held.release >= figure.release => {}
+                _ => {
+                    figures.insert(key, figure);
+                }
+            }
+        }
+        ComparatorIndex { figures }
+    }
+}
+
 /// One school's evidence, as of a date: only what was known then.
 #[derive(Debug)]
 pub struct SchoolEvidence<'a> {
@@ -105,7 +134,7 @@ pub struct SchoolEvidence<'a> {
     pub as_of: NaiveDate,
     /// The latest release of each figure, for years before the one the date falls in.
     figures: HashMap<(Measure, PupilGroup, AcademicYear), &'a SchoolFigure>,
-    comparators: &'a [ComparatorFigure],
+    comparators: &'a ComparatorIndex<'a>,
     /// Published by the date, newest first.
     pub inspections: Vec<&'a Inspection>,
     /// Recorded by the date, newest first.
@@ -118,7 +147,7 @@ impl<'a> SchoolEvidence<'a> {
         school: &'a Establishment,
         as_of: NaiveDate,
         figures: &[&'a SchoolFigure],
-        comparators: &'a [ComparatorFigure],
+        comparators: &'a ComparatorIndex<'a>,
         inspections: &[&'a Inspection],
         intelligence: &[&'a IntelligenceItem],
         quartiles: &'a HashMap<QuartileKey, Quartiles>,
@@ -175,19 +204,13 @@ impl<'a> SchoolEvidence<'a> {
         year: AcademicYear,
     ) -> Option<&'a ComparatorFigure> {
         let phase = self.school.phase.comparator_group();
-        let matching = |phase_group: PhaseGroup| {
+        let find = |phase_group| {
             self.comparators
-                .iter()
-                .filter(move |figure| {
-                    figure.comparator == comparator
-                        && figure.measure == measure
-                        && figure.group == group
-                        && figure.year == year
-                        && figure.phase_group == phase_group
-                })
-                .max_by_key(|figure| figure.release)
+                .figures
+                .get(&(comparator, phase_group, measure, group, year))
+                .copied()
         };
-        matching(phase).or_else(|| matching(PhaseGroup::AllSchools))
+        find(phase).or_else(|| find(PhaseGroup::AllSchools))
     }
 
     pub fn quartiles(&self, measure: Measure, group: PupilGroup, year: AcademicYear) -> Option<Quartiles> {

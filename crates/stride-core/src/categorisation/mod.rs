@@ -17,7 +17,9 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 pub use evaluate::{Categorisation, IndicatorOutcome, Verdict, categorise_school};
-pub use evidence::{CategorisationEvidence, QuartileKey, Quartiles, SchoolEvidence, national_quartiles};
+pub use evidence::{
+    CategorisationEvidence, ComparatorIndex, QuartileKey, Quartiles, SchoolEvidence, national_quartiles,
+};
 pub use record::{
     CategorisationRun, FinalLevel, LevelOverride, Movement, NewRun, SavedLevel, WhatIf, WhatIfChange, final_level,
     movement, what_if,
@@ -25,7 +27,7 @@ pub use record::{
 pub use rule_set::{Condition, IndicatorRule, LevelRule, RuleSet, RuleSetError, Test, WhenMissing};
 
 use crate::identifiers::Urn;
-use crate::measure::Measure;
+use crate::measure::{Measure, PupilGroup};
 use crate::table::{Cell, Column, Table};
 
 /// The rule sets Stride ships, by name.
@@ -57,6 +59,7 @@ pub struct SchoolCategorisation {
 /// Every school of the evidence categorised as of a date, in the order of the schools.
 pub fn categorise(rules: &RuleSet, evidence: &CategorisationEvidence, as_of: NaiveDate) -> Vec<SchoolCategorisation> {
     let quartiles = national_quartiles(&evidence.national);
+    let comparators = ComparatorIndex::new(&evidence.comparators);
     let figures = by_urn(evidence.figures.iter(), |figure| figure.urn);
     let inspections = by_urn(evidence.inspections.iter(), |inspection| inspection.urn);
     let intelligence = by_urn(evidence.intelligence.iter(), |item| item.urn);
@@ -68,7 +71,7 @@ pub fn categorise(rules: &RuleSet, evidence: &CategorisationEvidence, as_of: Nai
                 school,
                 as_of,
                 figures.get(&school.urn).map_or(&[], Vec::as_slice),
-                &evidence.comparators,
+                &comparators,
                 inspections.get(&school.urn).map_or(&[], Vec::as_slice),
                 intelligence.get(&school.urn).map_or(&[], Vec::as_slice),
                 &quartiles,
@@ -82,20 +85,39 @@ pub fn categorise(rules: &RuleSet, evidence: &CategorisationEvidence, as_of: Nai
         .collect()
 }
 
+/// The figures a rule set reads: each school's, and every school's nationally for quartiles.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EvidenceWanted {
+    pub figures: Vec<(Measure, PupilGroup)>,
+    pub national: Vec<(Measure, PupilGroup)>,
+}
+
 impl RuleSet {
-    /// The measures whose national quartiles the rule set reads.
-    pub fn national_measures(&self) -> Vec<Measure> {
-        let mut measures: Vec<Measure> = self
-            .indicators
-            .iter()
-            .filter_map(|indicator| match indicator.test {
-                Test::BottomQuartile { measure, .. } => Some(measure),
-                _ => None,
-            })
-            .collect();
-        measures.sort();
-        measures.dedup();
-        measures
+    /// The measures and pupil groups its indicators read, so that only those are fetched.
+    pub fn evidence_wanted(&self) -> EvidenceWanted {
+        let mut wanted = EvidenceWanted::default();
+        for indicator in &self.indicators {
+            match indicator.test {
+                Test::BottomQuartile { measure, group } => {
+                    wanted.figures.push((measure, group));
+                    wanted.national.push((measure, group));
+                }
+                Test::WorseThan { measure, group, .. }
+                | Test::WorseThanComparator { measure, group, .. }
+                | Test::Declining { measure, group, .. }
+                | Test::GapWidening { measure, group, .. } => wanted.figures.push((measure, group)),
+                Test::RollFalling { .. } => wanted.figures.push((Measure::PupilsOnRoll, PupilGroup::All)),
+                Test::InspectionOutcome { .. }
+                | Test::CategoryOfConcern
+                | Test::SuccessiveRequiresImprovement { .. }
+                | Test::Intelligence { .. } => {}
+            }
+        }
+        for list in [&mut wanted.figures, &mut wanted.national] {
+            list.sort();
+            list.dedup();
+        }
+        wanted
     }
 }
 

@@ -2,69 +2,97 @@
 
 use sqlx::{AssertSqlSafe, Row, SqlitePool};
 use stride_core::categorisation::{
-    CategorisationEvidence, CategorisationRun, LevelOverride, NewRun, SavedLevel, final_level,
+    CategorisationEvidence, CategorisationRun, EvidenceWanted, LevelOverride, NewRun, SavedLevel, final_level,
 };
-use stride_core::{IntelligenceItem, LaCode, Measure, Phase, PhaseGroup};
+use stride_core::{IntelligenceItem, LaCode, Measure, Phase, PhaseGroup, PupilGroup};
 
 use super::coded;
 use super::read::{
-    SCHOOL_FIGURE_COLUMNS, comparator_figures, establishment, inspections_where, intelligence_items, school_figure,
+    Bound, ESTABLISHMENT_SELECT, SCHOOL_FIGURE_COLUMNS, comparator_figures, current_leaders_where,
+    establishment_from_row, inspections_where, intelligence_items, school_figure,
 };
 use crate::StoreError;
 
 /// The schools categorised: open (or proposed to close) schools with a phase, of the LA if one
 /// is given. Children's centres and establishments GIAS gives no phase are not schools to
-/// categorise. The condition is on `e`, with the LA bound twice.
-const SCHOOLS: &str = "SELECT e.urn FROM establishments e
-    WHERE e.status IN ('open', 'proposed-to-close') AND e.phase <> 'not-applicable'
-      AND (?1 IS NULL OR e.la_code = ?1)";
+/// categorise. A condition on `e`, with the LA bound twice (sqlx numbers anonymous parameters
+/// on its own, so they are not mixed with numbered ones).
+const CATEGORISED: &str = "e.status IN ('open', 'proposed-to-close') AND e.phase <> 'not-applicable'
+      AND (? IS NULL OR e.la_code = ?)";
+
+/// `(f.measure, f.pupil_group) IN (VALUES ...)` for the pairs wanted, to bind after any other
+/// value; none matches no row.
+fn pairs_condition(pairs: &[(Measure, PupilGroup)]) -> String {
+    if pairs.is_empty() {
+        return "0 = 1".to_owned();
+    }
+    let values = vec!["(?, ?)"; pairs.len()].join(", ");
+    format!("(f.measure, f.pupil_group) IN (VALUES {values})")
+}
 
 pub(super) async fn categorisation_evidence(
     pool: &SqlitePool,
     la: Option<LaCode>,
-    national_measures: &[Measure],
+    wanted: &EvidenceWanted,
 ) -> Result<CategorisationEvidence, StoreError> {
     let la_code = la.map(|la| i64::from(la.get()));
-    let urns: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!("{SCHOOLS} ORDER BY e.name, e.urn")))
-        .bind(la_code)
-        .fetch_all(pool)
-        .await?;
-    let mut schools = Vec::with_capacity(urns.len());
-    for urn in urns {
-        let urn = super::urn_from(urn, "establishments")?;
-        if let Some(school) = establishment(pool, urn).await? {
-            schools.push(school);
-        }
-    }
-    let figures = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {SCHOOL_FIGURE_COLUMNS} FROM school_figures WHERE urn IN ({SCHOOLS})"
+    let mut leaders = current_leaders_where(pool, CATEGORISED, la_code).await?;
+    let schools = sqlx::query(AssertSqlSafe(format!(
+        "{ESTABLISHMENT_SELECT} WHERE {CATEGORISED} ORDER BY e.name, e.urn"
     )))
+    .bind(la_code)
     .bind(la_code)
     .fetch_all(pool)
     .await?
     .iter()
-    .map(school_figure)
+    .map(|row| {
+        let urn = super::urn(row, "establishments")?;
+        establishment_from_row(row, leaders.remove(&urn).unwrap_or_default())
+    })
     .collect::<Result<Vec<_>, _>>()?;
-    let mut comparators = Vec::new();
-    if let Some(la) = la {
-        let mut phase_groups: Vec<PhaseGroup> = schools.iter().map(|school| school.phase.comparator_group()).collect();
-        phase_groups.sort();
-        phase_groups.dedup();
-        for phase_group in phase_groups {
-            comparators.extend(comparator_figures(pool, la, phase_group, 0).await?);
-        }
+    // The SQL is made of constant text and placeholders; the LA and the pairs are bound.
+    let mut figures = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {SCHOOL_FIGURE_COLUMNS} FROM school_figures f
+         WHERE f.urn IN (SELECT e.urn FROM establishments e WHERE {CATEGORISED}) AND {}",
+        pairs_condition(&wanted.figures)
+    )))
+    .bind(la_code)
+    .bind(la_code);
+    for (measure, group) in &wanted.figures {
+        figures = figures.bind(measure.code()).bind(group.code());
     }
-    // Inspections and intelligence of every school, filtered here to those categorised.
-    let inspections = inspections_where(pool, "1 = 1", None).await?;
-    let wanted: std::collections::HashSet<_> = schools.iter().map(|school| school.urn).collect();
-    let inspections = inspections
-        .into_iter()
-        .filter(|inspection| wanted.contains(&inspection.urn))
-        .collect();
+    let figures = figures
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(school_figure)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut comparators = Vec::new();
+    match la {
+        Some(la) => {
+            let mut phase_groups: Vec<PhaseGroup> =
+                schools.iter().map(|school| school.phase.comparator_group()).collect();
+            phase_groups.sort();
+            phase_groups.dedup();
+            for phase_group in phase_groups {
+                comparators.extend(comparator_figures(pool, la, phase_group, 0).await?);
+            }
+        }
+        // Schools of every LA share only England as a comparator.
+        None => comparators.extend(england_figures(pool).await?),
+    }
+    let inspections = inspections_where(
+        pool,
+        &format!("i.urn IN (SELECT e.urn FROM establishments e WHERE {CATEGORISED})"),
+        Bound::La(la_code),
+    )
+    .await?;
     let intelligence_rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT urn, kind, recorded_on, summary, recorded_by FROM intelligence WHERE urn IN ({SCHOOLS})
+        "SELECT urn, kind, recorded_on, summary, recorded_by FROM intelligence
+         WHERE urn IN (SELECT e.urn FROM establishments e WHERE {CATEGORISED})
          ORDER BY recorded_on DESC, id DESC"
     )))
+    .bind(la_code)
     .bind(la_code)
     .fetch_all(pool)
     .await?;
@@ -74,19 +102,43 @@ pub(super) async fn categorisation_evidence(
         comparators,
         inspections,
         intelligence: intelligence_items(&intelligence_rows)?,
-        national: national_figures(pool, national_measures).await?,
+        national: national_figures(pool, &wanted.national).await?,
     })
 }
 
-/// Every school's figures of the measures, with the phase it is compared within.
+/// England's figures, every phase, as the comparator of schools of every LA.
+async fn england_figures(pool: &SqlitePool) -> Result<Vec<stride_core::ComparatorFigure>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT phase_group, measure, academic_year, pupil_group, release, value, missing_reason, source
+         FROM area_figures WHERE area_kind = 'england'",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let year: i64 = row.try_get("academic_year")?;
+            Ok(stride_core::ComparatorFigure {
+                comparator: stride_core::Comparator::England,
+                phase_group: coded(row, "area_figures", "phase_group")?,
+                measure: coded(row, "area_figures", "measure")?,
+                year: stride_core::AcademicYear::starting(year as i32),
+                group: coded(row, "area_figures", "pupil_group")?,
+                figure: super::read::figure(row, "area_figures")?,
+                source: row.try_get("source")?,
+                release: coded(row, "area_figures", "release")?,
+            })
+        })
+        .collect()
+}
+
+/// Every school's figures of the measures and groups, with the phase it is compared within.
 async fn national_figures(
     pool: &SqlitePool,
-    measures: &[Measure],
+    pairs: &[(Measure, PupilGroup)],
 ) -> Result<Vec<(PhaseGroup, stride_core::SchoolFigure)>, StoreError> {
-    if measures.is_empty() {
+    if pairs.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders = vec!["?"; measures.len()].join(", ");
     let columns = SCHOOL_FIGURE_COLUMNS
         .split(", ")
         .map(|column| format!("f.{column}"))
@@ -95,10 +147,11 @@ async fn national_figures(
     // The SQL is made only of constant text and placeholders; values are bound.
     let mut query = sqlx::query(AssertSqlSafe(format!(
         "SELECT {columns}, e.phase FROM school_figures f JOIN establishments e ON e.urn = f.urn
-         WHERE f.measure IN ({placeholders})"
+         WHERE {}",
+        pairs_condition(pairs)
     )));
-    for measure in measures {
-        query = query.bind(measure.code());
+    for (measure, group) in pairs {
+        query = query.bind(measure.code()).bind(group.code());
     }
     query
         .fetch_all(pool)

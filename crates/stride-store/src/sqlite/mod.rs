@@ -216,9 +216,9 @@ impl crate::Store for SqliteStore {
     async fn categorisation_evidence(
         &self,
         la: Option<stride_core::LaCode>,
-        national_measures: &[stride_core::Measure],
+        wanted: &stride_core::categorisation::EvidenceWanted,
     ) -> Result<stride_core::categorisation::CategorisationEvidence, StoreError> {
-        categorisation::categorisation_evidence(&self.pool, la, national_measures).await
+        categorisation::categorisation_evidence(&self.pool, la, wanted).await
     }
 
     async fn save_categorisation(&self, run: &stride_core::categorisation::NewRun<'_>) -> Result<i64, StoreError> {

@@ -132,34 +132,43 @@ pub(super) async fn latest_full_inspections(pool: &SqlitePool) -> Result<Vec<Ins
     inspections_where(
         pool,
         "i.kind = 'graded' AND i.started_on = (SELECT MAX(j.started_on) FROM inspections j WHERE j.urn = i.urn AND j.kind = 'graded')",
-        None,
+        Bound::Nothing,
     )
     .await
 }
 
 pub(super) async fn inspections_of(pool: &SqlitePool, urn: Urn) -> Result<Vec<Inspection>, StoreError> {
-    inspections_where(pool, "1 = 1", Some(urn)).await
+    inspections_where(pool, "i.urn = ?", Bound::Urn(urn)).await
+}
+
+/// The value a condition binds, if any.
+pub(super) enum Bound {
+    Nothing,
+    Urn(Urn),
+    /// An LA's code, or none for every LA, bound twice: `(? IS NULL OR la_code = ?)`.
+    La(Option<i64>),
 }
 
 /// Inspections matching a condition on `i`, each with its judgements, newest first.
 pub(super) async fn inspections_where(
     pool: &SqlitePool,
     condition: &str,
-    urn_filter: Option<Urn>,
+    bound: Bound,
 ) -> Result<Vec<Inspection>, StoreError> {
-    let urn_condition = if urn_filter.is_some() { "AND i.urn = ?" } else { "" };
     let sql = format!(
         "SELECT i.id, i.urn, i.framework, i.kind, i.started_on, i.published_on, i.ungraded_outcome, i.category_of_concern,
                 j.area, j.grade
          FROM inspections i LEFT JOIN judgements j ON j.inspection_id = i.id
-         WHERE {condition} {urn_condition}
+         WHERE {condition}
          ORDER BY i.started_on DESC, i.id DESC"
     );
     // The SQL is made only of this module's constant text; values are bound.
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    if let Some(urn) = urn_filter {
-        query = query.bind(i64::from(urn.get()));
-    }
+    let query = sqlx::query(AssertSqlSafe(sql));
+    let query = match bound {
+        Bound::Nothing => query,
+        Bound::Urn(urn) => query.bind(i64::from(urn.get())),
+        Bound::La(la) => query.bind(la).bind(la),
+    };
     let rows = query.fetch_all(pool).await?;
     let mut inspections: Vec<(i64, InspectionFields)> = Vec::new();
     for row in &rows {
@@ -398,16 +407,20 @@ async fn neighbour_figures(
 }
 
 pub(super) async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<Option<Establishment>, StoreError> {
-    let row = sqlx::query(
-        "SELECT e.*, l.name AS locality_name, t.name AS trust_name
-         FROM establishments e LEFT JOIN localities l ON l.id = e.locality_id LEFT JOIN trusts t ON t.id = e.trust_id
-         WHERE e.urn = ?",
-    )
-    .bind(i64::from(urn_wanted.get()))
-    .fetch_optional(pool)
-    .await?;
+    let row = sqlx::query(AssertSqlSafe(format!("{ESTABLISHMENT_SELECT} WHERE e.urn = ?")))
+        .bind(i64::from(urn_wanted.get()))
+        .fetch_optional(pool)
+        .await?;
     let Some(row) = row else { return Ok(None) };
     let leaders = current_leaders(pool, urn_wanted).await?;
+    establishment_from_row(&row, leaders).map(Some)
+}
+
+/// An establishment's row with its locality's and trust's names; a condition on `e` follows.
+pub(super) const ESTABLISHMENT_SELECT: &str = "SELECT e.*, l.name AS locality_name, t.name AS trust_name
+     FROM establishments e LEFT JOIN localities l ON l.id = e.locality_id LEFT JOIN trusts t ON t.id = e.trust_id";
+
+pub(super) fn establishment_from_row(row: &SqliteRow, leaders: Vec<Leader>) -> Result<Establishment, StoreError> {
     let unreadable = |column: &'static str, detail: String| StoreError::Unreadable {
         table: "establishments",
         column,
@@ -444,14 +457,14 @@ pub(super) async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<
     };
     let locality_id: Option<i64> = row.try_get("locality_id")?;
     let locality_name: Option<String> = row.try_get("locality_name")?;
-    Ok(Some(Establishment {
-        urn: urn(&row, "establishments")?,
+    Ok(Establishment {
+        urn: urn(row, "establishments")?,
         la,
         dfe_number,
         name: row.try_get("name")?,
-        establishment_type: coded(&row, "establishments", "establishment_type")?,
-        phase: coded(&row, "establishments", "phase")?,
-        status: coded(&row, "establishments", "status")?,
+        establishment_type: coded(row, "establishments", "establishment_type")?,
+        phase: coded(row, "establishments", "phase")?,
+        status: coded(row, "establishments", "status")?,
         opened_on: row.try_get("opened_on")?,
         closed_on: row.try_get("closed_on")?,
         statutory_low_age: age("statutory_low_age")?,
@@ -460,7 +473,35 @@ pub(super) async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<
         governance,
         diocese: row.try_get("diocese")?,
         leaders,
-    }))
+    })
+}
+
+/// The current leaders of every establishment matching a condition on `e`, by URN.
+pub(super) async fn current_leaders_where(
+    pool: &SqlitePool,
+    condition: &str,
+    la: Option<i64>,
+) -> Result<std::collections::HashMap<Urn, Vec<Leader>>, StoreError> {
+    // The condition is the store's constant text; the LA is bound.
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT l.urn, l.role, l.name, l.since FROM leaders l
+         WHERE l.urn IN (SELECT e.urn FROM establishments e WHERE {condition})
+           AND l.since = (SELECT MAX(since) FROM leaders m WHERE m.urn = l.urn AND m.role = l.role)
+         ORDER BY l.urn, l.role DESC"
+    )))
+    .bind(la)
+    .bind(la)
+    .fetch_all(pool)
+    .await?;
+    let mut leaders: std::collections::HashMap<Urn, Vec<Leader>> = std::collections::HashMap::new();
+    for row in &rows {
+        leaders.entry(urn(row, "leaders")?).or_default().push(Leader {
+            role: coded(row, "leaders", "role")?,
+            name: row.try_get("name")?,
+            since: row.try_get("since")?,
+        });
+    }
+    Ok(leaders)
 }
 
 /// The headteacher and chair now in post: the latest appointment to each role.

@@ -64,7 +64,7 @@ async fn load(state: &AppState, signed_in: &SignedIn, rules: &RuleSet) -> Result
     let la = state.store.local_authority().await?.map(|own| own.code);
     let mut evidence = state
         .store
-        .categorisation_evidence(la, &rules.national_measures())
+        .categorisation_evidence(la, &rules.evidence_wanted())
         .await?;
     evidence
         .schools

@@ -34,7 +34,13 @@ async fn the_quartiles_of_progress_8_equal_those_computed_from_the_file() {
     import_stated(&store, &results, stated, false).await;
 
     let evidence = store
-        .categorisation_evidence(None, &[Measure::Ks4Progress8])
+        .categorisation_evidence(
+            None,
+            &stride_core::categorisation::EvidenceWanted {
+                figures: Vec::new(),
+                national: vec![(Measure::Ks4Progress8, PupilGroup::All)],
+            },
+        )
         .await
         .expect("reads");
     let phase_of: HashMap<u32, PhaseGroup> = evidence
