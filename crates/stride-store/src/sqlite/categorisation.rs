@@ -69,15 +69,7 @@ pub(super) async fn categorisation_evidence(
         .collect::<Result<Vec<_>, _>>()?;
     let mut comparators = Vec::new();
     match la {
-        Some(la) => {
-            let mut phase_groups: Vec<PhaseGroup> =
-                schools.iter().map(|school| school.phase.comparator_group()).collect();
-            phase_groups.sort();
-            phase_groups.dedup();
-            for phase_group in phase_groups {
-                comparators.extend(comparator_figures(pool, la, phase_group, 0).await?);
-            }
-        }
+        Some(la) => comparators.extend(comparator_figures(pool, la, None, 0).await?),
         // Schools of every LA share only England as a comparator.
         None => comparators.extend(england_figures(pool).await?),
     }

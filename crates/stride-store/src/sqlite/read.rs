@@ -293,7 +293,7 @@ pub(super) async fn school_profile(
     let comparator_figures = comparator_figures(
         pool,
         establishment.la,
-        establishment.phase.comparator_group(),
+        Some(establishment.phase.comparator_group()),
         first_year,
     )
     .await?;
@@ -313,23 +313,26 @@ pub(super) async fn school_profile(
 
 /// A school's comparators: its own LA, that LA's statistical neighbours and region, and England's
 /// state-funded schools. The codes of these kinds of area are those of the comparators.
+/// With no phase group, every phase's.
 pub(super) async fn comparator_figures(
     pool: &SqlitePool,
     la: LaCode,
-    phase_group: PhaseGroup,
+    phase_group: Option<PhaseGroup>,
     first_year: i32,
 ) -> Result<Vec<ComparatorFigure>, StoreError> {
+    let phase_group = phase_group.map(PhaseGroup::code);
     let rows = sqlx::query(
         "SELECT area_kind AS comparator, phase_group, measure, academic_year, pupil_group, release, value,
                 missing_reason, source
          FROM area_figures
-         WHERE phase_group IN (?, 'all') AND academic_year >= ?
+         WHERE (? IS NULL OR phase_group IN (?, 'all')) AND academic_year >= ?
            AND ((area_kind IN ('la', 'statistical-neighbours') AND area_code = ?)
              OR (area_kind = 'region'
                  AND area_code = (SELECT region FROM local_authorities WHERE la_code = ?))
              OR area_kind = 'england')",
     )
-    .bind(phase_group.code())
+    .bind(phase_group)
+    .bind(phase_group)
     .bind(first_year)
     .bind(la.to_string())
     .bind(i64::from(la.get()))
@@ -367,7 +370,7 @@ pub(super) async fn comparator_figures(
 async fn neighbour_figures(
     pool: &SqlitePool,
     la: LaCode,
-    phase_group: PhaseGroup,
+    phase_group: Option<&'static str>,
     first_year: i32,
 ) -> Result<Vec<stride_core::AreaFigure>, StoreError> {
     let rows = sqlx::query(
@@ -377,11 +380,12 @@ async fn neighbour_figures(
          JOIN area_figures f ON f.area_kind = 'la' AND f.area_code = CAST(n.neighbour_la_code AS TEXT)
          WHERE n.la_code = ? AND n.neighbour_set = 'current'
            AND n.edition = (SELECT MAX(edition) FROM statistical_neighbours WHERE la_code = ? AND neighbour_set = 'current')
-           AND f.phase_group IN (?, 'all') AND f.academic_year >= ?",
+           AND (? IS NULL OR f.phase_group IN (?, 'all')) AND f.academic_year >= ?",
     )
     .bind(i64::from(la.get()))
     .bind(i64::from(la.get()))
-    .bind(phase_group.code())
+    .bind(phase_group)
+    .bind(phase_group)
     .bind(first_year)
     .fetch_all(pool)
     .await?;
