@@ -478,12 +478,9 @@ async fn bench_import(data: &std::path::Path, db: Option<&std::path::Path>) -> a
 
 /// A shipped rule set by name, or a rule set file; with its text.
 fn rule_set(rules: &str) -> anyhow::Result<(stride_core::categorisation::RuleSet, String)> {
-    if let Some((name, text)) = stride_core::categorisation::SHIPPED
-        .iter()
-        .find(|(name, _)| *name == rules)
-    {
-        let checked = stride_core::categorisation::RuleSet::from_toml(&format!("{name}.toml"), text)?;
-        return Ok((checked, (*text).to_owned()));
+    if let Some(shipped) = stride_core::categorisation::shipped(rules) {
+        let (checked, text) = shipped?;
+        return Ok((checked, text.to_owned()));
     }
     let path = std::path::Path::new(rules);
     let text = std::fs::read_to_string(path).with_context(|| {

@@ -40,12 +40,12 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("southend-2012", include_str!("../../../../rules/southend-2012.toml")),
 ];
 
-/// A shipped rule set by its name.
-pub fn shipped(name: &str) -> Option<Result<RuleSet, RuleSetError>> {
+/// A shipped rule set by its name, checked, with its text as written.
+pub fn shipped(name: &str) -> Option<Result<(RuleSet, &'static str), RuleSetError>> {
     SHIPPED
         .iter()
         .find(|(shipped_name, _)| *shipped_name == name)
-        .map(|(name, text)| RuleSet::from_toml(&format!("{name}.toml"), text))
+        .map(|(name, text)| RuleSet::from_toml(&format!("{name}.toml"), text).map(|rules| (rules, *text)))
 }
 
 /// One school's categorisation, with its name.

@@ -112,7 +112,7 @@ fn evidence() -> CategorisationEvidence {
 }
 
 fn shipped_national() -> RuleSet {
-    shipped("national-2025").expect("shipped").expect("valid")
+    shipped("national-2025").expect("shipped").expect("valid").0
 }
 
 fn outcome<'a>(categorisation: &'a Categorisation, code: &str) -> &'a IndicatorOutcome {

@@ -40,12 +40,8 @@ impl CategorisationParams {
     }
 
     fn rule_set(&self) -> Result<(RuleSet, &'static str), WebError> {
-        let (name, text) = categorisation::SHIPPED
-            .iter()
-            .find(|(name, _)| *name == self.name())
-            .ok_or(WebError::NotFound)?;
         // A shipped rule set is checked by the tests; one that fails here is a fault.
-        Ok((RuleSet::from_toml(&format!("{name}.toml"), text)?, text))
+        Ok(categorisation::shipped(self.name()).ok_or(WebError::NotFound)??)
     }
 }
 
