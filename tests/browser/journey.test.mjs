@@ -127,7 +127,7 @@ test('sign in, filter the list, open a school and download the list as CSV', asy
   await page.waitForURL(/group=disadvantaged/)
   assert.ok((await page.locator('h3').first().textContent()).includes('Disadvantaged'))
 
-  await page.getByRole('link', { name: 'Categorisation' }).click()
+  await page.getByRole('link', { name: 'Categorisation', exact: true }).click()
   await page.getByRole('heading', { name: 'Categorisation', level: 1 }).waitFor()
   await checkAccessibility(page, 'categorisation')
   await page.getByLabel('Rule set', { exact: true }).selectOption('oxfordshire-2013')

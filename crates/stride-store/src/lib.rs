@@ -94,6 +94,10 @@ pub trait Store: Send + Sync {
         wanted: &stride_core::categorisation::EvidenceWanted,
     ) -> Result<stride_core::categorisation::CategorisationEvidence, StoreError>;
 
+    /// A number that changes whenever figures are imported: what is derived from every school's
+    /// figures (national quartiles) can be kept until it does.
+    async fn figures_version(&self) -> Result<i64, StoreError>;
+
     /// Saves a categorisation run with every school's result, whole or not at all.
     async fn save_categorisation(&self, run: &stride_core::categorisation::NewRun<'_>) -> Result<i64, StoreError>;
 

@@ -56,9 +56,22 @@ pub struct SchoolCategorisation {
     pub categorisation: Categorisation,
 }
 
+/// The quartiles of every measure, group, year and phase, as [`national_quartiles`] makes them.
+pub type NationalQuartiles = HashMap<QuartileKey, Quartiles>;
+
 /// Every school of the evidence categorised as of a date, in the order of the schools.
 pub fn categorise(rules: &RuleSet, evidence: &CategorisationEvidence, as_of: NaiveDate) -> Vec<SchoolCategorisation> {
-    let quartiles = national_quartiles(&evidence.national);
+    categorise_with(rules, evidence, &national_quartiles(&evidence.national), as_of)
+}
+
+/// As [`categorise`], with the national quartiles made before (they change only when figures
+/// are imported, and making them reads every school's figures).
+pub fn categorise_with(
+    rules: &RuleSet,
+    evidence: &CategorisationEvidence,
+    quartiles: &NationalQuartiles,
+    as_of: NaiveDate,
+) -> Vec<SchoolCategorisation> {
     let comparators = ComparatorIndex::new(&evidence.comparators);
     let figures = by_urn(evidence.figures.iter(), |figure| figure.urn);
     let inspections = by_urn(evidence.inspections.iter(), |inspection| inspection.urn);
@@ -74,7 +87,7 @@ pub fn categorise(rules: &RuleSet, evidence: &CategorisationEvidence, as_of: Nai
                 &comparators,
                 inspections.get(&school.urn).map_or(&[], Vec::as_slice),
                 intelligence.get(&school.urn).map_or(&[], Vec::as_slice),
-                &quartiles,
+                quartiles,
             );
             SchoolCategorisation {
                 urn: school.urn,

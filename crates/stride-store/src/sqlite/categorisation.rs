@@ -51,9 +51,16 @@ pub(super) async fn categorisation_evidence(
     })
     .collect::<Result<Vec<_>, _>>()?;
     // The SQL is made of constant text and placeholders; the LA and the pairs are bound.
+    // CROSS JOIN keeps the schools as the outer loop, each school's figures found by its URN:
+    // left to itself, SQLite may instead scan every school's figures of the measures wanted.
+    let columns = SCHOOL_FIGURE_COLUMNS
+        .split(", ")
+        .map(|column| format!("f.{column}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut figures = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {SCHOOL_FIGURE_COLUMNS} FROM school_figures f
-         WHERE f.urn IN (SELECT e.urn FROM establishments e WHERE {CATEGORISED}) AND {}",
+        "SELECT {columns} FROM establishments e CROSS JOIN school_figures f ON f.urn = e.urn
+         WHERE {CATEGORISED} AND {}",
         pairs_condition(&wanted.figures)
     )))
     .bind(la_code)

@@ -221,6 +221,15 @@ impl crate::Store for SqliteStore {
         categorisation::categorisation_evidence(&self.pool, la, wanted).await
     }
 
+    async fn figures_version(&self) -> Result<i64, StoreError> {
+        // Figures change only by an import, which is recorded, or by generating into an empty
+        // database, which comes before any import; a second import that changes nothing
+        // leaves no record.
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM imports")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     async fn save_categorisation(&self, run: &stride_core::categorisation::NewRun<'_>) -> Result<i64, StoreError> {
         categorisation::save_run(&self.pool, run).await
     }

@@ -8,7 +8,11 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Redirect, Response};
 use serde::Deserialize;
-use stride_core::categorisation::{self, LevelOverride, RuleSet, SchoolCategorisation, Verdict, final_level};
+use std::sync::Arc;
+
+use stride_core::categorisation::{
+    self, LevelOverride, NationalQuartiles, RuleSet, SchoolCategorisation, Verdict, final_level,
+};
 use stride_core::{IntelligenceItem, IntelligenceKind, Urn};
 
 use super::{csv_download, render, xlsx_download};
@@ -53,21 +57,66 @@ struct Loaded {
     today: chrono::NaiveDate,
 }
 
+/// National quartiles kept between requests: making them reads every school's figures (seconds
+/// for England), and they change only when figures are imported.
+#[derive(Default)]
+pub struct QuartileCache {
+    made: std::sync::Mutex<QuartilesMade>,
+}
+
+type QuartilesMade =
+    std::collections::HashMap<Vec<(stride_core::Measure, stride_core::PupilGroup)>, (i64, Arc<NationalQuartiles>)>;
+
+impl QuartileCache {
+    fn get(
+        &self,
+        measures: &[(stride_core::Measure, stride_core::PupilGroup)],
+        version: i64,
+    ) -> Option<Arc<NationalQuartiles>> {
+        let made = self.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        made.get(measures)
+            .filter(|(made_from, _)| *made_from == version)
+            .map(|(_, quartiles)| quartiles.clone())
+    }
+
+    fn keep(
+        &self,
+        measures: Vec<(stride_core::Measure, stride_core::PupilGroup)>,
+        version: i64,
+        quartiles: Arc<NationalQuartiles>,
+    ) {
+        let mut made = self.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        made.insert(measures, (version, quartiles));
+    }
+}
+
 async fn load(state: &AppState, signed_in: &SignedIn, rules: &RuleSet) -> Result<Loaded, WebError> {
     if !signed_in.account.role.can_see_categorisation() {
         return Err(WebError::Forbidden);
     }
     let la = state.store.local_authority().await?.map(|own| own.code);
-    let mut evidence = state
-        .store
-        .categorisation_evidence(la, &rules.evidence_wanted())
-        .await?;
+    let mut wanted = rules.evidence_wanted();
+    let version = state.store.figures_version().await?;
+    let kept = state.quartiles.get(&wanted.national, version);
+    let national = std::mem::take(&mut wanted.national);
+    if kept.is_none() {
+        wanted.national.clone_from(&national);
+    }
+    let mut evidence = state.store.categorisation_evidence(la, &wanted).await?;
+    let quartiles = match kept {
+        Some(quartiles) => quartiles,
+        None => {
+            let quartiles = Arc::new(categorisation::national_quartiles(&evidence.national));
+            state.quartiles.keep(national, version, quartiles.clone());
+            quartiles
+        }
+    };
     evidence
         .schools
         .retain(|school| signed_in.account.can_see_school(school.urn));
     let today = chrono::Utc::now().date_naive();
     Ok(Loaded {
-        results: categorisation::categorise(rules, &evidence, today),
+        results: categorisation::categorise_with(rules, &evidence, &quartiles, today),
         overrides: state.store.level_overrides(&rules.name).await?,
         today,
     })
@@ -851,4 +900,21 @@ pub async fn what_if(
     page.register_before = compared.register_before;
     page.register_after = compared.register_after;
     render(&page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stride_core::{Measure, PupilGroup};
+
+    #[test]
+    fn kept_quartiles_are_given_only_for_the_same_measures_and_figures_version() {
+        let cache = QuartileCache::default();
+        let measures = vec![(Measure::Ks4Progress8, PupilGroup::All)];
+        assert!(cache.get(&measures, 3).is_none());
+        cache.keep(measures.clone(), 3, Arc::new(NationalQuartiles::new()));
+        assert!(cache.get(&measures, 3).is_some());
+        assert!(cache.get(&measures, 4).is_none(), "figures imported since");
+        assert!(cache.get(&[(Measure::OverallAbsence, PupilGroup::All)], 3).is_none());
+    }
 }

@@ -32,6 +32,15 @@ async fn the_quartiles_of_progress_8_equal_those_computed_from_the_file() {
         release: None,
     };
     import_stated(&store, &results, stated, false).await;
+    // Quartiles kept by the pages are remade when figures are imported, and only then.
+    let version = store.figures_version().await.expect("reads");
+    import_stated(&store, &results, stated, false).await;
+    assert_eq!(
+        store.figures_version().await.expect("reads"),
+        version,
+        "the same file again changes nothing"
+    );
+    assert!(version > 0);
 
     let evidence = store
         .categorisation_evidence(
