@@ -403,3 +403,141 @@ fn what_if_names_the_schools_that_would_move_and_why_and_the_days_before_and_aft
     assert!(compared.adviser_days_after < compared.adviser_days_before);
     assert_eq!((compared.register_before, compared.register_after), (1, 0));
 }
+
+/// One indicator alone, in a rule set whose second level needs it, judged on one school's
+/// evidence.
+fn judged(test: Test, evidence: &CategorisationEvidence) -> Verdict {
+    let mut rules = RuleSet::from_toml("small.toml", SMALL).expect("valid");
+    rules.indicators[0].test = test;
+    rules.indicators[0].minimum_cohort = 0;
+    categorise(&rules, evidence, date("2025-11-01"))[0]
+        .categorisation
+        .outcomes[0]
+        .verdict
+}
+
+/// A primary school with these yearly values of a measure (2020 onwards), England's figure for
+/// not-disadvantaged pupils at `england_value` each year, and its roll.
+fn school_with(
+    measure: Measure,
+    group: PupilGroup,
+    values: &[f64],
+    england_value: f64,
+    rolls: &[f64],
+) -> CategorisationEvidence {
+    let mut figures: Vec<SchoolFigure> = values
+        .iter()
+        .enumerate()
+        .map(|(offset, value)| figure(100_001, measure, group, 2020 + offset as i32, *value, 30))
+        .collect();
+    figures.extend(rolls.iter().enumerate().map(|(offset, roll)| {
+        figure(
+            100_001,
+            Measure::PupilsOnRoll,
+            PupilGroup::All,
+            2020 + offset as i32,
+            *roll,
+            30,
+        )
+    }));
+    CategorisationEvidence {
+        schools: vec![primary(100_001)],
+        figures,
+        comparators: (2020..2025)
+            .map(|year| england(measure, PupilGroup::NotDisadvantaged, year, england_value))
+            .chain((2020..2025).map(|year| england(measure, group, year, england_value)))
+            .collect(),
+        ..CategorisationEvidence::default()
+    }
+}
+
+proptest! {
+    /// A wider margin never makes a school worse than its comparator.
+    #[test]
+    fn a_wider_margin_never_fires_where_a_narrower_did_not(value in 0.0..100.0f64, bar in 0.0..100.0f64, margin in 0.0..20.0f64, more in 0.0..20.0f64) {
+        let rwm = Measure::Ks2ReadingWritingMathsExpected;
+        let evidence = school_with(rwm, PupilGroup::All, &[value], bar, &[]);
+        let test = |margin| Test::WorseThanComparator { measure: rwm, group: PupilGroup::All, comparator: Comparator::England, margin };
+        if judged(test(margin + more), &evidence) == Verdict::Fired {
+            prop_assert_eq!(judged(test(margin), &evidence), Verdict::Fired);
+        }
+    }
+
+    /// Strictly lower each year is also never better: declining implies not improving.
+    #[test]
+    fn declining_implies_not_improving(values in proptest::collection::vec(0.0..100.0f64, 3..6)) {
+        let rwm = Measure::Ks2ReadingWritingMathsExpected;
+        let evidence = school_with(rwm, PupilGroup::All, &values, 60.0, &[]);
+        let test = |not_improving| Test::Declining { measure: rwm, group: PupilGroup::All, years: 2, not_improving };
+        if judged(test(false), &evidence) == Verdict::Fired {
+            prop_assert_eq!(judged(test(true), &evidence), Verdict::Fired);
+        }
+    }
+
+    /// Without the comparator's figures a gap cannot be judged: never a pass.
+    #[test]
+    fn a_gap_without_its_comparator_is_not_enough_evidence(values in proptest::collection::vec(0.0..100.0f64, 3..6)) {
+        let rwm = Measure::Ks2ReadingWritingMathsExpected;
+        let mut evidence = school_with(rwm, PupilGroup::Disadvantaged, &values, 60.0, &[]);
+        evidence.comparators.clear();
+        let test = Test::GapWidening {
+            measure: rwm,
+            group: PupilGroup::Disadvantaged,
+            comparator: Comparator::England,
+            compared_with: PupilGroup::NotDisadvantaged,
+            years: 2,
+        };
+        prop_assert_eq!(judged(test, &evidence), Verdict::NotEnoughEvidence);
+    }
+
+    /// A fall in the roll that fires at a set percentage fires at any lower one.
+    #[test]
+    fn a_roll_falling_past_a_percentage_falls_past_every_lower_one(rolls in proptest::collection::vec(50.0..600.0f64, 4..6), percent in 0.0..40.0f64, less in 0.0..40.0f64) {
+        let evidence = school_with(Measure::Ks2ReadingWritingMathsExpected, PupilGroup::All, &[], 60.0, &rolls);
+        let test = |percent| Test::RollFalling { percent, years: 3 };
+        if judged(test(percent), &evidence) == Verdict::Fired {
+            prop_assert_eq!(judged(test((percent - less).max(0.0)), &evidence), Verdict::Fired);
+        }
+    }
+
+    /// A school below the lower quartile of its phase fires; one at or above it does not.
+    #[test]
+    fn the_bottom_quartile_is_read_against_the_lower_quartile(values in proptest::collection::vec(0.0..100.0f64, 8..40), ours in 0.0..100.0f64) {
+        let rwm = Measure::Ks2ReadingWritingMathsExpected;
+        let mut evidence = school_with(rwm, PupilGroup::All, &[ours], 60.0, &[]);
+        evidence.national = values
+            .iter()
+            .enumerate()
+            .map(|(index, value)| (PhaseGroup::Primary, figure(200_000 + index as u32, rwm, PupilGroup::All, 2020, *value, 30)))
+            .chain(std::iter::once((PhaseGroup::Primary, evidence.figures[0].clone())))
+            .collect();
+        let mut all: Vec<f64> = values.clone();
+        all.push(ours);
+        let lower = Quartiles::of(&mut all).expect("values").lower;
+        let verdict = judged(Test::BottomQuartile { measure: rwm, group: PupilGroup::All }, &evidence);
+        prop_assert_eq!(verdict == Verdict::Fired, ours < lower);
+    }
+
+    /// A longer window finds every item a shorter one does.
+    #[test]
+    fn a_longer_window_finds_what_a_shorter_one_does(days_ago in 0u64..900, months in 1u32..24, more in 0u32..24) {
+        let mut evidence = CategorisationEvidence {
+            schools: vec![primary(100_001)],
+            ..CategorisationEvidence::default()
+        };
+        evidence.intelligence.push(crate::intelligence::IntelligenceItem {
+            urn: Urn::new(100_001).expect("a URN"),
+            kind: crate::intelligence::IntelligenceKind::BudgetDeficit,
+            recorded_on: date("2025-11-01") - chrono::Days::new(days_ago),
+            summary: "Deficit".into(),
+            recorded_by: "An adviser".into(),
+        });
+        let test = |within_months| Test::Intelligence {
+            kinds: vec![crate::intelligence::IntelligenceKind::BudgetDeficit],
+            within_months,
+        };
+        if judged(test(months), &evidence) == Verdict::Fired {
+            prop_assert_eq!(judged(test(months + more), &evidence), Verdict::Fired);
+        }
+    }
+}
