@@ -869,6 +869,12 @@ async fn the_categorisation_page_shows_each_schools_level_and_its_reasons_to_tho
     assert_eq!(status, StatusCode::OK);
     assert!(reasons.contains("High level support"));
     assert!(reasons.contains("Flagged for the register"));
+    let title = reasons
+        .split("<title>")
+        .nth(1)
+        .and_then(|rest| rest.split("</title>").next())
+        .expect("a title");
+    assert!(title.ends_with(": categorisation – Stride"), "{title}");
     assert!(
         reasons.contains("govuk-tag--red\">Concern</strong>"),
         "at least one indicator fired"

@@ -8,7 +8,7 @@ use stride_core::{IntelligenceItem, LaCode, Measure, Phase, PhaseGroup, PupilGro
 
 use super::coded;
 use super::read::{
-    Bound, ESTABLISHMENT_SELECT, SCHOOL_FIGURE_COLUMNS, comparator_figures, current_leaders_where,
+    Bound, ESTABLISHMENT_SELECT, SCHOOL_FIGURE_COLUMNS, comparator_figure, comparator_figures, current_leaders_where,
     establishment_from_row, inspections_where, intelligence_items, school_figure,
 };
 use crate::StoreError;
@@ -108,26 +108,13 @@ pub(super) async fn categorisation_evidence(
 /// England's figures, every phase, as the comparator of schools of every LA.
 async fn england_figures(pool: &SqlitePool) -> Result<Vec<stride_core::ComparatorFigure>, StoreError> {
     let rows = sqlx::query(
-        "SELECT phase_group, measure, academic_year, pupil_group, release, value, missing_reason, source
+        "SELECT area_kind AS comparator, phase_group, measure, academic_year, pupil_group, release, value,
+                missing_reason, source
          FROM area_figures WHERE area_kind = 'england'",
     )
     .fetch_all(pool)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let year: i64 = row.try_get("academic_year")?;
-            Ok(stride_core::ComparatorFigure {
-                comparator: stride_core::Comparator::England,
-                phase_group: coded(row, "area_figures", "phase_group")?,
-                measure: coded(row, "area_figures", "measure")?,
-                year: stride_core::AcademicYear::starting(year as i32),
-                group: coded(row, "area_figures", "pupil_group")?,
-                figure: super::read::figure(row, "area_figures")?,
-                source: row.try_get("source")?,
-                release: coded(row, "area_figures", "release")?,
-            })
-        })
-        .collect()
+    rows.iter().map(comparator_figure).collect()
 }
 
 /// Every school's figures of the measures and groups, with the phase it is compared within.

@@ -340,19 +340,7 @@ pub(super) async fn comparator_figures(
     .await?;
     let mut figures = rows
         .iter()
-        .map(|row| {
-            let year: i64 = row.try_get("academic_year")?;
-            Ok(ComparatorFigure {
-                comparator: coded(row, "area_figures", "comparator")?,
-                phase_group: coded(row, "area_figures", "phase_group")?,
-                measure: coded(row, "area_figures", "measure")?,
-                year: AcademicYear::starting(year as i32),
-                group: coded(row, "area_figures", "pupil_group")?,
-                figure: figure(row, "area_figures")?,
-                source: row.try_get("source")?,
-                release: coded(row, "area_figures", "release")?,
-            })
-        })
+        .map(comparator_figure)
         .collect::<Result<Vec<_>, StoreError>>()?;
     // Where no source gives the neighbours' figure itself, it is their mean.
     if !figures
@@ -363,6 +351,21 @@ pub(super) async fn comparator_figures(
         figures.extend(stride_core::figure::statistical_neighbours_mean(&neighbours));
     }
     Ok(figures)
+}
+
+/// A row of `area_figures` whose kind of area is selected as `comparator`.
+pub(super) fn comparator_figure(row: &SqliteRow) -> Result<ComparatorFigure, StoreError> {
+    let year: i64 = row.try_get("academic_year")?;
+    Ok(ComparatorFigure {
+        comparator: coded(row, "area_figures", "comparator")?,
+        phase_group: coded(row, "area_figures", "phase_group")?,
+        measure: coded(row, "area_figures", "measure")?,
+        year: AcademicYear::starting(year as i32),
+        group: coded(row, "area_figures", "pupil_group")?,
+        figure: figure(row, "area_figures")?,
+        source: row.try_get("source")?,
+        release: coded(row, "area_figures", "release")?,
+    })
 }
 
 /// The figures of an LA's statistical neighbours, from the latest edition of the DfE's table

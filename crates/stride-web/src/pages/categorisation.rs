@@ -35,6 +35,13 @@ pub struct CategorisationParams {
 }
 
 impl CategorisationParams {
+    fn named(rules: String) -> CategorisationParams {
+        CategorisationParams {
+            rules,
+            ..CategorisationParams::default()
+        }
+    }
+
     fn name(&self) -> &str {
         if self.rules.is_empty() {
             DEFAULT_RULES
@@ -422,6 +429,16 @@ pub async fn school(
     })
 }
 
+/// A form that decides something about categorisation: its token checked, the user's role
+/// allowed, and the shipped rule set it names.
+fn deciding(signed_in: &SignedIn, csrf_token: &str, rules: String) -> Result<(RuleSet, &'static str), WebError> {
+    check_csrf(&signed_in.session, csrf_token)?;
+    if !signed_in.account.role.can_decide_categorisation() {
+        return Err(WebError::Forbidden);
+    }
+    CategorisationParams::named(rules).rule_set()
+}
+
 #[derive(Debug, Deserialize)]
 pub struct LevelForm {
     csrf_token: String,
@@ -437,16 +454,8 @@ pub async fn set_level(
     Path(urn): Path<String>,
     Form(form): Form<LevelForm>,
 ) -> Result<Redirect, WebError> {
-    check_csrf(&signed_in.session, &form.csrf_token)?;
-    if !signed_in.account.role.can_decide_categorisation() {
-        return Err(WebError::Forbidden);
-    }
+    let (rules, _) = deciding(&signed_in, &form.csrf_token, form.rules)?;
     let urn = visible_urn(&signed_in, &urn)?;
-    let params = CategorisationParams {
-        rules: form.rules,
-        ..CategorisationParams::default()
-    };
-    let (rules, _) = params.rule_set()?;
     let reason = form.reason.trim();
     if rules.level(&form.level).is_none() || reason.is_empty() {
         return Err(WebError::BadForm("Choose a level and write the reason for it."));
@@ -479,16 +488,8 @@ pub async fn self_nominate(
     Path(urn): Path<String>,
     Form(form): Form<NominationForm>,
 ) -> Result<Redirect, WebError> {
-    check_csrf(&signed_in.session, &form.csrf_token)?;
-    if !signed_in.account.role.can_decide_categorisation() {
-        return Err(WebError::Forbidden);
-    }
+    let (rules, _) = deciding(&signed_in, &form.csrf_token, form.rules)?;
     let urn = visible_urn(&signed_in, &urn)?;
-    let params = CategorisationParams {
-        rules: form.rules,
-        ..CategorisationParams::default()
-    };
-    let (rules, _) = params.rule_set()?;
     let note = form.note.trim();
     state
         .store
@@ -519,15 +520,7 @@ pub async fn save(
     signed_in: SignedIn,
     Form(form): Form<SaveForm>,
 ) -> Result<Redirect, WebError> {
-    check_csrf(&signed_in.session, &form.csrf_token)?;
-    if !signed_in.account.role.can_decide_categorisation() {
-        return Err(WebError::Forbidden);
-    }
-    let params = CategorisationParams {
-        rules: form.rules,
-        ..CategorisationParams::default()
-    };
-    let (rules, text) = params.rule_set()?;
+    let (rules, text) = deciding(&signed_in, &form.csrf_token, form.rules)?;
     let loaded = load(&state, &signed_in, &rules).await?;
     state
         .store
@@ -593,10 +586,7 @@ pub async fn history(
     if !signed_in.account.role.can_see_categorisation() {
         return Err(WebError::Forbidden);
     }
-    let chosen = CategorisationParams {
-        rules: params.rules,
-        ..CategorisationParams::default()
-    };
+    let chosen = CategorisationParams::named(params.rules);
     let (rules, _) = chosen.rule_set()?;
     let runs: Vec<_> = state
         .store
@@ -641,7 +631,7 @@ pub async fn history(
         let before = visible(state.store.saved_levels(earlier.id).await?);
         let after = visible(state.store.saved_levels(later.id).await?);
         let movement = categorisation::movement(&rules, &before, &after);
-        let names = school_names(&state, &signed_in, &rules).await?;
+        let names = school_names(&state).await?;
         page.compared = Some((
             long_date(earlier.run_at.date_naive()),
             long_date(later.run_at.date_naive()),
@@ -662,16 +652,14 @@ pub async fn history(
     render(&page)
 }
 
-async fn school_names(
-    state: &AppState,
-    signed_in: &SignedIn,
-    rules: &RuleSet,
-) -> Result<std::collections::HashMap<Urn, String>, WebError> {
-    let loaded = load(state, signed_in, rules).await?;
-    Ok(loaded
-        .results
+/// The names of the schools held, by URN.
+async fn school_names(state: &AppState) -> Result<std::collections::HashMap<Urn, String>, WebError> {
+    Ok(state
+        .store
+        .school_list_rows(None)
+        .await?
         .into_iter()
-        .map(|result| (result.urn, result.name))
+        .map(|row| (row.urn, row.name))
         .collect())
 }
 
@@ -703,11 +691,7 @@ pub async fn rules(
     if !signed_in.account.role.can_see_categorisation() {
         return Err(WebError::Forbidden);
     }
-    let (rules, text) = CategorisationParams {
-        rules: name,
-        ..CategorisationParams::default()
-    }
-    .rule_set()?;
+    let (rules, text) = CategorisationParams::named(name).rule_set()?;
     render(&RulesPage {
         chrome: Chrome::for_user(&signed_in, "categorisation"),
         title: rules.title.clone(),
@@ -863,15 +847,7 @@ pub async fn what_if(
     signed_in: SignedIn,
     Form(form): Form<WhatIfForm>,
 ) -> Result<Html<String>, WebError> {
-    check_csrf(&signed_in.session, &form.csrf_token)?;
-    if !signed_in.account.role.can_decide_categorisation() {
-        return Err(WebError::Forbidden);
-    }
-    let (rules, _) = CategorisationParams {
-        rules: form.rules,
-        ..CategorisationParams::default()
-    }
-    .rule_set()?;
+    let (rules, _) = deciding(&signed_in, &form.csrf_token, form.rules)?;
     let mut page = WhatIfPage::new(&signed_in, &rules, form.text.clone());
     let edited = match RuleSet::from_toml("the edited rule set", &form.text) {
         Ok(edited) => edited,
