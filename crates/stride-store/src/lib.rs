@@ -119,6 +119,37 @@ pub trait Store: Send + Sync {
         rule_set: &str,
     ) -> Result<Vec<stride_core::categorisation::LevelOverride>, StoreError>;
 
+    /// Each school's level in the latest run kept under a rule set, with that run; none if no
+    /// run was kept under it.
+    async fn latest_run_levels(
+        &self,
+        rule_set: &str,
+    ) -> Result<
+        Option<(
+            stride_core::categorisation::CategorisationRun,
+            std::collections::HashMap<Urn, String>,
+        )>,
+        StoreError,
+    > {
+        let runs = self.categorisation_runs().await?;
+        let Some(latest) = runs.into_iter().find(|run| run.rule_set == rule_set) else {
+            return Ok(None);
+        };
+        let levels = self
+            .saved_levels(latest.id)
+            .await?
+            .into_iter()
+            .map(|saved| (saved.urn, saved.level))
+            .collect();
+        Ok(Some((latest, levels)))
+    }
+
+    /// Keeps a version of the LA's own rule set, as written; a version kept before is refused.
+    async fn keep_rule_set(&self, kept: &stride_core::categorisation::KeptRuleSet) -> Result<(), StoreError>;
+
+    /// Every version of every rule set the LA kept, newest first.
+    async fn kept_rule_sets(&self) -> Result<Vec<stride_core::categorisation::KeptRuleSet>, StoreError>;
+
     /// Records an item of intelligence about a school, such as a self-nomination.
     async fn record_intelligence(&self, item: &stride_core::IntelligenceItem) -> Result<(), StoreError>;
 

@@ -187,3 +187,34 @@ async fn lait_figures_held_one_per_row_are_carried_into_statistics_rows() {
     .expect("the replaced LAIT value is kept");
     assert_eq!(replaced, (r#"{"RTA":11.0}"#.to_owned(), 2));
 }
+
+#[tokio::test]
+async fn a_kept_rule_set_reads_back_newest_first_and_is_never_changed_or_deleted() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let store = store(&directory).await;
+    let version = |number: &str, second: i64| stride_core::categorisation::KeptRuleSet {
+        name: "wealdshire-2026".into(),
+        version: number.into(),
+        title: "Wealdshire".into(),
+        text: format!("# version {number}"),
+        kept_by: "M".into(),
+        kept_at: chrono::DateTime::from_timestamp(1_760_000_000 + second, 0).expect("a time"),
+    };
+    store.keep_rule_set(&version("1", 0)).await.expect("kept");
+    store.keep_rule_set(&version("2", 60)).await.expect("kept");
+    assert!(store.keep_rule_set(&version("2", 120)).await.is_err(), "a version is kept once");
+    let kept = store.kept_rule_sets().await.expect("reads");
+    assert_eq!(kept, [version("2", 60), version("1", 0)]);
+
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", directory.path().join("store.sqlite").display()))
+        .await
+        .expect("opens");
+    for statement in [
+        "UPDATE kept_rule_sets SET rule_text = 'changed'",
+        "DELETE FROM kept_rule_sets",
+    ] {
+        let refused = sqlx::query(statement).execute(&pool).await.expect_err("refused");
+        assert!(refused.to_string().contains("a kept rule set is not"), "{refused}");
+    }
+    assert_eq!(store.kept_rule_sets().await.expect("reads").len(), 2);
+}

@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::categorisation::what_if_form).post(pages::categorisation::what_if),
         )
         .route("/categorisation/rules/{name}", get(pages::categorisation::rules))
+        .route("/categorisation/rule-sets", post(pages::categorisation::keep_rule_set))
         .route("/categorisation/{urn}", get(pages::categorisation::school))
         .route("/categorisation/{urn}/level", post(pages::categorisation::set_level))
         .route(

@@ -9,6 +9,10 @@ use clap::{Parser, Subcommand};
 use stride_store::Store;
 use stride_web::{AppState, Config};
 
+mod categorise;
+
+use categorise::CategoriseFormat;
+
 #[derive(Parser)]
 #[command(
     name = "stride",
@@ -88,6 +92,28 @@ enum Bench {
     },
 }
 
+#[derive(Subcommand)]
+enum Rules {
+    /// Keep a rule set file (TOML) as the LA's own, checked first: it can then be chosen by its
+    /// name here and in the browser. A changed rule set is kept under a new `version`; every
+    /// version kept stays.
+    Keep {
+        /// The SQLite database file.
+        #[arg(long)]
+        db: String,
+        /// Who is keeping it, as the history will name them.
+        #[arg(long, default_value = "the command line")]
+        by: String,
+        file: std::path::PathBuf,
+    },
+    /// The rule sets that can be chosen: those shipped, and every version the LA kept.
+    List {
+        /// The SQLite database file.
+        #[arg(long)]
+        db: String,
+    },
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ExportFormat {
     Csv,
@@ -98,15 +124,6 @@ enum ExportFormat {
 enum GenerateSize {
     La,
     England,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum CategoriseFormat {
-    /// Aligned columns, for reading in a terminal.
-    Table,
-    Csv,
-    /// Every school with every indicator's verdict and reason.
-    Json,
 }
 
 #[derive(Subcommand)]
@@ -179,7 +196,8 @@ enum Command {
         /// The SQLite database file.
         #[arg(long)]
         db: String,
-        /// A shipped rule set by name (national-2025), or a rule set file (TOML).
+        /// A rule set by name: shipped (national-2025) or kept by the LA (`stride rules keep`);
+        /// or a rule set file (TOML).
         #[arg(long)]
         rules: String,
         /// Judge on what was known on this date (by default today).
@@ -193,6 +211,11 @@ enum Command {
         /// Keep this run, with the rule set as it is, for the history of levels.
         #[arg(long)]
         save: bool,
+    },
+    /// The LA's own rule sets for categorisation.
+    Rules {
+        #[command(subcommand)]
+        what: Rules,
     },
     /// Measure Stride.
     Bench {
@@ -309,7 +332,7 @@ async fn run() -> anyhow::Result<()> {
         } => bench_import(&data, db.as_deref()).await,
         Command::Bench {
             what: Bench::Categorise { db, rules },
-        } => bench_categorise(&db, &rules).await,
+        } => categorise::bench(&db, &rules).await,
         Command::Categorise {
             db,
             rules,
@@ -317,7 +340,13 @@ async fn run() -> anyhow::Result<()> {
             format,
             output,
             save,
-        } => categorise(&db, &rules, as_of, format, output.as_deref(), save).await,
+        } => categorise::categorise(&db, &rules, as_of, format, output.as_deref(), save).await,
+        Command::Rules {
+            what: Rules::Keep { db, by, file },
+        } => categorise::keep(&db, &file, &by).await,
+        Command::Rules {
+            what: Rules::List { db },
+        } => categorise::list(&db).await,
         Command::Generate { db, seed, size } => {
             let store = open(&db).await?;
             let size = match size {
@@ -331,7 +360,7 @@ async fn run() -> anyhow::Result<()> {
     }
 }
 
-async fn open(db: &str) -> anyhow::Result<Arc<dyn Store>> {
+pub(crate) async fn open(db: &str) -> anyhow::Result<Arc<dyn Store>> {
     stride_store::open(db)
         .await
         .with_context(|| format!("opening the database {db}"))
@@ -476,126 +505,7 @@ async fn bench_import(data: &std::path::Path, db: Option<&std::path::Path>) -> a
     Ok(())
 }
 
-/// A shipped rule set by name, or a rule set file; with its text.
-fn rule_set(rules: &str) -> anyhow::Result<(stride_core::categorisation::RuleSet, String)> {
-    if let Some(shipped) = stride_core::categorisation::shipped(rules) {
-        let (checked, text) = shipped?;
-        return Ok((checked, text.to_owned()));
-    }
-    let path = std::path::Path::new(rules);
-    let text = std::fs::read_to_string(path).with_context(|| {
-        let names: Vec<&str> = stride_core::categorisation::SHIPPED
-            .iter()
-            .map(|(name, _)| *name)
-            .collect();
-        format!(
-            "reading the rule set {rules}: it is neither a file nor a shipped rule set ({})",
-            names.join(", ")
-        )
-    })?;
-    let checked = stride_core::categorisation::RuleSet::from_toml(&path.display().to_string(), &text)?;
-    Ok((checked, text))
-}
-
-async fn categorise(
-    db: &str,
-    rules: &str,
-    as_of: Option<chrono::NaiveDate>,
-    format: CategoriseFormat,
-    output: Option<&std::path::Path>,
-    save: bool,
-) -> anyhow::Result<()> {
-    let (rules, rule_text) = rule_set(rules)?;
-    let store = open(db).await?;
-    let la = store.local_authority().await?.map(|own| own.code);
-    let evidence = store
-        .categorisation_evidence(la, &rules.evidence_wanted())
-        .await
-        .context("reading the evidence")?;
-    let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let results = stride_core::categorisation::categorise(&rules, &evidence, as_of);
-    let overrides = store.level_overrides(&rules.name).await?;
-    let table = stride_core::categorisation::categorisation_table(&rules, &results, &overrides);
-    if save {
-        let run = stride_core::categorisation::NewRun {
-            rules: &rules,
-            rule_text: &rule_text,
-            as_of,
-            run_at: chrono::Utc::now(),
-            run_by: "the command line",
-            results: &results,
-            overrides: &overrides,
-        };
-        let id = store.save_categorisation(&run).await.context("saving the run")?;
-        eprintln!("Saved as run {id}.");
-    }
-    let bytes = match format {
-        CategoriseFormat::Table => aligned(&table).into_bytes(),
-        CategoriseFormat::Csv => stride_export::to_csv(&table)?,
-        CategoriseFormat::Json => serde_json::to_vec_pretty(&serde_json::json!({
-            "rule_set": rules.name,
-            "version": rules.version,
-            "as_of": as_of,
-            "schools": results,
-        }))?,
-    };
-    write_out(output, &bytes)
-}
-
-/// A table as aligned columns of text, the way a terminal shows it.
-fn aligned(table: &stride_core::table::Table) -> String {
-    let cells: Vec<Vec<String>> = std::iter::once(table.columns.iter().map(|column| column.heading.clone()).collect())
-        .chain(
-            table
-                .rows
-                .iter()
-                .map(|row| row.iter().map(|cell| cell.display()).collect()),
-        )
-        .collect();
-    let widths: Vec<usize> = (0..table.columns.len())
-        .map(|column| cells.iter().map(|row| row[column].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut text = format!("{}\n\n", table.title);
-    for row in &cells {
-        let line: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
-            .collect();
-        text.push_str(line.join("  ").trim_end());
-        text.push('\n');
-    }
-    text
-}
-
-/// Times reading the evidence and categorising, for every school held and for the deployment's
-/// own LA (what the categorisation page does), each the best of three runs.
-async fn bench_categorise(db: &str, rules: &str) -> anyhow::Result<()> {
-    let (rules, _) = rule_set(rules)?;
-    let store = open(db).await?;
-    let as_of = stride_synth::data_as_at();
-    let own = store.local_authority().await?.map(|own| own.code);
-    for (what, la) in [("every school held", None), ("the LA's own schools", own)] {
-        let (mut reading, mut categorising, mut schools) = (f64::MAX, f64::MAX, 0);
-        for _ in 0..3 {
-            let started = std::time::Instant::now();
-            let evidence = store.categorisation_evidence(la, &rules.evidence_wanted()).await?;
-            let read = started.elapsed().as_secs_f64();
-            let started = std::time::Instant::now();
-            let results = stride_core::categorisation::categorise(&rules, &evidence, as_of);
-            categorising = categorising.min(started.elapsed().as_secs_f64());
-            reading = reading.min(read);
-            schools = results.len();
-        }
-        println!(
-            "{what}: {schools} schools under {}: evidence read in {reading:.3} s, categorised in {categorising:.3} s",
-            rules.name
-        );
-    }
-    Ok(())
-}
-
-fn write_out(output: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_out(output: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {
     match output {
         Some(path) => std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?,
         None => std::io::Write::write_all(&mut std::io::stdout().lock(), bytes)?,

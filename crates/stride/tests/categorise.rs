@@ -309,3 +309,67 @@ fn each_shipped_rule_set_gives_its_stated_distribution_and_flags_its_top_level_f
         }
     }
 }
+
+fn stride(arguments: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_stride"))
+        .args(arguments)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn a_rule_set_kept_from_the_command_line_is_categorised_by_its_name_and_each_version_stays() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = generated_database(directory.path());
+    let shipped = stride_core::categorisation::shipped("southend-2012")
+        .expect("shipped")
+        .expect("checked")
+        .1;
+    let own = shipped.replacen("name = \"southend-2012\"", "name = \"wealdshire-2026\"", 1);
+    let file = directory.path().join("wealdshire.toml");
+    std::fs::write(&file, &own).expect("written");
+    let file = file.display().to_string();
+    let kept = stride(&["rules", "keep", "--db", &database, "--by", "A data manager", &file]);
+    assert!(kept.status.success(), "{}", String::from_utf8_lossy(&kept.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&kept.stdout),
+        "Kept version 2012.1 of wealdshire-2026 (Southend Improving Learning Together 2012).\n"
+    );
+    let again = stride(&["rules", "keep", "--db", &database, &file]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing changed"));
+
+    // Kept under its own name, it judges every school as the rule set it was copied from.
+    let by_name = categorise(&database, "wealdshire-2026", "csv");
+    assert!(by_name.status.success(), "{}", String::from_utf8_lossy(&by_name.stderr));
+    let shipped_run = categorise(&database, "southend-2012", "csv");
+    let body = |output: &std::process::Output| {
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .skip(1)
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(body(&by_name), body(&shipped_run));
+    assert!(body(&by_name).len() > 200);
+
+    // The same version with other rules is refused and nothing is kept; a new version is.
+    std::fs::write(directory.path().join("wealdshire.toml"), own.replace("at_least = 4", "at_least = 3"))
+        .expect("written");
+    let refused = stride(&["rules", "keep", "--db", &database, &file]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("new `version`"));
+    let changed = own
+        .replace("at_least = 4", "at_least = 3")
+        .replacen("version = \"2012.1\"", "version = \"2026.1\"", 1);
+    std::fs::write(directory.path().join("wealdshire.toml"), changed).expect("written");
+    assert!(stride(&["rules", "keep", "--db", &database, &file]).status.success());
+    let listed = String::from_utf8_lossy(&stride(&["rules", "list", "--db", &database]).stdout).into_owned();
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 5, "{listed}");
+    assert!(lines[3].starts_with("wealdshire-2026") && lines[3].contains("version 2026.1"), "{listed}");
+    assert!(lines[4].contains("version 2012.1, kept by A data manager"), "{listed}");
+    // The latest version is the one a name chooses: a lower bar moves schools up.
+    let latest = categorise(&database, "wealdshire-2026", "json");
+    let json: serde_json::Value = serde_json::from_slice(&latest.stdout).expect("JSON");
+    assert_eq!(json["version"], "2026.1");
+}

@@ -1158,3 +1158,138 @@ async fn what_if_shows_which_schools_an_edited_rule_set_would_move_and_keeps_not
         StatusCode::FORBIDDEN
     );
 }
+
+/// The position of each of a CSV's schools' level in the national rule set, least support first.
+fn level_positions(csv: &str) -> Vec<usize> {
+    let (headers, records) = csv_records(csv.as_bytes());
+    let level = column(&headers, "Level");
+    let order = ["Light touch", "Additional support", "High-level support"];
+    records
+        .iter()
+        .map(|record| order.iter().position(|name| *name == record[level]).expect("a level"))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_categorisation_list_sorts_by_any_column_filters_the_register_and_downloads_what_it_shows() {
+    let server = server().await;
+    let manager = server.sign_in("improvement.manager").await;
+    let query = "rules=national-2025&sort=level&order=descending";
+    let (status, page) = server.text(&format!("/categorisation?{query}"), &manager).await;
+    assert_eq!(status, StatusCode::OK);
+    // The sorted heading says so, and its link reverses the order.
+    let sorted = page
+        .split("aria-sort=\"descending\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</th>").next())
+        .expect("a heading sorted descending");
+    assert!(sorted.contains("sort=level") && sorted.contains("order=ascending") && sorted.contains(">Level</a>"), "{sorted}");
+    let (_, csv) = server.text(&format!("/categorisation.csv?{query}"), &manager).await;
+    let positions = level_positions(&csv);
+    assert!(positions.windows(2).all(|pair| pair[0] >= pair[1]), "most support first");
+    assert!(positions.first() > positions.last());
+    // The download holds the page's schools in the page's order.
+    let (headers, records) = csv_records(csv.as_bytes());
+    let urns: Vec<u32> = records
+        .iter()
+        .map(|record| record[column(&headers, "URN")].parse().expect("a URN"))
+        .collect();
+    assert_eq!(categorised_urns(&page), urns);
+
+    let (_, by_days) = server
+        .text("/categorisation.csv?rules=national-2025&sort=adviser-days&order=ascending", &manager)
+        .await;
+    let (headers, records) = csv_records(by_days.as_bytes());
+    let days: Vec<f64> = records
+        .iter()
+        .map(|record| record[column(&headers, "Adviser days a year")].parse().expect("days"))
+        .collect();
+    assert!(days.windows(2).all(|pair| pair[0] <= pair[1]));
+
+    let (_, everyone) = server.text("/categorisation.csv?rules=national-2025", &manager).await;
+    let (headers, records) = csv_records(everyone.as_bytes());
+    let register = column(&headers, "Schools Causing Concern register");
+    let flagged = records.iter().filter(|record| record[register] == "Yes").count();
+    assert!(flagged > 0 && flagged < records.len());
+    let (_, on_register) = server
+        .text("/categorisation.csv?rules=national-2025&register=on", &manager)
+        .await;
+    let (_, records) = csv_records(on_register.as_bytes());
+    assert_eq!(records.len(), flagged);
+    assert!(records.iter().all(|record| record[register] == "Yes"));
+}
+
+#[tokio::test]
+async fn an_improvement_manager_keeps_the_las_own_rule_set_and_categorises_by_it() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (database, _) = generated_database(&directory).await;
+    let server = server_on(&database).await;
+    let manager = server.sign_in("improvement.manager").await;
+    let shipped = stride_core::categorisation::shipped("national-2025")
+        .expect("shipped")
+        .expect("checked")
+        .1;
+    // Wealdshire's own: high-level support only for a category of concern or two RIs.
+    let own = shipped
+        .replacen("name = \"national-2025\"", "name = \"wealdshire-2026\"", 1)
+        .replace("when = { at_least = 5, any_of", "when = { at_least = 99, any_of");
+    let keep = |text: String| {
+        let server = &server;
+        let manager = &manager;
+        async move {
+            server
+                .post_form(
+                    "/categorisation/rule-sets",
+                    manager,
+                    &[("rules", "national-2025"), ("text", &text)],
+                )
+                .await
+        }
+    };
+    let kept = keep(own.clone()).await;
+    assert_eq!(kept.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        kept.headers().get("location").and_then(|value| value.to_str().ok()),
+        Some("/categorisation/rules/wealdshire-2026")
+    );
+    let (status, page) = server.text("/categorisation/rules/wealdshire-2026", &manager).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("The LA's own rule set. Kept by"), "{page}");
+    assert!(page.contains("at least 99 concerns"));
+
+    // It is chosen like a shipped one, and judges as it says.
+    let (_, list) = server.text("/categorisation", &manager).await;
+    assert!(list.contains("<option value=\"wealdshire-2026\">wealdshire-2026</option>"));
+    let (status, csv) = server.text("/categorisation.csv?rules=wealdshire-2026", &manager).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, national) = server.text("/categorisation.csv?rules=national-2025", &manager).await;
+    let high = |csv: &str| level_positions(csv).iter().filter(|position| **position == 2).count();
+    assert!(high(&csv) < high(&national), "{} against {}", high(&csv), high(&national));
+
+    // The same version with other rules is refused, the text kept on the page; so is a
+    // shipped rule set's name; a new version is kept beside the first.
+    let changed = own.replace("at_least = 99", "at_least = 98");
+    let refused = keep(changed.clone()).await;
+    assert_eq!(refused.status(), StatusCode::OK);
+    let page = refused.text().await.expect("body");
+    assert!(page.contains("There is a problem") && page.contains("new `version`"), "{page}");
+    assert!(page.contains("at_least = 98"));
+    let refused = keep(shipped.replace("at_least = 5", "at_least = 6")).await;
+    let page = refused.text().await.expect("body");
+    assert!(page.contains("a rule set Stride ships"), "{page}");
+    let second = changed.replacen("version = \"2025.1\"", "version = \"2026.2\"", 1);
+    assert_eq!(keep(second).await.status(), StatusCode::SEE_OTHER);
+    let (_, page) = server.text("/categorisation/rules/wealdshire-2026", &manager).await;
+    assert!(page.contains("at least 98 concerns") && page.contains(">2026.2</th>") && page.contains(">2025.1</th>"));
+
+    // Only those who decide categorisation keep rule sets.
+    let adviser = server.sign_in("adviser.north").await;
+    let response = server
+        .post_form(
+            "/categorisation/rule-sets",
+            &adviser,
+            &[("rules", "national-2025"), ("text", &own)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}

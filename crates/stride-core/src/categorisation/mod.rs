@@ -9,6 +9,8 @@
 
 mod evaluate;
 mod evidence;
+mod kept;
+mod list;
 mod record;
 mod rule_set;
 
@@ -20,6 +22,10 @@ pub use evaluate::{Categorisation, IndicatorOutcome, Verdict, categorise_school}
 pub use evidence::{
     CategorisationEvidence, ComparatorIndex, QuartileKey, Quartiles, SchoolEvidence, national_quartiles,
 };
+pub use kept::{FoundRuleSet, Keeping, KeepingRefused, KeptRuleSet, find, keeping, latest_versions, rule_set_names};
+pub use list::{
+    CategorisationList, CategorisationListQuery, CategorisationListRow, CategorisationSort, Change, categorisation_list,
+};
 pub use record::{
     CategorisationRun, FinalLevel, LevelOverride, Movement, NewRun, SavedLevel, WhatIf, WhatIfChange, final_level,
     movement, what_if,
@@ -28,7 +34,6 @@ pub use rule_set::{Condition, IndicatorRule, LevelRule, RuleSet, RuleSetError, T
 
 use crate::identifiers::Urn;
 use crate::measure::{Measure, PupilGroup};
-use crate::table::{Cell, Column, Table};
 
 /// The rule sets Stride ships, by name.
 pub const SHIPPED: &[(&str, &str)] = &[
@@ -131,66 +136,6 @@ impl RuleSet {
             list.dedup();
         }
         wanted
-    }
-}
-
-/// Every school's level, register flag and the indicators behind them, one row per school: the
-/// level it stands at, and the computed level beside it where judgement set another.
-pub fn categorisation_table(rules: &RuleSet, results: &[SchoolCategorisation], overrides: &[LevelOverride]) -> Table {
-    let columns = vec![
-        Column::text("URN"),
-        Column::text("School"),
-        Column::text("Level"),
-        Column::text("Computed level"),
-        Column::text("Level set by judgement"),
-        Column::text("Schools Causing Concern register"),
-        Column::number("Concerns"),
-        Column::number("Not enough evidence"),
-        Column::number("Adviser days a year"),
-        Column::text("Concerns found"),
-    ];
-    let level_name = |code: &str| rules.level(code).map_or(code.to_owned(), |level| level.name.clone());
-    let rows = results
-        .iter()
-        .map(|result| {
-            let categorisation = &result.categorisation;
-            let standing = final_level(rules, result, overrides);
-            let concerns = categorisation
-                .outcomes
-                .iter()
-                .filter(|outcome| outcome.counts_as_concern)
-                .map(|outcome| outcome.name.as_str())
-                .collect::<Vec<_>>()
-                .join("; ");
-            let judgement = standing.overridden.map_or_else(String::new, |chosen| {
-                format!(
-                    "{} on {}: {}",
-                    chosen.decided_by,
-                    chosen.decided_at.date_naive(),
-                    chosen.reason
-                )
-            });
-            vec![
-                Cell::Text(result.urn.to_string()),
-                Cell::Text(result.name.clone()),
-                Cell::Text(level_name(standing.level)),
-                Cell::Text(level_name(standing.computed)),
-                Cell::Text(judgement),
-                Cell::Text(if standing.on_register { "Yes" } else { "No" }.to_owned()),
-                Cell::Integer(categorisation.concerns() as i64),
-                Cell::Integer(categorisation.not_enough_evidence() as i64),
-                Cell::Number {
-                    value: categorisation.adviser_days,
-                    decimals: 1,
-                },
-                Cell::Text(concerns),
-            ]
-        })
-        .collect();
-    Table {
-        title: format!("Categorisation: {} (version {})", rules.title, rules.version),
-        columns,
-        rows,
     }
 }
 

@@ -251,6 +251,29 @@ impl RuleSet {
             file: file.to_owned(),
             detail: error.to_string().trim().replace('\n', " "),
         })?;
+        let checker = Checker {
+            file,
+            place: "the rule set".to_owned(),
+        };
+        // The name is how the rule set is chosen, in an address and on the command line.
+        let name_is_a_code = !raw.name.is_empty()
+            && raw.name.len() <= 60
+            && raw
+                .name
+                .chars()
+                .all(|character| character.is_ascii_lowercase() || character.is_ascii_digit() || character == '-');
+        if !name_is_a_code {
+            return Err(checker.invalid(
+                "name",
+                &raw.name,
+                "a name of lower-case letters, digits and hyphens, such as wealdshire-2026",
+            ));
+        }
+        for (field, value) in [("title", &raw.title), ("version", &raw.version)] {
+            if value.trim().is_empty() {
+                return Err(checker.invalid(field, value, "written: it may not be blank"));
+            }
+        }
         let indicators = raw
             .indicators
             .iter()

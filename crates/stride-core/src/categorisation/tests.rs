@@ -269,6 +269,20 @@ fn a_level_naming_an_undefined_indicator_is_refused() {
 }
 
 #[test]
+fn a_rule_set_whose_name_could_not_be_chosen_by_it_or_whose_version_is_blank_is_refused() {
+    let text = SHIPPED[0].1;
+    let renamed = text.replacen("name = \"national-2025\"", "name = \"Wealdshire 2026/27\"", 1);
+    let error = RuleSet::from_toml("mine.toml", &renamed).expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        "rule set mine.toml: the rule set, name: 'Wealdshire 2026/27' is not a name of lower-case letters, digits and hyphens, such as wealdshire-2026"
+    );
+    let unversioned = text.replacen("version = \"", "version = \" \" # was \"", 1);
+    let error = RuleSet::from_toml("mine.toml", &unversioned).expect_err("refused");
+    assert!(error.to_string().contains("version"), "{error}");
+}
+
+#[test]
 fn a_rule_set_that_is_not_toml_is_refused_with_its_place() {
     let error = RuleSet::from_toml("mine.toml", "name = ").expect_err("refused");
     assert!(error.to_string().contains("line 1"), "{error}");
@@ -364,7 +378,8 @@ fn a_level_set_by_judgement_stands_with_the_computed_one_kept_and_the_register_f
         final_level(&rules, falling, &other_rule_set).level,
         "high-level-support"
     );
-    let table = categorisation_table(&rules, &results, &overrides);
+    let table =
+        categorisation_list(&rules, &results, &overrides, None, &CategorisationListQuery::default()).to_table(&rules);
     assert_eq!(table.rows[0][2].display(), "Additional support");
     assert_eq!(table.rows[0][3].display(), "High-level support");
     assert!(table.rows[0][4].display().contains("New leadership"));

@@ -2,7 +2,8 @@
 
 use sqlx::{AssertSqlSafe, Row, SqlitePool};
 use stride_core::categorisation::{
-    CategorisationEvidence, CategorisationRun, EvidenceWanted, LevelOverride, NewRun, SavedLevel, final_level,
+    CategorisationEvidence, CategorisationRun, EvidenceWanted, KeptRuleSet, LevelOverride, NewRun, SavedLevel,
+    final_level,
 };
 use stride_core::{IntelligenceItem, LaCode, Measure, Phase, PhaseGroup, PupilGroup};
 
@@ -282,4 +283,41 @@ pub(super) async fn record_intelligence(pool: &SqlitePool, item: &IntelligenceIt
         .execute(pool)
         .await?;
     Ok(())
+}
+
+/// Keeps a version of the LA's own rule set; the table refuses a version kept before.
+pub(super) async fn keep_rule_set(pool: &SqlitePool, kept: &KeptRuleSet) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO kept_rule_sets (name, version, title, rule_text, kept_by, kept_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&kept.name)
+    .bind(&kept.version)
+    .bind(&kept.title)
+    .bind(&kept.text)
+    .bind(&kept.kept_by)
+    .bind(kept.kept_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Every version of every rule set the LA kept, newest first.
+pub(super) async fn kept_rule_sets(pool: &SqlitePool) -> Result<Vec<KeptRuleSet>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT name, version, title, rule_text, kept_by, kept_at FROM kept_rule_sets ORDER BY kept_at DESC, id DESC",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(KeptRuleSet {
+                name: row.try_get("name")?,
+                version: row.try_get("version")?,
+                title: row.try_get("title")?,
+                text: row.try_get("rule_text")?,
+                kept_by: row.try_get("kept_by")?,
+                kept_at: row.try_get("kept_at")?,
+            })
+        })
+        .collect()
 }

@@ -256,6 +256,14 @@ impl crate::Store for SqliteStore {
         categorisation::overrides(&self.pool, rule_set).await
     }
 
+    async fn keep_rule_set(&self, kept: &stride_core::categorisation::KeptRuleSet) -> Result<(), StoreError> {
+        categorisation::keep_rule_set(&self.pool, kept).await
+    }
+
+    async fn kept_rule_sets(&self) -> Result<Vec<stride_core::categorisation::KeptRuleSet>, StoreError> {
+        categorisation::kept_rule_sets(&self.pool).await
+    }
+
     async fn record_intelligence(&self, item: &stride_core::IntelligenceItem) -> Result<(), StoreError> {
         categorisation::record_intelligence(&self.pool, item).await
     }
