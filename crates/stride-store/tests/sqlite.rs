@@ -202,7 +202,10 @@ async fn a_kept_rule_set_reads_back_newest_first_and_is_never_changed_or_deleted
     };
     store.keep_rule_set(&version("1", 0)).await.expect("kept");
     store.keep_rule_set(&version("2", 60)).await.expect("kept");
-    assert!(store.keep_rule_set(&version("2", 120)).await.is_err(), "a version is kept once");
+    assert!(
+        store.keep_rule_set(&version("2", 120)).await.is_err(),
+        "a version is kept once"
+    );
     let kept = store.kept_rule_sets().await.expect("reads");
     assert_eq!(kept, [version("2", 60), version("1", 0)]);
 

@@ -85,123 +85,143 @@ fn the_national_rule_set_categorises_every_school_of_the_synthetic_authority_wit
         assert_eq!(categorisation["outcomes"].as_array().map(Vec::len), Some(19));
     }
 
-    // A named school: every verdict, and the figures behind two reasons, read from the
-    // generated data independently.
+    // A named school: every verdict and reason, rebuilt from the generated data independently.
     let name = "Alfriston Down School";
-    let school = schools
-        .iter()
-        .find(|school| school["name"] == name)
-        .expect("the school");
-    let verdicts: Vec<(String, String)> = school["categorisation"]["outcomes"]
-        .as_array()
-        .expect("outcomes")
-        .iter()
-        .map(|outcome| {
-            (
-                outcome["code"].as_str().expect("code").to_owned(),
-                outcome["verdict"].as_str().expect("verdict").to_owned(),
-            )
-        })
-        .collect();
-    let expected = [
-        ("ks2-bottom-quartile", "not-applicable"),
-        ("ks2-below-england", "not-applicable"),
-        ("ks2-declining", "not-applicable"),
-        ("ks2-disadvantaged-gap-widening", "not-applicable"),
-        ("ks4-progress-bottom-quartile", "not-enough-evidence"),
-        ("ks4-attainment-below-england", "fired"),
-        ("absence-high", "fired"),
-        ("persistent-absence-high", "fired"),
-        ("persistent-absence-rising", "not-fired"),
-        ("suspensions-high", "fired"),
-        ("roll-falling", "not-fired"),
-        ("report-card-concern", "fired"),
-        ("eif-requires-improvement", "not-enough-evidence"),
-        ("category-of-concern", "fired"),
-        ("successive-requires-improvement", "not-fired"),
-        ("safeguarding-concern", "not-fired"),
-        ("leadership-change", "not-fired"),
-        ("complaints-or-deficit", "not-fired"),
-        ("self-nominated", "not-fired"),
-    ];
-    let expected: Vec<(String, String)> = expected
-        .iter()
-        .map(|(code, verdict)| ((*code).to_owned(), (*verdict).to_owned()))
-        .collect();
-    assert_eq!(verdicts, expected);
-    assert_eq!(school["categorisation"]["level"], "high-level-support");
+    let (level, outcomes) = outcomes_of(&database, "national-2025", name);
+    let generated = Generated::new();
+    let school = generated.school(name);
+    assert_eq!(outcomes, national_findings(&generated, school));
+    assert_eq!(level, "high-level-support");
+}
 
-    let establishment = dataset
-        .establishments
-        .iter()
-        .find(|establishment| establishment.name == name)
-        .expect("generated");
-    let latest = |measure: Measure| {
-        dataset
-            .school_figures
+/// What the national rule set should find for a secondary school whose latest graded inspection
+/// is a 2025 report card, read from the generated data.
+fn national_findings(generated: &Generated, school: &stride_core::Establishment) -> Vec<(String, String, String)> {
+    use stride_core::IntelligenceKind as Kind;
+    use stride_core::inspection::{Framework, HeadlineOutcome};
+    let primary = "primary, middle, all-through";
+    let current = stride_core::AcademicYear::containing(generated.as_of);
+    let latest_year = current.previous();
+    // Progress 8 is not published for the latest year (its pupils sat no KS2 tests in 2020).
+    assert!(
+        generated
+            .series(school, Measure::Ks4Progress8, PupilGroup::All)
             .iter()
-            .filter(|figure| {
-                figure.urn == establishment.urn && figure.measure == measure && figure.group == PupilGroup::All
-            })
-            .filter(|figure| figure.figure.value().is_some())
-            .max_by_key(|figure| figure.year)
-            .expect("a figure")
-    };
-    let attainment = latest(Measure::Ks4Attainment8);
-    let england = dataset
-        .comparator_figures
-        .iter()
-        .find(|figure| {
-            figure.comparator == stride_core::Comparator::England
-                && figure.measure == Measure::Ks4Attainment8
-                && figure.group == PupilGroup::All
-                && figure.year == attainment.year
-        })
-        .expect("England's figure");
-    let reason = |code: &str| {
-        school["categorisation"]["outcomes"]
-            .as_array()
-            .expect("outcomes")
-            .iter()
-            .find(|outcome| outcome["code"] == code)
-            .and_then(|outcome| outcome["reason"].as_str())
-            .expect("a reason")
-            .to_owned()
-    };
-    assert_eq!(
-        reason("ks4-attainment-below-england"),
-        format!(
-            "KS4: Attainment 8 {}: {}, England {} (a margin of 5 allowed).",
-            attainment.year,
-            attainment.figure.display(Measure::Ks4Attainment8),
-            england.figure.display(Measure::Ks4Attainment8)
-        )
+            .all(|(year, _)| *year < latest_year)
     );
-    let absence = latest(Measure::OverallAbsence);
-    let mut secondary_absence: Vec<f64> = dataset
-        .school_figures
+    let (year, persistent) = generated.latest(school, Measure::PersistentAbsence);
+    let inspections = generated.inspections(school);
+    let graded: Vec<_> = inspections
         .iter()
-        .filter(|figure| figure.measure == Measure::OverallAbsence && figure.group == PupilGroup::All)
-        .filter(|figure| figure.year == absence.year)
-        .filter(|figure| {
-            dataset
-                .establishments
-                .iter()
-                .any(|other| other.urn == figure.urn && other.phase.comparator_group() == PhaseGroup::Secondary)
-        })
-        .filter_map(|figure| figure.figure.value())
+        .filter(|inspection| inspection.is_full())
+        .take(2)
         .collect();
-    let schools_compared = secondary_absence.len();
-    let upper = quartile(&mut secondary_absence, 0.75);
-    assert_eq!(
-        reason("absence-high"),
+    assert_eq!(graded[0].framework, Framework::ReportCard2025);
+    let report_card = (
+        matches!(
+            graded[0].headline(),
+            HeadlineOutcome::ReportCardNeedsAttention | HeadlineOutcome::ReportCardUrgentImprovement
+        ),
         format!(
-            "Overall absence {}: {}; the upper quartile of {schools_compared} secondary schools is {}.",
-            absence.year,
-            absence.figure.display(Measure::OverallAbsence),
-            Figure::Value(upper).display(Measure::OverallAbsence)
-        )
+            "Latest graded inspection, published {} under the {}: {}.",
+            graded[0].published_on,
+            graded[0].framework.label(),
+            graded[0].headline().label()
+        ),
     );
+    let successive = graded
+        .iter()
+        .map(|inspection| format!("{} ({})", inspection.headline().label(), inspection.published_on))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let all_ri = graded
+        .iter()
+        .all(|inspection| inspection.headline() == HeadlineOutcome::RequiresImprovement);
+    let text = |code: &str, verdict: &str, reason: String| (code.to_owned(), verdict.to_owned(), reason);
+    vec![
+        not_applicable("ks2-bottom-quartile", primary),
+        not_applicable("ks2-below-england", primary),
+        not_applicable("ks2-declining", primary),
+        not_applicable("ks2-disadvantaged-gap-widening", primary),
+        text(
+            "ks4-progress-bottom-quartile",
+            "not-enough-evidence",
+            format!("KS4: Progress 8 {latest_year}: no value, or a cohort below 11."),
+        ),
+        finding(
+            "ks4-attainment-below-england",
+            generated.against_by(
+                stride_core::Comparator::England,
+                school,
+                Measure::Ks4Attainment8,
+                "KS4: Attainment 8",
+                5.0,
+            ),
+        ),
+        finding(
+            "absence-high",
+            generated.below_quartile(school, Measure::OverallAbsence, "Overall absence"),
+        ),
+        finding(
+            "persistent-absence-high",
+            (
+                persistent > 25.0,
+                format!(
+                    "Persistent absence {year}: {}, against the rule set's {}.",
+                    Generated::show(Measure::PersistentAbsence, persistent),
+                    Generated::show(Measure::PersistentAbsence, 25.0)
+                ),
+            ),
+        ),
+        finding(
+            "persistent-absence-rising",
+            generated.rising(school, Measure::PersistentAbsence, "Persistent absence"),
+        ),
+        finding(
+            "suspensions-high",
+            generated.below_quartile(school, Measure::SuspensionRate, "Suspensions"),
+        ),
+        finding("roll-falling", generated.roll_falling(school, 10.0)),
+        finding("report-card-concern", report_card),
+        text(
+            "eif-requires-improvement",
+            "not-enough-evidence",
+            format!(
+                "The latest graded inspection ({}) was under the {}, which this indicator does not read.",
+                graded[0].published_on,
+                graded[0].framework.label()
+            ),
+        ),
+        finding("category-of-concern", generated.category(school)),
+        finding(
+            "successive-requires-improvement",
+            (all_ri, format!("The last 2 graded inspections: {successive}.")),
+        ),
+        finding(
+            "safeguarding-concern",
+            generated.intelligence(school, &[Kind::SafeguardingConcern], 12),
+        ),
+        finding(
+            "leadership-change",
+            generated.intelligence(
+                school,
+                &[Kind::NewHeadteacher, Kind::AbsentHeadteacher, Kind::SeniorStaffTurnover],
+                12,
+            ),
+        ),
+        finding(
+            "complaints-or-deficit",
+            generated.intelligence(
+                school,
+                &[Kind::ParentalComplaints, Kind::Grievance, Kind::BudgetDeficit],
+                12,
+            ),
+        ),
+        finding(
+            "self-nominated",
+            generated.intelligence(school, &[Kind::SelfNomination], 12),
+        ),
+    ]
 }
 
 #[test]
@@ -353,23 +373,526 @@ fn a_rule_set_kept_from_the_command_line_is_categorised_by_its_name_and_each_ver
     assert!(body(&by_name).len() > 200);
 
     // The same version with other rules is refused and nothing is kept; a new version is.
-    std::fs::write(directory.path().join("wealdshire.toml"), own.replace("at_least = 4", "at_least = 3"))
-        .expect("written");
+    std::fs::write(
+        directory.path().join("wealdshire.toml"),
+        own.replace("at_least = 4", "at_least = 3"),
+    )
+    .expect("written");
     let refused = stride(&["rules", "keep", "--db", &database, &file]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("new `version`"));
-    let changed = own
-        .replace("at_least = 4", "at_least = 3")
-        .replacen("version = \"2012.1\"", "version = \"2026.1\"", 1);
+    let changed =
+        own.replace("at_least = 4", "at_least = 3")
+            .replacen("version = \"2012.1\"", "version = \"2026.1\"", 1);
     std::fs::write(directory.path().join("wealdshire.toml"), changed).expect("written");
     assert!(stride(&["rules", "keep", "--db", &database, &file]).status.success());
     let listed = String::from_utf8_lossy(&stride(&["rules", "list", "--db", &database]).stdout).into_owned();
     let lines: Vec<&str> = listed.lines().collect();
     assert_eq!(lines.len(), 5, "{listed}");
-    assert!(lines[3].starts_with("wealdshire-2026") && lines[3].contains("version 2026.1"), "{listed}");
+    assert!(
+        lines[3].starts_with("wealdshire-2026") && lines[3].contains("version 2026.1"),
+        "{listed}"
+    );
     assert!(lines[4].contains("version 2012.1, kept by A data manager"), "{listed}");
     // The latest version is the one a name chooses: a lower bar moves schools up.
     let latest = categorise(&database, "wealdshire-2026", "json");
     let json: serde_json::Value = serde_json::from_slice(&latest.stdout).expect("JSON");
     assert_eq!(json["version"], "2026.1");
+}
+
+/// The generated authority read directly, as the rule sets' reasons should describe it: each
+/// reason rebuilt here from the generated data, not through the engine.
+struct Generated {
+    dataset: stride_core::Dataset,
+    as_of: chrono::NaiveDate,
+}
+
+impl Generated {
+    fn new() -> Generated {
+        Generated {
+            dataset: stride_synth::generate(SEED).dataset,
+            as_of: AS_OF.parse().expect("a date"),
+        }
+    }
+
+    fn school(&self, name: &str) -> &stride_core::Establishment {
+        self.dataset
+            .establishments
+            .iter()
+            .find(|school| school.name == name)
+            .expect("generated")
+    }
+
+    /// The school's figures of a measure and group, by year, of years before the categorisation's.
+    fn series(
+        &self,
+        school: &stride_core::Establishment,
+        measure: Measure,
+        group: PupilGroup,
+    ) -> Vec<(stride_core::AcademicYear, f64)> {
+        let current = stride_core::AcademicYear::containing(self.as_of);
+        let mut series: Vec<_> = self
+            .dataset
+            .school_figures
+            .iter()
+            .filter(|figure| figure.urn == school.urn && figure.measure == measure && figure.group == group)
+            .filter(|figure| figure.year < current)
+            .filter_map(|figure| figure.figure.value().map(|value| (figure.year, value)))
+            .collect();
+        series.sort_by_key(|(year, _)| *year);
+        series
+    }
+
+    fn latest(&self, school: &stride_core::Establishment, measure: Measure) -> (stride_core::AcademicYear, f64) {
+        *self.series(school, measure, PupilGroup::All).last().expect("a figure")
+    }
+
+    fn comparator(
+        &self,
+        comparator: stride_core::Comparator,
+        school: &stride_core::Establishment,
+        measure: Measure,
+        year: stride_core::AcademicYear,
+    ) -> f64 {
+        let of = |phase_group| {
+            self.dataset.comparator_figures.iter().find(|figure| {
+                figure.comparator == comparator
+                    && figure.phase_group == phase_group
+                    && figure.measure == measure
+                    && figure.group == PupilGroup::All
+                    && figure.year == year
+            })
+        };
+        of(school.phase.comparator_group())
+            .or_else(|| of(PhaseGroup::AllSchools))
+            .and_then(|figure| figure.figure.value())
+            .expect("a comparator figure")
+    }
+
+    /// QUARTILE.INC of every school of the phase in the year: the lower, or the upper where a
+    /// low figure is good; with the number of schools.
+    fn quartile(
+        &self,
+        school: &stride_core::Establishment,
+        measure: Measure,
+        year: stride_core::AcademicYear,
+    ) -> (f64, usize) {
+        let phase = school.phase.comparator_group();
+        let mut values: Vec<f64> = self
+            .dataset
+            .school_figures
+            .iter()
+            .filter(|figure| figure.measure == measure && figure.group == PupilGroup::All && figure.year == year)
+            .filter(|figure| {
+                self.dataset
+                    .establishments
+                    .iter()
+                    .any(|other| other.urn == figure.urn && other.phase.comparator_group() == phase)
+            })
+            .filter_map(|figure| figure.figure.value())
+            .collect();
+        let share = match measure.polarity() {
+            stride_core::Polarity::LowIsGood => 0.75,
+            _ => 0.25,
+        };
+        let schools = values.len();
+        (quartile(&mut values, share), schools)
+    }
+
+    fn show(measure: Measure, value: f64) -> String {
+        Figure::Value(value).display(measure)
+    }
+
+    fn below_quartile(&self, school: &stride_core::Establishment, measure: Measure, described: &str) -> (bool, String) {
+        let (year, value) = self.latest(school, measure);
+        let (bar, schools) = self.quartile(school, measure, year);
+        let (worse, side) = match measure.polarity() {
+            stride_core::Polarity::LowIsGood => (value > bar, "upper"),
+            _ => (value < bar, "lower"),
+        };
+        let phase = school.phase.comparator_group().label().to_lowercase();
+        let reason = format!(
+            "{described} {year}: {}; the {side} quartile of {schools} {phase} schools is {}.",
+            Self::show(measure, value),
+            Self::show(measure, bar)
+        );
+        (worse, reason)
+    }
+
+    fn against(
+        &self,
+        comparator: stride_core::Comparator,
+        school: &stride_core::Establishment,
+        measure: Measure,
+        described: &str,
+    ) -> (bool, String) {
+        self.against_by(comparator, school, measure, described, 0.0)
+    }
+
+    fn against_by(
+        &self,
+        comparator: stride_core::Comparator,
+        school: &stride_core::Establishment,
+        measure: Measure,
+        described: &str,
+        margin: f64,
+    ) -> (bool, String) {
+        let (year, value) = self.latest(school, measure);
+        let compared = self.comparator(comparator, school, measure, year);
+        let worse = match measure.polarity() {
+            stride_core::Polarity::LowIsGood => value > compared + margin,
+            _ => value < compared - margin,
+        };
+        let reason = format!(
+            "{described} {year}: {}, {} {} (a margin of {margin} allowed).",
+            Self::show(measure, value),
+            comparator.label(),
+            Self::show(measure, compared)
+        );
+        (worse, reason)
+    }
+
+    /// The last three years' figures, oldest first, and whether none was better than the one before.
+    fn not_improving(&self, school: &stride_core::Establishment, measure: Measure, described: &str) -> (bool, String) {
+        let series = self.series(school, measure, PupilGroup::All);
+        let run = &series[series.len() - 3..];
+        let fired = run.windows(2).all(|pair| pair[1].1 <= pair[0].1);
+        let text: Vec<String> = run
+            .iter()
+            .map(|(year, value)| format!("{year} {}", Self::show(measure, *value)))
+            .collect();
+        (fired, format!("{described}: {}.", text.join(", ")))
+    }
+
+    fn rising(&self, school: &stride_core::Establishment, measure: Measure, described: &str) -> (bool, String) {
+        let series = self.series(school, measure, PupilGroup::All);
+        let run = &series[series.len() - 3..];
+        let fired = run.windows(2).all(|pair| pair[1].1 > pair[0].1);
+        let text: Vec<String> = run
+            .iter()
+            .map(|(year, value)| format!("{year} {}", Self::show(measure, *value)))
+            .collect();
+        (fired, format!("{described}: {}.", text.join(", ")))
+    }
+
+    fn roll_falling(&self, school: &stride_core::Establishment, percent: f64) -> (bool, String) {
+        let series = self.series(school, Measure::PupilsOnRoll, PupilGroup::All);
+        let (latest, now) = series[series.len() - 1];
+        let (earliest, then) = series[series.len() - 4];
+        let change = (now - then) / then * 100.0;
+        (
+            -change > percent,
+            format!("Pupils on roll: {then:.0} in {earliest}, {now:.0} in {latest}, a change of {change:.1}%."),
+        )
+    }
+
+    fn intelligence(
+        &self,
+        school: &stride_core::Establishment,
+        kinds: &[stride_core::IntelligenceKind],
+        months: u32,
+    ) -> (bool, String) {
+        let since = self
+            .as_of
+            .checked_sub_months(chrono::Months::new(months))
+            .expect("a date");
+        let mut found: Vec<_> = self
+            .dataset
+            .intelligence
+            .iter()
+            .filter(|item| item.urn == school.urn && kinds.contains(&item.kind))
+            .filter(|item| item.recorded_on >= since && item.recorded_on <= self.as_of)
+            .collect();
+        found.sort_by_key(|item| std::cmp::Reverse(item.recorded_on));
+        match found.first() {
+            Some(item) => (
+                true,
+                format!(
+                    "{} recorded {} by {} ({} such in {months} months).",
+                    item.kind.label(),
+                    item.recorded_on,
+                    item.recorded_by,
+                    found.len()
+                ),
+            ),
+            None => (false, format!("Nothing of these kinds recorded since {since}.")),
+        }
+    }
+
+    /// The school's inspections published by the date, newest first.
+    fn inspections(&self, school: &stride_core::Establishment) -> Vec<&stride_core::Inspection> {
+        let mut held: Vec<_> = self
+            .dataset
+            .inspections
+            .iter()
+            .filter(|inspection| inspection.urn == school.urn && inspection.published_on <= self.as_of)
+            .collect();
+        held.sort_by_key(|inspection| std::cmp::Reverse(inspection.published_on));
+        held
+    }
+
+    fn graded(
+        &self,
+        school: &stride_core::Establishment,
+        outcome: stride_core::inspection::HeadlineOutcome,
+    ) -> (bool, String) {
+        let inspections = self.inspections(school);
+        let latest = inspections
+            .iter()
+            .find(|inspection| inspection.is_full())
+            .expect("a graded inspection");
+        (
+            latest.headline() == outcome,
+            format!(
+                "Latest graded inspection, published {} under the {}: {}.",
+                latest.published_on,
+                latest.framework.label(),
+                latest.headline().label()
+            ),
+        )
+    }
+
+    fn category(&self, school: &stride_core::Establishment) -> (bool, String) {
+        let inspections = self.inspections(school);
+        let latest = inspections.first().expect("an inspection");
+        match latest.category_of_concern {
+            Some(category) => (
+                true,
+                format!(
+                    "Placed in {} by the inspection published {}.",
+                    category.label().to_lowercase(),
+                    latest.published_on
+                ),
+            ),
+            None => (
+                false,
+                format!(
+                    "The latest inspection, published {}, placed it in no category.",
+                    latest.published_on
+                ),
+            ),
+        }
+    }
+}
+
+/// Every indicator's code, verdict and reason for a named school under a rule set, as
+/// `stride categorise` gives them.
+fn outcomes_of(database: &str, rules: &str, name: &str) -> (String, Vec<(String, String, String)>) {
+    let output = categorise(database, rules, "json");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let school = json["schools"]
+        .as_array()
+        .expect("schools")
+        .iter()
+        .find(|school| school["name"] == name)
+        .expect("the school")
+        .clone();
+    let text = |value: &serde_json::Value| value.as_str().expect("text").to_owned();
+    let outcomes = school["categorisation"]["outcomes"]
+        .as_array()
+        .expect("outcomes")
+        .iter()
+        .map(|outcome| {
+            (
+                text(&outcome["code"]),
+                text(&outcome["verdict"]),
+                text(&outcome["reason"]),
+            )
+        })
+        .collect();
+    (text(&school["categorisation"]["level"]), outcomes)
+}
+
+/// An expected finding: fired or not, with its reason.
+fn finding(code: &str, (fired, reason): (bool, String)) -> (String, String, String) {
+    let verdict = if fired { "fired" } else { "not-fired" };
+    (code.to_owned(), verdict.to_owned(), reason)
+}
+
+fn not_applicable(code: &str, phases: &str) -> (String, String, String) {
+    (
+        code.to_owned(),
+        "not-applicable".to_owned(),
+        format!("Applies only to {phases} schools."),
+    )
+}
+
+#[test]
+fn a_named_primary_school_is_judged_under_the_oxfordshire_rule_set_with_every_reason_in_full() {
+    use stride_core::IntelligenceKind as Kind;
+    use stride_core::inspection::HeadlineOutcome;
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = generated_database(directory.path());
+    let generated = Generated::new();
+    let name = "Firle Community Primary School";
+    let school = generated.school(name);
+    let rwm = Measure::Ks2ReadingWritingMathsExpected;
+    let rwm_text = "KS2: reading, writing and maths at the expected standard";
+    let (_, gap) = {
+        // The disadvantaged pupils' shortfall against England's other pupils, three years.
+        let series = generated.series(school, rwm, PupilGroup::Disadvantaged);
+        let run = &series[series.len() - 3..];
+        let gaps: Vec<(stride_core::AcademicYear, f64)> = run
+            .iter()
+            .map(|(year, value)| {
+                let england = generated
+                    .dataset
+                    .comparator_figures
+                    .iter()
+                    .find(|figure| {
+                        figure.comparator == stride_core::Comparator::England
+                            && figure.measure == rwm
+                            && figure.group == PupilGroup::NotDisadvantaged
+                            && figure.year == *year
+                    })
+                    .and_then(|figure| figure.figure.value())
+                    .expect("England's figure");
+                (*year, england - value)
+            })
+            .collect();
+        let text: Vec<String> = gaps.iter().map(|(year, gap)| format!("{year} {gap:.1}")).collect();
+        let widening = gaps.windows(2).all(|pair| pair[1].1 > pair[0].1);
+        (
+            (),
+            (
+                widening,
+                format!(
+                    "Gap between {rwm_text} (disadvantaged) and England not disadvantaged: {}.",
+                    text.join(", ")
+                ),
+            ),
+        )
+    };
+    let secondary = "secondary, all-through";
+    let expected = vec![
+        finding("ks2-bottom-quartile", generated.below_quartile(school, rwm, rwm_text)),
+        finding(
+            "ks2-progress-bottom-quartile",
+            generated.below_quartile(school, Measure::Ks2MathsProgress, "KS2: maths progress"),
+        ),
+        finding("ks2-disadvantaged-gap-widening", gap),
+        finding("ks2-not-improving", generated.not_improving(school, rwm, rwm_text)),
+        not_applicable("ks4-bottom-quartile", secondary),
+        not_applicable("ks4-progress-bottom-quartile", secondary),
+        not_applicable("ks4-english-maths-not-improving", secondary),
+        finding(
+            "safeguarding-concern",
+            generated.intelligence(school, &[Kind::SafeguardingConcern], 12),
+        ),
+        finding(
+            "bullying-reports",
+            generated.intelligence(school, &[Kind::BullyingReports], 12),
+        ),
+        finding(
+            "absence-high",
+            generated.below_quartile(school, Measure::OverallAbsence, "Overall absence"),
+        ),
+        finding(
+            "absence-increasing",
+            generated.rising(school, Measure::OverallAbsence, "Overall absence"),
+        ),
+        finding(
+            "exclusions-high",
+            generated.below_quartile(school, Measure::SuspensionRate, "Suspensions"),
+        ),
+        finding("roll-falling", generated.roll_falling(school, 10.0)),
+        finding(
+            "leaders-absent",
+            generated.intelligence(school, &[Kind::AbsentHeadteacher], 12),
+        ),
+        finding(
+            "staff-turnover",
+            generated.intelligence(school, &[Kind::SeniorStaffTurnover, Kind::Grievance], 12),
+        ),
+        finding(
+            "parental-complaints",
+            generated.intelligence(school, &[Kind::ParentalComplaints], 12),
+        ),
+        finding(
+            "budget",
+            generated.intelligence(school, &[Kind::BudgetDeficit, Kind::LargeSurplus], 12),
+        ),
+        finding(
+            "ofsted-requires-improvement",
+            generated.graded(school, HeadlineOutcome::RequiresImprovement),
+        ),
+        finding("ofsted-category", generated.category(school)),
+        finding(
+            "ofsted-inadequate",
+            generated.graded(school, HeadlineOutcome::Inadequate),
+        ),
+        finding(
+            "self-nominated",
+            generated.intelligence(school, &[Kind::SelfNomination], 12),
+        ),
+    ];
+    let (level, outcomes) = outcomes_of(&database, "oxfordshire-2013", name);
+    assert_eq!(outcomes, expected);
+    // Six concerns, among them the bottom quartile of key stage 2: high-level support.
+    let fired = expected.iter().filter(|(_, verdict, _)| verdict == "fired").count();
+    assert_eq!(fired, 6);
+    assert_eq!(level, "high-level-support");
+}
+
+#[test]
+fn a_named_primary_school_is_judged_under_the_southend_rule_set_with_every_reason_in_full() {
+    use stride_core::Comparator;
+    use stride_core::IntelligenceKind as Kind;
+    use stride_core::inspection::HeadlineOutcome;
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = generated_database(directory.path());
+    let generated = Generated::new();
+    let name = "Ashmansworth Community Primary School";
+    let school = generated.school(name);
+    let rwm = Measure::Ks2ReadingWritingMathsExpected;
+    let rwm_text = "KS2: reading, writing and maths at the expected standard";
+    let expected = vec![
+        finding(
+            "judged-3",
+            generated.graded(school, HeadlineOutcome::RequiresImprovement),
+        ),
+        finding("judged-4", generated.graded(school, HeadlineOutcome::Inadequate)),
+        finding("in-a-category", generated.category(school)),
+        finding(
+            "new-headteacher",
+            generated.intelligence(school, &[Kind::NewHeadteacher], 24),
+        ),
+        finding(
+            "senior-staff-changes",
+            generated.intelligence(school, &[Kind::SeniorStaffTurnover], 12),
+        ),
+        finding(
+            "budget-deficit",
+            generated.intelligence(school, &[Kind::BudgetDeficit], 12),
+        ),
+        finding("falling-roll", generated.roll_falling(school, 5.0)),
+        finding(
+            "building-condition",
+            generated.intelligence(school, &[Kind::BuildingCondition], 24),
+        ),
+        finding(
+            "ks2-below-la",
+            generated.against(Comparator::LocalAuthority, school, rwm, rwm_text),
+        ),
+        finding(
+            "ks2-below-similar",
+            generated.against(Comparator::StatisticalNeighbours, school, rwm, rwm_text),
+        ),
+        not_applicable("ks4-below-national", "secondary, all-through"),
+        finding(
+            "attendance-below-national",
+            generated.against(Comparator::England, school, Measure::OverallAbsence, "Overall absence"),
+        ),
+        finding(
+            "self-nominated",
+            generated.intelligence(school, &[Kind::SelfNomination], 12),
+        ),
+    ];
+    let (level, outcomes) = outcomes_of(&database, "southend-2012", name);
+    assert_eq!(outcomes, expected);
+    // Four or more concerns, not judged 4 nor in a category: a termly review.
+    let fired = expected.iter().filter(|(_, verdict, _)| verdict == "fired").count();
+    assert_eq!(fired, 5);
+    assert_eq!(level, "termly-review");
 }

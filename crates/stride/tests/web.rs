@@ -1183,10 +1183,16 @@ async fn the_categorisation_list_sorts_by_any_column_filters_the_register_and_do
         .nth(1)
         .and_then(|rest| rest.split("</th>").next())
         .expect("a heading sorted descending");
-    assert!(sorted.contains("sort=level") && sorted.contains("order=ascending") && sorted.contains(">Level</a>"), "{sorted}");
+    assert!(
+        sorted.contains("sort=level") && sorted.contains("order=ascending") && sorted.contains(">Level</a>"),
+        "{sorted}"
+    );
     let (_, csv) = server.text(&format!("/categorisation.csv?{query}"), &manager).await;
     let positions = level_positions(&csv);
-    assert!(positions.windows(2).all(|pair| pair[0] >= pair[1]), "most support first");
+    assert!(
+        positions.windows(2).all(|pair| pair[0] >= pair[1]),
+        "most support first"
+    );
     assert!(positions.first() > positions.last());
     // The download holds the page's schools in the page's order.
     let (headers, records) = csv_records(csv.as_bytes());
@@ -1197,7 +1203,10 @@ async fn the_categorisation_list_sorts_by_any_column_filters_the_register_and_do
     assert_eq!(categorised_urns(&page), urns);
 
     let (_, by_days) = server
-        .text("/categorisation.csv?rules=national-2025&sort=adviser-days&order=ascending", &manager)
+        .text(
+            "/categorisation.csv?rules=national-2025&sort=adviser-days&order=ascending",
+            &manager,
+        )
         .await;
     let (headers, records) = csv_records(by_days.as_bytes());
     let days: Vec<f64> = records
@@ -1264,7 +1273,12 @@ async fn an_improvement_manager_keeps_the_las_own_rule_set_and_categorises_by_it
     assert_eq!(status, StatusCode::OK);
     let (_, national) = server.text("/categorisation.csv?rules=national-2025", &manager).await;
     let high = |csv: &str| level_positions(csv).iter().filter(|position| **position == 2).count();
-    assert!(high(&csv) < high(&national), "{} against {}", high(&csv), high(&national));
+    assert!(
+        high(&csv) < high(&national),
+        "{} against {}",
+        high(&csv),
+        high(&national)
+    );
 
     // The same version with other rules is refused, the text kept on the page; so is a
     // shipped rule set's name; a new version is kept beside the first.
@@ -1272,7 +1286,10 @@ async fn an_improvement_manager_keeps_the_las_own_rule_set_and_categorises_by_it
     let refused = keep(changed.clone()).await;
     assert_eq!(refused.status(), StatusCode::OK);
     let page = refused.text().await.expect("body");
-    assert!(page.contains("There is a problem") && page.contains("new `version`"), "{page}");
+    assert!(
+        page.contains("There is a problem") && page.contains("new `version`"),
+        "{page}"
+    );
     assert!(page.contains("at_least = 98"));
     let refused = keep(shipped.replace("at_least = 5", "at_least = 6")).await;
     let page = refused.text().await.expect("body");
