@@ -94,8 +94,18 @@ pub trait Store: Send + Sync {
         wanted: &stride_core::categorisation::EvidenceWanted,
     ) -> Result<stride_core::categorisation::CategorisationEvidence, StoreError>;
 
-    /// A number that changes whenever figures are imported: what is derived from every school's
-    /// figures (national quartiles) can be kept until it does.
+    /// The intelligence recorded about the schools [`categorisation_evidence`] reads, newest
+    /// first: the part of the evidence that people change through Stride rather than by import.
+    ///
+    /// [`categorisation_evidence`]: Store::categorisation_evidence
+    async fn categorisation_intelligence(
+        &self,
+        la: Option<stride_core::LaCode>,
+    ) -> Result<Vec<stride_core::IntelligenceItem>, StoreError>;
+
+    /// A number that changes whenever files are imported: what is derived from figures,
+    /// establishments and inspections (national quartiles, the evidence of categorisation
+    /// but its intelligence) can be kept until it does.
     async fn figures_version(&self) -> Result<i64, StoreError>;
 
     /// Saves a categorisation run with every school's result, whole or not at all.

@@ -39,9 +39,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The uploads this server is running or has run.
     pub imports: Arc<pages::imports::ImportJobs>,
-    /// National quartiles made for categorisation, by the measures they are of, with the
-    /// figures version they were made from.
-    pub quartiles: Arc<pages::categorisation::QuartileCache>,
+    /// What categorisation reads that changes only by an import (national quartiles, the LA's
+    /// figures, comparators and inspections), kept with the figures version it was made from.
+    pub categorisation: Arc<pages::categorisation::KeptEvidence>,
 }
 
 impl AppState {
@@ -50,7 +50,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             imports: pages::imports::jobs(),
-            quartiles: Arc::default(),
+            categorisation: Arc::default(),
         }
     }
 }

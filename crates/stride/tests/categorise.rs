@@ -92,6 +92,50 @@ fn the_national_rule_set_categorises_every_school_of_the_synthetic_authority_wit
     let school = generated.school(name);
     assert_eq!(outcomes, national_findings(&generated, school));
     assert_eq!(level, "high-level-support");
+
+    // Each finding names the publications its figures came from: the school's and England's
+    // Attainment 8, the pupils on roll of both years, none for an inspection.
+    let sources = |code: &str| -> Vec<String> {
+        let outcome = schools
+            .iter()
+            .find(|school| school["name"] == name)
+            .and_then(|school| school["categorisation"]["outcomes"].as_array())
+            .and_then(|outcomes| outcomes.iter().find(|outcome| outcome["code"] == code))
+            .expect("the finding");
+        serde_json::from_value(outcome["sources"].clone()).expect("sources")
+    };
+    let year = generated.latest(school, Measure::Ks4Attainment8).0;
+    let attainment = dataset
+        .school_figures
+        .iter()
+        .find(|figure| {
+            figure.urn == school.urn
+                && figure.measure == Measure::Ks4Attainment8
+                && figure.group == PupilGroup::All
+                && figure.year == year
+        })
+        .expect("the school's figure");
+    let england = dataset
+        .comparator_figures
+        .iter()
+        .find(|figure| {
+            figure.comparator == stride_core::Comparator::England
+                && figure.measure == Measure::Ks4Attainment8
+                && figure.group == PupilGroup::All
+                && figure.year == year
+        })
+        .expect("England's figure");
+    let mut expected = vec![attainment.source.clone()];
+    if england.source != attainment.source {
+        expected.push(england.source.clone());
+    }
+    assert_eq!(sources("ks4-attainment-below-england"), expected);
+    assert!(expected[0].contains("key stage 4"), "{expected:?}");
+    let roll: Vec<String> = sources("roll-falling");
+    assert_eq!(roll.len(), 1);
+    assert!(roll[0].contains("census"), "{roll:?}");
+    assert!(sources("category-of-concern").is_empty());
+    assert!(sources("ks2-bottom-quartile").is_empty(), "it does not apply");
 }
 
 /// What the national rule set should find for a secondary school whose latest graded inspection

@@ -879,6 +879,10 @@ async fn the_categorisation_page_shows_each_schools_level_and_its_reasons_to_tho
         reasons.contains("govuk-tag--red\">Concern</strong>"),
         "at least one indicator fired"
     );
+    assert!(
+        reasons.contains(&format!("Source: Synthetic (seed {SEED}): ")),
+        "a finding names the publication of its figures"
+    );
 
     let high_urns: Vec<u32> = records
         .iter()
@@ -1309,4 +1313,68 @@ async fn an_improvement_manager_keeps_the_las_own_rule_set_and_categorises_by_it
         )
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_categorisation_page_keeps_imported_evidence_only_until_the_next_import() {
+    use stride_core::inspection::{CategoryOfConcern, Framework, InspectionFields, InspectionKind};
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (database, store) = generated_database(&directory).await;
+    let server = server_on(&database).await;
+    let manager = server.sign_in("improvement.manager").await;
+    let level_of = |csv: &str, urn: &str| {
+        let (headers, records) = csv_records(csv.as_bytes());
+        let (urn_column, level) = (column(&headers, "URN"), column(&headers, "Level"));
+        records
+            .iter()
+            .find(|record| record[urn_column] == urn)
+            .map(|record| record[level].clone())
+            .expect("the school")
+    };
+    let before = server.text("/categorisation.csv?rules=national-2025", &manager).await.1;
+    let (headers, records) = csv_records(before.as_bytes());
+    let light = records
+        .iter()
+        .find(|record| record[column(&headers, "Level")] == "Light touch")
+        .expect("a light-touch school")[column(&headers, "URN")]
+    .clone();
+    assert_eq!(
+        level_of(
+            &server.text("/categorisation.csv?rules=national-2025", &manager).await.1,
+            &light
+        ),
+        "Light touch",
+        "served again as kept"
+    );
+
+    // Ofsted places the school in special measures; the next import is read at once.
+    let published = chrono::Utc::now().date_naive();
+    let inspection = stride_core::Inspection::new(InspectionFields {
+        urn: light.parse().expect("a URN"),
+        framework: Framework::ReportCard2025,
+        kind: InspectionKind::Graded,
+        started_on: published - chrono::Days::new(14),
+        published_on: published,
+        judgements: Vec::new(),
+        ungraded_outcome: None,
+        category_of_concern: Some(CategoryOfConcern::SpecialMeasures),
+    })
+    .expect("an inspection");
+    let file = stride_core::import::ImportedFile {
+        name: "ofsted-latest.csv".to_owned(),
+        sha256: "0".repeat(64),
+        kind: stride_core::import::FileKind::OfstedInspections,
+        rows: 1,
+        year: None,
+        release: None,
+    };
+    let content = stride_core::import::ImportContent::Inspections(vec![inspection]);
+    store.import(&file, &content, false).await.expect("imports");
+    assert_eq!(
+        level_of(
+            &server.text("/categorisation.csv?rules=national-2025", &manager).await.1,
+            &light
+        ),
+        "High-level support"
+    );
 }

@@ -37,8 +37,10 @@ pub struct IndicatorOutcome {
     pub code: String,
     pub name: String,
     pub verdict: Verdict,
-    /// The figures, years, comparators and sources behind the verdict, in words.
+    /// The figures, years and comparators behind the verdict, in words.
     pub reason: String,
+    /// The publications the figures behind the verdict came from, in the order read.
+    pub sources: Vec<String>,
     /// Where the verdict counts as a concern: fired, or missing evidence the LA counts as one.
     pub counts_as_concern: bool,
 }
@@ -118,12 +120,14 @@ type Finding = (Verdict, String);
 
 fn judge(indicator: &IndicatorRule, evidence: &SchoolEvidence<'_>) -> IndicatorOutcome {
     let applies = indicator.phases.is_empty() || indicator.phases.contains(&evidence.school.phase);
-    let (verdict, reason) = if applies {
-        find(indicator, evidence)
+    let (verdict, reason, sources) = if applies {
+        let (verdict, reason) = find(indicator, evidence);
+        (verdict, reason, super::sources::sources(indicator, evidence))
     } else {
         (
             Verdict::NotApplicable,
             format!("Applies only to {} schools.", phase_list(indicator)),
+            Vec::new(),
         )
     };
     let counts_as_concern = verdict == Verdict::Fired
@@ -133,6 +137,7 @@ fn judge(indicator: &IndicatorRule, evidence: &SchoolEvidence<'_>) -> IndicatorO
         name: indicator.name.clone(),
         verdict,
         reason,
+        sources,
         counts_as_concern,
     }
 }

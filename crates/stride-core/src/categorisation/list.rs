@@ -294,6 +294,7 @@ mod tests {
                 Verdict::NotEnoughEvidence
             },
             reason: String::new(),
+            sources: Vec::new(),
             counts_as_concern: index < concerns,
         };
         SchoolCategorisation {

@@ -13,6 +13,7 @@ mod kept;
 mod list;
 mod record;
 mod rule_set;
+mod sources;
 
 use std::collections::HashMap;
 
@@ -66,41 +67,63 @@ pub type NationalQuartiles = HashMap<QuartileKey, Quartiles>;
 
 /// Every school of the evidence categorised as of a date, in the order of the schools.
 pub fn categorise(rules: &RuleSet, evidence: &CategorisationEvidence, as_of: NaiveDate) -> Vec<SchoolCategorisation> {
-    categorise_with(rules, evidence, &national_quartiles(&evidence.national), as_of)
+    let quartiles = national_quartiles(&evidence.national);
+    categorise_with(rules, evidence, &evidence.intelligence, &quartiles, as_of)
 }
 
-/// As [`categorise`], with the national quartiles made before (they change only when figures
-/// are imported, and making them reads every school's figures).
+/// As [`categorise`], with the national quartiles made before and the intelligence read apart
+/// from the rest of the evidence: both the quartiles and the rest change only when files are
+/// imported, and can be kept until they are, while intelligence is recorded day by day.
 pub fn categorise_with(
     rules: &RuleSet,
     evidence: &CategorisationEvidence,
+    intelligence: &[crate::IntelligenceItem],
     quartiles: &NationalQuartiles,
     as_of: NaiveDate,
 ) -> Vec<SchoolCategorisation> {
     let comparators = ComparatorIndex::new(&evidence.comparators);
     let figures = by_urn(evidence.figures.iter(), |figure| figure.urn);
     let inspections = by_urn(evidence.inspections.iter(), |inspection| inspection.urn);
-    let intelligence = by_urn(evidence.intelligence.iter(), |item| item.urn);
-    evidence
-        .schools
-        .iter()
-        .map(|school| {
-            let school_evidence = SchoolEvidence::new(
-                school,
-                as_of,
-                figures.get(&school.urn).map_or(&[], Vec::as_slice),
-                &comparators,
-                inspections.get(&school.urn).map_or(&[], Vec::as_slice),
-                intelligence.get(&school.urn).map_or(&[], Vec::as_slice),
-                quartiles,
-            );
-            SchoolCategorisation {
-                urn: school.urn,
-                name: school.name.clone(),
-                categorisation: categorise_school(rules, &school_evidence),
-            }
-        })
-        .collect()
+    let intelligence = by_urn(intelligence.iter(), |item| item.urn);
+    in_parallel(&evidence.schools, |school| {
+        let school_evidence = SchoolEvidence::new(
+            school,
+            as_of,
+            figures.get(&school.urn).map_or(&[], Vec::as_slice),
+            &comparators,
+            inspections.get(&school.urn).map_or(&[], Vec::as_slice),
+            intelligence.get(&school.urn).map_or(&[], Vec::as_slice),
+            quartiles,
+        );
+        SchoolCategorisation {
+            urn: school.urn,
+            name: school.name.clone(),
+            categorisation: categorise_school(rules, &school_evidence),
+        }
+    })
+}
+
+/// `work` on every item, in the items' order. Schools are judged independently, so a large set
+/// (England's 22,000) is split across the machine's cores; an LA's few hundred are judged on the
+/// calling thread, where a thread would cost more than it saves.
+fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    const ITEMS_PER_THREAD: usize = 2_000;
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let threads = cores.min(items.len() / ITEMS_PER_THREAD).max(1);
+    if threads == 1 {
+        return items.iter().map(work).collect();
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = items
+            .chunks(items.len().div_ceil(threads))
+            .map(|part| scope.spawn(move || part.iter().map(work).collect::<Vec<R>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
 }
 
 /// The figures a rule set reads: each school's, and every school's nationally for quartiles.
@@ -149,3 +172,14 @@ fn by_urn<'a, T>(items: impl Iterator<Item = &'a T>, urn: impl Fn(&T) -> Urn) ->
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod parallel_tests {
+    #[test]
+    fn work_split_across_threads_comes_back_whole_and_in_order() {
+        let items: Vec<usize> = (0..10_001).collect();
+        let doubled = super::in_parallel(&items, |item| item * 2);
+        assert_eq!(doubled, items.iter().map(|item| item * 2).collect::<Vec<_>>());
+        assert_eq!(super::in_parallel(&[] as &[usize], |item| *item), Vec::<usize>::new());
+    }
+}

@@ -21,14 +21,38 @@ use crate::StoreError;
 const CATEGORISED: &str = "e.status IN ('open', 'proposed-to-close') AND e.phase <> 'not-applicable'
       AND (? IS NULL OR e.la_code = ?)";
 
-/// `(f.measure, f.pupil_group) IN (VALUES ...)` for the pairs wanted, to bind after any other
-/// value; none matches no row.
+/// `f.measure IN (...) AND (f.measure, f.pupil_group) IN (VALUES ...)` for the pairs wanted, to
+/// bind with [`bind_pairs`] after any other value; none matches no row. The measures alone come
+/// first so that SQLite looks each school's figures up by URN and measure (the primary key's
+/// first columns) rather than reading every figure of the school.
 fn pairs_condition(pairs: &[(Measure, PupilGroup)]) -> String {
     if pairs.is_empty() {
         return "0 = 1".to_owned();
     }
+    let measures = vec!["?"; distinct_measures(pairs).len()].join(", ");
     let values = vec!["(?, ?)"; pairs.len()].join(", ");
-    format!("(f.measure, f.pupil_group) IN (VALUES {values})")
+    format!("f.measure IN ({measures}) AND (f.measure, f.pupil_group) IN (VALUES {values})")
+}
+
+fn distinct_measures(pairs: &[(Measure, PupilGroup)]) -> Vec<Measure> {
+    let mut measures: Vec<Measure> = pairs.iter().map(|(measure, _)| *measure).collect();
+    measures.sort();
+    measures.dedup();
+    measures
+}
+
+/// Binds the values of [`pairs_condition`], in its order.
+fn bind_pairs<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    pairs: &[(Measure, PupilGroup)],
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    for measure in distinct_measures(pairs) {
+        query = query.bind(measure.code());
+    }
+    for (measure, group) in pairs {
+        query = query.bind(measure.code()).bind(group.code());
+    }
+    query
 }
 
 pub(super) async fn categorisation_evidence(
@@ -59,17 +83,14 @@ pub(super) async fn categorisation_evidence(
         .map(|column| format!("f.{column}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut figures = sqlx::query(AssertSqlSafe(format!(
+    let figures = sqlx::query(AssertSqlSafe(format!(
         "SELECT {columns} FROM establishments e CROSS JOIN school_figures f ON f.urn = e.urn
          WHERE {CATEGORISED} AND {}",
         pairs_condition(&wanted.figures)
     )))
     .bind(la_code)
     .bind(la_code);
-    for (measure, group) in &wanted.figures {
-        figures = figures.bind(measure.code()).bind(group.code());
-    }
-    let figures = figures
+    let figures = bind_pairs(figures, &wanted.figures)
         .fetch_all(pool)
         .await?
         .iter()
@@ -87,7 +108,20 @@ pub(super) async fn categorisation_evidence(
         Bound::La(la_code),
     )
     .await?;
-    let intelligence_rows = sqlx::query(AssertSqlSafe(format!(
+    Ok(CategorisationEvidence {
+        schools,
+        figures,
+        comparators,
+        inspections,
+        intelligence: intelligence(pool, la).await?,
+        national: national_figures(pool, &wanted.national).await?,
+    })
+}
+
+/// The intelligence recorded about the schools categorised, newest first.
+pub(super) async fn intelligence(pool: &SqlitePool, la: Option<LaCode>) -> Result<Vec<IntelligenceItem>, StoreError> {
+    let la_code = la.map(|la| i64::from(la.get()));
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT urn, kind, recorded_on, summary, recorded_by FROM intelligence
          WHERE urn IN (SELECT e.urn FROM establishments e WHERE {CATEGORISED})
          ORDER BY recorded_on DESC, id DESC"
@@ -96,14 +130,7 @@ pub(super) async fn categorisation_evidence(
     .bind(la_code)
     .fetch_all(pool)
     .await?;
-    Ok(CategorisationEvidence {
-        schools,
-        figures,
-        comparators,
-        inspections,
-        intelligence: intelligence_items(&intelligence_rows)?,
-        national: national_figures(pool, &wanted.national).await?,
-    })
+    intelligence_items(&rows)
 }
 
 /// England's figures, every phase, as the comparator of schools of every LA.
@@ -132,15 +159,12 @@ async fn national_figures(
         .collect::<Vec<_>>()
         .join(", ");
     // The SQL is made only of constant text and placeholders; values are bound.
-    let mut query = sqlx::query(AssertSqlSafe(format!(
+    let query = sqlx::query(AssertSqlSafe(format!(
         "SELECT {columns}, e.phase FROM school_figures f JOIN establishments e ON e.urn = f.urn
          WHERE {}",
         pairs_condition(pairs)
     )));
-    for (measure, group) in pairs {
-        query = query.bind(measure.code()).bind(group.code());
-    }
-    query
+    bind_pairs(query, pairs)
         .fetch_all(pool)
         .await?
         .iter()

@@ -221,10 +221,17 @@ impl crate::Store for SqliteStore {
         categorisation::categorisation_evidence(&self.pool, la, wanted).await
     }
 
+    async fn categorisation_intelligence(
+        &self,
+        la: Option<stride_core::LaCode>,
+    ) -> Result<Vec<stride_core::IntelligenceItem>, StoreError> {
+        categorisation::intelligence(&self.pool, la).await
+    }
+
     async fn figures_version(&self) -> Result<i64, StoreError> {
-        // Figures change only by an import, which is recorded, or by generating into an empty
-        // database, which comes before any import; a second import that changes nothing
-        // leaves no record.
+        // Figures, establishments and inspections change only by an import, which is
+        // recorded, or by generating into an empty database, which comes before any import; a
+        // second import that changes nothing leaves no record.
         Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM imports")
             .fetch_one(&self.pool)
             .await?)

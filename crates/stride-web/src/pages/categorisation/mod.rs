@@ -5,7 +5,10 @@
 
 mod decisions;
 mod history;
+mod kept_evidence;
 mod rule_sets;
+
+pub use kept_evidence::KeptEvidence;
 
 pub use decisions::{save, self_nominate, set_level};
 pub use history::history;
@@ -19,8 +22,8 @@ use std::sync::Arc;
 
 use stride_core::Urn;
 use stride_core::categorisation::{
-    self, CategorisationList, CategorisationListQuery, CategorisationSort, FoundRuleSet, LevelOverride,
-    NationalQuartiles, RuleSet, SchoolCategorisation, Verdict, categorisation_list, final_level,
+    self, CategorisationList, CategorisationListQuery, CategorisationSort, FoundRuleSet, LevelOverride, RuleSet,
+    SchoolCategorisation, Verdict, categorisation_list, final_level,
 };
 use stride_core::school_list::SortDirection;
 
@@ -113,66 +116,39 @@ struct Loaded {
     today: chrono::NaiveDate,
 }
 
-/// National quartiles kept between requests: making them reads every school's figures (seconds
-/// for England), and they change only when figures are imported.
-#[derive(Default)]
-pub struct QuartileCache {
-    made: std::sync::Mutex<QuartilesMade>,
-}
-
-type QuartilesMade =
-    std::collections::HashMap<Vec<(stride_core::Measure, stride_core::PupilGroup)>, (i64, Arc<NationalQuartiles>)>;
-
-impl QuartileCache {
-    fn get(
-        &self,
-        measures: &[(stride_core::Measure, stride_core::PupilGroup)],
-        version: i64,
-    ) -> Option<Arc<NationalQuartiles>> {
-        let made = self.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        made.get(measures)
-            .filter(|(made_from, _)| *made_from == version)
-            .map(|(_, quartiles)| quartiles.clone())
-    }
-
-    fn keep(
-        &self,
-        measures: Vec<(stride_core::Measure, stride_core::PupilGroup)>,
-        version: i64,
-        quartiles: Arc<NationalQuartiles>,
-    ) {
-        let mut made = self.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        made.insert(measures, (version, quartiles));
-    }
-}
-
 async fn load(state: &AppState, signed_in: &SignedIn, rules: &RuleSet) -> Result<Loaded, WebError> {
     if !signed_in.account.role.can_see_categorisation() {
         return Err(WebError::Forbidden);
     }
     let la = state.store.local_authority().await?.map(|own| own.code);
-    let mut wanted = rules.evidence_wanted();
+    let wanted = rules.evidence_wanted();
     let version = state.store.figures_version().await?;
-    let kept = state.quartiles.get(&wanted.national, version);
-    let national = std::mem::take(&mut wanted.national);
-    if kept.is_none() {
-        wanted.national.clone_from(&national);
-    }
-    let mut evidence = state.store.categorisation_evidence(la, &wanted).await?;
-    let quartiles = match kept {
-        Some(quartiles) => quartiles,
-        None => {
+    let evidence_key = (la, wanted.figures.clone());
+    let kept = &state.categorisation;
+    let (evidence, quartiles, intelligence) = match (
+        kept.evidence.get(&evidence_key, version),
+        kept.quartiles.get(&wanted.national, version),
+    ) {
+        (Some(evidence), Some(quartiles)) => {
+            let intelligence = state.store.categorisation_intelligence(la).await?;
+            (evidence, quartiles, intelligence)
+        }
+        _ => {
+            let mut evidence = state.store.categorisation_evidence(la, &wanted).await?;
             let quartiles = Arc::new(categorisation::national_quartiles(&evidence.national));
-            state.quartiles.keep(national, version, quartiles.clone());
-            quartiles
+            let intelligence = std::mem::take(&mut evidence.intelligence);
+            evidence.national = Vec::new();
+            let evidence = Arc::new(evidence);
+            kept.quartiles.keep(wanted.national, version, quartiles.clone());
+            kept.evidence.keep(evidence_key, version, evidence.clone());
+            (evidence, quartiles, intelligence)
         }
     };
-    evidence
-        .schools
-        .retain(|school| signed_in.account.can_see_school(school.urn));
     let today = chrono::Utc::now().date_naive();
+    let mut results = categorisation::categorise_with(rules, &evidence, &intelligence, &quartiles, today);
+    results.retain(|result| signed_in.account.can_see_school(result.urn));
     Ok(Loaded {
-        results: categorisation::categorise_with(rules, &evidence, &quartiles, today),
+        results,
         overrides: state.store.level_overrides(&rules.name).await?,
         today,
     })
@@ -381,6 +357,8 @@ struct ReasonRow {
     finding: &'static str,
     finding_colour: &'static str,
     reason: String,
+    /// The publications the figures came from, one after another.
+    sources: String,
 }
 
 struct LevelOption {
@@ -493,6 +471,7 @@ pub async fn school(
                 finding: outcome.verdict.label(),
                 finding_colour: finding_colour(outcome.verdict),
                 reason: outcome.reason,
+                sources: outcome.sources.join("; "),
             })
             .collect(),
         can_decide: signed_in.account.role.can_decide_categorisation(),
@@ -536,21 +515,4 @@ pub async fn download_xlsx(
     Query(params): Query<CategorisationParams>,
 ) -> Result<Response, WebError> {
     xlsx_download(&download_table(&state, &signed_in, &params).await?, "categorisation")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use stride_core::{Measure, PupilGroup};
-
-    #[test]
-    fn kept_quartiles_are_given_only_for_the_same_measures_and_figures_version() {
-        let cache = QuartileCache::default();
-        let measures = vec![(Measure::Ks4Progress8, PupilGroup::All)];
-        assert!(cache.get(&measures, 3).is_none());
-        cache.keep(measures.clone(), 3, Arc::new(NationalQuartiles::new()));
-        assert!(cache.get(&measures, 3).is_some());
-        assert!(cache.get(&measures, 4).is_none(), "figures imported since");
-        assert!(cache.get(&[(Measure::OverallAbsence, PupilGroup::All)], 3).is_none());
-    }
 }
