@@ -133,6 +133,10 @@ test('sign in, filter the list, open a school and download the list as CSV', asy
   await page.getByLabel('Rule set', { exact: true }).selectOption('oxfordshire-2013')
   await page.getByRole('button', { name: 'Categorise' }).click()
   await page.waitForURL(/rules=oxfordshire-2013/)
+  // Sorting by a column heading: the most support first, and the heading says so.
+  await page.getByRole('link', { name: 'Level', exact: true }).click()
+  await page.waitForURL(/sort=level&order=descending/)
+  assert.equal(await page.locator('th[aria-sort="descending"]').textContent().then(text => text.trim()), 'Level')
   const categorised = page.locator('tbody tr th a').first()
   const categorisedName = (await categorised.textContent()).trim()
   await categorised.click()
@@ -151,6 +155,16 @@ test('sign in, filter the list, open a school and download the list as CSV', asy
   await page.getByRole('button', { name: 'Compare' }).click()
   await page.getByText('Schools that would change level').first().waitFor()
   await checkAccessibility(page, 'categorisation-what-if-compared')
+  // The edited rule set kept as the LA's own, under a name of its own, and chosen by it.
+  const text = page.getByLabel('The rule set, edited')
+  await text.fill((await text.inputValue()).replace('name = "oxfordshire-2013"', 'name = "wealdshire-2026"'))
+  await page.getByRole('button', { name: "Keep as the LA's own rule set" }).click()
+  await page.waitForURL(/\/categorisation\/rules\/wealdshire-2026$/)
+  assert.ok(await page.getByText("The LA's own rule set. Kept by").isVisible())
+  await checkAccessibility(page, 'categorisation-rules-kept')
+  await page.goto(`${base}/categorisation?rules=wealdshire-2026`)
+  await page.getByRole('heading', { name: 'Categorisation', level: 1 }).waitFor()
+  assert.equal(await page.getByLabel('Rule set', { exact: true }).inputValue(), 'wealdshire-2026')
 
   await page.getByRole('button', { name: 'Sign out' }).click()
   await page.waitForURL(/\/sign-in$/)
