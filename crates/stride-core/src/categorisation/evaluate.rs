@@ -119,14 +119,16 @@ pub(super) fn holds(condition: &Condition, concerns: &[&str], reached: &[&str]) 
 type Finding = (Verdict, String);
 
 fn judge(indicator: &IndicatorRule, evidence: &SchoolEvidence<'_>) -> IndicatorOutcome {
-    let applies = indicator.phases.is_empty() || indicator.phases.contains(&evidence.school.phase);
+    let school = evidence.school;
+    let applies = (indicator.phases.is_empty() || indicator.phases.contains(&school.phase))
+        && (indicator.types.is_empty() || indicator.types.contains(&school.establishment_type));
     let (verdict, reason, sources) = if applies {
         let (verdict, reason) = find(indicator, evidence);
         (verdict, reason, super::sources::sources(indicator, evidence))
     } else {
         (
             Verdict::NotApplicable,
-            format!("Applies only to {} schools.", phase_list(indicator)),
+            format!("Applies only to {}.", applies_to(indicator)),
             Vec::new(),
         )
     };
@@ -142,13 +144,18 @@ fn judge(indicator: &IndicatorRule, evidence: &SchoolEvidence<'_>) -> IndicatorO
     }
 }
 
-fn phase_list(indicator: &IndicatorRule) -> String {
-    indicator
-        .phases
-        .iter()
-        .map(|phase| phase.label().to_lowercase())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The schools an indicator applies to, in words: "primary, middle schools", "schools of these
+/// types: academy converter, free school", or both.
+pub fn applies_to(indicator: &IndicatorRule) -> String {
+    let listed = |labels: Vec<&str>| labels.into_iter().map(str::to_lowercase).collect::<Vec<_>>().join(", ");
+    let phases = listed(indicator.phases.iter().map(|phase| phase.label()).collect());
+    let types = listed(indicator.types.iter().map(|kind| kind.label()).collect());
+    match (indicator.phases.is_empty(), indicator.types.is_empty()) {
+        (true, true) => "every school".to_owned(),
+        (false, true) => format!("{phases} schools"),
+        (true, false) => format!("schools of these types: {types}"),
+        (false, false) => format!("{phases} schools of these types: {types}"),
+    }
 }
 
 fn find(indicator: &IndicatorRule, evidence: &SchoolEvidence<'_>) -> Finding {

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-pub use evaluate::{Categorisation, IndicatorOutcome, Verdict, categorise_school};
+pub use evaluate::{Categorisation, IndicatorOutcome, Verdict, applies_to, categorise_school};
 pub use evidence::{
     CategorisationEvidence, ComparatorIndex, QuartileKey, Quartiles, SchoolEvidence, national_quartiles,
 };

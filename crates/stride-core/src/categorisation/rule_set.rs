@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::establishment::Phase;
+use crate::establishment::{EstablishmentType, Phase};
 use crate::figure::Comparator;
 use crate::inspection::{Framework, HeadlineOutcome};
 use crate::intelligence::IntelligenceKind;
@@ -29,6 +29,8 @@ pub struct IndicatorRule {
     pub name: String,
     /// The phases it applies to; empty for every phase.
     pub phases: Vec<Phase>,
+    /// The types of establishment it applies to; empty for every type.
+    pub types: Vec<EstablishmentType>,
     pub test: Test,
     /// Figures for fewer pupils than this are too few to judge on.
     pub minimum_cohort: u32,
@@ -154,6 +156,8 @@ struct RawIndicator {
     test: String,
     #[serde(default)]
     phases: Vec<String>,
+    #[serde(default)]
+    types: Vec<String>,
     measure: Option<String>,
     #[serde(default = "all_pupils")]
     group: String,
@@ -397,6 +401,11 @@ fn indicator_rule(file: &str, raw: &RawIndicator) -> Result<IndicatorRule, RuleS
         .iter()
         .map(|phase| checker.coded("phases", phase, Phase::ALL, |phase| phase.code()))
         .collect::<Result<Vec<_>, _>>()?;
+    let types = raw
+        .types
+        .iter()
+        .map(|kind| checker.coded("types", kind, EstablishmentType::ALL, |kind| kind.code()))
+        .collect::<Result<Vec<_>, _>>()?;
     let when_missing = match raw.when_missing.as_str() {
         "not-enough-evidence" => WhenMissing::NotEnoughEvidence,
         "concern" => WhenMissing::Concern,
@@ -406,6 +415,7 @@ fn indicator_rule(file: &str, raw: &RawIndicator) -> Result<IndicatorRule, RuleS
         code: raw.code.clone(),
         name: raw.name.clone(),
         phases,
+        types,
         test: test(&checker, raw)?,
         minimum_cohort: raw.minimum_cohort,
         when_missing,

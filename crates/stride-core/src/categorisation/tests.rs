@@ -283,6 +283,39 @@ fn a_rule_set_whose_name_could_not_be_chosen_by_it_or_whose_version_is_blank_is_
 }
 
 #[test]
+fn an_indicator_for_some_types_of_school_does_not_apply_to_others_and_says_which_it_is_for() {
+    let text = SMALL.replacen(
+        "[[indicator]]\n",
+        "[[indicator]]\ntypes = [\"academy-converter\", \"free-school\"]\n",
+        1,
+    );
+    assert_ne!(text, SMALL);
+    let rules = RuleSet::from_toml("small.toml", &text).expect("valid");
+    let evidence = evidence();
+    let community = &categorise(&rules, &evidence, date("2025-11-01"))[0]
+        .categorisation
+        .outcomes[0];
+    assert_eq!(community.verdict, Verdict::NotApplicable);
+    assert_eq!(
+        community.reason,
+        "Applies only to schools of these types: academy converter, free school."
+    );
+    let mut converted = evidence.clone();
+    converted.schools[0].establishment_type = EstablishmentType::AcademyConverter;
+    let academy = &categorise(&rules, &converted, date("2025-11-01"))[0]
+        .categorisation
+        .outcomes[0];
+    assert_ne!(academy.verdict, Verdict::NotApplicable);
+
+    let unknown = SMALL.replacen("[[indicator]]\n", "[[indicator]]\ntypes = [\"academy\"]\n", 1);
+    let error = RuleSet::from_toml("small.toml", &unknown).expect_err("refused");
+    assert!(
+        error.to_string().contains("types: 'academy' is not one of: community,"),
+        "{error}"
+    );
+}
+
+#[test]
 fn a_rule_set_that_is_not_toml_is_refused_with_its_place() {
     let error = RuleSet::from_toml("mine.toml", "name = ").expect_err("refused");
     assert!(error.to_string().contains("line 1"), "{error}");

@@ -74,16 +74,7 @@ pub async fn rules(
             .map(|indicator| IndicatorRow {
                 code: indicator.code.clone(),
                 name: indicator.name.clone(),
-                applies_to: if indicator.phases.is_empty() {
-                    "Every phase".to_owned()
-                } else {
-                    indicator
-                        .phases
-                        .iter()
-                        .map(|phase| phase.label())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                },
+                applies_to: capitalised(&categorisation::applies_to(indicator)),
                 when_missing: match indicator.when_missing {
                     categorisation::WhenMissing::NotEnoughEvidence => "Not enough evidence",
                     categorisation::WhenMissing::Concern => "Counted as a concern",
@@ -105,6 +96,13 @@ pub async fn rules(
         text,
         name: rules.name,
     })
+}
+
+fn capitalised(text: &str) -> String {
+    let mut characters = text.chars();
+    characters
+        .next()
+        .map_or_else(String::new, |first| first.to_uppercase().chain(characters).collect())
 }
 
 fn describe_condition(condition: &categorisation::Condition) -> String {
