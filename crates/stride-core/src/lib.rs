@@ -5,6 +5,7 @@
 //! made (`Urn::new`, `Inspection::new`), so code that holds one can trust it.
 
 pub mod access;
+pub mod calendar;
 pub mod categorisation;
 pub mod coded;
 pub mod dataset;
