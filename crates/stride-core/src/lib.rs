@@ -17,6 +17,7 @@ pub mod identifiers;
 pub mod import;
 pub mod inspection;
 pub mod intelligence;
+pub mod intervention;
 pub mod measure;
 pub mod school_list;
 pub mod school_profile;

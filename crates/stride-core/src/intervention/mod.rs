@@ -1,0 +1,17 @@
+//! Schools Causing Concern: the escalation ladder, the clocks that say what is due and when, and
+//! the School Intervention Record that stops them.
+//!
+//! Invariants: no clock and no I/O (every answer is for the date it is given); the ladder
+//! refuses a step its sources do not allow, and a power the LA does not hold over a school.
+
+mod clocks;
+mod due;
+mod ladder;
+mod record;
+
+pub use clocks::{ActivityKind, ClockRule, ClockRules, ClockRulesError, DayOfYear, Owner, SHIPPED_CLOCKS, Trigger};
+pub use due::{ClockSchool, DUE_SOON_WORKING_DAYS, DueItem, DueState, due_items};
+pub use ladder::{Powers, Stage, StepDecision, StepRefused, StructuralSolution, check_step};
+pub use record::{
+    Activity, Case, LadderStep, NoteOfVisit, RISK_CHARACTERISTICS, SELF_EVALUATION_JUDGEMENTS, SelfEvaluationGrade,
+};

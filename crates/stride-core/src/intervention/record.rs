@@ -1,0 +1,115 @@
+//! The School Intervention Record: a school's case with its steps on the ladder, its plan, and
+//! what was done: visits with their notes, meetings, statements and reviews.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::clocks::ActivityKind;
+use super::ladder::{Stage, StructuralSolution};
+use crate::identifiers::Urn;
+
+/// A step on the ladder, as decided: who, when, on what evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LadderStep {
+    pub stage: Stage,
+    pub taken_on: NaiveDate,
+    pub solution: Option<StructuralSolution>,
+    /// The end of the compliance period a warning notice states.
+    pub compliance_ends: Option<NaiveDate>,
+    pub evidence: String,
+    pub decided_by: String,
+}
+
+/// A school's case: opened when it needs more than light touch, with every step kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Case {
+    pub id: i64,
+    pub urn: Urn,
+    pub opened_on: NaiveDate,
+    /// Oldest first; the last is where the case stands.
+    pub steps: Vec<LadderStep>,
+    /// When the school's Raising Achievement Plan was agreed, if it has one.
+    pub plan_agreed_on: Option<NaiveDate>,
+    /// Changes with every edit, so that a second person saving over the first is told.
+    pub revision: i64,
+}
+
+impl Case {
+    pub fn stage(&self) -> Stage {
+        self.steps.last().map_or(Stage::LightTouch, |step| step.stage)
+    }
+
+    pub fn current_step(&self) -> Option<&LadderStep> {
+        self.steps.last()
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.stage().is_open()
+    }
+
+    /// The day the case reached one of these stages and has stood among them since.
+    pub fn among_since(&self, stages: &[Stage]) -> Option<NaiveDate> {
+        let mut since = None;
+        for step in self.steps.iter().rev() {
+            if !stages.contains(&step.stage) {
+                break;
+            }
+            since = Some(step.taken_on);
+        }
+        since
+    }
+}
+
+/// One of the judgements a school evaluates itself on, graded 1 to 4 on a note of visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelfEvaluationGrade {
+    pub judgement: String,
+    pub grade: u8,
+}
+
+/// The note of a visit, on the School Support Partner template (Southend, seed 003): the
+/// priorities and their impact, the school's self-evaluation grades as agreed, and the risk
+/// characteristics found.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NoteOfVisit {
+    pub focus: String,
+    pub priorities_and_impact: String,
+    pub grades: Vec<SelfEvaluationGrade>,
+    pub risks: Vec<String>,
+    pub next_steps: String,
+}
+
+/// Something done and recorded: a visit, a meeting, a statement or a review. A school's, or
+/// the LA's as a whole (a School Review Group meeting).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Activity {
+    pub id: i64,
+    pub urn: Option<Urn>,
+    pub kind: ActivityKind,
+    pub held_on: NaiveDate,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+    pub attendees: String,
+    pub summary: String,
+    pub note: Option<NoteOfVisit>,
+}
+
+/// The judgements a note of visit grades 1 (outstanding) to 4 (inadequate), as the School
+/// Self-Evaluation Summary Profile of Southend's School Support Partner visit template names them.
+pub const SELF_EVALUATION_JUDGEMENTS: [&str; 5] = [
+    "Overall effectiveness",
+    "Achievement of pupils at the school",
+    "Quality of teaching in the school",
+    "Behaviour and safety of pupils at the school",
+    "Quality of leadership in and management of the school",
+];
+
+/// The characteristics the template asks the grader to consider, word for word.
+pub const RISK_CHARACTERISTICS: [&str; 6] = [
+    "New and/or inexperienced headteacher",
+    "Significant staff changes at senior level",
+    "Budget deficit",
+    "Falling roll over a period of three years",
+    "Building(s) in poor condition",
+    "Performance has only recently shown improvement",
+];
