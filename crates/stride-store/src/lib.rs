@@ -160,6 +160,44 @@ pub trait Store: Send + Sync {
     /// Every version of every rule set the LA kept, newest first.
     async fn kept_rule_sets(&self) -> Result<Vec<stride_core::categorisation::KeptRuleSet>, StoreError>;
 
+    /// Every case of the LA's schools (or of every school held), with its steps.
+    async fn cases(&self, la: Option<stride_core::LaCode>) -> Result<Vec<stride_core::intervention::Case>, StoreError>;
+
+    /// Opens a case for a school with its first step on the ladder, unless it has one open.
+    async fn open_case(
+        &self,
+        school: Urn,
+        first: &stride_core::intervention::LadderStep,
+        at: DateTime<Utc>,
+    ) -> Result<stride_core::intervention::CaseOpening, StoreError>;
+
+    /// Saves a change to a case if no one has changed it since `seen_revision`; otherwise
+    /// saves nothing and gives the changes made since.
+    async fn change_case(
+        &self,
+        case_id: i64,
+        seen_revision: i64,
+        change: &stride_core::intervention::CaseChange,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<stride_core::intervention::CaseSaved, StoreError>;
+
+    /// A case's history after a revision (0 for all of it), oldest first.
+    async fn case_history(
+        &self,
+        case_id: i64,
+        after: i64,
+    ) -> Result<Vec<stride_core::intervention::HistoryEntry>, StoreError>;
+
+    /// Records a visit, meeting, statement or review; its id is given.
+    async fn record_activity(&self, activity: &stride_core::intervention::Activity) -> Result<i64, StoreError>;
+
+    /// The activities of the LA's schools (or every school's) and the LA's own, oldest first.
+    async fn activities(
+        &self,
+        la: Option<stride_core::LaCode>,
+    ) -> Result<Vec<stride_core::intervention::Activity>, StoreError>;
+
     /// Records an item of intelligence about a school, such as a self-nomination.
     async fn record_intelligence(&self, item: &stride_core::IntelligenceItem) -> Result<(), StoreError>;
 

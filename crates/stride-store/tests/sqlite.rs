@@ -221,3 +221,95 @@ async fn a_kept_rule_set_reads_back_newest_first_and_is_never_changed_or_deleted
     }
     assert_eq!(store.kept_rule_sets().await.expect("reads").len(), 2);
 }
+
+#[tokio::test]
+async fn a_case_changed_since_it_was_read_is_not_overwritten_and_the_other_change_is_shown() {
+    use stride_core::intervention::{
+        Activity, ActivityKind, CaseChange, CaseOpening, CaseSaved, LadderStep, NoteOfVisit, SelfEvaluationGrade, Stage,
+    };
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let store = store(&directory).await;
+    let dataset = stride_synth::generate(3).dataset;
+    store.write_dataset(&dataset, &[]).await.expect("written");
+    let school = dataset.establishments[0].urn;
+    let day = |text: &str| text.parse::<chrono::NaiveDate>().expect("a date");
+    let at = chrono::DateTime::from_timestamp(1_764_000_000, 0).expect("a time");
+    let step = |stage: Stage, on: &str, by: &str| LadderStep {
+        stage,
+        taken_on: day(on),
+        solution: None,
+        compliance_ends: None,
+        evidence: "Categorised for additional support under national-2025".into(),
+        decided_by: by.into(),
+    };
+    let CaseOpening::Opened(case_id) = store
+        .open_case(school, &step(Stage::AdditionalSupport, "2025-09-08", "M"), at)
+        .await
+        .expect("opens")
+    else {
+        panic!("a new case");
+    };
+    assert_eq!(
+        store
+            .open_case(school, &step(Stage::AdditionalSupport, "2025-09-09", "N"), at)
+            .await
+            .expect("reads"),
+        CaseOpening::AlreadyOpen(case_id),
+        "a second opening finds the first"
+    );
+
+    // Two people read the case at revision 1; the first to save wins, the second is told.
+    let first = CaseChange::Step(step(Stage::HighLevelSupport, "2025-10-01", "First Manager"));
+    let second = CaseChange::PlanAgreed(day("2025-10-02"));
+    assert_eq!(
+        store.change_case(case_id, 1, &first, "First Manager", at).await.expect("saves"),
+        CaseSaved::Saved(2)
+    );
+    let CaseSaved::Conflict { changes_since } = store.change_case(case_id, 1, &second, "Second", at).await.expect("reads")
+    else {
+        panic!("the second save is refused");
+    };
+    assert_eq!(changes_since.len(), 1);
+    assert_eq!(changes_since[0].changed_by, "First Manager");
+    assert!(changes_since[0].change.starts_with("Moved to high-level support on 2025-10-01"), "{:?}", changes_since[0]);
+    assert_eq!(
+        store.change_case(case_id, 2, &second, "Second", at).await.expect("saves"),
+        CaseSaved::Saved(3)
+    );
+    let cases = store.cases(None).await.expect("reads");
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0].stage(), Stage::HighLevelSupport);
+    assert_eq!((cases[0].revision, cases[0].plan_agreed_on), (3, Some(day("2025-10-02"))));
+    assert_eq!(store.case_history(case_id, 0).await.expect("reads").len(), 3);
+
+    let visit = Activity {
+        id: 0,
+        urn: Some(school),
+        kind: ActivityKind::MonitoringVisit,
+        held_on: day("2025-10-20"),
+        recorded_by: "An adviser".into(),
+        recorded_at: at,
+        attendees: "Headteacher; chair of governors".into(),
+        summary: "Progress on the plan's first priority".into(),
+        note: Some(NoteOfVisit {
+            focus: "The achievement of pupils".into(),
+            priorities_and_impact: "Phonics: the Year 1 check rose".into(),
+            grades: vec![SelfEvaluationGrade {
+                judgement: "Overall effectiveness".into(),
+                grade: 3,
+            }],
+            risks: vec!["Budget deficit".into()],
+            next_steps: "Review in four weeks".into(),
+        }),
+    };
+    let id = store.record_activity(&visit).await.expect("records");
+    let held = store.activities(None).await.expect("reads");
+    assert_eq!(held, [Activity { id, ..visit }]);
+
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", directory.path().join("store.sqlite").display()))
+        .await
+        .expect("opens");
+    for statement in ["UPDATE case_steps SET stage = 'light-touch'", "DELETE FROM case_history"] {
+        assert!(sqlx::query(statement).execute(&pool).await.is_err(), "{statement} is refused");
+    }
+}

@@ -13,5 +13,6 @@ pub use clocks::{ActivityKind, ClockRule, ClockRules, ClockRulesError, DayOfYear
 pub use due::{ClockSchool, DUE_SOON_WORKING_DAYS, DueItem, DueState, due_items};
 pub use ladder::{Powers, Stage, StepDecision, StepRefused, StructuralSolution, check_step};
 pub use record::{
-    Activity, Case, LadderStep, NoteOfVisit, RISK_CHARACTERISTICS, SELF_EVALUATION_JUDGEMENTS, SelfEvaluationGrade,
+    Activity, Case, CaseChange, CaseOpening, CaseSaved, HistoryEntry, LadderStep, NoteOfVisit, RISK_CHARACTERISTICS,
+    SELF_EVALUATION_JUDGEMENTS, SelfEvaluationGrade,
 };

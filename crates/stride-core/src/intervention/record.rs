@@ -113,3 +113,56 @@ pub const RISK_CHARACTERISTICS: [&str; 6] = [
     "Building(s) in poor condition",
     "Performance has only recently shown improvement",
 ];
+
+/// A change to a case, made by someone who read it at a revision: it is saved only if no one
+/// else changed the case since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseChange {
+    /// A step on the ladder, checked by [`check_step`](super::check_step) against the stage
+    /// the case stood at when it was read.
+    Step(LadderStep),
+    /// The school's Raising Achievement Plan agreed on a day.
+    PlanAgreed(NaiveDate),
+}
+
+impl CaseChange {
+    /// The change in words, for the record's history.
+    pub fn describe(&self) -> String {
+        match self {
+            CaseChange::Step(step) => {
+                let solution = step
+                    .solution
+                    .map_or_else(String::new, |solution| format!(" ({})", solution.label().to_lowercase()));
+                format!("Moved to {}{solution} on {}: {}", step.stage.label().to_lowercase(), step.taken_on, step.evidence)
+            }
+            CaseChange::PlanAgreed(on) => format!("Raising Achievement Plan agreed on {on}"),
+        }
+    }
+}
+
+/// One change in a case's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    pub revision: i64,
+    pub changed_by: String,
+    pub changed_at: DateTime<Utc>,
+    pub change: String,
+}
+
+/// What saving a change to a case did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseSaved {
+    /// Saved, making this revision.
+    Saved(i64),
+    /// Someone else changed the case since it was read: nothing was saved, and these are their
+    /// changes, for the person to see before they decide again.
+    Conflict { changes_since: Vec<HistoryEntry> },
+}
+
+/// What opening a case did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseOpening {
+    Opened(i64),
+    /// The school has an open case already (someone opened it first): this one.
+    AlreadyOpen(i64),
+}

@@ -7,6 +7,7 @@ mod import;
 mod import_figures;
 mod import_inspections;
 mod import_statistics;
+mod intervention;
 mod read;
 mod write;
 
@@ -269,6 +270,49 @@ impl crate::Store for SqliteStore {
 
     async fn kept_rule_sets(&self) -> Result<Vec<stride_core::categorisation::KeptRuleSet>, StoreError> {
         categorisation::kept_rule_sets(&self.pool).await
+    }
+
+    async fn cases(&self, la: Option<stride_core::LaCode>) -> Result<Vec<stride_core::intervention::Case>, StoreError> {
+        intervention::cases(&self.pool, la).await
+    }
+
+    async fn open_case(
+        &self,
+        school: stride_core::Urn,
+        first: &stride_core::intervention::LadderStep,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<stride_core::intervention::CaseOpening, StoreError> {
+        intervention::open_case(&self.pool, school, first, at).await
+    }
+
+    async fn change_case(
+        &self,
+        case_id: i64,
+        seen_revision: i64,
+        change: &stride_core::intervention::CaseChange,
+        by: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<stride_core::intervention::CaseSaved, StoreError> {
+        intervention::change_case(&self.pool, case_id, seen_revision, change, by, at).await
+    }
+
+    async fn case_history(
+        &self,
+        case_id: i64,
+        after: i64,
+    ) -> Result<Vec<stride_core::intervention::HistoryEntry>, StoreError> {
+        intervention::history_since(&self.pool, case_id, after).await
+    }
+
+    async fn record_activity(&self, activity: &stride_core::intervention::Activity) -> Result<i64, StoreError> {
+        intervention::record_activity(&self.pool, activity).await
+    }
+
+    async fn activities(
+        &self,
+        la: Option<stride_core::LaCode>,
+    ) -> Result<Vec<stride_core::intervention::Activity>, StoreError> {
+        intervention::activities(&self.pool, la).await
     }
 
     async fn record_intelligence(&self, item: &stride_core::IntelligenceItem) -> Result<(), StoreError> {

@@ -1,0 +1,260 @@
+//! The School Intervention Record in SQLite: cases with their steps, activities, and each
+//! case's history. A change to a case is saved only at the revision it was read at.
+
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use stride_core::intervention::{
+    Activity, Case, CaseChange, CaseOpening, CaseSaved, HistoryEntry, LadderStep, NoteOfVisit,
+};
+use stride_core::{LaCode, Urn};
+
+use super::{coded, optional_coded, unreadable, urn};
+use crate::StoreError;
+
+/// Every case of the LA's schools (or of every school), oldest first, with its steps.
+pub(super) async fn cases(pool: &SqlitePool, la: Option<LaCode>) -> Result<Vec<Case>, StoreError> {
+    let la_code = la.map(|la| i64::from(la.get()));
+    let case_rows = sqlx::query(
+        "SELECT c.id, c.urn, c.opened_on, c.plan_agreed_on, c.revision FROM cases c
+         JOIN establishments e ON e.urn = c.urn
+         WHERE (? IS NULL OR e.la_code = ?) ORDER BY c.id",
+    )
+    .bind(la_code)
+    .bind(la_code)
+    .fetch_all(pool)
+    .await?;
+    let step_rows = sqlx::query(
+        "SELECT s.case_id, s.stage, s.taken_on, s.solution, s.compliance_ends, s.evidence, s.decided_by
+         FROM case_steps s JOIN cases c ON c.id = s.case_id JOIN establishments e ON e.urn = c.urn
+         WHERE (? IS NULL OR e.la_code = ?) ORDER BY s.case_id, s.id",
+    )
+    .bind(la_code)
+    .bind(la_code)
+    .fetch_all(pool)
+    .await?;
+    let mut steps: std::collections::HashMap<i64, Vec<LadderStep>> = std::collections::HashMap::new();
+    for row in &step_rows {
+        steps.entry(row.try_get("case_id")?).or_default().push(step(row)?);
+    }
+    case_rows
+        .iter()
+        .map(|row| {
+            let id: i64 = row.try_get("id")?;
+            Ok(Case {
+                id,
+                urn: urn(row, "cases")?,
+                opened_on: row.try_get("opened_on")?,
+                steps: steps.remove(&id).unwrap_or_default(),
+                plan_agreed_on: row.try_get("plan_agreed_on")?,
+                revision: row.try_get("revision")?,
+            })
+        })
+        .collect()
+}
+
+fn step(row: &SqliteRow) -> Result<LadderStep, StoreError> {
+    Ok(LadderStep {
+        stage: coded(row, "case_steps", "stage")?,
+        taken_on: row.try_get("taken_on")?,
+        solution: optional_coded(row, "case_steps", "solution")?,
+        compliance_ends: row.try_get("compliance_ends")?,
+        evidence: row.try_get("evidence")?,
+        decided_by: row.try_get("decided_by")?,
+    })
+}
+
+async fn insert_step(
+    transaction: &mut Transaction<'_, Sqlite>,
+    case_id: i64,
+    step: &LadderStep,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO case_steps (case_id, stage, taken_on, solution, compliance_ends, evidence, decided_by, decided_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(case_id)
+    .bind(step.stage.code())
+    .bind(step.taken_on)
+    .bind(step.solution.map(|solution| solution.code()))
+    .bind(step.compliance_ends)
+    .bind(&step.evidence)
+    .bind(&step.decided_by)
+    .bind(at)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
+}
+
+async fn insert_history(
+    transaction: &mut Transaction<'_, Sqlite>,
+    case_id: i64,
+    revision: i64,
+    by: &str,
+    at: DateTime<Utc>,
+    change: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO case_history (case_id, revision, changed_by, changed_at, change) VALUES (?, ?, ?, ?, ?)")
+        .bind(case_id)
+        .bind(revision)
+        .bind(by)
+        .bind(at)
+        .bind(change)
+        .execute(&mut **transaction)
+        .await?;
+    Ok(())
+}
+
+/// Opens a case for a school with its first step, unless the school has an open case already.
+pub(super) async fn open_case(
+    pool: &SqlitePool,
+    school: Urn,
+    first: &LadderStep,
+    at: DateTime<Utc>,
+) -> Result<CaseOpening, StoreError> {
+    let mut transaction = pool.begin().await?;
+    let open: Option<i64> = sqlx::query_scalar(
+        "SELECT c.id FROM cases c WHERE c.urn = ?
+           AND (SELECT s.stage FROM case_steps s WHERE s.case_id = c.id ORDER BY s.id DESC LIMIT 1) <> 'closed'",
+    )
+    .bind(i64::from(school.get()))
+    .fetch_optional(&mut *transaction)
+    .await?;
+    if let Some(open) = open {
+        return Ok(CaseOpening::AlreadyOpen(open));
+    }
+    let id = sqlx::query("INSERT INTO cases (urn, opened_on) VALUES (?, ?)")
+        .bind(i64::from(school.get()))
+        .bind(first.taken_on)
+        .execute(&mut *transaction)
+        .await?
+        .last_insert_rowid();
+    insert_step(&mut transaction, id, first, at).await?;
+    let change = format!("Case opened: {}", CaseChange::Step(first.clone()).describe());
+    insert_history(&mut transaction, id, 1, &first.decided_by, at, &change).await?;
+    transaction.commit().await?;
+    Ok(CaseOpening::Opened(id))
+}
+
+/// Saves a change to a case if it still stands at the revision it was read at.
+pub(super) async fn change_case(
+    pool: &SqlitePool,
+    case_id: i64,
+    seen_revision: i64,
+    change: &CaseChange,
+    by: &str,
+    at: DateTime<Utc>,
+) -> Result<CaseSaved, StoreError> {
+    let mut transaction = pool.begin().await?;
+    let moved = sqlx::query("UPDATE cases SET revision = revision + 1 WHERE id = ? AND revision = ?")
+        .bind(case_id)
+        .bind(seen_revision)
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected();
+    if moved == 0 {
+        transaction.rollback().await?;
+        return Ok(CaseSaved::Conflict {
+            changes_since: history_since(pool, case_id, seen_revision).await?,
+        });
+    }
+    match change {
+        CaseChange::Step(step) => insert_step(&mut transaction, case_id, step, at).await?,
+        CaseChange::PlanAgreed(on) => {
+            sqlx::query("UPDATE cases SET plan_agreed_on = ? WHERE id = ?")
+                .bind(on)
+                .bind(case_id)
+                .execute(&mut *transaction)
+                .await?;
+        }
+    }
+    let revision = seen_revision + 1;
+    insert_history(&mut transaction, case_id, revision, by, at, &change.describe()).await?;
+    transaction.commit().await?;
+    Ok(CaseSaved::Saved(revision))
+}
+
+/// The changes made to a case after a revision, oldest first.
+pub(super) async fn history_since(
+    pool: &SqlitePool,
+    case_id: i64,
+    after: i64,
+) -> Result<Vec<HistoryEntry>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT revision, changed_by, changed_at, change FROM case_history
+         WHERE case_id = ? AND revision > ? ORDER BY revision",
+    )
+    .bind(case_id)
+    .bind(after)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(HistoryEntry {
+                revision: row.try_get("revision")?,
+                changed_by: row.try_get("changed_by")?,
+                changed_at: row.try_get("changed_at")?,
+                change: row.try_get("change")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn record_activity(pool: &SqlitePool, activity: &Activity) -> Result<i64, StoreError> {
+    let note = activity
+        .note
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|error| unreadable("activities", "note", error))?;
+    Ok(sqlx::query(
+        "INSERT INTO activities (urn, kind, held_on, recorded_by, recorded_at, attendees, summary, note)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(activity.urn.map(|urn| i64::from(urn.get())))
+    .bind(activity.kind.code())
+    .bind(activity.held_on)
+    .bind(&activity.recorded_by)
+    .bind(activity.recorded_at)
+    .bind(&activity.attendees)
+    .bind(&activity.summary)
+    .bind(note)
+    .execute(pool)
+    .await?
+    .last_insert_rowid())
+}
+
+/// The activities of the LA's schools (or every school's) and the LA's own, oldest first.
+pub(super) async fn activities(pool: &SqlitePool, la: Option<LaCode>) -> Result<Vec<Activity>, StoreError> {
+    let la_code = la.map(|la| i64::from(la.get()));
+    let rows = sqlx::query(
+        "SELECT a.id, a.urn, a.kind, a.held_on, a.recorded_by, a.recorded_at, a.attendees, a.summary, a.note
+         FROM activities a LEFT JOIN establishments e ON e.urn = a.urn
+         WHERE a.urn IS NULL OR ? IS NULL OR e.la_code = ? ORDER BY a.held_on, a.id",
+    )
+    .bind(la_code)
+    .bind(la_code)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(activity).collect()
+}
+
+fn activity(row: &SqliteRow) -> Result<Activity, StoreError> {
+    let school: Option<i64> = row.try_get("urn")?;
+    let note: Option<String> = row.try_get("note")?;
+    Ok(Activity {
+        id: row.try_get("id")?,
+        urn: school.map(|value| super::urn_from(value, "activities")).transpose()?,
+        kind: coded(row, "activities", "kind")?,
+        held_on: row.try_get("held_on")?,
+        recorded_by: row.try_get("recorded_by")?,
+        recorded_at: row.try_get("recorded_at")?,
+        attendees: row.try_get("attendees")?,
+        summary: row.try_get("summary")?,
+        note: note
+            .map(|note| serde_json::from_str::<NoteOfVisit>(&note))
+            .transpose()
+            .map_err(|error| unreadable("activities", "note", error))?,
+    })
+}
