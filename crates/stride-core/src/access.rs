@@ -38,6 +38,24 @@ impl Role {
         matches!(self, Role::ImprovementManager | Role::Administrator)
     }
 
+    /// Who works the Schools Causing Concern cycle, each within their scope: sees what is due,
+    /// the register and the School Intervention Record, and records visits and meetings.
+    pub fn works_cases(self) -> bool {
+        matches!(self, Role::ImprovementManager | Role::Adviser)
+    }
+
+    /// Who reads the register of schools causing concern without working it: the data manager,
+    /// who reports on it.
+    pub fn can_see_register(self) -> bool {
+        self.works_cases() || self == Role::DataManager
+    }
+
+    /// Who decides a school's steps on the escalation ladder and agrees its plan: the
+    /// improvement manager, who owns the register.
+    pub fn decides_steps(self) -> bool {
+        self == Role::ImprovementManager
+    }
+
     /// Who may read schools' categorisation and its reasons, each within their scope. Elected
     /// members read it in aggregate, in reports; an inclusion officer's work is with pupils.
     pub fn can_see_categorisation(self) -> bool {

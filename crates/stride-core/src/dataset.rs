@@ -26,6 +26,9 @@ pub struct Dataset {
     pub comparator_figures: Vec<ComparatorFigure>,
     pub inspections: Vec<Inspection>,
     pub intelligence: Vec<IntelligenceItem>,
+    /// The School Intervention Record: cases with their steps, and what was done.
+    pub cases: Vec<crate::intervention::Case>,
+    pub activities: Vec<crate::intervention::Activity>,
 }
 
 impl Dataset {

@@ -160,6 +160,13 @@ pub trait Store: Send + Sync {
     /// Every version of every rule set the LA kept, newest first.
     async fn kept_rule_sets(&self) -> Result<Vec<stride_core::categorisation::KeptRuleSet>, StoreError>;
 
+    /// What the clocks read for the LA's schools (or every school held): schools, inspections,
+    /// cases, activities (the LA's own too) and each school's advisers.
+    async fn intervention_evidence(
+        &self,
+        la: Option<stride_core::LaCode>,
+    ) -> Result<stride_core::intervention::InterventionEvidence, StoreError>;
+
     /// Every case of the LA's schools (or of every school held), with its steps.
     async fn cases(&self, la: Option<stride_core::LaCode>) -> Result<Vec<stride_core::intervention::Case>, StoreError>;
 

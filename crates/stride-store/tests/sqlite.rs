@@ -231,7 +231,13 @@ async fn a_case_changed_since_it_was_read_is_not_overwritten_and_the_other_chang
     let store = store(&directory).await;
     let dataset = stride_synth::generate(3).dataset;
     store.write_dataset(&dataset, &[]).await.expect("written");
-    let school = dataset.establishments[0].urn;
+    // A school the generated record holds no case for.
+    let school = dataset
+        .establishments
+        .iter()
+        .map(|school| school.urn)
+        .find(|urn| dataset.cases.iter().all(|case| case.urn != *urn))
+        .expect("a school without a case");
     let day = |text: &str| text.parse::<chrono::NaiveDate>().expect("a date");
     let at = chrono::DateTime::from_timestamp(1_764_000_000, 0).expect("a time");
     let step = |stage: Stage, on: &str, by: &str| LadderStep {
@@ -262,24 +268,40 @@ async fn a_case_changed_since_it_was_read_is_not_overwritten_and_the_other_chang
     let first = CaseChange::Step(step(Stage::HighLevelSupport, "2025-10-01", "First Manager"));
     let second = CaseChange::PlanAgreed(day("2025-10-02"));
     assert_eq!(
-        store.change_case(case_id, 1, &first, "First Manager", at).await.expect("saves"),
+        store
+            .change_case(case_id, 1, &first, "First Manager", at)
+            .await
+            .expect("saves"),
         CaseSaved::Saved(2)
     );
-    let CaseSaved::Conflict { changes_since } = store.change_case(case_id, 1, &second, "Second", at).await.expect("reads")
+    let CaseSaved::Conflict { changes_since } = store
+        .change_case(case_id, 1, &second, "Second", at)
+        .await
+        .expect("reads")
     else {
         panic!("the second save is refused");
     };
     assert_eq!(changes_since.len(), 1);
     assert_eq!(changes_since[0].changed_by, "First Manager");
-    assert!(changes_since[0].change.starts_with("Moved to high-level support on 2025-10-01"), "{:?}", changes_since[0]);
+    assert!(
+        changes_since[0]
+            .change
+            .starts_with("Moved to high-level support on 2025-10-01"),
+        "{:?}",
+        changes_since[0]
+    );
     assert_eq!(
-        store.change_case(case_id, 2, &second, "Second", at).await.expect("saves"),
+        store
+            .change_case(case_id, 2, &second, "Second", at)
+            .await
+            .expect("saves"),
         CaseSaved::Saved(3)
     );
     let cases = store.cases(None).await.expect("reads");
-    assert_eq!(cases.len(), 1);
-    assert_eq!(cases[0].stage(), Stage::HighLevelSupport);
-    assert_eq!((cases[0].revision, cases[0].plan_agreed_on), (3, Some(day("2025-10-02"))));
+    assert_eq!(cases.len(), dataset.cases.len() + 1, "the generated cases and this one");
+    let case = cases.iter().find(|case| case.id == case_id).expect("the case");
+    assert_eq!(case.stage(), Stage::HighLevelSupport);
+    assert_eq!((case.revision, case.plan_agreed_on), (3, Some(day("2025-10-02"))));
     assert_eq!(store.case_history(case_id, 0).await.expect("reads").len(), 3);
 
     let visit = Activity {
@@ -304,12 +326,19 @@ async fn a_case_changed_since_it_was_read_is_not_overwritten_and_the_other_chang
     };
     let id = store.record_activity(&visit).await.expect("records");
     let held = store.activities(None).await.expect("reads");
-    assert_eq!(held, [Activity { id, ..visit }]);
+    assert_eq!(held.len(), dataset.activities.len() + 1);
+    assert_eq!(held.iter().find(|held| held.id == id), Some(&Activity { id, ..visit }));
 
     let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", directory.path().join("store.sqlite").display()))
         .await
         .expect("opens");
-    for statement in ["UPDATE case_steps SET stage = 'light-touch'", "DELETE FROM case_history"] {
-        assert!(sqlx::query(statement).execute(&pool).await.is_err(), "{statement} is refused");
+    for statement in [
+        "UPDATE case_steps SET stage = 'light-touch'",
+        "DELETE FROM case_history",
+    ] {
+        assert!(
+            sqlx::query(statement).execute(&pool).await.is_err(),
+            "{statement} is refused"
+        );
     }
 }

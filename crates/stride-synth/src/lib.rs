@@ -6,6 +6,7 @@
 //! Invariant: only `stride demo` and `stride generate` use this crate; nothing at run time
 //! depends on it.
 
+mod cases;
 mod england;
 mod figures;
 mod inspections;
@@ -47,6 +48,14 @@ pub struct SyntheticLocalAuthority {
 
 pub const DEMO_PASSWORD: &str = "stride-demo-2026";
 
+/// The LA's advisers beyond the two the demo is shown with, by username and name: between them
+/// they hold every school the two do not.
+pub const OTHER_ADVISERS: [(&str, &str); 3] = [
+    ("sue.whitfield", "Sue Whitfield"),
+    ("mark.ellis", "Mark Ellis"),
+    ("joanne.price", "Joanne Price"),
+];
+
 pub fn generate(seed: u64) -> SyntheticLocalAuthority {
     let mut random = Random::seed_from_u64(seed);
     let as_of = data_as_at();
@@ -77,6 +86,14 @@ pub fn generate(seed: u64) -> SyntheticLocalAuthority {
         comparator_figures: figures.comparator,
         inspections,
         intelligence,
+        cases: Vec::new(),
+        activities: Vec::new(),
+    };
+    let record = cases::generate(seed, &dataset, &accounts, as_of);
+    let dataset = Dataset {
+        cases: record.cases,
+        activities: record.activities,
+        ..dataset
     };
     SyntheticLocalAuthority { dataset, accounts }
 }
@@ -166,6 +183,22 @@ fn demo_accounts(plans: &mut [SchoolPlan]) -> Vec<DemoAccount> {
     };
     let north = in_localities(plans, &["Ashbourne Vale", "Brindleford"]);
     let south = in_localities(plans, &["Greyhaven", "Hollowmoor"]);
+    // The rest of the LA's schools, shared among its other advisers, so that every school has
+    // one whose job its visits are.
+    let others: Vec<Urn> = plans
+        .iter()
+        .filter(|plan| plan.phase() != Phase::NotApplicable)
+        .map(SchoolPlan::urn)
+        .filter(|urn| !north.contains(urn) && !south.contains(urn))
+        .collect();
+    let share = |part: usize| -> Vec<Urn> {
+        others
+            .iter()
+            .enumerate()
+            .filter(|(position, _)| position % OTHER_ADVISERS.len() == part)
+            .map(|(_, urn)| *urn)
+            .collect()
+    };
     // The demo headteacher leads the first primary school, and the school's record says so.
     let mut own_school = Vec::new();
     if let Some(plan) = plans.iter_mut().find(|plan| plan.phase() == Phase::Primary) {
@@ -193,6 +226,9 @@ fn demo_accounts(plans: &mut [SchoolPlan]) -> Vec<DemoAccount> {
         ),
         account("adviser.north", "Helen Carter", Role::Adviser, north),
         account("adviser.south", "Tom Okafor", Role::Adviser, south),
+        account(OTHER_ADVISERS[0].0, OTHER_ADVISERS[0].1, Role::Adviser, share(0)),
+        account(OTHER_ADVISERS[1].0, OTHER_ADVISERS[1].1, Role::Adviser, share(1)),
+        account(OTHER_ADVISERS[2].0, OTHER_ADVISERS[2].1, Role::Adviser, share(2)),
         account("inclusion.officer", "Amina Yusuf", Role::InclusionOfficer, Vec::new()),
         account("headteacher", "Rachel Green", Role::Headteacher, own_school),
         account("elected.member", "Cllr John Barnes", Role::ElectedMember, Vec::new()),

@@ -28,6 +28,16 @@ pub enum WebError {
     Password(String),
     #[error("{0}")]
     RuleSet(#[from] stride_core::categorisation::RuleSetError),
+    /// Boxed: the error names its file, clock, field and value, and would make every page's
+    /// result large.
+    #[error("{0}")]
+    Clocks(Box<stride_core::intervention::ClockRulesError>),
+}
+
+impl From<stride_core::intervention::ClockRulesError> for WebError {
+    fn from(error: stride_core::intervention::ClockRulesError) -> Self {
+        WebError::Clocks(Box::new(error))
+    }
 }
 
 #[derive(Template)]

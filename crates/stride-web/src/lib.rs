@@ -31,6 +31,9 @@ pub use error::WebError;
 pub struct Config {
     /// Mark the session cookie Secure: set when Stride is served over HTTPS.
     pub secure_cookies: bool,
+    /// The day to treat as today, for a demonstration of a fixed moment and for tests; none
+    /// for the real date.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 #[derive(Clone)]
@@ -52,6 +55,11 @@ impl AppState {
             imports: pages::imports::jobs(),
             categorisation: Arc::default(),
         }
+    }
+
+    /// Today, as this server counts days and deadlines.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.config.today.unwrap_or_else(|| chrono::Utc::now().date_naive())
     }
 }
 
@@ -80,6 +88,18 @@ pub fn router(state: AppState) -> Router {
             "/categorisation/{urn}/self-nomination",
             post(pages::categorisation::self_nominate),
         )
+        .route("/my-work", get(pages::intervention::my_work))
+        .route("/my-work.csv", get(pages::intervention::download_csv))
+        .route("/my-work.xlsx", get(pages::intervention::download_xlsx))
+        .route("/register", get(pages::intervention::register))
+        .route("/schools/{urn}/record", get(pages::intervention::record))
+        .route(
+            "/schools/{urn}/record/activities",
+            post(pages::intervention::record_activity),
+        )
+        .route("/schools/{urn}/record/case", post(pages::intervention::open_case))
+        .route("/schools/{urn}/record/steps", post(pages::intervention::take_step))
+        .route("/schools/{urn}/record/plan", post(pages::intervention::agree_plan))
         .route("/schools", get(pages::schools::list))
         .route("/schools.csv", get(pages::schools::download_csv))
         .route("/schools.xlsx", get(pages::schools::download_xlsx))

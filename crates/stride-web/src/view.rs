@@ -13,6 +13,9 @@ pub struct UserChrome {
     /// Whether the Imports page is theirs to use.
     pub can_import: bool,
     pub can_see_categorisation: bool,
+    /// Whether My work is theirs: they work the Schools Causing Concern cycle.
+    pub works_cases: bool,
+    pub can_see_register: bool,
 }
 
 /// What the layout shows around every page.
@@ -44,6 +47,8 @@ fn user(account: &Account, csrf_token: &str) -> UserChrome {
         csrf_token: csrf_token.to_owned(),
         can_import: account.role.can_import(),
         can_see_categorisation: account.role.can_see_categorisation(),
+        works_cases: account.role.works_cases(),
+        can_see_register: account.role.can_see_register(),
     }
 }
 

@@ -142,7 +142,7 @@ pub async fn list(db: &str) -> anyhow::Result<()> {
 }
 
 /// A table as aligned columns of text, the way a terminal shows it.
-fn aligned(table: &stride_core::table::Table) -> String {
+pub fn aligned(table: &stride_core::table::Table) -> String {
     let cells: Vec<Vec<String>> = std::iter::once(table.columns.iter().map(|column| column.heading.clone()).collect())
         .chain(
             table

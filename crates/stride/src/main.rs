@@ -10,6 +10,7 @@ use stride_store::Store;
 use stride_web::{AppState, Config};
 
 mod categorise;
+mod due;
 
 use categorise::CategoriseFormat;
 
@@ -140,6 +141,10 @@ enum Command {
         /// The seed of the synthetic authority.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Serve as on this day rather than today: what is due and overdue, and the evidence
+        /// categorisation reads, as they stood then.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
     },
     /// Serve Stride on a database.
     Serve {
@@ -152,6 +157,9 @@ enum Command {
         /// Mark the session cookie Secure (set when Stride is behind HTTPS).
         #[arg(long)]
         secure_cookies: bool,
+        /// Serve as on this day rather than today.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
     },
     /// Import files as the DfE and Ofsted publish them. Every file is read and checked before
     /// anything is written; a file with a bad row is refused whole.
@@ -212,6 +220,21 @@ enum Command {
         #[arg(long)]
         save: bool,
     },
+    /// Everything due and overdue across the LA's schools and the LA, by the clocks of the
+    /// Schools Causing Concern cycle on the English working calendar: school, what, whose, when.
+    Due {
+        /// The SQLite database file.
+        #[arg(long)]
+        db: String,
+        /// As on this date (by default today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        #[arg(long, value_enum, default_value_t = due::DueFormat::Table)]
+        format: due::DueFormat,
+        /// Write to this file rather than to standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
     /// The LA's own rule sets for categorisation.
     Rules {
         #[command(subcommand)]
@@ -269,7 +292,12 @@ async fn run() -> anyhow::Result<()> {
         .with_target(false)
         .init();
     match Cli::parse().command {
-        Command::Demo { db, listen, seed } => {
+        Command::Demo {
+            db,
+            listen,
+            seed,
+            as_of,
+        } => {
             let store = open(&db).await?;
             if store.establishment_count().await? == 0 {
                 generate(&store, seed, stride::Size::LocalAuthority).await?;
@@ -277,13 +305,24 @@ async fn run() -> anyhow::Result<()> {
                 println!("Using the data already in {db}.");
             }
             print_demo_accounts();
-            serve(store, listen, Config::default()).await
+            let config = Config {
+                today: as_of,
+                ..Config::default()
+            };
+            serve(store, listen, config).await
         }
         Command::Serve {
             db,
             listen,
             secure_cookies,
-        } => serve(open(&db).await?, listen, Config { secure_cookies }).await,
+            as_of,
+        } => {
+            let config = Config {
+                secure_cookies,
+                today: as_of,
+            };
+            serve(open(&db).await?, listen, config).await
+        }
         Command::Import {
             db,
             dry_run,
@@ -341,6 +380,12 @@ async fn run() -> anyhow::Result<()> {
             output,
             save,
         } => categorise::categorise(&db, &rules, as_of, format, output.as_deref(), save).await,
+        Command::Due {
+            db,
+            as_of,
+            format,
+            output,
+        } => due::due(&db, as_of, format, output.as_deref()).await,
         Command::Rules {
             what: Rules::Keep { db, by, file },
         } => categorise::keep(&db, &file, &by).await,
@@ -521,6 +566,9 @@ fn print_demo_accounts() {
         ("improvement.manager", "improvement manager: every school"),
         ("adviser.north", "adviser: schools in Ashbourne Vale and Brindleford"),
         ("adviser.south", "adviser: schools in Greyhaven and Hollowmoor"),
+        ("sue.whitfield", "adviser: a third of the other schools"),
+        ("mark.ellis", "adviser: a third of the other schools"),
+        ("joanne.price", "adviser: a third of the other schools"),
         ("inclusion.officer", "inclusion officer"),
         ("headteacher", "headteacher: one primary school"),
         ("elected.member", "elected member"),

@@ -6,11 +6,13 @@
 
 mod clocks;
 mod due;
+mod evidence;
 mod ladder;
 mod record;
 
 pub use clocks::{ActivityKind, ClockRule, ClockRules, ClockRulesError, DayOfYear, Owner, SHIPPED_CLOCKS, Trigger};
 pub use due::{ClockSchool, DUE_SOON_WORKING_DAYS, DueItem, DueState, due_items};
+pub use evidence::{Assigned, InterventionEvidence, SchoolAdviser, due_table, latest_case, what_is_due};
 pub use ladder::{Powers, Stage, StepDecision, StepRefused, StructuralSolution, check_step};
 pub use record::{
     Activity, Case, CaseChange, CaseOpening, CaseSaved, HistoryEntry, LadderStep, NoteOfVisit, RISK_CHARACTERISTICS,

@@ -130,10 +130,15 @@ impl CaseChange {
     pub fn describe(&self) -> String {
         match self {
             CaseChange::Step(step) => {
-                let solution = step
-                    .solution
-                    .map_or_else(String::new, |solution| format!(" ({})", solution.label().to_lowercase()));
-                format!("Moved to {}{solution} on {}: {}", step.stage.label().to_lowercase(), step.taken_on, step.evidence)
+                let solution = step.solution.map_or_else(String::new, |solution| {
+                    format!(" ({})", solution.label().to_lowercase())
+                });
+                format!(
+                    "Moved to {}{solution} on {}: {}",
+                    step.stage.label().to_lowercase(),
+                    step.taken_on,
+                    step.evidence
+                )
             }
             CaseChange::PlanAgreed(on) => format!("Raising Achievement Plan agreed on {on}"),
         }

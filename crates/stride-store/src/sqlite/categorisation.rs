@@ -18,7 +18,7 @@ use crate::StoreError;
 /// is given. Children's centres and establishments GIAS gives no phase are not schools to
 /// categorise. A condition on `e`, with the LA bound twice (sqlx numbers anonymous parameters
 /// on its own, so they are not mixed with numbered ones).
-const CATEGORISED: &str = "e.status IN ('open', 'proposed-to-close') AND e.phase <> 'not-applicable'
+pub(super) const CATEGORISED: &str = "e.status IN ('open', 'proposed-to-close') AND e.phase <> 'not-applicable'
       AND (? IS NULL OR e.la_code = ?)";
 
 /// `f.measure IN (...) AND (f.measure, f.pupil_group) IN (VALUES ...)` for the pairs wanted, to

@@ -9,8 +9,62 @@ use stride_core::intervention::{
 };
 use stride_core::{LaCode, Urn};
 
+use super::categorisation::CATEGORISED;
+use super::read::{Bound, ESTABLISHMENT_SELECT, current_leaders_where, establishment_from_row, inspections_where};
 use super::{coded, optional_coded, unreadable, urn};
 use crate::StoreError;
+
+/// What the clocks read for the LA's schools (or every school held): the schools, their
+/// inspections, cases and activities, the LA's own activities, and each school's advisers.
+pub(super) async fn evidence(
+    pool: &SqlitePool,
+    la: Option<LaCode>,
+) -> Result<stride_core::intervention::InterventionEvidence, StoreError> {
+    let la_code = la.map(|la| i64::from(la.get()));
+    let mut leaders = current_leaders_where(pool, CATEGORISED, la_code).await?;
+    let schools = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{ESTABLISHMENT_SELECT} WHERE {CATEGORISED} ORDER BY e.name, e.urn"
+    )))
+    .bind(la_code)
+    .bind(la_code)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|row| {
+        let school = urn(row, "establishments")?;
+        establishment_from_row(row, leaders.remove(&school).unwrap_or_default())
+    })
+    .collect::<Result<Vec<_>, _>>()?;
+    let inspections = inspections_where(
+        pool,
+        &format!("i.urn IN (SELECT e.urn FROM establishments e WHERE {CATEGORISED})"),
+        Bound::La(la_code),
+    )
+    .await?;
+    let adviser_rows = sqlx::query(
+        "SELECT s.urn, a.id, a.display_name FROM account_schools s JOIN accounts a ON a.id = s.account_id
+         WHERE a.role = 'adviser' ORDER BY s.urn, a.display_name",
+    )
+    .fetch_all(pool)
+    .await?;
+    let advisers = adviser_rows
+        .iter()
+        .map(|row| {
+            Ok(stride_core::intervention::SchoolAdviser {
+                urn: urn(row, "account_schools")?,
+                account_id: row.try_get("id")?,
+                name: row.try_get("display_name")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(stride_core::intervention::InterventionEvidence {
+        schools,
+        inspections,
+        cases: cases(pool, la).await?,
+        activities: activities(pool, la).await?,
+        advisers,
+    })
+}
 
 /// Every case of the LA's schools (or of every school), oldest first, with its steps.
 pub(super) async fn cases(pool: &SqlitePool, la: Option<LaCode>) -> Result<Vec<Case>, StoreError> {
@@ -106,6 +160,59 @@ async fn insert_history(
     Ok(())
 }
 
+/// Writes a case with its steps, each in its history, the first opening it.
+pub(super) async fn insert_case(
+    transaction: &mut Transaction<'_, Sqlite>,
+    school: Urn,
+    opened_on: chrono::NaiveDate,
+    plan_agreed_on: Option<chrono::NaiveDate>,
+    steps: &[LadderStep],
+    at: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let id = sqlx::query("INSERT INTO cases (urn, opened_on) VALUES (?, ?)")
+        .bind(i64::from(school.get()))
+        .bind(opened_on)
+        .execute(&mut **transaction)
+        .await?
+        .last_insert_rowid();
+    let mut revision = 0;
+    for step in steps {
+        insert_step(transaction, id, step, at).await?;
+        revision += 1;
+        let change = CaseChange::Step(step.clone()).describe();
+        let change = if revision == 1 {
+            format!("Case opened: {change}")
+        } else {
+            change
+        };
+        insert_history(transaction, id, revision, &step.decided_by, at, &change).await?;
+    }
+    if let Some(on) = plan_agreed_on {
+        revision += 1;
+        sqlx::query("UPDATE cases SET plan_agreed_on = ? WHERE id = ?")
+            .bind(on)
+            .bind(id)
+            .execute(&mut **transaction)
+            .await?;
+        let decided_by = steps.last().map_or("", |step| step.decided_by.as_str());
+        insert_history(
+            transaction,
+            id,
+            revision,
+            decided_by,
+            at,
+            &CaseChange::PlanAgreed(on).describe(),
+        )
+        .await?;
+    }
+    sqlx::query("UPDATE cases SET revision = ? WHERE id = ?")
+        .bind(revision.max(1))
+        .bind(id)
+        .execute(&mut **transaction)
+        .await?;
+    Ok(id)
+}
+
 /// Opens a case for a school with its first step, unless the school has an open case already.
 pub(super) async fn open_case(
     pool: &SqlitePool,
@@ -124,15 +231,15 @@ pub(super) async fn open_case(
     if let Some(open) = open {
         return Ok(CaseOpening::AlreadyOpen(open));
     }
-    let id = sqlx::query("INSERT INTO cases (urn, opened_on) VALUES (?, ?)")
-        .bind(i64::from(school.get()))
-        .bind(first.taken_on)
-        .execute(&mut *transaction)
-        .await?
-        .last_insert_rowid();
-    insert_step(&mut transaction, id, first, at).await?;
-    let change = format!("Case opened: {}", CaseChange::Step(first.clone()).describe());
-    insert_history(&mut transaction, id, 1, &first.decided_by, at, &change).await?;
+    let id = insert_case(
+        &mut transaction,
+        school,
+        first.taken_on,
+        None,
+        std::slice::from_ref(first),
+        at,
+    )
+    .await?;
     transaction.commit().await?;
     Ok(CaseOpening::Opened(id))
 }
@@ -201,7 +308,10 @@ pub(super) async fn history_since(
         .collect()
 }
 
-pub(super) async fn record_activity(pool: &SqlitePool, activity: &Activity) -> Result<i64, StoreError> {
+pub(super) async fn record_activity<'e>(
+    executor: impl sqlx::Executor<'e, Database = Sqlite>,
+    activity: &Activity,
+) -> Result<i64, StoreError> {
     let note = activity
         .note
         .as_ref()
@@ -220,7 +330,7 @@ pub(super) async fn record_activity(pool: &SqlitePool, activity: &Activity) -> R
     .bind(&activity.attendees)
     .bind(&activity.summary)
     .bind(note)
-    .execute(pool)
+    .execute(executor)
     .await?
     .last_insert_rowid())
 }

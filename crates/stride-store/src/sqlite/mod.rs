@@ -272,6 +272,13 @@ impl crate::Store for SqliteStore {
         categorisation::kept_rule_sets(&self.pool).await
     }
 
+    async fn intervention_evidence(
+        &self,
+        la: Option<stride_core::LaCode>,
+    ) -> Result<stride_core::intervention::InterventionEvidence, StoreError> {
+        intervention::evidence(&self.pool, la).await
+    }
+
     async fn cases(&self, la: Option<stride_core::LaCode>) -> Result<Vec<stride_core::intervention::Case>, StoreError> {
         intervention::cases(&self.pool, la).await
     }

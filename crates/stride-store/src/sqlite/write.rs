@@ -41,6 +41,21 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
     for item in &dataset.intelligence {
         intelligence_row(&mut transaction, item).await?;
     }
+    let written_at = chrono::Utc::now();
+    for case in &dataset.cases {
+        super::intervention::insert_case(
+            &mut transaction,
+            case.urn,
+            case.opened_on,
+            case.plan_agreed_on,
+            &case.steps,
+            written_at,
+        )
+        .await?;
+    }
+    for activity in &dataset.activities {
+        super::intervention::record_activity(&mut *transaction, activity).await?;
+    }
     for account in accounts {
         super::accounts::insert_account(&mut transaction, account).await?;
     }

@@ -2,6 +2,7 @@
 
 pub mod categorisation;
 pub mod imports;
+pub mod intervention;
 pub mod school;
 pub mod schools;
 pub mod sign_in;

@@ -114,12 +114,18 @@ fn a_requires_improvement_inspection_starts_the_visit_in_two_weeks_and_monitorin
     // Inspected Monday 6 November 2023, published 1 December.
     let ri = inspection("2023-11-06", "2023-12-01", FourPointGrade::RequiresImprovement, None);
     let items = due(&[&ri], None, &[], Powers::Intervene, "2023-12-04");
-    assert_eq!(find(&items, "post-inspection-visit"), (day("2023-11-20"), DueState::Overdue));
+    assert_eq!(
+        find(&items, "post-inspection-visit"),
+        (day("2023-11-20"), DueState::Overdue)
+    );
     assert_eq!(find(&items, "monitoring-visit"), (day("2023-12-04"), DueState::DueSoon));
     // A visit before publication counts from the inspection.
     let visited = activity(ActivityKind::PostInspectionVisit, "2023-11-17");
     let items = due(&[&ri], None, &[&visited], Powers::Intervene, "2023-12-04");
-    assert_eq!(find(&items, "post-inspection-visit"), (day("2023-11-20"), DueState::Done));
+    assert_eq!(
+        find(&items, "post-inspection-visit"),
+        (day("2023-11-20"), DueState::Done)
+    );
     // A good inspection starts neither.
     let good = inspection("2023-11-06", "2023-12-01", FourPointGrade::Good, None);
     assert!(due(&[&good], None, &[], Powers::Intervene, "2023-12-04").is_empty());
@@ -135,10 +141,20 @@ fn special_measures_starts_the_statement_of_action_ten_working_days_from_publica
         Some(CategoryOfConcern::SpecialMeasures),
     );
     let maintained = due(&[&report], None, &[], Powers::Intervene, "2024-01-02");
-    assert_eq!(find(&maintained, "statement-of-action"), (day("2024-01-03"), DueState::DueSoon));
-    assert!(maintained.iter().all(|(clock, _, _)| clock != "dfe-alert-after-category"));
+    assert_eq!(
+        find(&maintained, "statement-of-action"),
+        (day("2024-01-03"), DueState::DueSoon)
+    );
+    assert!(
+        maintained
+            .iter()
+            .all(|(clock, _, _)| clock != "dfe-alert-after-category")
+    );
     let academy = due(&[&report], None, &[], Powers::AlertDfe, "2024-01-02");
-    assert_eq!(find(&academy, "dfe-alert-after-category"), (day("2024-01-03"), DueState::DueSoon));
+    assert_eq!(
+        find(&academy, "dfe-alert-after-category"),
+        (day("2024-01-03"), DueState::DueSoon)
+    );
     assert!(academy.iter().all(|(clock, _, _)| clock != "statement-of-action"));
 }
 

@@ -70,7 +70,7 @@ pub async fn self_nominate(
         .record_intelligence(&IntelligenceItem {
             urn,
             kind: IntelligenceKind::SelfNomination,
-            recorded_on: chrono::Utc::now().date_naive(),
+            recorded_on: state.today(),
             summary: if note.is_empty() {
                 "Self-nominated for the register".to_owned()
             } else {

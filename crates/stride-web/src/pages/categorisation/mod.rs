@@ -144,7 +144,7 @@ async fn load(state: &AppState, signed_in: &SignedIn, rules: &RuleSet) -> Result
             (evidence, quartiles, intelligence)
         }
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = state.today();
     let mut results = categorisation::categorise_with(rules, &evidence, &intelligence, &quartiles, today);
     results.retain(|result| signed_in.account.can_see_school(result.urn));
     Ok(Loaded {

@@ -1,0 +1,61 @@
+//! The Schools Causing Concern cycle in the browser: what is due for the signed-in user (My
+//! work), the register, and each school's Intervention Record, where visits, meetings and steps
+//! on the ladder are recorded.
+
+mod my_work;
+mod record;
+mod register;
+
+pub use my_work::{download_csv, download_xlsx, my_work};
+pub use record::{agree_plan, open_case, record, record_activity, take_step};
+pub use register::register;
+
+use stride_core::calendar::Calendar;
+use stride_core::intervention::{Assigned, ClockRules, InterventionEvidence, what_is_due};
+
+use crate::session::SignedIn;
+use crate::{AppState, WebError};
+
+/// What is due today for the LA's schools the user may see, with what it was worked out from.
+struct Work {
+    evidence: InterventionEvidence,
+    items: Vec<Assigned>,
+    today: chrono::NaiveDate,
+}
+
+async fn work(state: &AppState, signed_in: &SignedIn) -> Result<Work, WebError> {
+    let la = state.store.local_authority().await?.map(|own| own.code);
+    let mut evidence = state.store.intervention_evidence(la).await?;
+    let account = &signed_in.account;
+    evidence.schools.retain(|school| account.can_see_school(school.urn));
+    evidence.cases.retain(|case| account.can_see_school(case.urn));
+    evidence
+        .activities
+        .retain(|activity| activity.urn.is_none_or(|urn| account.can_see_school(urn)));
+    let today = state.today();
+    let items = what_is_due(&ClockRules::shipped()?, &evidence, &Calendar::default(), today);
+    Ok(Work { evidence, items, today })
+}
+
+/// A date as a person entered it in the GOV.UK date input's three fields.
+fn entered_date(day: &str, month: &str, year: &str) -> Option<chrono::NaiveDate> {
+    let number = |text: &str| text.trim().parse::<u32>().ok();
+    let year = i32::try_from(number(year)?)
+        .ok()
+        .filter(|year| (2000..=2100).contains(year))?;
+    chrono::NaiveDate::from_ymd_opt(year, number(month)?, number(day)?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_date_is_read_from_its_three_fields_or_refused() {
+        assert_eq!(
+            super::entered_date("3", "11", "2026"),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 3)
+        );
+        assert_eq!(super::entered_date("31", "2", "2026"), None);
+        assert_eq!(super::entered_date("3", "11", "26"), None, "a year in full");
+        assert_eq!(super::entered_date("", "11", "2026"), None);
+    }
+}

@@ -1,0 +1,44 @@
+//! `stride due`: everything due and overdue across the LA, for a nightly job or an email.
+
+use stride_core::calendar::Calendar;
+use stride_core::intervention::{ClockRules, DueState, due_table, what_is_due};
+
+use crate::categorise::aligned;
+use crate::{open, write_out};
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum DueFormat {
+    /// Aligned columns, for reading in a terminal.
+    Table,
+    Csv,
+    /// Every item with its dates, state and whose it is.
+    Json,
+}
+
+pub async fn due(
+    db: &str,
+    as_of: Option<chrono::NaiveDate>,
+    format: DueFormat,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let store = open(db).await?;
+    let la = store.local_authority().await?.map(|own| own.code);
+    let evidence = store.intervention_evidence(la).await?;
+    let rules = ClockRules::shipped()?;
+    let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let items = what_is_due(&rules, &evidence, &Calendar::default(), as_of);
+    let open: Vec<_> = items
+        .iter()
+        .filter(|assigned| assigned.item.state != DueState::Done)
+        .collect();
+    let bytes = match format {
+        DueFormat::Table => aligned(&due_table(&open, as_of)).into_bytes(),
+        DueFormat::Csv => stride_export::to_csv(&due_table(&open, as_of))?,
+        DueFormat::Json => serde_json::to_vec_pretty(&serde_json::json!({
+            "as_of": as_of,
+            "clocks": rules.name,
+            "items": open,
+        }))?,
+    };
+    write_out(output, &bytes)
+}

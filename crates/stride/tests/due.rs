@@ -1,0 +1,191 @@
+//! `stride due` on the synthetic authority, run as a nightly job would: every shipped clock is
+//! started by its trigger, and each due date is the one its rule gives from the generated
+//! record, worked out here from the generated data rather than through the clocks.
+
+use std::collections::HashSet;
+use std::process::Command;
+
+use chrono::NaiveDate;
+use stride_core::calendar::{Calendar, Period};
+use stride_core::intervention::{ActivityKind, Case, Stage};
+use stride_core::{Urn, inspection::HeadlineOutcome};
+
+const SEED: u64 = 2026;
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().expect("a date")
+}
+
+struct Item {
+    clock: String,
+    urn: Option<Urn>,
+    due_on: NaiveDate,
+    state: String,
+}
+
+fn due(database: &str, as_of: &str) -> Vec<Item> {
+    let output = Command::new(env!("CARGO_BIN_EXE_stride"))
+        .args(["due", "--db", database, "--as-of", as_of, "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    json["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| Item {
+            clock: item["clock"].as_str().expect("a clock").to_owned(),
+            urn: item["urn"].as_u64().map(|urn| Urn::new(urn as u32).expect("a URN")),
+            due_on: day(item["due_on"].as_str().expect("a date")),
+            state: item["state"].as_str().expect("a state").to_owned(),
+        })
+        .collect()
+}
+
+/// The day `period` after `start`, as each rule names its period.
+fn after(calendar: &Calendar, start: NaiveDate, period: Period) -> NaiveDate {
+    calendar.due(start, period).expect("a day")
+}
+
+#[test]
+fn every_shipped_clock_is_started_by_its_trigger_on_the_synthetic_authority_with_its_due_date() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = directory.path().join("stride.sqlite").display().to_string();
+    let generated = Command::new(env!("CARGO_BIN_EXE_stride"))
+        .args(["generate", "--db", &database, "--seed", &SEED.to_string()])
+        .output()
+        .expect("runs");
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    let dataset = stride_synth::generate(SEED).dataset;
+    let calendar = Calendar::default();
+    let as_of = day("2026-11-20");
+    let items = due(&database, "2026-11-20");
+    let activities = |urn: Urn, kind: ActivityKind| -> Vec<NaiveDate> {
+        let mut dates: Vec<NaiveDate> = dataset
+            .activities
+            .iter()
+            .filter(|activity| activity.urn == Some(urn) && activity.kind == kind && activity.held_on <= as_of)
+            .map(|activity| activity.held_on)
+            .collect();
+        dates.sort();
+        dates
+    };
+    let case_of = |urn: Urn| -> Option<&Case> { dataset.cases.iter().find(|case| case.urn == urn) };
+    let mut seen = HashSet::new();
+    for item in &items {
+        seen.insert(item.clock.clone());
+        let Some(urn) = item.urn else {
+            panic!(
+                "the LA's own clock {} is listed, though its meeting was held",
+                item.clock
+            );
+        };
+        let case = case_of(urn);
+        let latest = dataset
+            .inspections
+            .iter()
+            .filter(|inspection| inspection.urn == urn && inspection.published_on <= as_of)
+            .max_by_key(|inspection| (inspection.published_on, inspection.started_on));
+        // From the last time it was done, or from when its trigger began.
+        let repeating = |kind: ActivityKind, since: NaiveDate, weeks: u32| {
+            let last = activities(urn, kind).into_iter().rfind(|held| *held >= since);
+            after(&calendar, last.unwrap_or(since), Period::Weeks(weeks))
+        };
+        let expected = match item.clock.as_str() {
+            "post-inspection-visit" => after(&calendar, latest.expect("inspected").started_on, Period::Weeks(2)),
+            "monitoring-visit" => after(&calendar, latest.expect("inspected").started_on, Period::Weeks(4)),
+            "statement-of-action" | "dfe-alert-after-category" => after(
+                &calendar,
+                latest.expect("inspected").published_on,
+                Period::WorkingDays(10),
+            ),
+            "team-around-the-school" => {
+                repeating(ActivityKind::TeamAroundTheSchool, case.expect("a case").opened_on, 6)
+            }
+            "task-group" => {
+                let raised = case
+                    .expect("a case")
+                    .steps
+                    .iter()
+                    .find(|step| step.stage == Stage::HighLevelSupport)
+                    .expect("raised")
+                    .taken_on;
+                repeating(ActivityKind::TaskGroup, raised, 6)
+            }
+            "plan-review" => repeating(
+                ActivityKind::PlanReview,
+                case.and_then(|case| case.plan_agreed_on).expect("a plan"),
+                4,
+            ),
+            // The autumn term of 2026 as most LAs keep it ends on Friday 18 December.
+            "termly-monitoring" => day("2026-12-18"),
+            "warning-notice-compliance" => case
+                .and_then(|case| case.steps.last())
+                .and_then(|step| step.compliance_ends)
+                .expect("a notice's period"),
+            "school-visit-1" => day("2026-11-30"),
+            other => panic!("a clock the test does not know: {other}"),
+        };
+        assert_eq!(item.due_on, expected, "{} for {urn}", item.clock);
+        if item.clock.contains("inspection") || item.clock == "monitoring-visit" {
+            let outcome = latest.expect("inspected").headline();
+            assert!(
+                matches!(
+                    outcome,
+                    HeadlineOutcome::RequiresImprovement | HeadlineOutcome::ReportCardNeedsAttention
+                ),
+                "{outcome:?}"
+            );
+        }
+    }
+    for clock in [
+        "post-inspection-visit",
+        "monitoring-visit",
+        "statement-of-action",
+        "team-around-the-school",
+        "task-group",
+        "plan-review",
+        "termly-monitoring",
+        "school-visit-1",
+    ] {
+        assert!(seen.contains(clock), "{clock} is started on the synthetic authority");
+    }
+    // Nothing done is listed, and what is overdue is due before the day.
+    assert!(items.iter().all(|item| item.state != "done"));
+    assert!(
+        items
+            .iter()
+            .filter(|item| item.state == "overdue")
+            .all(|item| item.due_on < as_of)
+    );
+
+    // In the summer the spring and summer meetings and visits have opened too.
+    let summer = due(&database, "2027-07-20");
+    let clocks: HashSet<&str> = summer.iter().map(|item| item.clock.as_str()).collect();
+    for clock in [
+        "school-review-group-spring",
+        "school-review-group-summer",
+        "school-review-group-july",
+        "school-visit-2",
+        "school-visit-3",
+    ] {
+        assert!(clocks.contains(clock), "{clock} by July");
+    }
+    // September's School Review Group met on the 24th: its clock is done and not listed.
+    assert!(
+        dataset
+            .activities
+            .iter()
+            .any(|activity| activity.urn.is_none() && activity.held_on == day("2026-09-24"))
+    );
+    let july = summer
+        .iter()
+        .find(|item| item.clock == "school-review-group-july")
+        .expect("July's");
+    assert_eq!(july.due_on, day("2027-07-30"), "31 July 2027 is a Saturday");
+}
