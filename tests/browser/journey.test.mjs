@@ -27,7 +27,9 @@ let workdir
 
 function startStride () {
   workdir = mkdtempSync(join(tmpdir(), 'stride-journey-'))
-  server = spawn(binary, ['demo', '--db', join(workdir, 'journey.sqlite'), '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  // Served as on a fixed day a few days after the synthetic data's, so that what is overdue is
+  // the same on every run.
+  server = spawn(binary, ['demo', '--db', join(workdir, 'journey.sqlite'), '--listen', '127.0.0.1:0', '--as-of', '2026-11-24'], { stdio: ['ignore', 'pipe', 'inherit'] })
   return new Promise((resolve, reject) => {
     let output = ''
     const timer = setTimeout(() => reject(new Error(`stride did not start:\n${output}`)), 120_000)
@@ -202,6 +204,69 @@ test('a data manager uploads a file and follows the import to its end', async ()
 
   await page.getByRole('link', { name: 'Back to imports' }).click()
   assert.ok(await page.getByRole('rowheader', { name: 'la_code_list.csv' }).isVisible(), 'the import is listed')
+  assert.deepEqual(problems, [], 'no errors in the browser console')
+  await context.close()
+})
+
+test('an adviser sees an overdue visit, records its note of visit, and it leaves overdue', async () => {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const problems = []
+  page.on('console', message => { if (message.type() === 'error') problems.push(message.text()) })
+  page.on('pageerror', error => problems.push(error.message))
+
+  await page.goto(`${base}/sign-in`)
+  await page.getByLabel('Username').fill('adviser.north')
+  await page.getByLabel('Password').fill('stride-demo-2026')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('heading', { name: 'Schools', level: 1 }).waitFor()
+  await page.getByRole('link', { name: 'My work', exact: true }).click()
+  await page.getByRole('heading', { name: 'My work', level: 1 }).waitFor()
+  await checkAccessibility(page, 'my-work')
+
+  // The first overdue visit, and the kind of record that stops its clock.
+  const kinds = [
+    [/post-inspection/, 'Post-inspection visit and record of actions'],
+    [/^Monitoring visit/, 'Monitoring visit'],
+    [/visit/i, 'School visit']
+  ]
+  const overdue = page.getByRole('table', { name: 'Overdue' }).locator('tbody tr')
+  const rows = await overdue.count()
+  let visit
+  for (let index = 0; index < rows && !visit; index++) {
+    const row = overdue.nth(index)
+    const what = (await row.locator('td').first().textContent()).trim()
+    const kind = kinds.find(([pattern]) => pattern.test(what))
+    if (kind) visit = { school: (await row.locator('th').textContent()).trim(), what, kind: kind[1] }
+  }
+  assert.ok(visit, 'an overdue visit is on the adviser\'s list')
+  const before = await overdue.count()
+
+  await page.getByRole('table', { name: 'Overdue' }).getByRole('link', { name: visit.school }).first().click()
+  await page.getByRole('heading', { name: visit.school, level: 1 }).waitFor()
+  await checkAccessibility(page, 'school-record')
+  await page.getByLabel('What was done', { exact: true }).selectOption({ label: visit.kind })
+  await page.getByLabel('Who attended').fill('Headteacher; chair of governors')
+  await page.getByLabel('What was done or decided').fill('Reviewed the first priority of the plan with the headteacher.')
+  await page.getByText('Note of visit (for a visit)').click()
+  await page.getByLabel('Visit focus').fill('The achievement of pupils')
+  await page.getByLabel('Part one: development plan priorities and the impact of actions taken').fill('Reading: the autumn assessment shows the expected standard rising.')
+  await page.getByLabel('Overall effectiveness').selectOption('3')
+  await page.getByLabel('Budget deficit').check()
+  await page.getByRole('button', { name: 'Record it' }).click()
+  await page.getByRole('heading', { name: 'Visits and meetings, latest first' }).waitFor()
+  assert.ok(await page.getByText('Overall effectiveness: 3').first().isVisible(), 'the note of visit is kept')
+
+  await page.getByRole('link', { name: 'My work', exact: true }).click()
+  await page.getByRole('heading', { name: 'My work', level: 1 }).waitFor()
+  const after = page.getByRole('table', { name: 'Overdue' }).locator('tbody tr')
+  const still = await after.filter({ hasText: visit.school }).filter({ hasText: visit.what }).count()
+  assert.equal(still, 0, 'the visit has left overdue')
+  assert.equal(await after.count(), before - 1)
+
+  await page.getByRole('link', { name: 'Register', exact: true }).click()
+  await page.getByRole('heading', { name: 'Schools Causing Concern register', level: 1 }).waitFor()
+  await checkAccessibility(page, 'register')
   assert.deepEqual(problems, [], 'no errors in the browser console')
   await context.close()
 })

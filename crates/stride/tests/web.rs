@@ -57,12 +57,16 @@ async fn server() -> Server {
 }
 
 async fn server_on(database: &std::path::Path) -> Server {
+    server_with(database, Config::default()).await
+}
+
+async fn server_with(database: &std::path::Path, config: Config) -> Server {
     let store = stride_store::open(database.to_str().expect("utf-8 path"))
         .await
         .expect("opens");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let base = format!("http://{}", listener.local_addr().expect("address"));
-    let state = AppState::new(store, Config::default());
+    let state = AppState::new(store, config);
     tokio::spawn(stride_web::serve(state, listener));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -1376,5 +1380,262 @@ async fn the_categorisation_page_keeps_imported_evidence_only_until_the_next_imp
             &light
         ),
         "High-level support"
+    );
+}
+
+/// The day the intervention tests are served as on, a few days after the synthetic data's.
+fn intervention_day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("a date")
+}
+
+async fn intervention_server(directory: &tempfile::TempDir) -> (Server, std::sync::Arc<dyn stride_store::Store>) {
+    let (database, store) = generated_database(directory).await;
+    let config = Config {
+        today: Some(intervention_day()),
+        ..Config::default()
+    };
+    (server_with(&database, config).await, store)
+}
+
+/// What is due as the core works it out from what the store holds, for the test to pick from.
+async fn due_now(store: &dyn stride_store::Store) -> Vec<stride_core::intervention::Assigned> {
+    let la = store.local_authority().await.expect("reads").map(|own| own.code);
+    let evidence = store.intervention_evidence(la).await.expect("reads");
+    let rules = stride_core::intervention::ClockRules::shipped().expect("shipped");
+    stride_core::intervention::what_is_due(
+        &rules,
+        &evidence,
+        &stride_core::calendar::Calendar::default(),
+        intervention_day(),
+    )
+}
+
+#[tokio::test]
+async fn an_adviser_records_what_an_overdue_item_asks_for_and_it_leaves_overdue() {
+    use stride_core::intervention::{ClockRules, DueState};
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (server, store) = intervention_server(&directory).await;
+    let adviser = server.sign_in("adviser.north").await;
+    let (status, page) = server.text("/my-work", &adviser).await;
+    assert_eq!(status, StatusCode::OK);
+    let due = due_now(store.as_ref()).await;
+    let theirs: Vec<_> = due
+        .iter()
+        .filter(|assigned| assigned.advisers.iter().any(|adviser| adviser.name == "Helen Carter"))
+        .filter(|assigned| assigned.item.state == DueState::Overdue)
+        .collect();
+    assert!(
+        !theirs.is_empty(),
+        "the synthetic authority has overdue work for the adviser"
+    );
+    assert!(
+        page.contains(&format!(
+            "<span class=\"govuk-heading-xl govuk-!-margin-bottom-0\">{}</span> overdue",
+            theirs.len()
+        )),
+        "the count of overdue items"
+    );
+    let overdue = theirs[0];
+    let urn = overdue.item.urn.expect("a school's");
+    assert!(page.contains(&format!("href=\"/schools/{urn}/record\"")));
+    // The download holds the page's list: the overdue and the due soon.
+    let (_, csv) = server.text("/my-work.csv", &adviser).await;
+    let (headers, records) = csv_records(csv.as_bytes());
+    let state = column(&headers, "State");
+    assert_eq!(
+        records.iter().filter(|record| record[state] == "Overdue").count(),
+        theirs.len()
+    );
+
+    let rules = ClockRules::shipped().expect("shipped");
+    let kind = rules
+        .clocks
+        .iter()
+        .find(|clock| clock.code == overdue.item.clock)
+        .expect("its clock")
+        .done_by;
+    let path = format!("/schools/{urn}/record/activities");
+    let mut fields = vec![
+        ("kind", kind.code().to_owned()),
+        ("held-on-day", "24".to_owned()),
+        ("held-on-month", "11".to_owned()),
+        ("held-on-year", "2026".to_owned()),
+        ("attendees", "Headteacher".to_owned()),
+        ("summary", "".to_owned()),
+        ("focus", "The achievement of pupils".to_owned()),
+        ("grade-0", "3".to_owned()),
+        ("risk-2", "yes".to_owned()),
+    ];
+    let form = |fields: &[(&'static str, String)]| {
+        fields
+            .iter()
+            .map(|(name, value)| (*name, value.clone()))
+            .collect::<Vec<_>>()
+    };
+    let as_pairs = |fields: &[(&'static str, String)]| form(fields);
+    // Without a summary the form says so, and nothing is recorded.
+    let pairs = as_pairs(&fields);
+    let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(name, value)| (*name, value.as_str())).collect();
+    let refused = server.post_form(&path, &adviser, &borrowed).await;
+    assert_eq!(refused.status(), StatusCode::OK);
+    let page = refused.text().await.expect("body");
+    assert!(page.contains("There is a problem") && page.contains("Write what was done or decided"));
+    fields[5].1 = "The first priority's actions reviewed with the headteacher".to_owned();
+    let pairs = as_pairs(&fields);
+    let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(name, value)| (*name, value.as_str())).collect();
+    let saved = server.post_form(&path, &adviser, &borrowed).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    let after = due_now(store.as_ref()).await;
+    let same = after
+        .iter()
+        .find(|assigned| assigned.item.urn == Some(urn) && assigned.item.clock == overdue.item.clock)
+        .expect("the clock");
+    assert_ne!(same.item.state, DueState::Overdue, "{:?}", same.item);
+    let (_, page) = server.text("/my-work", &adviser).await;
+    assert!(page.contains(&format!(
+        "<span class=\"govuk-heading-xl govuk-!-margin-bottom-0\">{}</span> overdue",
+        theirs.len() - 1
+    )));
+    let (_, record) = server.text(&format!("/schools/{urn}/record"), &adviser).await;
+    assert!(
+        record.contains("The first priority&#39;s actions") || record.contains("The first priority&#x27;s actions")
+    );
+    if kind.is_visit() {
+        assert!(
+            record.contains("Overall effectiveness: 3") && record.contains("Budget deficit"),
+            "the note of visit"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_ladder_refuses_a_step_it_does_not_allow_and_a_stale_save_is_shown_the_other() {
+    use stride_core::intervention::Stage;
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (server, store) = intervention_server(&directory).await;
+    let manager = server.sign_in("improvement.manager").await;
+    let cases = store.cases(None).await.expect("reads");
+    // A maintained school's: for an academy the refusal is that the LA holds no such power.
+    let maintained = |urn: Urn| {
+        fixture()
+            .authority
+            .dataset
+            .establishments
+            .iter()
+            .any(|school| school.urn == urn && school.governance == stride_core::Governance::Maintained)
+    };
+    let case = cases
+        .iter()
+        .find(|case| case.stage() == Stage::AdditionalSupport && maintained(case.urn))
+        .expect("a maintained school's case at additional support");
+    let path = format!("/schools/{}/record/steps", case.urn);
+    let revision = case.revision.to_string();
+    let step = |stage: &'static str, evidence: &'static str| {
+        vec![
+            ("revision", revision.clone()),
+            ("stage", stage.to_owned()),
+            ("evidence", evidence.to_owned()),
+        ]
+    };
+    let post = |fields: Vec<(&'static str, String)>| {
+        let server = &server;
+        let manager = &manager;
+        let path = path.clone();
+        async move {
+            let borrowed: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (*name, value.as_str())).collect();
+            server.post_form(&path, manager, &borrowed).await
+        }
+    };
+    let refused = post(step("warning-notice", "Governors have not acted")).await;
+    let page = refused.text().await.expect("body");
+    assert!(
+        page.contains("cannot move to &#39;Warning notice issued&#39;")
+            || page.contains("cannot move to &#x27;Warning notice issued&#x27;"),
+        "{page}"
+    );
+    let first = post(step(
+        "high-level-support",
+        "No improvement at the last two monitoring visits",
+    ))
+    .await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    // A second person, whose page was opened at the same revision, is told, and their
+    // evidence is kept on the form.
+    let second = post(step("light-touch", "Improved beyond expectation")).await;
+    assert_eq!(second.status(), StatusCode::OK);
+    let page = second.text().await.expect("body");
+    assert!(
+        page.contains("Someone else changed this record since you opened it"),
+        "{page}"
+    );
+    assert!(page.contains("Moved to high-level support"));
+    assert!(page.contains(">Improved beyond expectation</textarea>"));
+    let now = store.cases(None).await.expect("reads");
+    let saved = now.iter().find(|held| held.id == case.id).expect("the case");
+    assert_eq!(saved.stage(), Stage::HighLevelSupport);
+    assert_eq!(saved.revision, case.revision + 1);
+
+    let (status, register) = server.text("/register", &manager).await;
+    assert_eq!(status, StatusCode::OK);
+    let on_register = now
+        .iter()
+        .filter(|case| !matches!(case.stage(), Stage::LightTouch | Stage::Closed))
+        .count();
+    assert_eq!(register.matches("/record\">").count(), on_register);
+}
+
+#[tokio::test]
+async fn the_cycles_pages_are_open_only_to_those_who_work_or_report_on_it() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (server, store) = intervention_server(&directory).await;
+    let cases = store.cases(None).await.expect("reads");
+    let headteacher = server.sign_in("headteacher").await;
+    assert_eq!(server.text("/my-work", &headteacher).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(server.text("/register", &headteacher).await.0, StatusCode::FORBIDDEN);
+    let member = server.sign_in("elected.member").await;
+    assert_eq!(server.text("/register", &member).await.0, StatusCode::FORBIDDEN);
+    let data_manager = server.sign_in("data.manager").await;
+    assert_eq!(server.text("/register", &data_manager).await.0, StatusCode::OK);
+    assert_eq!(server.text("/my-work", &data_manager).await.0, StatusCode::FORBIDDEN);
+    let outside = fixture()
+        .authority
+        .accounts
+        .iter()
+        .find(|account| account.username == "adviser.south")
+        .expect("the south adviser")
+        .schools[0];
+    let adviser = server.sign_in("adviser.north").await;
+    assert_eq!(
+        server.text(&format!("/schools/{outside}/record"), &adviser).await.0,
+        StatusCode::NOT_FOUND,
+        "another adviser's school is not found"
+    );
+    let own = cases
+        .iter()
+        .find(|case| {
+            fixture()
+                .authority
+                .accounts
+                .iter()
+                .any(|account| account.username == "adviser.north" && account.schools.contains(&case.urn))
+        })
+        .expect("a case of the adviser's");
+    let revision = own.revision.to_string();
+    let response = server
+        .post_form(
+            &format!("/schools/{}/record/steps", own.urn),
+            &adviser,
+            &[
+                ("revision", revision.as_str()),
+                ("stage", "high-level-support"),
+                ("evidence", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::FORBIDDEN,
+        "an adviser records; the manager decides steps"
     );
 }

@@ -436,6 +436,16 @@ async fn change(
         .await?
         .into_response());
     };
+    // Someone else saved since this person read the case: their decision was made on what they
+    // saw, so it is shown the other change rather than judged against a stage they never saw.
+    if case.revision != seen {
+        let problems = Problems {
+            conflict: state.store.case_history(case.id, seen).await?,
+            kept_evidence: field(fields, "evidence").to_owned(),
+            ..Problems::default()
+        };
+        return Ok(page(state, signed_in, urn, problems).await?.into_response());
+    }
     let change = match make(case, powers) {
         Ok(change) => change,
         Err(problems) => return Ok(page(state, signed_in, urn, problems).await?.into_response()),
