@@ -50,6 +50,11 @@ impl Role {
         self.works_cases() || self == Role::DataManager
     }
 
+    /// Who sets the cycle's clock rules and the LA's terms: the administrator.
+    pub fn configures_cycle(self) -> bool {
+        self == Role::Administrator
+    }
+
     /// Who decides a school's steps on the escalation ladder and agrees its plan: the
     /// improvement manager, who owns the register.
     pub fn decides_steps(self) -> bool {

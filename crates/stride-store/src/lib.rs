@@ -167,6 +167,49 @@ pub trait Store: Send + Sync {
         la: Option<stride_core::LaCode>,
     ) -> Result<stride_core::intervention::InterventionEvidence, StoreError>;
 
+    /// Keeps a version of the LA's clock rules as written; a version kept before is refused.
+    async fn keep_clock_rules(&self, kept: &stride_core::intervention::KeptClockRules) -> Result<(), StoreError>;
+
+    /// Every version of the clock rules kept, newest first.
+    async fn kept_clock_rules(&self) -> Result<Vec<stride_core::intervention::KeptClockRules>, StoreError>;
+
+    /// The terms the LA entered, by academic year.
+    async fn school_terms(
+        &self,
+    ) -> Result<std::collections::BTreeMap<stride_core::AcademicYear, Vec<stride_core::calendar::Term>>, StoreError>;
+
+    /// Enters an academic year's terms in place of those entered before.
+    async fn set_school_terms(
+        &self,
+        year: stride_core::AcademicYear,
+        terms: &[stride_core::calendar::Term],
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// The clock rules in force (the latest kept, else those shipped) with their text, and the
+    /// LA's calendar with the terms it entered.
+    async fn cycle(
+        &self,
+    ) -> Result<
+        (
+            stride_core::intervention::ClockRules,
+            String,
+            stride_core::calendar::Calendar,
+        ),
+        StoreError,
+    > {
+        let kept = self.kept_clock_rules().await?;
+        let (rules, text) =
+            stride_core::intervention::ClockRules::in_force(&kept).map_err(|error| StoreError::Unreadable {
+                table: "kept_clock_rules",
+                column: "rule_text",
+                detail: error.to_string(),
+            })?;
+        let calendar = stride_core::calendar::Calendar::new(self.school_terms().await?, Default::default());
+        Ok((rules, text, calendar))
+    }
+
     /// Every case of the LA's schools (or of every school held), with its steps.
     async fn cases(&self, la: Option<stride_core::LaCode>) -> Result<Vec<stride_core::intervention::Case>, StoreError>;
 

@@ -92,6 +92,14 @@ pub fn router(state: AppState) -> Router {
         .route("/my-work.csv", get(pages::intervention::download_csv))
         .route("/my-work.xlsx", get(pages::intervention::download_xlsx))
         .route("/register", get(pages::intervention::register))
+        .route(
+            "/cycle/clocks",
+            get(pages::intervention::clocks).post(pages::intervention::keep_clocks),
+        )
+        .route(
+            "/cycle/terms",
+            get(pages::intervention::terms).post(pages::intervention::set_terms),
+        )
         .route("/schools/{urn}/record", get(pages::intervention::record))
         .route(
             "/schools/{urn}/record/activities",

@@ -1,7 +1,6 @@
 //! `stride due`: everything due and overdue across the LA, for a nightly job or an email.
 
-use stride_core::calendar::Calendar;
-use stride_core::intervention::{ClockRules, DueState, due_table, what_is_due};
+use stride_core::intervention::{DueState, due_table, what_is_due};
 
 use crate::categorise::aligned;
 use crate::{open, write_out};
@@ -24,9 +23,9 @@ pub async fn due(
     let store = open(db).await?;
     let la = store.local_authority().await?.map(|own| own.code);
     let evidence = store.intervention_evidence(la).await?;
-    let rules = ClockRules::shipped()?;
+    let (rules, _, calendar) = store.cycle().await?;
     let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let items = what_is_due(&rules, &evidence, &Calendar::default(), as_of);
+    let items = what_is_due(&rules, &evidence, &calendar, as_of);
     let open: Vec<_> = items
         .iter()
         .filter(|assigned| assigned.item.state != DueState::Done)

@@ -1639,3 +1639,137 @@ async fn the_cycles_pages_are_open_only_to_those_who_work_or_report_on_it() {
         "an adviser records; the manager decides steps"
     );
 }
+
+#[tokio::test]
+async fn an_administrator_changes_a_clock_and_enters_the_terms_and_what_is_due_follows() {
+    use stride_core::intervention::{DueState, SHIPPED_CLOCKS};
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (server, store) = intervention_server(&directory).await;
+    let administrator = server.sign_in("administrator").await;
+    let (status, page) = server.text("/cycle/clocks", &administrator).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Team Around the School meeting") && page.contains("6 weeks, again after each time"));
+    let due_on = |items: &[stride_core::intervention::Assigned], clock: &str| -> Vec<(Urn, chrono::NaiveDate)> {
+        items
+            .iter()
+            .filter(|assigned| assigned.item.clock == clock && assigned.item.state != DueState::Done)
+            .filter_map(|assigned| Some((assigned.item.urn?, assigned.item.due_on)))
+            .collect()
+    };
+    let in_force = |store: std::sync::Arc<dyn stride_store::Store>| async move {
+        let (rules, _, calendar) = store.cycle().await.expect("reads");
+        let la = store.local_authority().await.expect("reads").map(|own| own.code);
+        let evidence = store.intervention_evidence(la).await.expect("reads");
+        stride_core::intervention::what_is_due(&rules, &evidence, &calendar, intervention_day())
+    };
+    let before = due_on(&in_force(store.clone()).await, "team-around-the-school");
+    assert!(!before.is_empty());
+
+    // Every four weeks rather than six, under a new version; the same version is refused.
+    let four_weekly = SHIPPED_CLOCKS
+        .replacen("version = \"2025.1\"", "version = \"2026.1\"", 1)
+        .replacen("stages = [\"additional-support\", \"high-level-support\", \"warning-notice\", \"dfe-alerted\", \"interim-executive-board\"]\nwithin_weeks = 6", "stages = [\"additional-support\", \"high-level-support\", \"warning-notice\", \"dfe-alerted\", \"interim-executive-board\"]\nwithin_weeks = 4", 1);
+    assert_ne!(four_weekly, SHIPPED_CLOCKS);
+    let unchanged = server
+        .post_form("/cycle/clocks", &administrator, &[("text", SHIPPED_CLOCKS)])
+        .await;
+    assert!(
+        unchanged
+            .text()
+            .await
+            .expect("body")
+            .contains("version 2025.1 is kept already")
+    );
+    let broken = server
+        .post_form(
+            "/cycle/clocks",
+            &administrator,
+            &[(
+                "text",
+                &four_weekly.replace("whose = \"adviser\"", "whose = \"governors\""),
+            )],
+        )
+        .await;
+    assert!(
+        broken
+            .text()
+            .await
+            .expect("body")
+            .contains("whose: &#39;governors&#39; is not one of")
+    );
+    let kept = server
+        .post_form("/cycle/clocks", &administrator, &[("text", &four_weekly)])
+        .await;
+    assert_eq!(kept.status(), StatusCode::SEE_OTHER);
+    let after = due_on(&in_force(store.clone()).await, "team-around-the-school");
+    assert_eq!(after.len(), before.len());
+    let six_weekly: HashMap<Urn, chrono::NaiveDate> = before.into_iter().collect();
+    for (urn, four) in &after {
+        let six = six_weekly[urn];
+        assert!(*four < six, "{urn}: due {four} rather than {six}");
+    }
+
+    // The LA's autumn term ends on Wednesday 16 December 2026: each term's visit is due then.
+    let date = |prefix: &str, day: u32, month: u32, year: i32| {
+        [
+            (format!("{prefix}-day"), day.to_string()),
+            (format!("{prefix}-month"), month.to_string()),
+            (format!("{prefix}-year"), year.to_string()),
+        ]
+    };
+    let mut fields: Vec<(String, String)> = vec![("year".to_owned(), "2026".to_owned())];
+    for (prefix, (day, month, year)) in [
+        ("autumn-starts", (2, 9, 2026)),
+        ("autumn-half-term-starts", (26, 10, 2026)),
+        ("autumn-half-term-ends", (30, 10, 2026)),
+        ("autumn-ends", (16, 12, 2026)),
+        ("spring-starts", (5, 1, 2027)),
+        ("spring-half-term-starts", (15, 2, 2027)),
+        ("spring-half-term-ends", (19, 2, 2027)),
+        ("spring-ends", (25, 3, 2027)),
+        ("summer-starts", (12, 4, 2027)),
+        ("summer-half-term-starts", (31, 5, 2027)),
+        ("summer-half-term-ends", (4, 6, 2027)),
+        ("summer-ends", (21, 7, 2027)),
+    ] {
+        fields.extend(date(prefix, day, month, year));
+    }
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let manager = server.sign_in("improvement.manager").await;
+    assert_eq!(
+        server.post_form("/cycle/terms", &manager, &borrowed).await.status(),
+        StatusCode::FORBIDDEN,
+        "the administrator sets the terms"
+    );
+    let entered = server.post_form("/cycle/terms", &administrator, &borrowed).await;
+    assert_eq!(entered.status(), StatusCode::SEE_OTHER);
+    let termly = due_on(&in_force(store.clone()).await, "termly-monitoring");
+    assert!(!termly.is_empty());
+    assert!(
+        termly
+            .iter()
+            .all(|(_, due)| *due == chrono::NaiveDate::from_ymd_opt(2026, 12, 16).expect("a date"))
+    );
+    let (_, page) = server.text("/cycle/terms?year=2026", &manager).await;
+    assert!(page.contains("As the LA entered them.") && page.contains("16 December 2026"));
+    // A term that ends before it starts is refused, naming it.
+    let mut backwards = fields.clone();
+    for (name, value) in &mut backwards {
+        if name == "autumn-ends-month" {
+            *value = "8".to_owned();
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = backwards
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let refused = server.post_form("/cycle/terms", &administrator, &borrowed).await;
+    let page = refused.text().await.expect("body");
+    assert!(
+        page.contains("There is a problem") && page.contains("Autumn term ends on 2026-08-16"),
+        "{page}"
+    );
+}

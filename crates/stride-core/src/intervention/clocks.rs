@@ -357,3 +357,77 @@ mod tests {
         );
     }
 }
+
+/// A version of the LA's clock rules as an administrator kept it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct KeptClockRules {
+    pub version: String,
+    pub text: String,
+    pub kept_by: String,
+    pub kept_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl ClockRules {
+    /// The clock rules in force: the latest version kept (`kept` newest first), else those
+    /// shipped; with their text.
+    pub fn in_force(kept: &[KeptClockRules]) -> Result<(ClockRules, String), ClockRulesError> {
+        match kept.first() {
+            Some(latest) => Ok((
+                ClockRules::from_toml(&format!("clock rules version {}", latest.version), &latest.text)?,
+                latest.text.clone(),
+            )),
+            None => Ok((ClockRules::shipped()?, SHIPPED_CLOCKS.to_owned())),
+        }
+    }
+}
+
+impl Trigger {
+    /// What starts the clock, in words.
+    pub fn describe(&self) -> String {
+        let stages = |stages: &[Stage]| {
+            stages
+                .iter()
+                .map(|stage| stage.label().to_lowercase())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Trigger::Inspection {
+                outcomes,
+                categories,
+                from_publication,
+            } => {
+                let mut what: Vec<String> = outcomes.iter().map(|outcome| outcome.label().to_owned()).collect();
+                what.extend(categories.iter().map(|category| category.label().to_lowercase()));
+                let from = if *from_publication {
+                    "the report's publication"
+                } else {
+                    "the inspection"
+                };
+                format!("An inspection: {}; from {from}", what.join(", "))
+            }
+            Trigger::CaseAtStage { stages: at } => format!("While the case stands at: {}", stages(at)),
+            Trigger::CaseOpened => "A case opened".to_owned(),
+            Trigger::WarningNotice => "A warning notice issued: by the end of its compliance period".to_owned(),
+            Trigger::PlanAgreed => "The Raising Achievement Plan agreed".to_owned(),
+            Trigger::EachTerm { stages: at } => {
+                format!("Each term, by its end, while the case stands at: {}", stages(at))
+            }
+            Trigger::Annual {
+                opens,
+                due,
+                each_school,
+            } => format!(
+                "Each year from {} to {}, for {}",
+                day_of_year(*opens),
+                day_of_year(*due),
+                if *each_school { "each school" } else { "the LA" }
+            ),
+        }
+    }
+}
+
+fn day_of_year(day: DayOfYear) -> String {
+    chrono::NaiveDate::from_ymd_opt(2024, day.month, day.day)
+        .map_or_else(String::new, |date| date.format("%-d %B").to_string())
+}

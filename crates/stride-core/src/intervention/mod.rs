@@ -10,7 +10,9 @@ mod evidence;
 mod ladder;
 mod record;
 
-pub use clocks::{ActivityKind, ClockRule, ClockRules, ClockRulesError, DayOfYear, Owner, SHIPPED_CLOCKS, Trigger};
+pub use clocks::{
+    ActivityKind, ClockRule, ClockRules, ClockRulesError, DayOfYear, KeptClockRules, Owner, SHIPPED_CLOCKS, Trigger,
+};
 pub use due::{ClockSchool, DUE_SOON_WORKING_DAYS, DueItem, DueState, due_items};
 pub use evidence::{Assigned, InterventionEvidence, SchoolAdviser, due_table, latest_case, what_is_due};
 pub use ladder::{Powers, Stage, StepDecision, StepRefused, StructuralSolution, check_step};

@@ -368,3 +368,103 @@ fn activity(row: &SqliteRow) -> Result<Activity, StoreError> {
             .map_err(|error| unreadable("activities", "note", error))?,
     })
 }
+
+pub(super) async fn keep_clock_rules(
+    pool: &SqlitePool,
+    kept: &stride_core::intervention::KeptClockRules,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO kept_clock_rules (version, rule_text, kept_by, kept_at) VALUES (?, ?, ?, ?)")
+        .bind(&kept.version)
+        .bind(&kept.text)
+        .bind(&kept.kept_by)
+        .bind(kept.kept_at)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn kept_clock_rules(
+    pool: &SqlitePool,
+) -> Result<Vec<stride_core::intervention::KeptClockRules>, StoreError> {
+    let rows =
+        sqlx::query("SELECT version, rule_text, kept_by, kept_at FROM kept_clock_rules ORDER BY kept_at DESC, id DESC")
+            .fetch_all(pool)
+            .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(stride_core::intervention::KeptClockRules {
+                version: row.try_get("version")?,
+                text: row.try_get("rule_text")?,
+                kept_by: row.try_get("kept_by")?,
+                kept_at: row.try_get("kept_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The terms the LA entered, by academic year, each year's in date order.
+pub(super) async fn school_terms(
+    pool: &SqlitePool,
+) -> Result<std::collections::BTreeMap<stride_core::AcademicYear, Vec<stride_core::calendar::Term>>, StoreError> {
+    use stride_core::calendar::{DateRange, Term};
+    let rows = sqlx::query(
+        "SELECT academic_year, term, first_day, last_day, half_term_first_day, half_term_last_day
+         FROM school_terms ORDER BY academic_year, first_day",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut terms: std::collections::BTreeMap<stride_core::AcademicYear, Vec<Term>> = std::collections::BTreeMap::new();
+    for row in &rows {
+        let year: i64 = row.try_get("academic_year")?;
+        let name = coded(row, "school_terms", "term")?;
+        let range = |first: &str, last: &str| -> Result<DateRange, StoreError> {
+            DateRange::new("a term", row.try_get(first)?, row.try_get(last)?)
+                .map_err(|error| unreadable("school_terms", "last_day", error))
+        };
+        let term = Term::new(
+            name,
+            range("first_day", "last_day")?,
+            range("half_term_first_day", "half_term_last_day")?,
+        )
+        .map_err(|error| unreadable("school_terms", "half_term_first_day", error))?;
+        terms
+            .entry(stride_core::AcademicYear::starting(year as i32))
+            .or_default()
+            .push(term);
+    }
+    Ok(terms)
+}
+
+/// Enters an academic year's terms, in place of any entered before, whole or not at all.
+pub(super) async fn set_school_terms(
+    pool: &SqlitePool,
+    year: stride_core::AcademicYear,
+    terms: &[stride_core::calendar::Term],
+    by: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut transaction = pool.begin().await?;
+    sqlx::query("DELETE FROM school_terms WHERE academic_year = ?")
+        .bind(i64::from(year.start_year()))
+        .execute(&mut *transaction)
+        .await?;
+    for term in terms {
+        sqlx::query(
+            "INSERT INTO school_terms (academic_year, term, first_day, last_day, half_term_first_day,
+                                       half_term_last_day, entered_by, entered_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(i64::from(year.start_year()))
+        .bind(term.name.code())
+        .bind(term.dates.first())
+        .bind(term.dates.last())
+        .bind(term.half_term.first())
+        .bind(term.half_term.last())
+        .bind(by)
+        .bind(at)
+        .execute(&mut *transaction)
+        .await?;
+    }
+    transaction.commit().await?;
+    Ok(())
+}

@@ -279,6 +279,31 @@ impl crate::Store for SqliteStore {
         intervention::evidence(&self.pool, la).await
     }
 
+    async fn keep_clock_rules(&self, kept: &stride_core::intervention::KeptClockRules) -> Result<(), StoreError> {
+        intervention::keep_clock_rules(&self.pool, kept).await
+    }
+
+    async fn kept_clock_rules(&self) -> Result<Vec<stride_core::intervention::KeptClockRules>, StoreError> {
+        intervention::kept_clock_rules(&self.pool).await
+    }
+
+    async fn school_terms(
+        &self,
+    ) -> Result<std::collections::BTreeMap<stride_core::AcademicYear, Vec<stride_core::calendar::Term>>, StoreError>
+    {
+        intervention::school_terms(&self.pool).await
+    }
+
+    async fn set_school_terms(
+        &self,
+        year: stride_core::AcademicYear,
+        terms: &[stride_core::calendar::Term],
+        by: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        intervention::set_school_terms(&self.pool, year, terms, by, at).await
+    }
+
     async fn cases(&self, la: Option<stride_core::LaCode>) -> Result<Vec<stride_core::intervention::Case>, StoreError> {
         intervention::cases(&self.pool, la).await
     }

@@ -2,16 +2,17 @@
 //! work), the register, and each school's Intervention Record, where visits, meetings and steps
 //! on the ladder are recorded.
 
+mod cycle;
 mod my_work;
 mod record;
 mod register;
 
+pub use cycle::{clocks, keep_clocks, set_terms, terms};
 pub use my_work::{download_csv, download_xlsx, my_work};
 pub use record::{agree_plan, open_case, record, record_activity, take_step};
 pub use register::register;
 
-use stride_core::calendar::Calendar;
-use stride_core::intervention::{Assigned, ClockRules, InterventionEvidence, what_is_due};
+use stride_core::intervention::{Assigned, InterventionEvidence, what_is_due};
 
 use crate::session::SignedIn;
 use crate::{AppState, WebError};
@@ -33,7 +34,8 @@ async fn work(state: &AppState, signed_in: &SignedIn) -> Result<Work, WebError> 
         .activities
         .retain(|activity| activity.urn.is_none_or(|urn| account.can_see_school(urn)));
     let today = state.today();
-    let items = what_is_due(&ClockRules::shipped()?, &evidence, &Calendar::default(), today);
+    let (rules, _, calendar) = state.store.cycle().await?;
+    let items = what_is_due(&rules, &evidence, &calendar, today);
     Ok(Work { evidence, items, today })
 }
 
