@@ -1,8 +1,12 @@
-//! Writes report tables as CSV and XLSX, so that every table a page shows can be taken away in
+//! Writes report tables as CSV and XLSX, and due dates as an iCalendar feed, so that every table a page shows can be taken away in
 //! the form an analyst will open it in, with the same figures.
 //!
 //! Invariant: the figures written are the table's cells, typed: numbers stay numbers in the
 //! workbook, and a missing figure is written as its mark, never as zero.
+
+mod icalendar;
+
+pub use icalendar::{CalendarEvent, to_icalendar};
 
 use chrono::Datelike;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};

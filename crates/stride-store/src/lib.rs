@@ -167,6 +167,12 @@ pub trait Store: Send + Sync {
         la: Option<stride_core::LaCode>,
     ) -> Result<stride_core::intervention::InterventionEvidence, StoreError>;
 
+    /// Gives the account a new calendar feed, held by its token's hash, replacing any before.
+    async fn set_calendar_feed(&self, account_id: i64, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// The account whose calendar feed a token's hash is.
+    async fn calendar_feed_account(&self, token_hash: &str) -> Result<Option<Account>, StoreError>;
+
     /// Keeps a version of the LA's clock rules as written; a version kept before is refused.
     async fn keep_clock_rules(&self, kept: &stride_core::intervention::KeptClockRules) -> Result<(), StoreError>;
 

@@ -92,6 +92,8 @@ pub fn router(state: AppState) -> Router {
         .route("/my-work.csv", get(pages::intervention::download_csv))
         .route("/my-work.xlsx", get(pages::intervention::download_xlsx))
         .route("/register", get(pages::intervention::register))
+        .route("/my-work/calendar-feed", post(pages::intervention::new_feed))
+        .route("/calendar/{file}", get(pages::intervention::feed))
         .route(
             "/cycle/clocks",
             get(pages::intervention::clocks).post(pages::intervention::keep_clocks),

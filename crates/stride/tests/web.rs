@@ -1773,3 +1773,72 @@ async fn an_administrator_changes_a_clock_and_enters_the_terms_and_what_is_due_f
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn an_advisers_due_dates_are_a_calendar_feed_that_a_new_link_replaces() {
+    use stride_core::intervention::DueState;
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (server, store) = intervention_server(&directory).await;
+    let adviser = server.sign_in("adviser.north").await;
+    let address = |page: &str| {
+        let start = page.find("/calendar/").expect("the feed's address");
+        page[start..].split('<').next().expect("an address").to_owned()
+    };
+    let made = server.post_form("/my-work/calendar-feed", &adviser, &[]).await;
+    assert_eq!(made.status(), StatusCode::OK);
+    let first = address(&made.text().await.expect("body"));
+    assert!(
+        first.ends_with(".ics") && first.len() > "/calendar/.ics".len() + 60,
+        "{first}"
+    );
+    // Fetched as a calendar fetches it: no session.
+    let response = server
+        .client
+        .get(format!("{}{first}", server.base))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .expect("text")
+            .starts_with("text/calendar")
+    );
+    let calendar = response.text().await.expect("body");
+    let theirs = due_now(store.as_ref())
+        .await
+        .into_iter()
+        .filter(|assigned| assigned.advisers.iter().any(|adviser| adviser.name == "Helen Carter"))
+        .filter(|assigned| assigned.item.state != DueState::Done)
+        .count();
+    assert!(theirs > 0);
+    assert_eq!(calendar.matches("BEGIN:VEVENT\r\n").count(), theirs);
+    assert!(calendar.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+    // A new link stops the old one working; a made-up one finds nothing.
+    let again = server.post_form("/my-work/calendar-feed", &adviser, &[]).await;
+    let second = address(&again.text().await.expect("body"));
+    assert_ne!(first, second);
+    let old = server
+        .client
+        .get(format!("{}{first}", server.base))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(old.status(), StatusCode::NOT_FOUND);
+    let guessed = server
+        .client
+        .get(format!("{}/calendar/{}.ics", server.base, "0".repeat(64)))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(guessed.status(), StatusCode::NOT_FOUND);
+    let headteacher = server.sign_in("headteacher").await;
+    assert_eq!(
+        server
+            .post_form("/my-work/calendar-feed", &headteacher, &[])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}

@@ -128,3 +128,34 @@ pub(super) async fn delete_session(pool: &SqlitePool, token_hash: &str) -> Resul
         .await?;
     Ok(())
 }
+
+/// Gives the account a new calendar feed, held by its token's hash, in place of any before.
+pub(super) async fn set_calendar_feed(
+    pool: &SqlitePool,
+    account_id: i64,
+    token_hash: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO calendar_feeds (account_id, token_hash, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (account_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
+    )
+    .bind(account_id)
+    .bind(token_hash)
+    .bind(at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The account whose calendar feed a token's hash is, if any.
+pub(super) async fn calendar_feed_account(pool: &SqlitePool, token_hash: &str) -> Result<Option<Account>, StoreError> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT account_id FROM calendar_feeds WHERE token_hash = ?")
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await?;
+    match id {
+        Some(id) => account(pool, id).await,
+        None => Ok(None),
+    }
+}

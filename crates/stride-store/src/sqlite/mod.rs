@@ -279,6 +279,19 @@ impl crate::Store for SqliteStore {
         intervention::evidence(&self.pool, la).await
     }
 
+    async fn set_calendar_feed(
+        &self,
+        account_id: i64,
+        token_hash: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        accounts::set_calendar_feed(&self.pool, account_id, token_hash, at).await
+    }
+
+    async fn calendar_feed_account(&self, token_hash: &str) -> Result<Option<stride_core::Account>, StoreError> {
+        accounts::calendar_feed_account(&self.pool, token_hash).await
+    }
+
     async fn keep_clock_rules(&self, kept: &stride_core::intervention::KeptClockRules) -> Result<(), StoreError> {
         intervention::keep_clock_rules(&self.pool, kept).await
     }

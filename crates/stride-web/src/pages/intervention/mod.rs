@@ -3,19 +3,21 @@
 //! on the ladder are recorded.
 
 mod cycle;
+mod feed;
 mod my_work;
 mod record;
 mod register;
 
 pub use cycle::{clocks, keep_clocks, set_terms, terms};
+pub use feed::{feed, new_feed};
 pub use my_work::{download_csv, download_xlsx, my_work};
 pub use record::{agree_plan, open_case, record, record_activity, take_step};
 pub use register::register;
 
 use stride_core::intervention::{Assigned, InterventionEvidence, what_is_due};
 
-use crate::session::SignedIn;
 use crate::{AppState, WebError};
+use stride_core::Account;
 
 /// What is due today for the LA's schools the user may see, with what it was worked out from.
 struct Work {
@@ -24,10 +26,9 @@ struct Work {
     today: chrono::NaiveDate,
 }
 
-async fn work(state: &AppState, signed_in: &SignedIn) -> Result<Work, WebError> {
+async fn work(state: &AppState, account: &Account) -> Result<Work, WebError> {
     let la = state.store.local_authority().await?.map(|own| own.code);
     let mut evidence = state.store.intervention_evidence(la).await?;
-    let account = &signed_in.account;
     evidence.schools.retain(|school| account.can_see_school(school.urn));
     evidence.cases.retain(|case| account.can_see_school(case.urn));
     evidence

@@ -72,15 +72,20 @@ struct MyWorkPage {
     due_soon: Vec<DueRow>,
     csv_href: String,
     xlsx_href: String,
+    csrf_token: String,
 }
 
 /// The items on the user's list: an adviser's, those of their schools whose job is theirs; the
 /// improvement manager's, the manager's own or, for the team, every one.
-fn mine<'a>(signed_in: &SignedIn, items: &'a [Assigned], team: bool) -> Vec<&'a Assigned> {
-    let account = &signed_in.account;
+pub(super) fn mine<'a>(
+    account: &stride_core::Account,
+    items: &'a [Assigned],
+    team: bool,
+    states: &[DueState],
+) -> Vec<&'a Assigned> {
     items
         .iter()
-        .filter(|assigned| matches!(assigned.item.state, DueState::Overdue | DueState::DueSoon))
+        .filter(|assigned| states.contains(&assigned.item.state))
         .filter(|assigned| match account.role {
             _ if team => true,
             Role::Adviser => assigned.is_for(account.id),
@@ -98,8 +103,16 @@ async fn listed(
         return Err(WebError::Forbidden);
     }
     let team = params.whose == "team" && signed_in.account.role.decides_steps();
-    let work = work(state, signed_in).await?;
-    let kept = mine(signed_in, &work.items, team).into_iter().cloned().collect();
+    let work = work(state, &signed_in.account).await?;
+    let kept = mine(
+        &signed_in.account,
+        &work.items,
+        team,
+        &[DueState::Overdue, DueState::DueSoon],
+    )
+    .into_iter()
+    .cloned()
+    .collect();
     Ok((kept, team, work.today))
 }
 
@@ -126,6 +139,7 @@ pub async fn my_work(
         due_soon: rows(DueState::DueSoon),
         csv_href: format!("/my-work.csv{suffix}"),
         xlsx_href: format!("/my-work.xlsx{suffix}"),
+        csrf_token: signed_in.session.csrf_token.clone(),
     })
 }
 

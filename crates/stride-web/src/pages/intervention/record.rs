@@ -128,7 +128,7 @@ fn history_row(entry: &HistoryEntry) -> HistoryRow {
 }
 
 async fn page(state: &AppState, signed_in: &SignedIn, urn: Urn, problems: Problems) -> Result<Html<String>, WebError> {
-    let work = work(state, signed_in).await?;
+    let work = work(state, &signed_in.account).await?;
     let school = school(&work, urn)?;
     let powers = Powers::of(&school.governance);
     let case = latest_case(&work.evidence.cases, urn).filter(|case| case.is_open());
@@ -393,7 +393,7 @@ pub async fn open_case(
 ) -> Result<Response, WebError> {
     let urn = checked_form(&signed_in, &fields, &urn)?;
     deciding(&signed_in)?;
-    let work = work(&state, &signed_in).await?;
+    let work = work(&state, &signed_in.account).await?;
     let powers = Powers::of(&school(&work, urn)?.governance);
     let step = match step_from(&fields, Stage::LightTouch, powers, &signed_in, state.today()) {
         Ok(step) => step,
@@ -421,7 +421,7 @@ async fn change(
     make: impl FnOnce(&Case, Powers) -> Result<CaseChange, Problems>,
 ) -> Result<Response, WebError> {
     deciding(signed_in)?;
-    let work = work(state, signed_in).await?;
+    let work = work(state, &signed_in.account).await?;
     let powers = Powers::of(&school(&work, urn)?.governance);
     let seen: i64 = field(fields, "revision")
         .parse()

@@ -49,7 +49,7 @@ pub async fn register(State(state): State<AppState>, signed_in: SignedIn) -> Res
     if !signed_in.account.role.can_see_register() {
         return Err(WebError::Forbidden);
     }
-    let work = work(&state, &signed_in).await?;
+    let work = work(&state, &signed_in.account).await?;
     let mut rows = Vec::new();
     for school in &work.evidence.schools {
         let Some(case) = latest_case(&work.evidence.cases, school.urn).filter(|case| case.is_open()) else {
