@@ -150,7 +150,9 @@ test('sign in, filter the list, open a school and download the list as CSV', asy
     ['/categorisation/history?rules=oxfordshire-2013', 'categorisation-history'],
     ['/categorisation/what-if?rules=oxfordshire-2013', 'categorisation-what-if'],
     ['/cycle/clocks', 'cycle-clocks'],
-    ['/cycle/terms', 'cycle-terms']
+    ['/cycle/terms', 'cycle-terms'],
+    ['/cycle/calendar', 'cycle-calendar'],
+    ['/cycle/summary', 'cycle-summary']
   ]) {
     await page.goto(`${base}${path}`)
     await page.locator('h1').waitFor()

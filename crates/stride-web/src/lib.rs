@@ -93,6 +93,8 @@ pub fn router(state: AppState) -> Router {
         .route("/my-work.xlsx", get(pages::intervention::download_xlsx))
         .route("/register", get(pages::intervention::register))
         .route("/my-work/calendar-feed", post(pages::intervention::new_feed))
+        .route("/cycle/summary", get(pages::intervention::summary))
+        .route("/cycle/calendar", get(pages::intervention::calendar))
         .route("/calendar/{file}", get(pages::intervention::feed))
         .route(
             "/cycle/clocks",

@@ -1842,3 +1842,49 @@ async fn an_advisers_due_dates_are_a_calendar_feed_that_a_new_link_replaces() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_termly_summary_counts_the_register_and_the_terms_movements_and_the_calendar_lists_the_cycle() {
+    use stride_core::intervention::Stage;
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (server, store) = intervention_server(&directory).await;
+    let manager = server.sign_in("improvement.manager").await;
+    let (status, page) = server.text("/cycle/summary", &manager).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Termly summary: Autumn term 2026/27"),
+        "the term 24 November 2026 falls in"
+    );
+    let cases = store.cases(None).await.expect("reads");
+    let on_register = cases
+        .iter()
+        .filter(|case| !matches!(case.stage(), Stage::LightTouch | Stage::Closed))
+        .count();
+    assert!(page.contains(&format!("Schools on the register now: {on_register}")));
+    // The autumn term of 2026, as generated: Wednesday 2 September to Friday 18 December.
+    let term = |day: chrono::NaiveDate| {
+        day >= chrono::NaiveDate::from_ymd_opt(2026, 9, 2).expect("a date")
+            && day <= chrono::NaiveDate::from_ymd_opt(2026, 12, 18).expect("a date")
+    };
+    let moved = cases
+        .iter()
+        .flat_map(|case| case.steps.iter().skip(1))
+        .filter(|step| term(step.taken_on))
+        .count();
+    assert_eq!(page.matches("(up)").count() + page.matches("(down)").count(), moved);
+    let opened = cases.iter().filter(|case| term(case.opened_on)).count();
+    assert!(page.contains(&format!("{opened} cases opened this term")));
+
+    let (status, calendar) = server.text("/cycle/calendar?year=2026", &manager).await;
+    assert_eq!(status, StatusCode::OK);
+    for expected in [
+        "September 2026",
+        "Autumn term starts",
+        "28 December 2026",
+        "School visit 2: review of self-evaluation priorities",
+    ] {
+        assert!(calendar.contains(expected), "{expected}");
+    }
+    let member = server.sign_in("elected.member").await;
+    assert_eq!(server.text("/cycle/summary", &member).await.0, StatusCode::FORBIDDEN);
+}

@@ -99,6 +99,15 @@ impl Calendar {
             .find(|term| term.dates.contains(day))
     }
 
+    /// The term a day falls in or, in a holiday, the last to have started before it.
+    pub fn term_of_or_before(&self, day: NaiveDate) -> Option<Term> {
+        let year = AcademicYear::containing(day);
+        self.terms(year.previous())
+            .into_iter()
+            .chain(self.terms(year))
+            .rfind(|term| term.dates.first() <= day)
+    }
+
     pub fn is_school_day(&self, day: NaiveDate) -> bool {
         self.is_working_day(day) && self.term_of(day).is_some_and(|term| term.in_session(day))
     }

@@ -239,7 +239,7 @@ fn for_school(rule: &ClockRule, school: &ClockSchool<'_>, calendar: &Calendar, a
         }
         Trigger::EachTerm { stages } => {
             let since = open_case?.among_since(stages)?;
-            let term = current_or_last_term(calendar, as_of)?;
+            let term = calendar.term_of_or_before(as_of)?;
             if since > term.dates.last() {
                 return None;
             }
@@ -253,16 +253,6 @@ fn for_school(rule: &ClockRule, school: &ClockSchool<'_>, calendar: &Calendar, a
         }
         Trigger::Annual { .. } => annual(rule, &school.activities, as_of, calendar),
     }
-}
-
-/// The term `as_of` falls in or, in a holiday, the one that has just ended.
-fn current_or_last_term(calendar: &Calendar, as_of: NaiveDate) -> Option<crate::calendar::Term> {
-    let year = AcademicYear::containing(as_of);
-    calendar
-        .terms(year.previous())
-        .into_iter()
-        .chain(calendar.terms(year))
-        .rfind(|term| term.dates.first() <= as_of)
 }
 
 /// This academic year's window of an annual clock, once it has opened.

@@ -9,6 +9,7 @@ mod due;
 mod evidence;
 mod ladder;
 mod record;
+mod summary;
 
 pub use clocks::{
     ActivityKind, ClockRule, ClockRules, ClockRulesError, DayOfYear, KeptClockRules, Owner, SHIPPED_CLOCKS, Trigger,
@@ -20,3 +21,4 @@ pub use record::{
     Activity, Case, CaseChange, CaseOpening, CaseSaved, HistoryEntry, LadderStep, NoteOfVisit, RISK_CHARACTERISTICS,
     SELF_EVALUATION_JUDGEMENTS, SelfEvaluationGrade,
 };
+pub use summary::{CycleDate, Movement, TermlySummary, cycle_calendar, termly_summary};

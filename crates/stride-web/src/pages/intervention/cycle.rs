@@ -318,3 +318,113 @@ pub async fn set_terms(
         Err(error) => Ok(terms_page(&state, &signed_in, year, vec![error]).await?.into_response()),
     }
 }
+
+struct MovementRow {
+    urn: String,
+    school: String,
+    from: &'static str,
+    to: &'static str,
+    up: bool,
+    on: String,
+}
+
+#[derive(Template)]
+#[template(path = "cycle_summary.html")]
+struct SummaryPage {
+    chrome: Chrome,
+    term: String,
+    today: String,
+    on_register: Vec<(&'static str, usize)>,
+    total: usize,
+    opened: usize,
+    movements: Vec<MovementRow>,
+    overdue: Vec<(String, usize)>,
+    held: Vec<(&'static str, usize)>,
+}
+
+/// The termly summary for management: the term `today` falls in, or the last one begun.
+pub async fn summary(State(state): State<AppState>, signed_in: SignedIn) -> Result<Html<String>, WebError> {
+    if !signed_in.account.role.can_see_register() {
+        return Err(WebError::Forbidden);
+    }
+    let work = super::work(&state, &signed_in.account).await?;
+    let (_, _, calendar) = state.store.cycle().await?;
+    let term = calendar.term_of_or_before(work.today).ok_or(WebError::NotFound)?;
+    let summary = stride_core::intervention::termly_summary(&work.evidence, &work.items, term);
+    render(&SummaryPage {
+        chrome: Chrome::for_user(&signed_in, "register"),
+        term: format!(
+            "{} {}, {} to {}",
+            term.name.label(),
+            AcademicYear::containing(term.dates.first()),
+            long_date(term.dates.first()),
+            long_date(term.dates.last())
+        ),
+        today: long_date(work.today),
+        total: summary.on_register.iter().map(|(_, count)| count).sum(),
+        on_register: summary
+            .on_register
+            .iter()
+            .map(|(stage, count)| (stage.label(), *count))
+            .collect(),
+        opened: summary.opened,
+        movements: summary
+            .movements
+            .iter()
+            .map(|movement| MovementRow {
+                urn: movement.urn.to_string(),
+                school: movement.school.clone(),
+                from: movement.from.label(),
+                to: movement.to.label(),
+                up: movement.to > movement.from,
+                on: long_date(movement.on),
+            })
+            .collect(),
+        overdue: summary.overdue,
+        held: summary.held,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "cycle_calendar.html")]
+struct CalendarPage {
+    chrome: Chrome,
+    year: String,
+    previous: i32,
+    next: i32,
+    months: Vec<(String, Vec<(String, String)>)>,
+}
+
+/// The calendar of the cycle: the academic year month by month.
+pub async fn calendar(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(params): Query<TermsParams>,
+) -> Result<Html<String>, WebError> {
+    viewing(&signed_in)?;
+    let year = academic_year(&state, params.year);
+    let (rules, _, calendar) = state.store.cycle().await?;
+    let months = stride_core::intervention::cycle_calendar(&rules, &calendar, year)
+        .into_iter()
+        .map(|(month, dates)| {
+            let dates = dates
+                .into_iter()
+                .map(|date| {
+                    let when = match date.to {
+                        Some(to) if to != date.from => format!("{} to {}", long_date(date.from), long_date(to)),
+                        _ => long_date(date.from),
+                    };
+                    (when, date.what)
+                })
+                .collect();
+            (month, dates)
+        })
+        .collect();
+    render(&CalendarPage {
+        chrome: Chrome::for_user(&signed_in, "my-work"),
+        year: year.to_string(),
+        previous: year.start_year() - 1,
+        next: year.start_year() + 1,
+        months,
+    })
+}

@@ -8,7 +8,7 @@ mod my_work;
 mod record;
 mod register;
 
-pub use cycle::{clocks, keep_clocks, set_terms, terms};
+pub use cycle::{calendar, clocks, keep_clocks, set_terms, summary, terms};
 pub use feed::{feed, new_feed};
 pub use my_work::{download_csv, download_xlsx, my_work};
 pub use record::{agree_plan, open_case, record, record_activity, take_step};
