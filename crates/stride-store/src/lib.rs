@@ -238,6 +238,9 @@ pub trait Store: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<stride_core::intervention::CaseSaved, StoreError>;
 
+    /// A case's plan: its priorities, each with its actions and the impact recorded against it.
+    async fn plan(&self, case_id: i64) -> Result<Vec<stride_core::intervention::PlanPriority>, StoreError>;
+
     /// A case's history after a revision (0 for all of it), oldest first.
     async fn case_history(
         &self,

@@ -112,6 +112,10 @@ pub fn router(state: AppState) -> Router {
         .route("/schools/{urn}/record/case", post(pages::intervention::open_case))
         .route("/schools/{urn}/record/steps", post(pages::intervention::take_step))
         .route("/schools/{urn}/record/plan", post(pages::intervention::agree_plan))
+        .route(
+            "/schools/{urn}/record/plan/changes",
+            post(pages::intervention::change_plan),
+        )
         .route("/schools", get(pages::schools::list))
         .route("/schools.csv", get(pages::schools::download_csv))
         .route("/schools.xlsx", get(pages::schools::download_xlsx))

@@ -1888,3 +1888,114 @@ async fn the_termly_summary_counts_the_register_and_the_terms_movements_and_the_
     let member = server.sign_in("elected.member").await;
     assert_eq!(server.text("/cycle/summary", &member).await.0, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_adviser_keeps_the_schools_plan_its_priorities_actions_and_impact() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (server, store) = intervention_server(&directory).await;
+    let adviser = server.sign_in("adviser.north").await;
+    let north = fixture()
+        .authority
+        .accounts
+        .iter()
+        .find(|account| account.username == "adviser.north")
+        .expect("the north adviser")
+        .schools
+        .clone();
+    let cases = store.cases(None).await.expect("reads");
+    let case = cases
+        .iter()
+        .find(|case| case.is_open() && north.contains(&case.urn))
+        .expect("an open case of the adviser's");
+    let path = format!("/schools/{}/record/plan/changes", case.urn);
+    let post = |fields: Vec<(&'static str, String)>| {
+        let (server, adviser, path) = (&server, &adviser, path.clone());
+        async move {
+            let borrowed: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (*name, value.as_str())).collect();
+            server.post_form(&path, adviser, &borrowed).await
+        }
+    };
+    let revision = |offset: i64| (case.revision + offset).to_string();
+    let added = post(vec![
+        ("revision", revision(0)),
+        ("change", "priority".into()),
+        ("title", "Reading in Key Stage 2".into()),
+    ])
+    .await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let priority = store.plan(case.id).await.expect("reads")[0].id.to_string();
+    let action = post(vec![
+        ("revision", revision(1)),
+        ("change", "action".into()),
+        ("priority", priority.clone()),
+        ("description", "Daily reading sessions in Years 5 and 6".into()),
+        ("owner", "English lead".into()),
+        ("action-due-day", "12".into()),
+        ("action-due-month", "2".into()),
+        ("action-due-year", "2027".into()),
+    ])
+    .await;
+    assert_eq!(action.status(), StatusCode::SEE_OTHER);
+    let action_id = store.plan(case.id).await.expect("reads")[0].actions[0].id.to_string();
+    let status = post(vec![
+        ("revision", revision(2)),
+        ("change", "status".into()),
+        ("action", action_id),
+        ("status", "on-target".into()),
+    ])
+    .await;
+    assert_eq!(status.status(), StatusCode::SEE_OTHER);
+    let impact = post(vec![
+        ("revision", revision(3)),
+        ("change", "impact".into()),
+        ("priority", priority.clone()),
+        (
+            "impact",
+            "Year 6 reading at the expected standard up from 58% to 66% in the mock tests".into(),
+        ),
+    ])
+    .await;
+    assert_eq!(impact.status(), StatusCode::SEE_OTHER);
+    let plan = store.plan(case.id).await.expect("reads");
+    assert_eq!(plan.len(), 1);
+    assert_eq!(
+        plan[0].actions[0].status,
+        stride_core::intervention::ActionStatus::OnTarget
+    );
+    assert!(plan[0].impact.starts_with("Year 6 reading"));
+    let (_, page) = server.text(&format!("/schools/{}/record", case.urn), &adviser).await;
+    assert!(page.contains("Priority 1: Reading in Key Stage 2") && page.contains("Daily reading sessions"));
+    assert!(
+        page.contains("Impact recorded: Year 6 reading"),
+        "the change is in the record's history"
+    );
+    // A form opened before these changes is shown them; another case's priority is not found.
+    let stale = post(vec![
+        ("revision", revision(0)),
+        ("change", "priority".into()),
+        ("title", "Attendance".into()),
+    ])
+    .await;
+    assert!(
+        stale
+            .text()
+            .await
+            .expect("body")
+            .contains("Someone else changed this record since you opened it")
+    );
+    let other = cases
+        .iter()
+        .find(|other| other.is_open() && other.id != case.id)
+        .expect("another case");
+    let foreign = store.plan(other.id).await.expect("reads");
+    assert!(foreign.is_empty());
+    let missing = post(vec![
+        ("revision", revision(4)),
+        ("change", "impact".into()),
+        ("priority", "999999".into()),
+        ("impact", "x".into()),
+    ])
+    .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(store.plan(case.id).await.expect("reads").len(), 1);
+}

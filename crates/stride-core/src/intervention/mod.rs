@@ -18,7 +18,7 @@ pub use due::{ClockSchool, DUE_SOON_WORKING_DAYS, DueItem, DueState, due_items};
 pub use evidence::{Assigned, InterventionEvidence, SchoolAdviser, due_table, latest_case, what_is_due};
 pub use ladder::{Powers, Stage, StepDecision, StepRefused, StructuralSolution, check_step};
 pub use record::{
-    Activity, Case, CaseChange, CaseOpening, CaseSaved, HistoryEntry, LadderStep, NoteOfVisit, RISK_CHARACTERISTICS,
-    SELF_EVALUATION_JUDGEMENTS, SelfEvaluationGrade,
+    ActionStatus, Activity, Case, CaseChange, CaseOpening, CaseSaved, HistoryEntry, LadderStep, NoteOfVisit,
+    PlanAction, PlanPriority, RISK_CHARACTERISTICS, SELF_EVALUATION_JUDGEMENTS, SelfEvaluationGrade,
 };
 pub use summary::{CycleDate, Movement, TermlySummary, cycle_calendar, termly_summary};

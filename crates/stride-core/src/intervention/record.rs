@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::clocks::ActivityKind;
 use super::ladder::{Stage, StructuralSolution};
+use crate::coded::coded_enum;
 use crate::identifiers::Urn;
 
 /// A step on the ladder, as decided: who, when, on what evidence.
@@ -114,6 +115,35 @@ pub const RISK_CHARACTERISTICS: [&str; 6] = [
     "Performance has only recently shown improvement",
 ];
 
+coded_enum! {
+    /// Where a plan's action stands, as the action plans of seed 004 report it.
+    pub enum ActionStatus ("status of an action") {
+        NotStarted => ("not-started", "Not started"),
+        OnTarget => ("on-target", "On target"),
+        Delayed => ("delayed", "Delayed"),
+        Completed => ("completed", "Completed"),
+    }
+}
+
+/// An action of a priority in the school's plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanAction {
+    pub id: i64,
+    pub description: String,
+    pub owner: String,
+    pub due_on: NaiveDate,
+    pub status: ActionStatus,
+}
+
+/// A priority of the school's plan, with the impact recorded against it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanPriority {
+    pub id: i64,
+    pub title: String,
+    pub impact: String,
+    pub actions: Vec<PlanAction>,
+}
+
 /// A change to a case, made by someone who read it at a revision: it is saved only if no one
 /// else changed the case since.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +153,23 @@ pub enum CaseChange {
     Step(LadderStep),
     /// The school's Raising Achievement Plan agreed on a day.
     PlanAgreed(NaiveDate),
+    AddPriority {
+        title: String,
+    },
+    AddAction {
+        priority: i64,
+        description: String,
+        owner: String,
+        due_on: NaiveDate,
+    },
+    SetActionStatus {
+        action: i64,
+        status: ActionStatus,
+    },
+    RecordImpact {
+        priority: i64,
+        impact: String,
+    },
 }
 
 impl CaseChange {
@@ -141,6 +188,15 @@ impl CaseChange {
                 )
             }
             CaseChange::PlanAgreed(on) => format!("Raising Achievement Plan agreed on {on}"),
+            CaseChange::AddPriority { title } => format!("Priority added to the plan: {title}"),
+            CaseChange::AddAction {
+                description,
+                owner,
+                due_on,
+                ..
+            } => format!("Action added: {description} ({owner}, by {due_on})"),
+            CaseChange::SetActionStatus { status, .. } => format!("An action marked {}", status.label().to_lowercase()),
+            CaseChange::RecordImpact { impact, .. } => format!("Impact recorded: {impact}"),
         }
     }
 }
@@ -162,6 +218,8 @@ pub enum CaseSaved {
     /// Someone else changed the case since it was read: nothing was saved, and these are their
     /// changes, for the person to see before they decide again.
     Conflict { changes_since: Vec<HistoryEntry> },
+    /// The priority or action the change names is not this case's: nothing was saved.
+    NotThisCase,
 }
 
 /// What opening a case did.

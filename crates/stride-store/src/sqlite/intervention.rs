@@ -266,20 +266,127 @@ pub(super) async fn change_case(
             changes_since: history_since(pool, case_id, seen_revision).await?,
         });
     }
-    match change {
-        CaseChange::Step(step) => insert_step(&mut transaction, case_id, step, at).await?,
-        CaseChange::PlanAgreed(on) => {
-            sqlx::query("UPDATE cases SET plan_agreed_on = ? WHERE id = ?")
-                .bind(on)
-                .bind(case_id)
-                .execute(&mut *transaction)
-                .await?;
+    let applied = match change {
+        CaseChange::Step(step) => {
+            insert_step(&mut transaction, case_id, step, at).await?;
+            1
         }
+        CaseChange::PlanAgreed(on) => sqlx::query("UPDATE cases SET plan_agreed_on = ? WHERE id = ?")
+            .bind(on)
+            .bind(case_id)
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected(),
+        other => change_plan(&mut transaction, case_id, other).await?,
+    };
+    if applied == 0 {
+        transaction.rollback().await?;
+        return Ok(CaseSaved::NotThisCase);
     }
     let revision = seen_revision + 1;
     insert_history(&mut transaction, case_id, revision, by, at, &change.describe()).await?;
     transaction.commit().await?;
     Ok(CaseSaved::Saved(revision))
+}
+
+/// A change to the case's plan; the rows it wrote, none where the priority or action it names
+/// is not the case's.
+async fn change_plan(
+    transaction: &mut Transaction<'_, Sqlite>,
+    case_id: i64,
+    change: &CaseChange,
+) -> Result<u64, StoreError> {
+    let written = match change {
+        CaseChange::AddPriority { title } => {
+            sqlx::query("INSERT INTO plan_priorities (case_id, title) VALUES (?, ?)")
+                .bind(case_id)
+                .bind(title)
+                .execute(&mut **transaction)
+                .await?
+        }
+        CaseChange::AddAction {
+            priority,
+            description,
+            owner,
+            due_on,
+        } => {
+            sqlx::query(
+                "INSERT INTO plan_actions (priority_id, description, owner, due_on, status)
+             SELECT id, ?, ?, ?, 'not-started' FROM plan_priorities WHERE id = ? AND case_id = ?",
+            )
+            .bind(description)
+            .bind(owner)
+            .bind(due_on)
+            .bind(priority)
+            .bind(case_id)
+            .execute(&mut **transaction)
+            .await?
+        }
+        CaseChange::SetActionStatus { action, status } => {
+            sqlx::query(
+                "UPDATE plan_actions SET status = ? WHERE id = ?
+               AND priority_id IN (SELECT id FROM plan_priorities WHERE case_id = ?)",
+            )
+            .bind(status.code())
+            .bind(action)
+            .bind(case_id)
+            .execute(&mut **transaction)
+            .await?
+        }
+        CaseChange::RecordImpact { priority, impact } => {
+            sqlx::query("UPDATE plan_priorities SET impact = ? WHERE id = ? AND case_id = ?")
+                .bind(impact)
+                .bind(priority)
+                .bind(case_id)
+                .execute(&mut **transaction)
+                .await?
+        }
+        CaseChange::Step(_) | CaseChange::PlanAgreed(_) => return Ok(0),
+    };
+    Ok(written.rows_affected())
+}
+
+/// A case's plan: its priorities in the order added, each with its actions.
+pub(super) async fn plan(
+    pool: &SqlitePool,
+    case_id: i64,
+) -> Result<Vec<stride_core::intervention::PlanPriority>, StoreError> {
+    let priorities = sqlx::query("SELECT id, title, impact FROM plan_priorities WHERE case_id = ? ORDER BY id")
+        .bind(case_id)
+        .fetch_all(pool)
+        .await?;
+    let actions = sqlx::query(
+        "SELECT a.id, a.priority_id, a.description, a.owner, a.due_on, a.status FROM plan_actions a
+         JOIN plan_priorities p ON p.id = a.priority_id WHERE p.case_id = ? ORDER BY a.id",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?;
+    priorities
+        .iter()
+        .map(|row| {
+            let id: i64 = row.try_get("id")?;
+            let mut of_priority = Vec::new();
+            for action in &actions {
+                let priority: i64 = action.try_get("priority_id")?;
+                if priority == id {
+                    of_priority.push(stride_core::intervention::PlanAction {
+                        id: action.try_get("id")?,
+                        description: action.try_get("description")?,
+                        owner: action.try_get("owner")?,
+                        due_on: action.try_get("due_on")?,
+                        status: coded(action, "plan_actions", "status")?,
+                    });
+                }
+            }
+            Ok(stride_core::intervention::PlanPriority {
+                id,
+                title: row.try_get("title")?,
+                impact: row.try_get("impact")?,
+                actions: of_priority,
+            })
+        })
+        .collect()
 }
 
 /// The changes made to a case after a revision, oldest first.

@@ -11,7 +11,7 @@ mod register;
 pub use cycle::{calendar, clocks, keep_clocks, set_terms, summary, terms};
 pub use feed::{feed, new_feed};
 pub use my_work::{download_csv, download_xlsx, my_work};
-pub use record::{agree_plan, open_case, record, record_activity, take_step};
+pub use record::{agree_plan, change_plan, open_case, record, record_activity, take_step};
 pub use register::register;
 
 use stride_core::intervention::{Assigned, InterventionEvidence, what_is_due};

@@ -11,9 +11,9 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use stride_core::intervention::{
-    Activity, ActivityKind, Case, CaseChange, CaseOpening, CaseSaved, HistoryEntry, LadderStep, NoteOfVisit, Powers,
-    RISK_CHARACTERISTICS, SELF_EVALUATION_JUDGEMENTS, SelfEvaluationGrade, Stage, StepDecision, StructuralSolution,
-    check_step, latest_case,
+    ActionStatus, Activity, ActivityKind, Case, CaseChange, CaseOpening, CaseSaved, HistoryEntry, LadderStep,
+    NoteOfVisit, PlanPriority, Powers, RISK_CHARACTERISTICS, SELF_EVALUATION_JUDGEMENTS, SelfEvaluationGrade, Stage,
+    StepDecision, StructuralSolution, check_step, latest_case,
 };
 use stride_core::{Establishment, Urn};
 
@@ -61,6 +61,8 @@ struct RecordPage {
     revision: i64,
     steps: Vec<StepRow>,
     history: Vec<HistoryRow>,
+    plan: Vec<PlanPriority>,
+    statuses: Vec<(&'static str, &'static str)>,
     due: Vec<DueRow>,
     activities: Vec<ActivityRow>,
     can_decide: bool,
@@ -132,9 +134,12 @@ async fn page(state: &AppState, signed_in: &SignedIn, urn: Urn, problems: Proble
     let school = school(&work, urn)?;
     let powers = Powers::of(&school.governance);
     let case = latest_case(&work.evidence.cases, urn).filter(|case| case.is_open());
-    let history = match case {
-        Some(case) => state.store.case_history(case.id, 0).await?,
-        None => Vec::new(),
+    let (history, plan) = match case {
+        Some(case) => (
+            state.store.case_history(case.id, 0).await?,
+            state.store.plan(case.id).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
     };
     let stage = case.map_or(Stage::LightTouch, Case::stage);
     let next_stages = stage
@@ -182,6 +187,11 @@ async fn page(state: &AppState, signed_in: &SignedIn, urn: Urn, problems: Proble
                 .collect()
         }),
         history: history.iter().rev().map(history_row).collect(),
+        plan,
+        statuses: ActionStatus::ALL
+            .iter()
+            .map(|status| (status.code(), status.label()))
+            .collect(),
         due: work
             .items
             .iter()
@@ -416,11 +426,10 @@ pub async fn open_case(
 async fn change(
     state: &AppState,
     signed_in: &SignedIn,
-    urn: Urn,
+    (urn, anchor): (Urn, &str),
     fields: &Fields,
     make: impl FnOnce(&Case, Powers) -> Result<CaseChange, Problems>,
 ) -> Result<Response, WebError> {
-    deciding(signed_in)?;
     let work = work(state, &signed_in.account).await?;
     let powers = Powers::of(&school(&work, urn)?.governance);
     let seen: i64 = field(fields, "revision")
@@ -456,11 +465,12 @@ async fn change(
         .change_case(case.id, seen, &change, by, chrono::Utc::now())
         .await?
     {
-        CaseSaved::Saved(_) => Ok(after_saving(urn, "case")),
+        CaseSaved::Saved(_) => Ok(after_saving(urn, anchor)),
+        CaseSaved::NotThisCase => Err(WebError::NotFound),
         CaseSaved::Conflict { changes_since } => {
             let kept_evidence = match &change {
                 CaseChange::Step(step) => step.evidence.clone(),
-                CaseChange::PlanAgreed(_) => String::new(),
+                _ => String::new(),
             };
             let problems = Problems {
                 conflict: changes_since,
@@ -480,8 +490,9 @@ pub async fn take_step(
     Form(fields): Form<Fields>,
 ) -> Result<Response, WebError> {
     let urn = checked_form(&signed_in, &fields, &urn)?;
+    deciding(&signed_in)?;
     let today = state.today();
-    change(&state, &signed_in, urn, &fields, |case, powers| {
+    change(&state, &signed_in, (urn, "case"), &fields, |case, powers| {
         step_from(&fields, case.stage(), powers, &signed_in, today).map(CaseChange::Step)
     })
     .await
@@ -495,12 +506,69 @@ pub async fn agree_plan(
     Form(fields): Form<Fields>,
 ) -> Result<Response, WebError> {
     let urn = checked_form(&signed_in, &fields, &urn)?;
+    deciding(&signed_in)?;
     let today = state.today();
-    change(&state, &signed_in, urn, &fields, |_, _| {
+    change(&state, &signed_in, (urn, "plan"), &fields, |_, _| {
         date_field(&fields, "agreed")
             .filter(|agreed| *agreed <= today)
             .map(CaseChange::PlanAgreed)
             .ok_or_else(|| Problems::error("agreed-day", "Enter the day the plan was agreed, today or before"))
+    })
+    .await
+}
+
+/// A change to the school's plan: a priority or action added, an action's status, or the
+/// impact against a priority. Advisers keep the plan of their schools with the school.
+pub async fn change_plan(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(urn): Path<String>,
+    Form(fields): Form<Fields>,
+) -> Result<Response, WebError> {
+    let urn = checked_form(&signed_in, &fields, &urn)?;
+    let number = |name: &str| field(&fields, name).parse::<i64>().ok();
+    change(&state, &signed_in, (urn, "plan"), &fields, |_, _| {
+        let missing = |anchor: &str, message: &str| Problems::error(anchor, message);
+        match field(&fields, "change") {
+            "priority" => {
+                let title = field(&fields, "title");
+                if title.is_empty() {
+                    return Err(missing("title", "Write the priority"));
+                }
+                Ok(CaseChange::AddPriority {
+                    title: title.to_owned(),
+                })
+            }
+            "action" => {
+                let description = field(&fields, "description");
+                let owner = field(&fields, "owner");
+                let due_on = date_field(&fields, "action-due");
+                match (number("priority"), description.is_empty(), owner.is_empty(), due_on) {
+                    (Some(priority), false, false, Some(due_on)) => Ok(CaseChange::AddAction {
+                        priority,
+                        description: description.to_owned(),
+                        owner: owner.to_owned(),
+                        due_on,
+                    }),
+                    _ => Err(missing(
+                        "description",
+                        "Write the action, who owns it and the day it is due by",
+                    )),
+                }
+            }
+            "status" => match (number("action"), ActionStatus::from_code(field(&fields, "status"))) {
+                (Some(action), Ok(status)) => Ok(CaseChange::SetActionStatus { action, status }),
+                _ => Err(missing("plan", "Choose the action's status")),
+            },
+            "impact" => match (number("priority"), field(&fields, "impact")) {
+                (Some(priority), impact) if !impact.is_empty() => Ok(CaseChange::RecordImpact {
+                    priority,
+                    impact: impact.to_owned(),
+                }),
+                _ => Err(missing("plan", "Write the impact of the actions taken")),
+            },
+            _ => Err(missing("plan", "Choose what to change in the plan")),
+        }
     })
     .await
 }
