@@ -47,11 +47,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(stride_web::serve(AppState::new(store, Config::default()), listener));
+    // Served as on the synthetic data's day, so that what is due is the same on every run.
+    let config = Config {
+        today: Some(stride_synth::data_as_at()),
+        ..Config::default()
+    };
+    tokio::spawn(stride_web::serve(AppState::new(store, config), listener));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
-    let cookie = sign_in(&client, &base).await?;
+    let cookie = sign_in(&client, &base, "data.manager").await?;
+    // The Schools Causing Concern pages are the improvement manager's and the advisers'.
+    let manager = sign_in(&client, &base, "improvement.manager").await?;
     let school = authority
         .dataset
         .establishments
@@ -63,20 +70,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "{:<45} {:>10} {:>10}",
         "request (40 each, one at a time)", "median", "95th"
     );
-    for path in [
-        "/schools".to_owned(),
-        "/schools?phase=primary&sort=ks2&order=descending".to_owned(),
-        format!("/schools/{school}"),
-        "/schools.csv".to_owned(),
-        "/schools.xlsx".to_owned(),
-        format!("/schools/{school}/figures.xlsx"),
+    let with_case = authority.dataset.cases.first().ok_or("no case")?.urn;
+    for (path, cookie) in [
+        ("/schools".to_owned(), &cookie),
+        ("/schools?phase=primary&sort=ks2&order=descending".to_owned(), &cookie),
+        (format!("/schools/{school}"), &cookie),
+        ("/schools.csv".to_owned(), &cookie),
+        ("/schools.xlsx".to_owned(), &cookie),
+        (format!("/schools/{school}/figures.xlsx"), &cookie),
+        ("/my-work?whose=team".to_owned(), &manager),
+        ("/register".to_owned(), &manager),
+        (format!("/schools/{with_case}/record"), &manager),
     ] {
         let mut times = Vec::with_capacity(REQUESTS);
         for _ in 0..REQUESTS {
             let started = Instant::now();
             let response = client
                 .get(format!("{base}{path}"))
-                .header("Cookie", &cookie)
+                .header("Cookie", cookie)
                 .send()
                 .await?;
             assert!(response.status().is_success(), "{path}: {}", response.status());
@@ -94,7 +105,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-async fn sign_in(client: &reqwest::Client, base: &str) -> Result<String, Box<dyn std::error::Error>> {
+async fn sign_in(
+    client: &reqwest::Client,
+    base: &str,
+    username: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
     let form = client.get(format!("{base}/sign-in")).send().await?;
     let cookie = cookie_of(&form).ok_or("no cookie")?;
     let html = form.text().await?;
@@ -105,7 +120,7 @@ async fn sign_in(client: &reqwest::Client, base: &str) -> Result<String, Box<dyn
         .post(format!("{base}/sign-in"))
         .header("Cookie", &cookie)
         .form(&[
-            ("username", "data.manager"),
+            ("username", username),
             ("password", stride_synth::DEMO_PASSWORD),
             ("csrf_token", token.as_str()),
         ])
