@@ -105,11 +105,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-async fn sign_in(
-    client: &reqwest::Client,
-    base: &str,
-    username: &str,
-) -> Result<String, Box<dyn std::error::Error>> {
+async fn sign_in(client: &reqwest::Client, base: &str, username: &str) -> Result<String, Box<dyn std::error::Error>> {
     let form = client.get(format!("{base}/sign-in")).send().await?;
     let cookie = cookie_of(&form).ok_or("no cookie")?;
     let html = form.text().await?;

@@ -18,7 +18,7 @@ use crate::StoreError;
 /// is given. Children's centres and establishments GIAS gives no phase are not schools to
 /// categorise. A condition on `e`, with the LA bound twice (sqlx numbers anonymous parameters
 /// on its own, so they are not mixed with numbered ones).
-pub(super) const CATEGORISED: &str = "e.status IN ('open', 'proposed-to-close') AND e.phase <> 'not-applicable'
+const CATEGORISED: &str = "e.status IN ('open', 'proposed-to-close') AND e.phase <> 'not-applicable'
       AND (? IS NULL OR e.la_code = ?)";
 
 /// `f.measure IN (...) AND (f.measure, f.pupil_group) IN (VALUES ...)` for the pairs wanted, to
@@ -61,20 +61,7 @@ pub(super) async fn categorisation_evidence(
     wanted: &EvidenceWanted,
 ) -> Result<CategorisationEvidence, StoreError> {
     let la_code = la.map(|la| i64::from(la.get()));
-    let mut leaders = current_leaders_where(pool, CATEGORISED, la_code).await?;
-    let schools = sqlx::query(AssertSqlSafe(format!(
-        "{ESTABLISHMENT_SELECT} WHERE {CATEGORISED} ORDER BY e.name, e.urn"
-    )))
-    .bind(la_code)
-    .bind(la_code)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|row| {
-        let urn = super::urn(row, "establishments")?;
-        establishment_from_row(row, leaders.remove(&urn).unwrap_or_default())
-    })
-    .collect::<Result<Vec<_>, _>>()?;
+    let schools = categorised_schools(pool, la_code).await?;
     // The SQL is made of constant text and placeholders; the LA and the pairs are bound.
     // CROSS JOIN keeps the schools as the outer loop, each school's figures found by its URN:
     // left to itself, SQLite may instead scan every school's figures of the measures wanted.
@@ -102,12 +89,7 @@ pub(super) async fn categorisation_evidence(
         // Schools of every LA share only England as a comparator.
         None => comparators.extend(england_figures(pool).await?),
     }
-    let inspections = inspections_where(
-        pool,
-        &format!("i.urn IN (SELECT e.urn FROM establishments e WHERE {CATEGORISED})"),
-        Bound::La(la_code),
-    )
-    .await?;
+    let inspections = categorised_inspections(pool, la_code).await?;
     Ok(CategorisationEvidence {
         schools,
         figures,
@@ -116,6 +98,40 @@ pub(super) async fn categorisation_evidence(
         intelligence: intelligence(pool, la).await?,
         national: national_figures(pool, &wanted.national).await?,
     })
+}
+
+/// The schools categorised, of the LA (`la_code`) or every one held, with their leaders.
+pub(super) async fn categorised_schools(
+    pool: &SqlitePool,
+    la_code: Option<i64>,
+) -> Result<Vec<stride_core::Establishment>, StoreError> {
+    let mut leaders = current_leaders_where(pool, CATEGORISED, la_code).await?;
+    sqlx::query(AssertSqlSafe(format!(
+        "{ESTABLISHMENT_SELECT} WHERE {CATEGORISED} ORDER BY e.name, e.urn"
+    )))
+    .bind(la_code)
+    .bind(la_code)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|row| {
+        let urn = super::urn(row, "establishments")?;
+        establishment_from_row(row, leaders.remove(&urn).unwrap_or_default())
+    })
+    .collect()
+}
+
+/// Every inspection of the schools categorised.
+pub(super) async fn categorised_inspections(
+    pool: &SqlitePool,
+    la_code: Option<i64>,
+) -> Result<Vec<stride_core::Inspection>, StoreError> {
+    inspections_where(
+        pool,
+        &format!("i.urn IN (SELECT e.urn FROM establishments e WHERE {CATEGORISED})"),
+        Bound::La(la_code),
+    )
+    .await
 }
 
 /// The intelligence recorded about the schools categorised, newest first.

@@ -9,8 +9,7 @@ use stride_core::intervention::{
 };
 use stride_core::{LaCode, Urn};
 
-use super::categorisation::CATEGORISED;
-use super::read::{Bound, ESTABLISHMENT_SELECT, current_leaders_where, establishment_from_row, inspections_where};
+use super::categorisation::{categorised_inspections, categorised_schools};
 use super::{coded, optional_coded, unreadable, urn};
 use crate::StoreError;
 
@@ -21,26 +20,8 @@ pub(super) async fn evidence(
     la: Option<LaCode>,
 ) -> Result<stride_core::intervention::InterventionEvidence, StoreError> {
     let la_code = la.map(|la| i64::from(la.get()));
-    let mut leaders = current_leaders_where(pool, CATEGORISED, la_code).await?;
-    let schools = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{ESTABLISHMENT_SELECT} WHERE {CATEGORISED} ORDER BY e.name, e.urn"
-    )))
-    .bind(la_code)
-    .bind(la_code)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|row| {
-        let school = urn(row, "establishments")?;
-        establishment_from_row(row, leaders.remove(&school).unwrap_or_default())
-    })
-    .collect::<Result<Vec<_>, _>>()?;
-    let inspections = inspections_where(
-        pool,
-        &format!("i.urn IN (SELECT e.urn FROM establishments e WHERE {CATEGORISED})"),
-        Bound::La(la_code),
-    )
-    .await?;
+    let schools = categorised_schools(pool, la_code).await?;
+    let inspections = categorised_inspections(pool, la_code).await?;
     let adviser_rows = sqlx::query(
         "SELECT s.urn, a.id, a.display_name FROM account_schools s JOIN accounts a ON a.id = s.account_id
          WHERE a.role = 'adviser' ORDER BY s.urn, a.display_name",

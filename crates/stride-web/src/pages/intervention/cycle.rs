@@ -152,7 +152,7 @@ pub async fn keep_clocks(
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct TermsParams {
+pub struct YearParams {
     /// The academic year's first calendar year, such as 2026 for 2026/27.
     year: Option<i32>,
 }
@@ -234,7 +234,7 @@ fn academic_year(state: &AppState, year: Option<i32>) -> AcademicYear {
 pub async fn terms(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Query(params): Query<TermsParams>,
+    Query(params): Query<YearParams>,
 ) -> Result<Html<String>, WebError> {
     viewing(&signed_in)?;
     let year = academic_year(&state, params.year);
@@ -399,7 +399,7 @@ struct CalendarPage {
 pub async fn calendar(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Query(params): Query<TermsParams>,
+    Query(params): Query<YearParams>,
 ) -> Result<Html<String>, WebError> {
     viewing(&signed_in)?;
     let year = academic_year(&state, params.year);
