@@ -29,6 +29,8 @@ pub struct Dataset {
     /// The School Intervention Record: cases with their steps, and what was done.
     pub cases: Vec<crate::intervention::Case>,
     pub activities: Vec<crate::intervention::Activity>,
+    /// Support commissioned, by the school whose case it is for.
+    pub support: Vec<(crate::identifiers::Urn, crate::intervention::Support)>,
 }
 
 impl Dataset {

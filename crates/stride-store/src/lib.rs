@@ -238,6 +238,10 @@ pub trait Store: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<stride_core::intervention::CaseSaved, StoreError>;
 
+    /// The support commissioned for a case: adviser days, brokered providers, leaders of
+    /// education, with the days allocated and used.
+    async fn support(&self, case_id: i64) -> Result<Vec<stride_core::intervention::Support>, StoreError>;
+
     /// A case's plan: its priorities, each with its actions and the impact recorded against it.
     async fn plan(&self, case_id: i64) -> Result<Vec<stride_core::intervention::PlanPriority>, StoreError>;
 

@@ -11,7 +11,7 @@ use stride_core::calendar::Calendar;
 use stride_core::categorisation::{self, CategorisationEvidence};
 use stride_core::intervention::{
     Activity, ActivityKind, Case, LadderStep, NoteOfVisit, Powers, RISK_CHARACTERISTICS, SELF_EVALUATION_JUDGEMENTS,
-    SelfEvaluationGrade, Stage,
+    SelfEvaluationGrade, Stage, Support, SupportKind,
 };
 use stride_core::{Dataset, Establishment, HeadlineOutcome, Phase, Urn};
 
@@ -24,6 +24,7 @@ const DECIDED_BY: &str = "Gareth Lewis";
 pub struct Record {
     pub cases: Vec<Case>,
     pub activities: Vec<Activity>,
+    pub support: Vec<(Urn, Support)>,
 }
 
 /// The record as of a date, for the authority's schools and its demo advisers.
@@ -34,6 +35,7 @@ pub fn generate(seed: u64, dataset: &Dataset, accounts: &[DemoAccount], as_of: N
     let mut record = Record {
         cases: Vec::new(),
         activities: Vec::new(),
+        support: Vec::new(),
     };
     for school in dataset.establishments.iter().filter(|school| is_categorised(school)) {
         let adviser = adviser_of(school.urn, accounts);
@@ -42,9 +44,11 @@ pub fn generate(seed: u64, dataset: &Dataset, accounts: &[DemoAccount], as_of: N
             .find(|(urn, _)| *urn == school.urn)
             .map(|(_, level)| level.as_str());
         if let Some(case) = case_for(&mut random, school, level, dataset, &calendar, as_of) {
+            let activities = case_activities(&mut random, &case, &adviser, &calendar, as_of);
             record
-                .activities
-                .extend(case_activities(&mut random, &case, &adviser, &calendar, as_of));
+                .support
+                .extend(support_for(&mut random, &case, &adviser, &activities));
+            record.activities.extend(activities);
             record.cases.push(case);
         }
         record.activities.extend(inspection_activities(
@@ -196,6 +200,57 @@ fn case_for(
         plan_agreed_on: plan_agreed_on.filter(|agreed| *agreed < as_of),
         revision: 1,
     })
+}
+
+/// The adviser days a case brings (the national rule set's ranges: 1 to 3 a year for additional
+/// support, 10 to 30 for high-level), half a day used for each visit made; and for high-level
+/// support, a Local Leader of Education.
+fn support_for(random: &mut Random, case: &Case, adviser: &str, activities: &[Activity]) -> Vec<(Urn, Support)> {
+    let high = case
+        .among_since(&[Stage::HighLevelSupport, Stage::WarningNotice, Stage::DfeAlerted])
+        .is_some();
+    let visits = activities.iter().filter(|activity| activity.kind.is_visit()).count() as f64;
+    let allocated = if high {
+        between(random, 10, 20) as f64
+    } else {
+        between(random, 1, 3) as f64
+    };
+    let mut support = vec![(
+        case.urn,
+        Support {
+            id: 0,
+            kind: SupportKind::AdviserDays,
+            provider: adviser.to_owned(),
+            commissioned_on: case.opened_on,
+            days_allocated: allocated,
+            days_used: (visits * 0.5).min(allocated),
+        },
+    )];
+    if high {
+        let days = between(random, 5, 10) as f64;
+        support.push((
+            case.urn,
+            Support {
+                id: 0,
+                kind: SupportKind::LeaderOfEducation,
+                provider: format!(
+                    "Local Leader of Education, {}",
+                    pick(
+                        random,
+                        &[
+                            "Castlemere Primary School",
+                            "Greyhaven High School",
+                            "Ashbourne Vale Academy"
+                        ]
+                    )
+                ),
+                commissioned_on: case.steps.last().map_or(case.opened_on, |step| step.taken_on),
+                days_allocated: days,
+                days_used: (days * 0.4).round(),
+            },
+        ));
+    }
+    support
 }
 
 fn recorded_at(day: NaiveDate) -> chrono::DateTime<Utc> {

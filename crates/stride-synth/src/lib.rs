@@ -88,11 +88,13 @@ pub fn generate(seed: u64) -> SyntheticLocalAuthority {
         intelligence,
         cases: Vec::new(),
         activities: Vec::new(),
+        support: Vec::new(),
     };
     let record = cases::generate(seed, &dataset, &accounts, as_of);
     let dataset = Dataset {
         cases: record.cases,
         activities: record.activities,
+        support: record.support,
         ..dataset
     };
     SyntheticLocalAuthority { dataset, accounts }

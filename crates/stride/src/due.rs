@@ -17,6 +17,7 @@ pub enum DueFormat {
 pub async fn due(
     db: &str,
     as_of: Option<chrono::NaiveDate>,
+    all: bool,
     format: DueFormat,
     output: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
@@ -28,7 +29,7 @@ pub async fn due(
     let items = what_is_due(&rules, &evidence, &calendar, as_of);
     let open: Vec<_> = items
         .iter()
-        .filter(|assigned| assigned.item.state != DueState::Done)
+        .filter(|assigned| all || assigned.item.state != DueState::Done)
         .collect();
     let bytes = match format {
         DueFormat::Table => aligned(&due_table(&open, as_of)).into_bytes(),

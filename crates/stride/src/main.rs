@@ -229,6 +229,9 @@ enum Command {
         /// As on this date (by default today).
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
+        /// What is done as well, with when it was done.
+        #[arg(long)]
+        all: bool,
         #[arg(long, value_enum, default_value_t = due::DueFormat::Table)]
         format: due::DueFormat,
         /// Write to this file rather than to standard output.
@@ -383,9 +386,10 @@ async fn run() -> anyhow::Result<()> {
         Command::Due {
             db,
             as_of,
+            all,
             format,
             output,
-        } => due::due(&db, as_of, format, output.as_deref()).await,
+        } => due::due(&db, as_of, all, format, output.as_deref()).await,
         Command::Rules {
             what: Rules::Keep { db, by, file },
         } => categorise::keep(&db, &file, &by).await,

@@ -1874,6 +1874,19 @@ async fn the_termly_summary_counts_the_register_and_the_terms_movements_and_the_
     assert_eq!(page.matches("(up)").count() + page.matches("(down)").count(), moved);
     let opened = cases.iter().filter(|case| term(case.opened_on)).count();
     assert!(page.contains(&format!("{opened} cases opened this term")));
+    // The generated support of the open cases, added up here.
+    let (mut allocated, mut used) = (0.0, 0.0);
+    for case in cases.iter().filter(|case| case.is_open()) {
+        for support in store.support(case.id).await.expect("reads") {
+            allocated += support.days_allocated;
+            used += support.days_used;
+        }
+    }
+    assert!(allocated > 0.0);
+    assert!(
+        page.contains(&format!("{allocated:.1} days allocated, {used:.1} used")),
+        "{allocated} {used}"
+    );
 
     let (status, calendar) = server.text("/cycle/calendar?year=2026", &manager).await;
     assert_eq!(status, StatusCode::OK);
@@ -1998,4 +2011,39 @@ async fn an_adviser_keeps_the_schools_plan_its_priorities_actions_and_impact() {
     .await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert_eq!(store.plan(case.id).await.expect("reads").len(), 1);
+
+    // Support commissioned, and its days used.
+    let before = store.support(case.id).await.expect("reads").len();
+    let commissioned = post(vec![
+        ("revision", revision(4)),
+        ("change", "support".into()),
+        ("kind", "leader-of-education".into()),
+        ("provider", "Specialist Leader of Education in reading".into()),
+        ("days-allocated", "6".into()),
+    ])
+    .await;
+    assert_eq!(commissioned.status(), StatusCode::SEE_OTHER);
+    let support = store.support(case.id).await.expect("reads");
+    assert_eq!(support.len(), before + 1);
+    let added = support.last().expect("the commission");
+    assert_eq!((added.days_allocated, added.days_used), (6.0, 0.0));
+    let used = post(vec![
+        ("revision", revision(5)),
+        ("change", "days-used".into()),
+        ("support", added.id.to_string()),
+        ("days-used", "2.5".into()),
+    ])
+    .await;
+    assert_eq!(used.status(), StatusCode::SEE_OTHER);
+    let support = store.support(case.id).await.expect("reads");
+    assert_eq!(support.last().map(|added| added.days_used), Some(2.5));
+    let refused = post(vec![
+        ("revision", revision(6)),
+        ("change", "support".into()),
+        ("kind", "adviser-days".into()),
+        ("provider", "".into()),
+        ("days-allocated", "many".into()),
+    ])
+    .await;
+    assert!(refused.text().await.expect("body").contains("give the days allocated"));
 }

@@ -28,6 +28,8 @@ pub struct InterventionEvidence {
     pub cases: Vec<Case>,
     pub activities: Vec<Activity>,
     pub advisers: Vec<SchoolAdviser>,
+    /// The support commissioned, by the id of the case it is for.
+    pub support: Vec<(i64, super::record::Support)>,
 }
 
 /// A due item with the people whose job it is.

@@ -19,6 +19,7 @@ pub use evidence::{Assigned, InterventionEvidence, SchoolAdviser, due_table, lat
 pub use ladder::{Powers, Stage, StepDecision, StepRefused, StructuralSolution, check_step};
 pub use record::{
     ActionStatus, Activity, Case, CaseChange, CaseOpening, CaseSaved, HistoryEntry, LadderStep, NoteOfVisit,
-    PlanAction, PlanPriority, RISK_CHARACTERISTICS, SELF_EVALUATION_JUDGEMENTS, SelfEvaluationGrade,
+    PlanAction, PlanPriority, RISK_CHARACTERISTICS, SELF_EVALUATION_JUDGEMENTS, SelfEvaluationGrade, Support,
+    SupportKind,
 };
 pub use summary::{CycleDate, Movement, TermlySummary, cycle_calendar, termly_summary};

@@ -144,9 +144,30 @@ pub struct PlanPriority {
     pub actions: Vec<PlanAction>,
 }
 
+coded_enum! {
+    /// Who provides support the LA commissions (Oxfordshire's framework, section E).
+    pub enum SupportKind ("kind of support") {
+        AdviserDays => ("adviser-days", "The LA's adviser days"),
+        BrokeredProvider => ("brokered-provider", "A provider brokered from the Approved Providers List"),
+        LeaderOfEducation => ("leader-of-education", "A National, Local or Specialist Leader of Education"),
+        SchoolToSchool => ("school-to-school", "A school-to-school partner"),
+    }
+}
+
+/// Support commissioned for a school, with the days allocated and used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Support {
+    pub id: i64,
+    pub kind: SupportKind,
+    pub provider: String,
+    pub commissioned_on: NaiveDate,
+    pub days_allocated: f64,
+    pub days_used: f64,
+}
+
 /// A change to a case, made by someone who read it at a revision: it is saved only if no one
 /// else changed the case since.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CaseChange {
     /// A step on the ladder, checked by [`check_step`](super::check_step) against the stage
     /// the case stood at when it was read.
@@ -169,6 +190,17 @@ pub enum CaseChange {
     RecordImpact {
         priority: i64,
         impact: String,
+    },
+    CommissionSupport {
+        kind: SupportKind,
+        provider: String,
+        commissioned_on: NaiveDate,
+        days_allocated: f64,
+    },
+    /// The days of a commission used so far, in all.
+    RecordDaysUsed {
+        support: i64,
+        days_used: f64,
     },
 }
 
@@ -197,6 +229,16 @@ impl CaseChange {
             } => format!("Action added: {description} ({owner}, by {due_on})"),
             CaseChange::SetActionStatus { status, .. } => format!("An action marked {}", status.label().to_lowercase()),
             CaseChange::RecordImpact { impact, .. } => format!("Impact recorded: {impact}"),
+            CaseChange::CommissionSupport {
+                kind,
+                provider,
+                days_allocated,
+                ..
+            } => format!(
+                "Support commissioned: {provider} ({}), {days_allocated} days",
+                kind.label().to_lowercase()
+            ),
+            CaseChange::RecordDaysUsed { days_used, .. } => format!("Support used: {days_used} days in all"),
         }
     }
 }

@@ -23,7 +23,7 @@ pub struct Movement {
     pub on: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TermlySummary {
     pub term: Term,
     /// Schools whose open case stands at each stage above light touch now.
@@ -36,6 +36,9 @@ pub struct TermlySummary {
     pub overdue: Vec<(String, usize)>,
     /// Visits, meetings, statements and reviews held in the term, by kind.
     pub held: Vec<(&'static str, usize)>,
+    /// The support commissioned for the open cases: days allocated and days used, in all.
+    pub days_allocated: f64,
+    pub days_used: f64,
 }
 
 /// The summary of a term as it stands on `as_of`.
@@ -95,8 +98,20 @@ pub fn termly_summary(evidence: &InterventionEvidence, items: &[Assigned], term:
         }
     }
     held.sort_by(|left, right| right.1.cmp(&left.1).then(left.0.cmp(right.0)));
+    let open: Vec<i64> = evidence
+        .cases
+        .iter()
+        .filter(|case| case.is_open())
+        .map(|case| case.id)
+        .collect();
+    let commissioned = evidence.support.iter().filter(|(case, _)| open.contains(case));
+    let (days_allocated, days_used) = commissioned.fold((0.0, 0.0), |(allocated, used), (_, support)| {
+        (allocated + support.days_allocated, used + support.days_used)
+    });
     TermlySummary {
         term,
+        days_allocated,
+        days_used,
         on_register,
         opened: evidence.cases.iter().filter(|case| in_term(case.opened_on)).count(),
         movements,

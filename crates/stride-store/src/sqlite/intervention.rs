@@ -38,12 +38,20 @@ pub(super) async fn evidence(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+    let cases = cases(pool, la).await?;
+    let mut support_of = Vec::new();
+    for case in &cases {
+        for commissioned in support(pool, case.id).await? {
+            support_of.push((case.id, commissioned));
+        }
+    }
     Ok(stride_core::intervention::InterventionEvidence {
         schools,
         inspections,
-        cases: cases(pool, la).await?,
+        cases,
         activities: activities(pool, la).await?,
         advisers,
+        support: support_of,
     })
 }
 
@@ -277,54 +285,103 @@ async fn change_plan(
     case_id: i64,
     change: &CaseChange,
 ) -> Result<u64, StoreError> {
-    let written = match change {
-        CaseChange::AddPriority { title } => {
-            sqlx::query("INSERT INTO plan_priorities (case_id, title) VALUES (?, ?)")
-                .bind(case_id)
-                .bind(title)
-                .execute(&mut **transaction)
-                .await?
-        }
-        CaseChange::AddAction {
-            priority,
-            description,
-            owner,
-            due_on,
-        } => {
-            sqlx::query(
-                "INSERT INTO plan_actions (priority_id, description, owner, due_on, status)
+    let written =
+        match change {
+            CaseChange::AddPriority { title } => {
+                sqlx::query("INSERT INTO plan_priorities (case_id, title) VALUES (?, ?)")
+                    .bind(case_id)
+                    .bind(title)
+                    .execute(&mut **transaction)
+                    .await?
+            }
+            CaseChange::AddAction {
+                priority,
+                description,
+                owner,
+                due_on,
+            } => {
+                sqlx::query(
+                    "INSERT INTO plan_actions (priority_id, description, owner, due_on, status)
              SELECT id, ?, ?, ?, 'not-started' FROM plan_priorities WHERE id = ? AND case_id = ?",
-            )
-            .bind(description)
-            .bind(owner)
-            .bind(due_on)
-            .bind(priority)
-            .bind(case_id)
-            .execute(&mut **transaction)
-            .await?
-        }
-        CaseChange::SetActionStatus { action, status } => {
-            sqlx::query(
-                "UPDATE plan_actions SET status = ? WHERE id = ?
-               AND priority_id IN (SELECT id FROM plan_priorities WHERE case_id = ?)",
-            )
-            .bind(status.code())
-            .bind(action)
-            .bind(case_id)
-            .execute(&mut **transaction)
-            .await?
-        }
-        CaseChange::RecordImpact { priority, impact } => {
-            sqlx::query("UPDATE plan_priorities SET impact = ? WHERE id = ? AND case_id = ?")
-                .bind(impact)
+                )
+                .bind(description)
+                .bind(owner)
+                .bind(due_on)
                 .bind(priority)
                 .bind(case_id)
                 .execute(&mut **transaction)
                 .await?
-        }
-        CaseChange::Step(_) | CaseChange::PlanAgreed(_) => return Ok(0),
-    };
+            }
+            CaseChange::SetActionStatus { action, status } => {
+                sqlx::query(
+                    "UPDATE plan_actions SET status = ? WHERE id = ?
+               AND priority_id IN (SELECT id FROM plan_priorities WHERE case_id = ?)",
+                )
+                .bind(status.code())
+                .bind(action)
+                .bind(case_id)
+                .execute(&mut **transaction)
+                .await?
+            }
+            CaseChange::RecordImpact { priority, impact } => {
+                sqlx::query("UPDATE plan_priorities SET impact = ? WHERE id = ? AND case_id = ?")
+                    .bind(impact)
+                    .bind(priority)
+                    .bind(case_id)
+                    .execute(&mut **transaction)
+                    .await?
+            }
+            CaseChange::CommissionSupport {
+                kind,
+                provider,
+                commissioned_on,
+                days_allocated,
+            } => sqlx::query(
+                "INSERT INTO support (case_id, kind, provider, commissioned_on, days_allocated) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(case_id)
+            .bind(kind.code())
+            .bind(provider)
+            .bind(commissioned_on)
+            .bind(days_allocated)
+            .execute(&mut **transaction)
+            .await?,
+            CaseChange::RecordDaysUsed { support, days_used } => {
+                sqlx::query("UPDATE support SET days_used = ? WHERE id = ? AND case_id = ?")
+                    .bind(days_used)
+                    .bind(support)
+                    .bind(case_id)
+                    .execute(&mut **transaction)
+                    .await?
+            }
+            CaseChange::Step(_) | CaseChange::PlanAgreed(_) => return Ok(0),
+        };
     Ok(written.rows_affected())
+}
+
+/// The support commissioned for a case, in the order commissioned.
+pub(super) async fn support(
+    pool: &SqlitePool,
+    case_id: i64,
+) -> Result<Vec<stride_core::intervention::Support>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, kind, provider, commissioned_on, days_allocated, days_used FROM support WHERE case_id = ? ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(stride_core::intervention::Support {
+                id: row.try_get("id")?,
+                kind: coded(row, "support", "kind")?,
+                provider: row.try_get("provider")?,
+                commissioned_on: row.try_get("commissioned_on")?,
+                days_allocated: row.try_get("days_allocated")?,
+                days_used: row.try_get("days_used")?,
+            })
+        })
+        .collect()
 }
 
 /// A case's plan: its priorities in the order added, each with its actions.

@@ -341,6 +341,10 @@ impl crate::Store for SqliteStore {
         intervention::change_case(&self.pool, case_id, seen_revision, change, by, at).await
     }
 
+    async fn support(&self, case_id: i64) -> Result<Vec<stride_core::intervention::Support>, StoreError> {
+        intervention::support(&self.pool, case_id).await
+    }
+
     async fn plan(&self, case_id: i64) -> Result<Vec<stride_core::intervention::PlanPriority>, StoreError> {
         intervention::plan(&self.pool, case_id).await
     }

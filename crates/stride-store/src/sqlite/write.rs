@@ -42,8 +42,9 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
         intelligence_row(&mut transaction, item).await?;
     }
     let written_at = chrono::Utc::now();
+    let mut case_of = std::collections::HashMap::new();
     for case in &dataset.cases {
-        super::intervention::insert_case(
+        let id = super::intervention::insert_case(
             &mut transaction,
             case.urn,
             case.opened_on,
@@ -51,6 +52,22 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
             &case.steps,
             written_at,
         )
+        .await?;
+        case_of.insert(case.urn, id);
+    }
+    for (urn, support) in &dataset.support {
+        let Some(case_id) = case_of.get(urn) else { continue };
+        sqlx::query(
+            "INSERT INTO support (case_id, kind, provider, commissioned_on, days_allocated, days_used)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(case_id)
+        .bind(support.kind.code())
+        .bind(&support.provider)
+        .bind(support.commissioned_on)
+        .bind(support.days_allocated)
+        .bind(support.days_used)
+        .execute(&mut *transaction)
         .await?;
     }
     for activity in &dataset.activities {

@@ -340,6 +340,8 @@ struct SummaryPage {
     movements: Vec<MovementRow>,
     overdue: Vec<(String, usize)>,
     held: Vec<(&'static str, usize)>,
+    days_allocated: String,
+    days_used: String,
 }
 
 /// The termly summary for management: the term `today` falls in, or the last one begun.
@@ -382,6 +384,8 @@ pub async fn summary(State(state): State<AppState>, signed_in: SignedIn) -> Resu
             .collect(),
         overdue: summary.overdue,
         held: summary.held,
+        days_allocated: format!("{:.1}", summary.days_allocated),
+        days_used: format!("{:.1}", summary.days_used),
     })
 }
 

@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use stride_core::intervention::{
     ActionStatus, Activity, ActivityKind, Case, CaseChange, CaseOpening, CaseSaved, HistoryEntry, LadderStep,
     NoteOfVisit, PlanPriority, Powers, RISK_CHARACTERISTICS, SELF_EVALUATION_JUDGEMENTS, SelfEvaluationGrade, Stage,
-    StepDecision, StructuralSolution, check_step, latest_case,
+    StepDecision, StructuralSolution, Support, SupportKind, check_step, latest_case,
 };
 use stride_core::{Establishment, Urn};
 
@@ -63,6 +63,8 @@ struct RecordPage {
     history: Vec<HistoryRow>,
     plan: Vec<PlanPriority>,
     statuses: Vec<(&'static str, &'static str)>,
+    support: Vec<Support>,
+    support_kinds: Vec<(&'static str, &'static str)>,
     due: Vec<DueRow>,
     activities: Vec<ActivityRow>,
     can_decide: bool,
@@ -134,12 +136,13 @@ async fn page(state: &AppState, signed_in: &SignedIn, urn: Urn, problems: Proble
     let school = school(&work, urn)?;
     let powers = Powers::of(&school.governance);
     let case = latest_case(&work.evidence.cases, urn).filter(|case| case.is_open());
-    let (history, plan) = match case {
+    let (history, plan, support) = match case {
         Some(case) => (
             state.store.case_history(case.id, 0).await?,
             state.store.plan(case.id).await?,
+            state.store.support(case.id).await?,
         ),
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), Vec::new()),
     };
     let stage = case.map_or(Stage::LightTouch, Case::stage);
     let next_stages = stage
@@ -188,6 +191,11 @@ async fn page(state: &AppState, signed_in: &SignedIn, urn: Urn, problems: Proble
         }),
         history: history.iter().rev().map(history_row).collect(),
         plan,
+        support,
+        support_kinds: SupportKind::ALL
+            .iter()
+            .map(|kind| (kind.code(), kind.label()))
+            .collect(),
         statuses: ActionStatus::ALL
             .iter()
             .map(|status| (status.code(), status.label()))
@@ -527,7 +535,13 @@ pub async fn change_plan(
 ) -> Result<Response, WebError> {
     let urn = checked_form(&signed_in, &fields, &urn)?;
     let number = |name: &str| field(&fields, name).parse::<i64>().ok();
-    change(&state, &signed_in, (urn, "plan"), &fields, |_, _| {
+    let today = state.today();
+    let anchor = if field(&fields, "change").contains("support") || field(&fields, "change") == "days-used" {
+        "support"
+    } else {
+        "plan"
+    };
+    change(&state, &signed_in, (urn, anchor), &fields, |_, _| {
         let missing = |anchor: &str, message: &str| Problems::error(anchor, message);
         match field(&fields, "change") {
             "priority" => {
@@ -567,6 +581,39 @@ pub async fn change_plan(
                 }),
                 _ => Err(missing("plan", "Write the impact of the actions taken")),
             },
+            "support" => {
+                let provider = field(&fields, "provider");
+                let days = field(&fields, "days-allocated")
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|days| *days >= 0.0 && *days <= 365.0);
+                match (
+                    SupportKind::from_code(field(&fields, "kind")),
+                    provider.is_empty(),
+                    days,
+                ) {
+                    (Ok(kind), false, Some(days_allocated)) => Ok(CaseChange::CommissionSupport {
+                        kind,
+                        provider: provider.to_owned(),
+                        commissioned_on: today,
+                        days_allocated,
+                    }),
+                    _ => Err(missing(
+                        "provider",
+                        "Choose the kind of support, name its provider and give the days allocated, 0 to 365",
+                    )),
+                }
+            }
+            "days-used" => {
+                let days = field(&fields, "days-used")
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|days| *days >= 0.0 && *days <= 365.0);
+                match (number("support"), days) {
+                    (Some(support), Some(days_used)) => Ok(CaseChange::RecordDaysUsed { support, days_used }),
+                    _ => Err(missing("support", "Give the days used in all, 0 to 365")),
+                }
+            }
             _ => Err(missing("plan", "Choose what to change in the plan")),
         }
     })
