@@ -238,6 +238,23 @@ pub trait Store: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<stride_core::intervention::CaseSaved, StoreError>;
 
+    /// Attaches a document to a school's record, as uploaded; its id is given.
+    async fn attach_document(
+        &self,
+        document: &stride_core::intervention::Document,
+        bytes: &[u8],
+    ) -> Result<i64, StoreError>;
+
+    /// The documents attached to a school's record, newest first, without their bytes.
+    async fn documents(&self, school: Urn) -> Result<Vec<stride_core::intervention::Document>, StoreError>;
+
+    /// One of a school's documents with its bytes.
+    async fn document_bytes(
+        &self,
+        school: Urn,
+        id: i64,
+    ) -> Result<Option<(stride_core::intervention::Document, Vec<u8>)>, StoreError>;
+
     /// The support commissioned for a case: adviser days, brokered providers, leaders of
     /// education, with the days allocated and used.
     async fn support(&self, case_id: i64) -> Result<Vec<stride_core::intervention::Support>, StoreError>;

@@ -116,6 +116,16 @@ pub fn router(state: AppState) -> Router {
             "/schools/{urn}/record/plan/changes",
             post(pages::intervention::change_plan),
         )
+        .route(
+            "/schools/{urn}/record/documents",
+            post(pages::intervention::attach_document).layer(axum::extract::DefaultBodyLimit::max(
+                pages::intervention::LARGEST_DOCUMENT + 64 * 1024,
+            )),
+        )
+        .route(
+            "/schools/{urn}/record/documents/{id}",
+            get(pages::intervention::download_document),
+        )
         .route("/schools", get(pages::schools::list))
         .route("/schools.csv", get(pages::schools::download_csv))
         .route("/schools.xlsx", get(pages::schools::download_xlsx))

@@ -2047,3 +2047,88 @@ async fn an_adviser_keeps_the_schools_plan_its_priorities_actions_and_impact() {
     .await;
     assert!(refused.text().await.expect("body").contains("give the days allocated"));
 }
+
+#[tokio::test]
+async fn a_document_attached_to_a_record_comes_back_as_it_was_uploaded_to_those_who_may_see_it() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (server, _) = intervention_server(&directory).await;
+    let adviser = server.sign_in("adviser.north").await;
+    let north = fixture()
+        .authority
+        .accounts
+        .iter()
+        .find(|account| account.username == "adviser.north")
+        .expect("the north adviser")
+        .schools[0];
+    let workbook = std::fs::read(real_data("la_level/lait/sn_may_2025.xlsx")).expect("readable");
+    let upload = |csrf: String| {
+        reqwest::multipart::Form::new()
+            .text("csrf_token", csrf)
+            .text("title", "Statistical neighbours, for the visit")
+            .part(
+                "document",
+                reqwest::multipart::Part::bytes(workbook.clone()).file_name("C:\\Users\\hc\\sn_may_2025.xlsx"),
+            )
+    };
+    let path = format!("{}/schools/{north}/record/documents", server.base);
+    let forged = server
+        .client
+        .post(&path)
+        .header("Cookie", &adviser.cookie)
+        .multipart(upload("0".repeat(64)))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        forged.status(),
+        StatusCode::FORBIDDEN,
+        "a form from elsewhere is refused"
+    );
+    let attached = server
+        .client
+        .post(&path)
+        .header("Cookie", &adviser.cookie)
+        .multipart(upload(adviser.csrf.clone()))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(attached.status(), StatusCode::SEE_OTHER);
+    let (_, record) = server.text(&format!("/schools/{north}/record"), &adviser).await;
+    assert!(record.contains("Statistical neighbours, for the visit") && record.contains("(sn_may_2025.xlsx)"));
+    let link = record
+        .split(&format!("/schools/{north}/record/documents/"))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the document's link")
+        .to_owned();
+    let download = server
+        .get(&format!("/schools/{north}/record/documents/{link}"), Some(&adviser))
+        .await;
+    assert_eq!(download.status(), StatusCode::OK);
+    assert!(
+        download.headers()[CONTENT_DISPOSITION]
+            .to_str()
+            .expect("text")
+            .contains("attachment; filename=\"sn_may_2025.xlsx\"")
+    );
+    assert!(
+        download.headers()["content-type"]
+            .to_str()
+            .expect("text")
+            .contains("spreadsheetml")
+    );
+    let bytes = download.bytes().await.expect("body");
+    assert_eq!(bytes.as_ref(), workbook.as_slice(), "byte for byte");
+    // The workbook still opens as one.
+    let opened: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a workbook");
+    assert!(!opened.sheet_names().is_empty());
+    let south = server.sign_in("adviser.south").await;
+    assert_eq!(
+        server
+            .get(&format!("/schools/{north}/record/documents/{link}"), Some(&south))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "another adviser's school's document is not found"
+    );
+}

@@ -18,8 +18,8 @@ pub use due::{ClockSchool, DUE_SOON_WORKING_DAYS, DueItem, DueState, due_items};
 pub use evidence::{Assigned, InterventionEvidence, SchoolAdviser, due_table, latest_case, what_is_due};
 pub use ladder::{Powers, Stage, StepDecision, StepRefused, StructuralSolution, check_step};
 pub use record::{
-    ActionStatus, Activity, Case, CaseChange, CaseOpening, CaseSaved, HistoryEntry, LadderStep, NoteOfVisit,
+    ActionStatus, Activity, Case, CaseChange, CaseOpening, CaseSaved, Document, HistoryEntry, LadderStep, NoteOfVisit,
     PlanAction, PlanPriority, RISK_CHARACTERISTICS, SELF_EVALUATION_JUDGEMENTS, SelfEvaluationGrade, Support,
-    SupportKind,
+    SupportKind, document_type,
 };
 pub use summary::{CycleDate, Movement, TermlySummary, cycle_calendar, termly_summary};

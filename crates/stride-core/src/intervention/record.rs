@@ -271,3 +271,37 @@ pub enum CaseOpening {
     /// The school has an open case already (someone opened it first): this one.
     AlreadyOpen(i64),
 }
+
+/// A document attached to a school's record, as uploaded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Document {
+    pub id: i64,
+    pub urn: Urn,
+    pub title: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: usize,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// The media type a document is served as, by the ending of its name: the kinds an LA's
+/// records are kept in, else plain bytes, so that a browser never runs what it is given.
+pub fn document_type(file_name: &str) -> &'static str {
+    let ending = file_name
+        .rsplit_once('.')
+        .map_or("", |(_, ending)| ending)
+        .to_ascii_lowercase();
+    match ending.as_str() {
+        "pdf" => "application/pdf",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "csv" => "text/csv",
+        "txt" => "text/plain",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        _ => "application/octet-stream",
+    }
+}

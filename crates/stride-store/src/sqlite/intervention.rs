@@ -613,3 +613,73 @@ pub(super) async fn set_school_terms(
     transaction.commit().await?;
     Ok(())
 }
+
+/// Attaches a document to a school's record; its id is given.
+pub(super) async fn attach_document(
+    pool: &SqlitePool,
+    document: &stride_core::intervention::Document,
+    bytes: &[u8],
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query(
+        "INSERT INTO documents (urn, title, file_name, content_type, bytes, sha256, uploaded_by, uploaded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(i64::from(document.urn.get()))
+    .bind(&document.title)
+    .bind(&document.file_name)
+    .bind(&document.content_type)
+    .bind(bytes)
+    .bind(&document.sha256)
+    .bind(&document.uploaded_by)
+    .bind(document.uploaded_at)
+    .execute(pool)
+    .await?
+    .last_insert_rowid())
+}
+
+fn document(row: &SqliteRow) -> Result<stride_core::intervention::Document, StoreError> {
+    let size: i64 = row.try_get("size")?;
+    Ok(stride_core::intervention::Document {
+        id: row.try_get("id")?,
+        urn: urn(row, "documents")?,
+        title: row.try_get("title")?,
+        file_name: row.try_get("file_name")?,
+        content_type: row.try_get("content_type")?,
+        size: usize::try_from(size).unwrap_or(0),
+        sha256: row.try_get("sha256")?,
+        uploaded_by: row.try_get("uploaded_by")?,
+        uploaded_at: row.try_get("uploaded_at")?,
+    })
+}
+
+/// The documents attached to a school's record, newest first, without their bytes.
+pub(super) async fn documents(
+    pool: &SqlitePool,
+    school: Urn,
+) -> Result<Vec<stride_core::intervention::Document>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, urn, title, file_name, content_type, length(bytes) AS size, sha256, uploaded_by, uploaded_at
+         FROM documents WHERE urn = ? ORDER BY id DESC",
+    )
+    .bind(i64::from(school.get()))
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(document).collect()
+}
+
+/// A school's document with its bytes; none if the school has no such document.
+pub(super) async fn document_bytes(
+    pool: &SqlitePool,
+    school: Urn,
+    id: i64,
+) -> Result<Option<(stride_core::intervention::Document, Vec<u8>)>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, urn, title, file_name, content_type, length(bytes) AS size, sha256, uploaded_by, uploaded_at, bytes
+         FROM documents WHERE urn = ? AND id = ?",
+    )
+    .bind(i64::from(school.get()))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| Ok((document(&row)?, row.try_get("bytes")?))).transpose()
+}

@@ -341,6 +341,29 @@ impl crate::Store for SqliteStore {
         intervention::change_case(&self.pool, case_id, seen_revision, change, by, at).await
     }
 
+    async fn attach_document(
+        &self,
+        document: &stride_core::intervention::Document,
+        bytes: &[u8],
+    ) -> Result<i64, StoreError> {
+        intervention::attach_document(&self.pool, document, bytes).await
+    }
+
+    async fn documents(
+        &self,
+        school: stride_core::Urn,
+    ) -> Result<Vec<stride_core::intervention::Document>, StoreError> {
+        intervention::documents(&self.pool, school).await
+    }
+
+    async fn document_bytes(
+        &self,
+        school: stride_core::Urn,
+        id: i64,
+    ) -> Result<Option<(stride_core::intervention::Document, Vec<u8>)>, StoreError> {
+        intervention::document_bytes(&self.pool, school, id).await
+    }
+
     async fn support(&self, case_id: i64) -> Result<Vec<stride_core::intervention::Support>, StoreError> {
         intervention::support(&self.pool, case_id).await
     }

@@ -3,12 +3,14 @@
 //! on the ladder are recorded.
 
 mod cycle;
+mod documents;
 mod feed;
 mod my_work;
 mod record;
 mod register;
 
 pub use cycle::{calendar, clocks, keep_clocks, set_terms, summary, terms};
+pub use documents::{LARGEST_DOCUMENT, attach as attach_document, download as download_document};
 pub use feed::{feed, new_feed};
 pub use my_work::{download_csv, download_xlsx, my_work};
 pub use record::{agree_plan, change_plan, open_case, record, record_activity, take_step};

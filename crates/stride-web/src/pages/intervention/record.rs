@@ -40,6 +40,15 @@ struct ActivityRow {
     note: Option<NoteOfVisit>,
 }
 
+struct DocumentRow {
+    id: i64,
+    title: String,
+    file_name: String,
+    size: String,
+    by: String,
+    on: String,
+}
+
 struct HistoryRow {
     by: String,
     when: String,
@@ -65,6 +74,7 @@ struct RecordPage {
     statuses: Vec<(&'static str, &'static str)>,
     support: Vec<Support>,
     support_kinds: Vec<(&'static str, &'static str)>,
+    documents: Vec<DocumentRow>,
     due: Vec<DueRow>,
     activities: Vec<ActivityRow>,
     can_decide: bool,
@@ -102,7 +112,7 @@ impl Problems {
     }
 }
 
-fn visible(signed_in: &SignedIn, urn: &str) -> Result<Urn, WebError> {
+pub(super) fn visible(signed_in: &SignedIn, urn: &str) -> Result<Urn, WebError> {
     if !signed_in.account.role.works_cases() {
         return Err(WebError::Forbidden);
     }
@@ -195,6 +205,24 @@ async fn page(state: &AppState, signed_in: &SignedIn, urn: Urn, problems: Proble
         support_kinds: SupportKind::ALL
             .iter()
             .map(|kind| (kind.code(), kind.label()))
+            .collect(),
+        documents: state
+            .store
+            .documents(urn)
+            .await?
+            .into_iter()
+            .map(|document| DocumentRow {
+                id: document.id,
+                title: document.title,
+                file_name: document.file_name,
+                size: if document.size >= 1024 * 1024 {
+                    format!("{:.1} MB", document.size as f64 / (1024.0 * 1024.0))
+                } else {
+                    format!("{} KB", document.size.div_ceil(1024))
+                },
+                by: document.uploaded_by,
+                on: long_date(document.uploaded_at.date_naive()),
+            })
             .collect(),
         statuses: ActionStatus::ALL
             .iter()
