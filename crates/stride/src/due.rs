@@ -42,3 +42,33 @@ pub async fn due(
     };
     write_out(output, &bytes)
 }
+
+/// Keeps a clock rules file as the LA's, checked first, under a version not kept before.
+pub async fn keep_clocks(db: &str, file: &std::path::Path, kept_by: &str) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use stride_core::intervention::{ClockRules, KeptClockRules};
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let rules = ClockRules::from_toml(&file.display().to_string(), &text)?;
+    let store = open(db).await?;
+    let kept = store.kept_clock_rules().await?;
+    if rules.version == ClockRules::shipped()?.version || kept.iter().any(|earlier| earlier.version == rules.version) {
+        anyhow::bail!(
+            "version {} of the clock rules is kept already: give the changed rules a new `version`",
+            rules.version
+        );
+    }
+    store
+        .keep_clock_rules(&KeptClockRules {
+            version: rules.version.clone(),
+            text,
+            kept_by: kept_by.to_owned(),
+            kept_at: chrono::Utc::now(),
+        })
+        .await?;
+    println!(
+        "Kept version {} of the clock rules ({} clocks).",
+        rules.version,
+        rules.clocks.len()
+    );
+    Ok(())
+}

@@ -94,6 +94,21 @@ enum Bench {
 }
 
 #[derive(Subcommand)]
+enum Clocks {
+    /// Keep a clock rules file (TOML, as rules/clocks.toml) as the clocks in force, checked
+    /// first, under a version not kept before; every version stays.
+    Keep {
+        /// The SQLite database file.
+        #[arg(long)]
+        db: String,
+        /// Who is keeping them, as the record will name them.
+        #[arg(long, default_value = "the command line")]
+        by: String,
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum Rules {
     /// Keep a rule set file (TOML) as the LA's own, checked first: it can then be chosen by its
     /// name here and in the browser. A changed rule set is kept under a new `version`; every
@@ -237,6 +252,11 @@ enum Command {
         /// Write to this file rather than to standard output.
         #[arg(long)]
         output: Option<std::path::PathBuf>,
+    },
+    /// The clock rules of the Schools Causing Concern cycle.
+    Clocks {
+        #[command(subcommand)]
+        what: Clocks,
     },
     /// The LA's own rule sets for categorisation.
     Rules {
@@ -390,6 +410,9 @@ async fn run() -> anyhow::Result<()> {
             format,
             output,
         } => due::due(&db, as_of, all, format, output.as_deref()).await,
+        Command::Clocks {
+            what: Clocks::Keep { db, by, file },
+        } => due::keep_clocks(&db, &file, &by).await,
         Command::Rules {
             what: Rules::Keep { db, by, file },
         } => categorise::keep(&db, &file, &by).await,

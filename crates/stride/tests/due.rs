@@ -206,3 +206,55 @@ fn every_shipped_clock_is_started_by_its_trigger_on_the_synthetic_authority_with
         .expect("July's");
     assert_eq!(july.due_on, day("2027-07-30"), "31 July 2027 is a Saturday");
 }
+
+#[test]
+fn clock_rules_kept_from_the_command_line_are_those_due_dates_follow() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = directory.path().join("stride.sqlite").display().to_string();
+    let generate = Command::new(env!("CARGO_BIN_EXE_stride"))
+        .args(["generate", "--db", &database, "--seed", &SEED.to_string()])
+        .output()
+        .expect("runs");
+    assert!(generate.status.success());
+    let before = due(&database, "2026-11-20", true);
+    // The monitoring visit within three weeks rather than four.
+    let shipped = stride_core::intervention::SHIPPED_CLOCKS;
+    let three = shipped
+        .replacen("version = \"2025.1\"", "version = \"2026.1\"", 1)
+        .replacen(
+            "outcomes = [\"requires-improvement\", \"report-card-needs-attention\"]\nwithin_weeks = 4",
+            "outcomes = [\"requires-improvement\", \"report-card-needs-attention\"]\nwithin_weeks = 3",
+            1,
+        );
+    assert_ne!(three, shipped);
+    let file = directory.path().join("clocks.toml");
+    let keep = |text: &str| {
+        std::fs::write(&file, text).expect("written");
+        Command::new(env!("CARGO_BIN_EXE_stride"))
+            .args(["clocks", "keep", "--db", &database, &file.display().to_string()])
+            .output()
+            .expect("runs")
+    };
+    let refused = keep(shipped);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("kept already"));
+    let kept = keep(&three);
+    assert!(kept.status.success(), "{}", String::from_utf8_lossy(&kept.stderr));
+    let after = due(&database, "2026-11-20", true);
+    let monitoring = |items: &[Item]| -> Vec<(Option<Urn>, NaiveDate)> {
+        items
+            .iter()
+            .filter(|item| item.clock == "monitoring-visit")
+            .map(|item| (item.urn, item.due_on))
+            .collect()
+    };
+    let (four, three) = (monitoring(&before), monitoring(&after));
+    assert!(!four.is_empty());
+    assert_eq!(four.len(), three.len());
+    for (urn, due_on) in &three {
+        let earlier = four.iter().find(|(other, _)| other == urn).expect("the same school").1;
+        // A week sooner, or a few days more where a weekend or bank holiday brings it forward.
+        let sooner = (earlier - *due_on).num_days();
+        assert!((7..=10).contains(&sooner), "{urn:?}: {due_on} against {earlier}");
+    }
+}
