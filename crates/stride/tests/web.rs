@@ -2132,3 +2132,52 @@ async fn a_document_attached_to_a_record_comes_back_as_it_was_uploaded_to_those_
         "another adviser's school's document is not found"
     );
 }
+
+#[tokio::test]
+async fn a_categorisation_kept_starts_the_visit_to_agree_each_schools_support() {
+    use stride_core::calendar::{Calendar, Period};
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (server, store) = intervention_server(&directory).await;
+    let clock = "support-agreed-after-categorisation";
+    assert!(
+        due_now(store.as_ref())
+            .await
+            .iter()
+            .all(|assigned| assigned.item.clock != clock),
+        "no run kept yet"
+    );
+    let manager = server.sign_in("improvement.manager").await;
+    let kept = server
+        .post_form("/categorisation/runs", &manager, &[("rules", "national-2025")])
+        .await;
+    assert_eq!(kept.status(), StatusCode::SEE_OTHER);
+    let run = store.categorisation_runs().await.expect("reads")[0].clone();
+    assert_eq!(run.as_of, intervention_day());
+    let supported: Vec<Urn> = store
+        .saved_levels(run.id)
+        .await
+        .expect("reads")
+        .into_iter()
+        .filter(|saved| matches!(saved.level.as_str(), "additional-support" | "high-level-support"))
+        .map(|saved| saved.urn)
+        .collect();
+    assert!(!supported.is_empty());
+    let due = Calendar::default()
+        .due(run.as_of, Period::WorkingDays(15))
+        .expect("a day");
+    let started: Vec<_> = due_now(store.as_ref())
+        .await
+        .into_iter()
+        .filter(|assigned| assigned.item.clock == clock)
+        .collect();
+    assert_eq!(
+        started.len(),
+        supported.len(),
+        "one for each school the run placed above light touch"
+    );
+    assert!(
+        started
+            .iter()
+            .all(|assigned| assigned.item.due_on == due && assigned.item.started_on == run.as_of)
+    );
+}

@@ -64,6 +64,11 @@ pub enum Trigger {
     CaseAtStage {
         stages: Vec<Stage>,
     },
+    /// Categorised at one of these levels (by their codes in the rule set), in the latest run
+    /// kept and each run before it back to the first that placed it there: from that run's day.
+    Categorised {
+        levels: Vec<String>,
+    },
     CaseOpened,
     /// A warning notice issued: due by the end of the compliance period it states.
     WarningNotice,
@@ -147,6 +152,8 @@ struct RawClock {
     from_publication: bool,
     #[serde(default)]
     stages: Vec<String>,
+    #[serde(default)]
+    levels: Vec<String>,
     opens: Option<String>,
     due: Option<String>,
     #[serde(default)]
@@ -248,6 +255,12 @@ fn trigger(checker: &Checker<'_>, raw: &RawClock) -> Result<Trigger, ClockRulesE
             from_publication: raw.from_publication,
         },
         "case-at-stage" => Trigger::CaseAtStage { stages: stages()? },
+        "categorised" if !raw.levels.is_empty() => Trigger::Categorised {
+            levels: raw.levels.clone(),
+        },
+        "categorised" => {
+            return Err(checker.invalid("levels", "(missing)", "the levels of the rule set that start it"));
+        }
         "case-opened" => Trigger::CaseOpened,
         "warning-notice" => Trigger::WarningNotice,
         "plan-agreed" => Trigger::PlanAgreed,
@@ -261,7 +274,7 @@ fn trigger(checker: &Checker<'_>, raw: &RawClock) -> Result<Trigger, ClockRulesE
             return Err(checker.invalid(
                 "starts",
                 other,
-                "one of: inspection, case-at-stage, case-opened, warning-notice, plan-agreed, each-term, annual",
+                "one of: inspection, categorised, case-at-stage, case-opened, warning-notice, plan-agreed, each-term, annual",
             ));
         }
     })
@@ -407,6 +420,7 @@ impl Trigger {
                 format!("An inspection: {}; from {from}", what.join(", "))
             }
             Trigger::CaseAtStage { stages: at } => format!("While the case stands at: {}", stages(at)),
+            Trigger::Categorised { levels } => format!("Categorised at: {}, in the latest run kept", levels.join(", ")),
             Trigger::CaseOpened => "A case opened".to_owned(),
             Trigger::WarningNotice => "A warning notice issued: by the end of its compliance period".to_owned(),
             Trigger::PlanAgreed => "The Raising Achievement Plan agreed".to_owned(),

@@ -31,6 +31,9 @@ pub struct ClockSchool<'a> {
     pub inspections: Vec<&'a Inspection>,
     pub case: Option<&'a Case>,
     pub activities: Vec<&'a Activity>,
+    /// The school's level in each categorisation run kept under the rule set of the latest,
+    /// oldest first, with the day each judged on.
+    pub levels: Vec<(NaiveDate, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -223,6 +226,16 @@ fn for_school(rule: &ClockRule, school: &ClockSchool<'_>, calendar: &Calendar, a
         Trigger::CaseAtStage { stages } => {
             let since = open_case?.among_since(stages)?;
             from_start(rule, &school.activities, since, as_of, calendar)
+        }
+        Trigger::Categorised { levels } => {
+            let mut since = None;
+            for (judged_on, level) in school.levels.iter().rev() {
+                if !levels.contains(level) {
+                    break;
+                }
+                since = Some(*judged_on);
+            }
+            from_start(rule, &school.activities, since?, as_of, calendar)
         }
         Trigger::CaseOpened => from_start(rule, &school.activities, open_case?.opened_on, as_of, calendar),
         Trigger::PlanAgreed => from_start(rule, &school.activities, open_case?.plan_agreed_on?, as_of, calendar),

@@ -30,6 +30,29 @@ pub struct InterventionEvidence {
     pub advisers: Vec<SchoolAdviser>,
     /// The support commissioned, by the id of the case it is for.
     pub support: Vec<(i64, super::record::Support)>,
+    /// Each school's level in every categorisation run kept, oldest run first.
+    pub kept_levels: Vec<KeptLevel>,
+}
+
+/// A school's level in a categorisation run kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptLevel {
+    pub rule_set: String,
+    /// The day the run judged on.
+    pub as_of: NaiveDate,
+    pub urn: Urn,
+    pub level: String,
+}
+
+/// A school's levels in the runs kept under the rule set of the latest run, oldest first.
+fn levels_of(kept: &[KeptLevel], urn: Urn) -> Vec<(NaiveDate, String)> {
+    let Some(latest) = kept.last() else {
+        return Vec::new();
+    };
+    kept.iter()
+        .filter(|level| level.rule_set == latest.rule_set && level.urn == urn)
+        .map(|level| (level.as_of, level.level.clone()))
+        .collect()
 }
 
 /// A due item with the people whose job it is.
@@ -101,6 +124,7 @@ pub fn what_is_due(
                 .iter()
                 .filter(|activity| activity.urn == Some(school.urn))
                 .collect(),
+            levels: levels_of(&evidence.kept_levels, school.urn),
         })
         .collect();
     let la_activities: Vec<&Activity> = evidence

@@ -15,7 +15,7 @@ pub use clocks::{
     ActivityKind, ClockRule, ClockRules, ClockRulesError, DayOfYear, KeptClockRules, Owner, SHIPPED_CLOCKS, Trigger,
 };
 pub use due::{ClockSchool, DUE_SOON_WORKING_DAYS, DueItem, DueState, due_items};
-pub use evidence::{Assigned, InterventionEvidence, SchoolAdviser, due_table, latest_case, what_is_due};
+pub use evidence::{Assigned, InterventionEvidence, KeptLevel, SchoolAdviser, due_table, latest_case, what_is_due};
 pub use ladder::{Powers, Stage, StepDecision, StepRefused, StructuralSolution, check_step};
 pub use record::{
     ActionStatus, Activity, Case, CaseChange, CaseOpening, CaseSaved, Document, HistoryEntry, LadderStep, NoteOfVisit,

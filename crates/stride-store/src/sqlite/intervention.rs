@@ -52,6 +52,7 @@ pub(super) async fn evidence(
         activities: activities(pool, la).await?,
         advisers,
         support: support_of,
+        kept_levels: kept_levels(pool).await?,
     })
 }
 
@@ -91,6 +92,26 @@ pub(super) async fn cases(pool: &SqlitePool, la: Option<LaCode>) -> Result<Vec<C
                 steps: steps.remove(&id).unwrap_or_default(),
                 plan_agreed_on: row.try_get("plan_agreed_on")?,
                 revision: row.try_get("revision")?,
+            })
+        })
+        .collect()
+}
+
+/// Each school's level in every categorisation run kept, oldest run first.
+async fn kept_levels(pool: &SqlitePool) -> Result<Vec<stride_core::intervention::KeptLevel>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT r.rule_set, r.as_of, c.urn, c.level FROM categorisation_runs r
+         JOIN categorisations c ON c.run_id = r.id ORDER BY r.run_at, r.id, c.urn",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(stride_core::intervention::KeptLevel {
+                rule_set: row.try_get("rule_set")?,
+                as_of: row.try_get("as_of")?,
+                urn: urn(row, "categorisations")?,
+                level: row.try_get("level")?,
             })
         })
         .collect()

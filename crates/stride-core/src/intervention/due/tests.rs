@@ -90,6 +90,7 @@ fn due(
         inspections: inspections.to_vec(),
         case,
         activities: activities.to_vec(),
+        levels: Vec::new(),
     };
     due_items(&rules, &[school], &[], &Calendar::default(), day(as_of))
         .into_iter()
@@ -248,6 +249,7 @@ fn the_annual_cycle_falls_due_in_its_months_for_the_la_and_each_maintained_schoo
         inspections: Vec::new(),
         case: None,
         activities: Vec::new(),
+        levels: Vec::new(),
     };
     let academy = ClockSchool {
         urn: Urn::new(914_002).expect("a URN"),
@@ -276,4 +278,55 @@ fn the_annual_cycle_falls_due_in_its_months_for_the_la_and_each_maintained_schoo
         (day("2025-11-28"), DueState::DueSoon)
     );
     assert_eq!(visits[0].working_days_left, 6);
+}
+
+#[test]
+fn a_categorisation_kept_starts_a_clock_from_the_first_run_of_the_levels_it_names() {
+    let text = "name = \"mine\"\nversion = \"1\"\n[[clock]]\ncode = \"agree-support\"\nwhat = \"Visit to agree the support\"\nstarts = \"categorised\"\nlevels = [\"additional-support\", \"high-level-support\"]\nwithin_working_days = 15\nwhose = \"adviser\"\ndone_by = \"school-visit\"\n";
+    let rules = ClockRules::from_toml("mine.toml", text).expect("valid");
+    let run = |levels: Vec<(&str, &str)>, activities: Vec<&Activity>| {
+        let school = ClockSchool {
+            urn: urn(),
+            name: "Alder Primary School".to_owned(),
+            powers: Powers::Intervene,
+            inspections: Vec::new(),
+            case: None,
+            activities,
+            levels: levels
+                .into_iter()
+                .map(|(on, level)| (day(on), level.to_owned()))
+                .collect(),
+        };
+        due_items(&rules, &[school], &[], &Calendar::default(), day("2026-10-05"))
+    };
+    // Light touch in the spring, additional support from September's run, high-level in October's.
+    let items = run(
+        vec![
+            ("2026-04-22", "light-touch"),
+            ("2026-09-24", "additional-support"),
+            ("2026-10-01", "high-level-support"),
+        ],
+        Vec::new(),
+    );
+    assert_eq!(items.len(), 1);
+    // Fifteen working days from Thursday 24 September 2026.
+    assert_eq!(
+        (items[0].due_on, items[0].state),
+        (day("2026-10-15"), DueState::DueSoon)
+    );
+    let visit = activity(ActivityKind::SchoolVisit, "2026-10-02");
+    let items = run(vec![("2026-09-24", "additional-support")], vec![&visit]);
+    assert_eq!(items[0].state, DueState::Done);
+    assert!(
+        run(
+            vec![("2026-09-24", "additional-support"), ("2026-10-01", "light-touch")],
+            Vec::new()
+        )
+        .is_empty()
+    );
+    let refused = ClockRules::from_toml(
+        "mine.toml",
+        &text.replace("levels = [\"additional-support\", \"high-level-support\"]\n", ""),
+    );
+    assert!(refused.expect_err("refused").to_string().contains("levels"));
 }
