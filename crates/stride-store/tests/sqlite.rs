@@ -313,6 +313,7 @@ async fn a_case_changed_since_it_was_read_is_not_overwritten_and_the_other_chang
         recorded_at: at,
         attendees: "Headteacher; chair of governors".into(),
         summary: "Progress on the plan's first priority".into(),
+        actions: "Headteacher to share the phonics results with governors".into(),
         note: Some(NoteOfVisit {
             focus: "The achievement of pupils".into(),
             priorities_and_impact: "Phonics: the Year 1 check rose".into(),

@@ -269,6 +269,7 @@ fn activity(urn: Option<Urn>, kind: ActivityKind, held_on: NaiveDate, by: &str, 
         recorded_at: recorded_at(held_on),
         attendees: String::new(),
         summary: summary.to_owned(),
+        actions: String::new(),
         note: None,
     }
 }
@@ -344,13 +345,17 @@ fn case_activities(
     let mut activities = Vec::new();
     let school = Some(case.urn);
     for held_on in series(random, case.opened_on, 6, as_of, calendar) {
-        activities.push(activity(
-            school,
-            ActivityKind::TeamAroundTheSchool,
-            held_on,
-            DECIDED_BY,
-            "Support across the service reviewed and agreed",
-        ));
+        activities.push(Activity {
+            attendees: "Improvement manager; adviser; attendance officer; HR and finance officers".to_owned(),
+            actions: "Adviser to review the plan's first priority with the headteacher; attendance officer to visit the families of the persistently absent".to_owned(),
+            ..activity(
+                school,
+                ActivityKind::TeamAroundTheSchool,
+                held_on,
+                DECIDED_BY,
+                "Support across the service reviewed and agreed",
+            )
+        });
     }
     if let Some(since) = case.among_since(&[Stage::HighLevelSupport, Stage::WarningNotice, Stage::DfeAlerted]) {
         for held_on in series(random, since, 6, as_of, calendar) {

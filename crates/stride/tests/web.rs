@@ -1462,6 +1462,10 @@ async fn an_adviser_records_what_an_overdue_item_asks_for_and_it_leaves_overdue(
         ("held-on-year", "2026".to_owned()),
         ("attendees", "Headteacher".to_owned()),
         ("summary", "".to_owned()),
+        (
+            "actions",
+            "Headteacher to share the reading data with governors".to_owned(),
+        ),
         ("focus", "The achievement of pupils".to_owned()),
         ("grade-0", "3".to_owned()),
         ("risk-2", "yes".to_owned()),
@@ -1500,6 +1504,10 @@ async fn an_adviser_records_what_an_overdue_item_asks_for_and_it_leaves_overdue(
     let (_, record) = server.text(&format!("/schools/{urn}/record"), &adviser).await;
     assert!(
         record.contains("The first priority&#39;s actions") || record.contains("The first priority&#x27;s actions")
+    );
+    assert!(
+        record.contains("Headteacher to share the reading data with governors"),
+        "the actions agreed"
     );
     if kind.is_visit() {
         assert!(

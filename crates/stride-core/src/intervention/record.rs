@@ -91,7 +91,10 @@ pub struct Activity {
     pub recorded_by: String,
     pub recorded_at: DateTime<Utc>,
     pub attendees: String,
+    /// What was done or decided.
     pub summary: String,
+    /// For a meeting: the actions agreed, who will do what.
+    pub actions: String,
     pub note: Option<NoteOfVisit>,
 }
 

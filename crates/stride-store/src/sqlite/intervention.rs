@@ -485,8 +485,8 @@ pub(super) async fn record_activity<'e>(
         .transpose()
         .map_err(|error| unreadable("activities", "note", error))?;
     Ok(sqlx::query(
-        "INSERT INTO activities (urn, kind, held_on, recorded_by, recorded_at, attendees, summary, note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO activities (urn, kind, held_on, recorded_by, recorded_at, attendees, summary, actions, note)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(activity.urn.map(|urn| i64::from(urn.get())))
     .bind(activity.kind.code())
@@ -495,6 +495,7 @@ pub(super) async fn record_activity<'e>(
     .bind(activity.recorded_at)
     .bind(&activity.attendees)
     .bind(&activity.summary)
+    .bind(&activity.actions)
     .bind(note)
     .execute(executor)
     .await?
@@ -505,7 +506,7 @@ pub(super) async fn record_activity<'e>(
 pub(super) async fn activities(pool: &SqlitePool, la: Option<LaCode>) -> Result<Vec<Activity>, StoreError> {
     let la_code = la.map(|la| i64::from(la.get()));
     let rows = sqlx::query(
-        "SELECT a.id, a.urn, a.kind, a.held_on, a.recorded_by, a.recorded_at, a.attendees, a.summary, a.note
+        "SELECT a.id, a.urn, a.kind, a.held_on, a.recorded_by, a.recorded_at, a.attendees, a.summary, a.actions, a.note
          FROM activities a LEFT JOIN establishments e ON e.urn = a.urn
          WHERE a.urn IS NULL OR ? IS NULL OR e.la_code = ? ORDER BY a.held_on, a.id",
     )
@@ -528,6 +529,7 @@ fn activity(row: &SqliteRow) -> Result<Activity, StoreError> {
         recorded_at: row.try_get("recorded_at")?,
         attendees: row.try_get("attendees")?,
         summary: row.try_get("summary")?,
+        actions: row.try_get("actions")?,
         note: note
             .map(|note| serde_json::from_str::<NoteOfVisit>(&note))
             .transpose()

@@ -70,6 +70,7 @@ fn activity(kind: ActivityKind, on: &str) -> Activity {
         recorded_at: Utc.with_ymd_and_hms(2025, 1, 1, 9, 0, 0).single().expect("a time"),
         attendees: String::new(),
         summary: String::new(),
+        actions: String::new(),
         note: None,
     }
 }

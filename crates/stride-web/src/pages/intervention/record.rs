@@ -37,6 +37,7 @@ struct ActivityRow {
     recorded_by: String,
     attendees: String,
     summary: String,
+    actions: String,
     note: Option<NoteOfVisit>,
 }
 
@@ -246,6 +247,7 @@ async fn page(state: &AppState, signed_in: &SignedIn, urn: Urn, problems: Proble
                 recorded_by: activity.recorded_by.clone(),
                 attendees: activity.attendees.clone(),
                 summary: activity.summary.clone(),
+                actions: activity.actions.clone(),
                 note: activity.note.clone(),
             })
             .collect(),
@@ -372,6 +374,7 @@ pub async fn record_activity(
         recorded_at: chrono::Utc::now(),
         attendees: field(&fields, "attendees").to_owned(),
         summary: summary.to_owned(),
+        actions: field(&fields, "actions").to_owned(),
         note: kind.is_visit().then(|| note_from(&fields)),
     };
     state.store.record_activity(&activity).await?;
