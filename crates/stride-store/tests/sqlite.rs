@@ -333,9 +333,24 @@ async fn a_case_changed_since_it_was_read_is_not_overwritten_and_the_other_chang
     let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", directory.path().join("store.sqlite").display()))
         .await
         .expect("opens");
+    let document = stride_core::intervention::Document {
+        id: 0,
+        urn: school,
+        title: "Post-inspection record of actions".into(),
+        file_name: "record.txt".into(),
+        content_type: "text/plain".into(),
+        size: 5,
+        sha256: String::new(),
+        uploaded_by: "An adviser".into(),
+        uploaded_at: at,
+    };
+    store.attach_document(&document, b"notes").await.expect("attached");
     for statement in [
         "UPDATE case_steps SET stage = 'light-touch'",
         "DELETE FROM case_history",
+        "UPDATE activities SET summary = 'changed'",
+        "DELETE FROM activities",
+        "DELETE FROM documents",
     ] {
         assert!(
             sqlx::query(statement).execute(&pool).await.is_err(),
