@@ -51,12 +51,7 @@ pub async fn keep_clocks(db: &str, file: &std::path::Path, kept_by: &str) -> any
     let rules = ClockRules::from_toml(&file.display().to_string(), &text)?;
     let store = open(db).await?;
     let kept = store.kept_clock_rules().await?;
-    if rules.version == ClockRules::shipped()?.version || kept.iter().any(|earlier| earlier.version == rules.version) {
-        anyhow::bail!(
-            "version {} of the clock rules is kept already: give the changed rules a new `version`",
-            rules.version
-        );
-    }
+    rules.may_be_kept_beside(&kept)?;
     store
         .keep_clock_rules(&KeptClockRules {
             version: rules.version.clone(),

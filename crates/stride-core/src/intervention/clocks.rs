@@ -380,7 +380,28 @@ pub struct KeptClockRules {
     pub kept_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// Clock rules under a version kept before, or shipped: what was due under a version is
+/// explained by it, so a version names one text for good.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "version {0} is kept already: give the changed clock rules a new `version`, since what was due under a version is explained by it"
+)]
+pub struct VersionKeptAlready(pub String);
+
 impl ClockRules {
+    /// Whether these rules may be kept beside the versions kept before (and those shipped).
+    pub fn may_be_kept_beside(&self, kept: &[KeptClockRules]) -> Result<(), VersionKeptAlready> {
+        let shipped = ClockRules::from_toml("clocks.toml", SHIPPED_CLOCKS)
+            .map(|rules| rules.version)
+            .ok();
+        if shipped.as_deref() == Some(self.version.as_str())
+            || kept.iter().any(|earlier| earlier.version == self.version)
+        {
+            return Err(VersionKeptAlready(self.version.clone()));
+        }
+        Ok(())
+    }
+
     /// The clock rules in force: the latest version kept (`kept` newest first), else those
     /// shipped; with their text.
     pub fn in_force(kept: &[KeptClockRules]) -> Result<(ClockRules, String), ClockRulesError> {

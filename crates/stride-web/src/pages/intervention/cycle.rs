@@ -129,13 +129,8 @@ pub async fn keep_clocks(
         }
     };
     let kept = state.store.kept_clock_rules().await?;
-    let shipped = ClockRules::shipped()?;
-    if rules.version == shipped.version || kept.iter().any(|earlier| earlier.version == rules.version) {
-        let error = format!(
-            "version {} is kept already: give the changed clock rules a new `version`, since what was due under a version is explained by it",
-            rules.version
-        );
-        return Ok(clocks_page(&state, &signed_in, Some(refused(error)))
+    if let Err(kept_already) = rules.may_be_kept_beside(&kept) {
+        return Ok(clocks_page(&state, &signed_in, Some(refused(kept_already.to_string())))
             .await?
             .into_response());
     }
@@ -350,8 +345,7 @@ pub async fn summary(State(state): State<AppState>, signed_in: SignedIn) -> Resu
         return Err(WebError::Forbidden);
     }
     let work = super::work(&state, &signed_in.account).await?;
-    let (_, _, calendar) = state.store.cycle().await?;
-    let term = calendar.term_of_or_before(work.today).ok_or(WebError::NotFound)?;
+    let term = work.calendar.term_of_or_before(work.today).ok_or(WebError::NotFound)?;
     let summary = stride_core::intervention::termly_summary(&work.evidence, &work.items, term);
     render(&SummaryPage {
         chrome: Chrome::for_user(&signed_in, "register"),

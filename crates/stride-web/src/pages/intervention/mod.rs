@@ -26,6 +26,8 @@ struct Work {
     evidence: InterventionEvidence,
     items: Vec<Assigned>,
     today: chrono::NaiveDate,
+    /// The LA's calendar the items were counted on.
+    calendar: stride_core::calendar::Calendar,
 }
 
 async fn work(state: &AppState, account: &Account) -> Result<Work, WebError> {
@@ -39,7 +41,12 @@ async fn work(state: &AppState, account: &Account) -> Result<Work, WebError> {
     let today = state.today();
     let (rules, _, calendar) = state.store.cycle().await?;
     let items = what_is_due(&rules, &evidence, &calendar, today);
-    Ok(Work { evidence, items, today })
+    Ok(Work {
+        evidence,
+        items,
+        today,
+        calendar,
+    })
 }
 
 /// A date as a person entered it in the GOV.UK date input's three fields.
