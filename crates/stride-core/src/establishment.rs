@@ -201,6 +201,8 @@ pub struct Establishment {
     pub governance: Governance,
     pub diocese: Option<String>,
     pub leaders: Vec<Leader>,
+    /// Where it is on the British National Grid, as GIAS gives its easting and northing.
+    pub location: Option<crate::support::GridReference>,
 }
 
 impl Establishment {

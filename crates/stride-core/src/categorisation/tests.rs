@@ -32,6 +32,7 @@ fn primary(urn: u32) -> Establishment {
         governance: Governance::Maintained,
         diocese: None,
         leaders: Vec::new(),
+        location: None,
     }
 }
 

@@ -8,6 +8,7 @@ use super::clocks::ActivityKind;
 use super::ladder::{Stage, StructuralSolution};
 use crate::coded::coded_enum;
 use crate::identifiers::Urn;
+use crate::support::{Commission, Evaluation, FundingSource, Pence};
 
 /// A step on the ladder, as decided: who, when, on what evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -154,18 +155,50 @@ coded_enum! {
         BrokeredProvider => ("brokered-provider", "A provider brokered from the Approved Providers List"),
         LeaderOfEducation => ("leader-of-education", "A National, Local or Specialist Leader of Education"),
         SchoolToSchool => ("school-to-school", "A school-to-school partner"),
+        /// The Team Around the School actions of Oxfordshire's section E.
+        GovernanceReview => ("governance-review", "A review of governance"),
+        ThemedReview => ("themed-review", "A themed review (SEND, behaviour, attendance)"),
+        SubjectProgramme => ("subject-programme", "A specialised programme for English or maths"),
     }
 }
 
-/// Support commissioned for a school, with the days allocated and used.
+/// Support commissioned for a school: who, what, the days allocated and used, the cost and
+/// who pays, the objective of the plan it serves, and its evaluation once ended.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Support {
     pub id: i64,
     pub kind: SupportKind,
     pub provider: String,
+    /// The provider in the directory; none for support commissioned before it was kept.
+    pub provider_id: Option<i64>,
+    pub purpose: String,
     pub commissioned_on: NaiveDate,
     pub days_allocated: f64,
     pub days_used: f64,
+    pub cost: Option<Pence>,
+    pub funding: Option<FundingSource>,
+    /// The priority of the school's plan it serves.
+    pub objective: Option<i64>,
+    pub evaluation: Option<Evaluation>,
+}
+
+impl Support {
+    pub fn commissioned(id: i64, commission: &Commission) -> Support {
+        Support {
+            id,
+            kind: commission.kind,
+            provider: commission.provider.clone(),
+            provider_id: commission.provider_id,
+            purpose: commission.purpose.clone(),
+            commissioned_on: commission.commissioned_on,
+            days_allocated: commission.days_allocated,
+            days_used: 0.0,
+            cost: commission.cost,
+            funding: commission.funding,
+            objective: commission.objective,
+            evaluation: None,
+        }
+    }
 }
 
 /// A change to a case, made by someone who read it at a revision: it is saved only if no one
@@ -194,16 +227,16 @@ pub enum CaseChange {
         priority: i64,
         impact: String,
     },
-    CommissionSupport {
-        kind: SupportKind,
-        provider: String,
-        commissioned_on: NaiveDate,
-        days_allocated: f64,
-    },
+    CommissionSupport(Commission),
     /// The days of a commission used so far, in all.
     RecordDaysUsed {
         support: i64,
         days_used: f64,
+    },
+    /// The evaluation of a commission at its end.
+    EvaluateSupport {
+        support: i64,
+        evaluation: Evaluation,
     },
 }
 
@@ -232,16 +265,19 @@ impl CaseChange {
             } => format!("Action added: {description} ({owner}, by {due_on})"),
             CaseChange::SetActionStatus { status, .. } => format!("An action marked {}", status.label().to_lowercase()),
             CaseChange::RecordImpact { impact, .. } => format!("Impact recorded: {impact}"),
-            CaseChange::CommissionSupport {
-                kind,
-                provider,
-                days_allocated,
-                ..
-            } => format!(
-                "Support commissioned: {provider} ({}), {days_allocated} days",
-                kind.label().to_lowercase()
+            CaseChange::CommissionSupport(commission) => format!(
+                "Support commissioned: {} ({}), {} days{}",
+                commission.provider,
+                commission.kind.label().to_lowercase(),
+                commission.days_allocated,
+                commission.cost.map_or_else(String::new, |cost| format!(", {cost}"))
             ),
             CaseChange::RecordDaysUsed { days_used, .. } => format!("Support used: {days_used} days in all"),
+            CaseChange::EvaluateSupport { evaluation, .. } => format!(
+                "Support evaluated: {}: {}",
+                evaluation.outcome.label().to_lowercase(),
+                evaluation.evidence
+            ),
         }
     }
 }
