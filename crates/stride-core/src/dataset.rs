@@ -29,8 +29,11 @@ pub struct Dataset {
     /// The School Intervention Record: cases with their steps, and what was done.
     pub cases: Vec<crate::intervention::Case>,
     pub activities: Vec<crate::intervention::Activity>,
-    /// Support commissioned, by the school whose case it is for.
-    pub support: Vec<(crate::identifiers::Urn, crate::intervention::Support)>,
+    /// Support commissioned, by the index in `cases` of the case it is for (a school may
+    /// have had cases before its present one).
+    pub support: Vec<(usize, crate::intervention::Support)>,
+    /// The directory of providers, with the ids support names them by.
+    pub providers: Vec<crate::support::Provider>,
 }
 
 impl Dataset {

@@ -110,6 +110,8 @@ pub struct EstablishmentRecord {
     pub district: Option<String>,
     /// When GIAS last changed the record: an older extract never overwrites a newer one.
     pub last_changed_on: Option<NaiveDate>,
+    /// GIAS's easting and northing.
+    pub location: Option<crate::support::GridReference>,
 }
 
 coded_enum! {

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use stride_core::import::{EstablishmentLink, EstablishmentRecord, LinkKind};
+use stride_core::support::GridReference;
 use stride_core::{DfeNumber, EstablishmentStatus, EstablishmentType, LaCode, Phase, Urn};
 
 use crate::IngestError;
@@ -128,6 +129,7 @@ pub fn establishments(table: &Table) -> Result<Vec<EstablishmentRecord>, IngestE
         table.optional_column("Diocese (name)"),
         table.optional_column("DistrictAdministrative (name)"),
     );
+    let (easting_column, northing_column) = (table.optional_column("Easting"), table.optional_column("Northing"));
     let mut errors = Errors::new(table);
     let mut records = Vec::with_capacity(table.len());
     for row in table.rows() {
@@ -166,6 +168,15 @@ pub fn establishments(table: &Table) -> Result<Vec<EstablishmentRecord>, IngestE
         let last_changed_on =
             changed_column.and_then(|column| errors.optional(&row, column, "a date written dd-mm-yyyy", date));
         let text = |column: Option<crate::table::Column<'_>>| column.and_then(|column| present(row.get(column)));
+        let grid = |column: Option<crate::table::Column<'_>>, errors: &mut Errors, limit: u32| {
+            column.and_then(|column| {
+                errors.optional(&row, column, "metres on the British National Grid: a whole number", |value| {
+                    value.parse::<u32>().ok().filter(|metres| *metres <= limit)
+                })
+            })
+        };
+        let easting = grid(easting_column, &mut errors, 800_000);
+        let northing = grid(northing_column, &mut errors, 1_400_000);
         if let (Some(urn), Some(la), Some(name), Some(establishment_type), Some(phase), Some(status)) =
             (urn, la, name, kind, phase, status)
         {
@@ -185,6 +196,9 @@ pub fn establishments(table: &Table) -> Result<Vec<EstablishmentRecord>, IngestE
                 diocese: text(diocese_column),
                 district: text(district_column),
                 last_changed_on,
+                location: easting
+                    .zip(northing)
+                    .map(|(easting, northing)| GridReference { easting, northing }),
             });
         }
     }

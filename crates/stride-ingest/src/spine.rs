@@ -167,7 +167,8 @@ pub fn school_information(table: &Table) -> Result<Vec<EstablishmentRecord>, Ing
             diocese: None,
             district: None,
             last_changed_on: None,
-        });
+            location: None,
+            });
     }
     errors.finish(records)
 }

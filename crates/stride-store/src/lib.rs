@@ -259,6 +259,22 @@ pub trait Store: Send + Sync {
     /// education, with the days allocated and used.
     async fn support(&self, case_id: i64) -> Result<Vec<stride_core::intervention::Support>, StoreError>;
 
+    /// The directory of providers, by name.
+    async fn providers(&self) -> Result<Vec<stride_core::support::Provider>, StoreError>;
+
+    /// Adds a provider to the directory (no id) or changes one, keeping the change in its
+    /// history; the provider's id, or none where the one to change is not held.
+    async fn save_provider(
+        &self,
+        id: Option<i64>,
+        entry: &stride_core::support::ProviderEntry,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError>;
+
+    /// A provider's history, newest first: who changed the entry, when, and what it became.
+    async fn provider_changes(&self, id: i64) -> Result<Vec<(String, DateTime<Utc>, String)>, StoreError>;
+
     /// A case's plan: its priorities, each with its actions and the impact recorded against it.
     async fn plan(&self, case_id: i64) -> Result<Vec<stride_core::intervention::PlanPriority>, StoreError>;
 

@@ -15,8 +15,11 @@ use stride_core::intervention::{
 };
 use stride_core::{Dataset, Establishment, HeadlineOutcome, Phase, Urn};
 
+use stride_core::support::{Evaluation, FundingSource, ObjectiveOutcome, Pence};
+
 use crate::DemoAccount;
 use crate::random::{Random, between, chance, pick};
+use crate::support::{self, PastSupport};
 
 /// The improvement manager of the demo accounts, who decides each step.
 const DECIDED_BY: &str = "Gareth Lewis";
@@ -24,11 +27,19 @@ const DECIDED_BY: &str = "Gareth Lewis";
 pub struct Record {
     pub cases: Vec<Case>,
     pub activities: Vec<Activity>,
-    pub support: Vec<(Urn, Support)>,
+    /// By the index of its case in `cases`.
+    pub support: Vec<(usize, Support)>,
 }
 
-/// The record as of a date, for the authority's schools and its demo advisers.
-pub fn generate(seed: u64, dataset: &Dataset, accounts: &[DemoAccount], as_of: NaiveDate) -> Record {
+/// The record as of a date, for the authority's schools and its demo advisers: the cases of
+/// the support given in earlier years, closed since, and the cases open now.
+pub fn generate(
+    seed: u64,
+    dataset: &Dataset,
+    accounts: &[DemoAccount],
+    as_of: NaiveDate,
+    history: &[PastSupport],
+) -> Record {
     let mut random = Random::seed_from_u64(seed ^ 0x05c0_0c00_ca5e);
     let calendar = Calendar::default();
     let levels = levels(dataset, as_of);
@@ -37,6 +48,12 @@ pub fn generate(seed: u64, dataset: &Dataset, accounts: &[DemoAccount], as_of: N
         activities: Vec::new(),
         support: Vec::new(),
     };
+    let mut history_random = Random::seed_from_u64(seed ^ 0x0c10_5ed0_ca5e);
+    for past in history {
+        let (case, support) = closed_case(&mut history_random, past);
+        record.support.push((record.cases.len(), support));
+        record.cases.push(case);
+    }
     for school in dataset.establishments.iter().filter(|school| is_categorised(school)) {
         let adviser = adviser_of(school.urn, accounts);
         let level = levels
@@ -45,9 +62,12 @@ pub fn generate(seed: u64, dataset: &Dataset, accounts: &[DemoAccount], as_of: N
             .map(|(_, level)| level.as_str());
         if let Some(case) = case_for(&mut random, school, level, dataset, &calendar, as_of) {
             let activities = case_activities(&mut random, &case, &adviser, &calendar, as_of);
-            record
-                .support
-                .extend(support_for(&mut random, &case, &adviser, &activities));
+            let case_index = record.cases.len();
+            record.support.extend(
+                support_for(&mut random, &case, &adviser, &activities)
+                    .into_iter()
+                    .map(|support| (case_index, support)),
+            );
             record.activities.extend(activities);
             record.cases.push(case);
         }
@@ -205,7 +225,7 @@ fn case_for(
 /// The adviser days a case brings (the national rule set's ranges: 1 to 3 a year for additional
 /// support, 10 to 30 for high-level), half a day used for each visit made; and for high-level
 /// support, a Local Leader of Education.
-fn support_for(random: &mut Random, case: &Case, adviser: &str, activities: &[Activity]) -> Vec<(Urn, Support)> {
+fn support_for(random: &mut Random, case: &Case, adviser: &str, activities: &[Activity]) -> Vec<Support> {
     let high = case
         .among_since(&[Stage::HighLevelSupport, Stage::WarningNotice, Stage::DfeAlerted])
         .is_some();
@@ -215,42 +235,108 @@ fn support_for(random: &mut Random, case: &Case, adviser: &str, activities: &[Ac
     } else {
         between(random, 1, 3) as f64
     };
-    let mut support = vec![(
-        case.urn,
-        Support {
-            id: 0,
-            kind: SupportKind::AdviserDays,
-            provider: adviser.to_owned(),
-            commissioned_on: case.opened_on,
-            days_allocated: allocated,
-            days_used: (visits * 0.5).min(allocated),
-        },
+    let mut support = vec![commissioned(
+        SupportKind::AdviserDays,
+        support::SCHOOL_IMPROVEMENT_SERVICE,
+        format!("Adviser days with {adviser}"),
+        case.opened_on,
+        allocated,
+        (visits * 0.5).min(allocated),
     )];
     if high {
         let days = between(random, 5, 10) as f64;
-        support.push((
-            case.urn,
-            Support {
-                id: 0,
-                kind: SupportKind::LeaderOfEducation,
-                provider: format!(
-                    "Local Leader of Education, {}",
-                    pick(
-                        random,
-                        &[
-                            "Castlemere Primary School",
-                            "Greyhaven High School",
-                            "Ashbourne Vale Academy"
-                        ]
-                    )
-                ),
-                commissioned_on: case.steps.last().map_or(case.opened_on, |step| step.taken_on),
-                days_allocated: days,
-                days_used: (days * 0.4).round(),
-            },
+        support.push(commissioned(
+            SupportKind::LeaderOfEducation,
+            *pick(random, &support::LOCAL_LEADERS),
+            "Coaching the headteacher and senior leaders to secure improvement".to_owned(),
+            case.steps.last().map_or(case.opened_on, |step| step.taken_on),
+            days,
+            (days * 0.4).round(),
         ));
     }
     support
+}
+
+/// Support from a provider in the directory, costed at its day rate and paid from the LA's
+/// central fund, not yet evaluated.
+fn commissioned(
+    kind: SupportKind,
+    provider_id: i64,
+    purpose: String,
+    commissioned_on: NaiveDate,
+    days_allocated: f64,
+    days_used: f64,
+) -> Support {
+    Support {
+        id: 0,
+        kind,
+        provider: support::provider_name(provider_id).to_owned(),
+        provider_id: Some(provider_id),
+        purpose,
+        commissioned_on,
+        days_allocated,
+        days_used,
+        cost: Some(Pence::for_days(support::day_rate(provider_id), days_allocated)),
+        funding: Some(FundingSource::CentralFund),
+        objective: None,
+        evaluation: None,
+    }
+}
+
+/// A case opened for support in an earlier year and closed at the end of it, with the support
+/// evaluated: support that lifted the school mostly met its objective, other support less often.
+fn closed_case(random: &mut Random, past: &PastSupport) -> (Case, Support) {
+    let opened_on = NaiveDate::from_ymd_opt(past.year, 10, 1).unwrap_or_default();
+    let closed_on = NaiveDate::from_ymd_opt(past.year + 1, 7, 15).unwrap_or_default();
+    let step = |stage: Stage, taken_on: NaiveDate, evidence: &str| LadderStep {
+        stage,
+        taken_on,
+        solution: None,
+        compliance_ends: None,
+        evidence: evidence.to_owned(),
+        decided_by: DECIDED_BY.to_owned(),
+    };
+    let case = Case {
+        id: 0,
+        urn: past.urn,
+        opened_on,
+        steps: vec![
+            step(Stage::AdditionalSupport, opened_on, "Results fell: support agreed at the School Review Group"),
+            step(Stage::LightTouch, closed_on, "Support completed; the school returns to light touch"),
+        ],
+        plan_agreed_on: None,
+        revision: 1,
+    };
+    let mut support = commissioned(
+        past.kind,
+        past.provider_id,
+        past.purpose.to_owned(),
+        opened_on,
+        past.days,
+        past.days,
+    );
+    if past.kind == SupportKind::SubjectProgramme {
+        support.funding = Some(FundingSource::DelegatedBudget);
+    }
+    let met_chance = if past.effect > 0.0 { 0.7 } else { 0.35 };
+    let outcome = if chance(random, met_chance) {
+        ObjectiveOutcome::Met
+    } else if chance(random, 0.6) {
+        ObjectiveOutcome::PartlyMet
+    } else {
+        ObjectiveOutcome::NotMet
+    };
+    support.evaluation = Some(Evaluation {
+        outcome,
+        evidence: match outcome {
+            ObjectiveOutcome::Met => "Leaders' actions seen to be effective on the final visit; the plan's milestones met",
+            ObjectiveOutcome::PartlyMet => "Some milestones met; leadership capacity still developing",
+            ObjectiveOutcome::NotMet => "Milestones not met; further support needed",
+        }
+        .to_owned(),
+        evaluated_on: closed_on,
+    });
+    (case, support)
 }
 
 fn recorded_at(day: NaiveDate) -> chrono::DateTime<Utc> {

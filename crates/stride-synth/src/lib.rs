@@ -16,6 +16,7 @@ mod outcomes;
 mod pupils;
 mod random;
 mod schools;
+mod support;
 
 use chrono::NaiveDate;
 use rand::SeedableRng;
@@ -62,6 +63,8 @@ pub fn generate(seed: u64) -> SyntheticLocalAuthority {
     let tracked_years = (DATA_YEARS[DATA_YEARS.len() - 1] - schools::FIRST_TRACKED_YEAR + 1) as usize;
     let mut plans = schools::plan_schools(&mut random, DATA_YEARS[0], tracked_years);
     let accounts = demo_accounts(&mut plans);
+    support::place_schools(seed, &mut plans);
+    let history = support::plan_history(seed, &mut plans);
     let calibration = outcomes::Calibration::build(&mut random);
     let figures = figures::generate(&mut random, &plans, &calibration, seed);
     let mut inspections: Vec<_> = plans
@@ -89,8 +92,9 @@ pub fn generate(seed: u64) -> SyntheticLocalAuthority {
         cases: Vec::new(),
         activities: Vec::new(),
         support: Vec::new(),
+        providers: support::providers(seed),
     };
-    let record = cases::generate(seed, &dataset, &accounts, as_of);
+    let record = cases::generate(seed, &dataset, &accounts, as_of, &history);
     let dataset = Dataset {
         cases: record.cases,
         activities: record.activities,

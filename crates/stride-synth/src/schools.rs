@@ -184,6 +184,7 @@ fn plan_school(
         governance,
         diocese,
         leaders: leaders(random, first_data_year),
+        location: None,
     };
     SchoolPlan {
         establishment,

@@ -141,6 +141,8 @@ struct EstablishmentColumns {
     diocese: Option<String>,
     gias_last_changed_on: Option<String>,
     district: Option<String>,
+    easting: Option<i64>,
+    northing: Option<i64>,
 }
 
 /// Finds or adds a named row (a trust, a locality) and returns its id.
@@ -176,7 +178,7 @@ async fn establishments(
         let existing: Option<EstablishmentColumns> = sqlx::query_as(
             "SELECT la_code, establishment_number, name, establishment_type, phase, status, opened_on, closed_on,
                     statutory_low_age, statutory_high_age, locality_id, is_academy, trust_id, diocese,
-                    gias_last_changed_on, district
+                    gias_last_changed_on, district, easting, northing
              FROM establishments WHERE urn = ?",
         )
         .bind(i64::from(record.urn.get()))
@@ -224,6 +226,8 @@ async fn establishments(
             diocese: record.diocese.clone(),
             gias_last_changed_on: incoming_changed_on,
             district: record.district.clone(),
+            easting: record.location.map(|at| i64::from(at.easting)),
+            northing: record.location.map(|at| i64::from(at.northing)),
         };
         match existing {
             Some(existing) if existing == columns => summary.unchanged += 1,
@@ -249,13 +253,14 @@ async fn write_establishment(
     let sql = if update {
         "UPDATE establishments SET la_code = ?, establishment_number = ?, name = ?, establishment_type = ?, phase = ?,
              status = ?, opened_on = ?, closed_on = ?, statutory_low_age = ?, statutory_high_age = ?, locality_id = ?,
-             is_academy = ?, trust_id = ?, diocese = ?, gias_last_changed_on = ?, district = ?
+             is_academy = ?, trust_id = ?, diocese = ?, gias_last_changed_on = ?, district = ?, easting = ?,
+             northing = ?
          WHERE urn = ?"
     } else {
         "INSERT INTO establishments (la_code, establishment_number, name, establishment_type, phase, status, opened_on,
              closed_on, statutory_low_age, statutory_high_age, locality_id, is_academy, trust_id, diocese,
-             gias_last_changed_on, district, urn)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+             gias_last_changed_on, district, easting, northing, urn)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     };
     sqlx::query(sql)
         .bind(columns.la_code)
@@ -274,6 +279,8 @@ async fn write_establishment(
         .bind(&columns.diocese)
         .bind(&columns.gias_last_changed_on)
         .bind(&columns.district)
+        .bind(columns.easting)
+        .bind(columns.northing)
         .bind(i64::from(record.urn.get()))
         .execute(&mut **transaction)
         .await?;

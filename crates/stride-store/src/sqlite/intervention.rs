@@ -39,12 +39,12 @@ pub(super) async fn evidence(
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     let cases = cases(pool, la).await?;
-    let mut support_of = Vec::new();
-    for case in &cases {
-        for commissioned in support(pool, case.id).await? {
-            support_of.push((case.id, commissioned));
-        }
-    }
+    let held: std::collections::HashSet<i64> = cases.iter().map(|case| case.id).collect();
+    let support_of = super::support::all(pool)
+        .await?
+        .into_iter()
+        .filter(|(case_id, _)| held.contains(case_id))
+        .collect();
     Ok(stride_core::intervention::InterventionEvidence {
         schools,
         inspections,
@@ -352,21 +352,13 @@ async fn change_plan(
                     .execute(&mut **transaction)
                     .await?
             }
-            CaseChange::CommissionSupport {
-                kind,
-                provider,
-                commissioned_on,
-                days_allocated,
-            } => sqlx::query(
-                "INSERT INTO support (case_id, kind, provider, commissioned_on, days_allocated) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(case_id)
-            .bind(kind.code())
-            .bind(provider)
-            .bind(commissioned_on)
-            .bind(days_allocated)
-            .execute(&mut **transaction)
-            .await?,
+            CaseChange::CommissionSupport(commission) => {
+                let support = stride_core::intervention::Support::commissioned(0, commission);
+                return super::support::insert_support(transaction, case_id, &support).await;
+            }
+            CaseChange::EvaluateSupport { support, evaluation } => {
+                return super::support::evaluate(transaction, case_id, *support, evaluation).await;
+            }
             CaseChange::RecordDaysUsed { support, days_used } => {
                 sqlx::query("UPDATE support SET days_used = ? WHERE id = ? AND case_id = ?")
                     .bind(days_used)
@@ -378,31 +370,6 @@ async fn change_plan(
             CaseChange::Step(_) | CaseChange::PlanAgreed(_) => return Ok(0),
         };
     Ok(written.rows_affected())
-}
-
-/// The support commissioned for a case, in the order commissioned.
-pub(super) async fn support(
-    pool: &SqlitePool,
-    case_id: i64,
-) -> Result<Vec<stride_core::intervention::Support>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, kind, provider, commissioned_on, days_allocated, days_used FROM support WHERE case_id = ? ORDER BY id",
-    )
-    .bind(case_id)
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(stride_core::intervention::Support {
-                id: row.try_get("id")?,
-                kind: coded(row, "support", "kind")?,
-                provider: row.try_get("provider")?,
-                commissioned_on: row.try_get("commissioned_on")?,
-                days_allocated: row.try_get("days_allocated")?,
-                days_used: row.try_get("days_used")?,
-            })
-        })
-        .collect()
 }
 
 /// A case's plan: its priorities in the order added, each with its actions.

@@ -9,6 +9,7 @@ mod import_inspections;
 mod import_statistics;
 mod intervention;
 mod read;
+mod support;
 mod write;
 
 use std::str::FromStr;
@@ -365,7 +366,28 @@ impl crate::Store for SqliteStore {
     }
 
     async fn support(&self, case_id: i64) -> Result<Vec<stride_core::intervention::Support>, StoreError> {
-        intervention::support(&self.pool, case_id).await
+        support::of_case(&self.pool, case_id).await
+    }
+
+    async fn providers(&self) -> Result<Vec<stride_core::support::Provider>, StoreError> {
+        support::providers(&self.pool).await
+    }
+
+    async fn save_provider(
+        &self,
+        id: Option<i64>,
+        entry: &stride_core::support::ProviderEntry,
+        by: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<i64>, StoreError> {
+        support::save_provider(&self.pool, id, entry, by, at).await
+    }
+
+    async fn provider_changes(
+        &self,
+        id: i64,
+    ) -> Result<Vec<(String, chrono::DateTime<chrono::Utc>, String)>, StoreError> {
+        support::provider_changes(&self.pool, id).await
     }
 
     async fn plan(&self, case_id: i64) -> Result<Vec<stride_core::intervention::PlanPriority>, StoreError> {

@@ -480,6 +480,7 @@ pub(super) fn establishment_from_row(row: &SqliteRow, leaders: Vec<Leader>) -> R
         governance,
         diocese: row.try_get("diocese")?,
         leaders,
+        location: super::support::establishment_location(row)?,
     })
 }
 

@@ -42,7 +42,21 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
         intelligence_row(&mut transaction, item).await?;
     }
     let written_at = chrono::Utc::now();
-    let mut case_of = std::collections::HashMap::new();
+    for provider in &dataset.providers {
+        let entry = stride_core::support::ProviderEntry {
+            name: provider.name.clone(),
+            kind: provider.kind,
+            organisation: provider.organisation.clone(),
+            specialisms: provider.specialisms.clone(),
+            phases: provider.phases.clone(),
+            approval: provider.approval,
+            approval_review_on: provider.approval_review_on,
+            day_rate: provider.day_rate,
+            location: provider.location,
+        };
+        super::support::insert_provider(&mut transaction, Some(provider.id), &entry).await?;
+    }
+    let mut case_ids = Vec::with_capacity(dataset.cases.len());
     for case in &dataset.cases {
         let id = super::intervention::insert_case(
             &mut transaction,
@@ -53,22 +67,11 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
             written_at,
         )
         .await?;
-        case_of.insert(case.urn, id);
+        case_ids.push(id);
     }
-    for (urn, support) in &dataset.support {
-        let Some(case_id) = case_of.get(urn) else { continue };
-        sqlx::query(
-            "INSERT INTO support (case_id, kind, provider, commissioned_on, days_allocated, days_used)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(case_id)
-        .bind(support.kind.code())
-        .bind(&support.provider)
-        .bind(support.commissioned_on)
-        .bind(support.days_allocated)
-        .bind(support.days_used)
-        .execute(&mut *transaction)
-        .await?;
+    for (case_index, support) in &dataset.support {
+        let Some(case_id) = case_ids.get(*case_index) else { continue };
+        super::support::insert_support(&mut transaction, *case_id, support).await?;
     }
     for activity in &dataset.activities {
         super::intervention::record_activity(&mut *transaction, activity).await?;
@@ -116,8 +119,8 @@ async fn establishment_row(
     sqlx::query(
         "INSERT INTO establishments (urn, la_code, establishment_number, name, establishment_type, phase,
              status, opened_on, closed_on, statutory_low_age, statutory_high_age, locality_id, is_academy,
-             trust_id, diocese)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             trust_id, diocese, easting, northing)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(i64::from(establishment.urn.get()))
     .bind(i64::from(establishment.la.get()))
@@ -138,6 +141,8 @@ async fn establishment_row(
     .bind(matches!(establishment.governance, Governance::Academy { .. }))
     .bind(trust_id)
     .bind(&establishment.diocese)
+    .bind(establishment.location.map(|at| i64::from(at.easting)))
+    .bind(establishment.location.map(|at| i64::from(at.northing)))
     .execute(&mut **transaction)
     .await?;
     for leader in &establishment.leaders {

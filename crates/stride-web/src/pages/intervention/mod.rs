@@ -2,6 +2,7 @@
 //! work), the register, and each school's Intervention Record, where visits, meetings and steps
 //! on the ladder are recorded.
 
+mod commission;
 mod cycle;
 mod documents;
 mod feed;

@@ -7,16 +7,18 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use stride_core::intervention::{
     ActionStatus, Activity, ActivityKind, Case, CaseChange, CaseOpening, CaseSaved, HistoryEntry, LadderStep,
     NoteOfVisit, PlanPriority, Powers, RISK_CHARACTERISTICS, SELF_EVALUATION_JUDGEMENTS, SelfEvaluationGrade, Stage,
-    StepDecision, StructuralSolution, Support, SupportKind, check_step, latest_case,
+    StepDecision, StructuralSolution, SupportKind, check_step, latest_case,
 };
+use stride_core::support::{FundingSource, ObjectiveOutcome};
 use stride_core::{Establishment, Urn};
 
+use super::commission::{SupportRow, commission_from, days_used_from, evaluation_from};
 use super::my_work::DueRow;
 use super::{Work, entered_date, work};
 use crate::pages::render;
@@ -50,6 +52,13 @@ struct DocumentRow {
     on: String,
 }
 
+/// An option of a select, with whether it starts chosen.
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
 struct HistoryRow {
     by: String,
     when: String,
@@ -73,8 +82,15 @@ struct RecordPage {
     history: Vec<HistoryRow>,
     plan: Vec<PlanPriority>,
     statuses: Vec<(&'static str, &'static str)>,
-    support: Vec<Support>,
-    support_kinds: Vec<(&'static str, &'static str)>,
+    support: Vec<SupportRow>,
+    /// The approved providers who work in the school's phase.
+    providers: Vec<Choice>,
+    commission_kinds: Vec<Choice>,
+    objectives: Vec<Choice>,
+    funding_sources: Vec<(&'static str, &'static str)>,
+    outcomes: Vec<(&'static str, &'static str)>,
+    /// Opened from "Find support", with a provider chosen.
+    commission_open: bool,
     documents: Vec<DocumentRow>,
     due: Vec<DueRow>,
     activities: Vec<ActivityRow>,
@@ -142,7 +158,27 @@ fn history_row(entry: &HistoryEntry) -> HistoryRow {
     }
 }
 
+/// What the record was opened with from "Find support": the provider chosen, the priority it is
+/// for and the kind of support, to start the commission form with.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Chosen {
+    provider: Option<i64>,
+    objective: Option<i64>,
+    #[serde(default)]
+    kind: String,
+}
+
 async fn page(state: &AppState, signed_in: &SignedIn, urn: Urn, problems: Problems) -> Result<Html<String>, WebError> {
+    page_with(state, signed_in, urn, problems, &Chosen::default()).await
+}
+
+async fn page_with(
+    state: &AppState,
+    signed_in: &SignedIn,
+    urn: Urn,
+    problems: Problems,
+    chosen: &Chosen,
+) -> Result<Html<String>, WebError> {
     let work = work(state, &signed_in.account).await?;
     let school = school(&work, urn)?;
     let powers = Powers::of(&school.governance);
@@ -163,6 +199,15 @@ async fn page(state: &AppState, signed_in: &SignedIn, urn: Urn, problems: Proble
         .map(|next| (next.code(), next.label()))
         .collect();
     let today = work.today;
+    let support_rows = support.iter().map(|commissioned| SupportRow::of(commissioned, &plan)).collect();
+    let objectives = plan
+        .iter()
+        .map(|priority| Choice {
+            value: priority.id.to_string(),
+            label: priority.title.clone(),
+            selected: chosen.objective == Some(priority.id),
+        })
+        .collect();
     render(&RecordPage {
         chrome: Chrome::for_user(signed_in, "my-work"),
         urn: urn.to_string(),
@@ -202,11 +247,31 @@ async fn page(state: &AppState, signed_in: &SignedIn, urn: Urn, problems: Proble
         }),
         history: history.iter().rev().map(history_row).collect(),
         plan,
-        support,
-        support_kinds: SupportKind::ALL
-            .iter()
-            .map(|kind| (kind.code(), kind.label()))
+        support: support_rows,
+        providers: state
+            .store
+            .providers()
+            .await?
+            .into_iter()
+            .filter(|provider| provider.approved_on(today) && provider.works_in(school.phase))
+            .map(|provider| Choice {
+                value: provider.id.to_string(),
+                label: format!("{} ({})", provider.name, provider.kind.label()),
+                selected: chosen.provider == Some(provider.id),
+            })
             .collect(),
+        commission_kinds: SupportKind::ALL
+            .iter()
+            .map(|kind| Choice {
+                value: kind.code().to_owned(),
+                label: kind.label().to_owned(),
+                selected: chosen.kind == kind.code(),
+            })
+            .collect(),
+        objectives,
+        commission_open: chosen.provider.is_some(),
+        funding_sources: FundingSource::ALL.iter().map(|source| (source.code(), source.label())).collect(),
+        outcomes: ObjectiveOutcome::ALL.iter().map(|outcome| (outcome.code(), outcome.label())).collect(),
         documents: state
             .store
             .documents(urn)
@@ -281,9 +346,10 @@ pub async fn record(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(urn): Path<String>,
+    Query(chosen): Query<Chosen>,
 ) -> Result<Html<String>, WebError> {
     let urn = visible(&signed_in, &urn)?;
-    page(&state, &signed_in, urn, Problems::default()).await
+    page_with(&state, &signed_in, urn, Problems::default(), &chosen).await
 }
 
 type Fields = HashMap<String, String>;
@@ -567,11 +633,12 @@ pub async fn change_plan(
     let urn = checked_form(&signed_in, &fields, &urn)?;
     let number = |name: &str| field(&fields, name).parse::<i64>().ok();
     let today = state.today();
-    let anchor = if field(&fields, "change").contains("support") || field(&fields, "change") == "days-used" {
+    let anchor = if matches!(field(&fields, "change"), "support" | "days-used" | "evaluation") {
         "support"
     } else {
         "plan"
     };
+    let providers = state.store.providers().await?;
     change(&state, &signed_in, (urn, anchor), &fields, |_, _| {
         let missing = |anchor: &str, message: &str| Problems::error(anchor, message);
         match field(&fields, "change") {
@@ -612,39 +679,9 @@ pub async fn change_plan(
                 }),
                 _ => Err(missing("plan", "Write the impact of the actions taken")),
             },
-            "support" => {
-                let provider = field(&fields, "provider");
-                let days = field(&fields, "days-allocated")
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|days| *days >= 0.0 && *days <= 365.0);
-                match (
-                    SupportKind::from_code(field(&fields, "kind")),
-                    provider.is_empty(),
-                    days,
-                ) {
-                    (Ok(kind), false, Some(days_allocated)) => Ok(CaseChange::CommissionSupport {
-                        kind,
-                        provider: provider.to_owned(),
-                        commissioned_on: today,
-                        days_allocated,
-                    }),
-                    _ => Err(missing(
-                        "provider",
-                        "Choose the kind of support, name its provider and give the days allocated, 0 to 365",
-                    )),
-                }
-            }
-            "days-used" => {
-                let days = field(&fields, "days-used")
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|days| *days >= 0.0 && *days <= 365.0);
-                match (number("support"), days) {
-                    (Some(support), Some(days_used)) => Ok(CaseChange::RecordDaysUsed { support, days_used }),
-                    _ => Err(missing("support", "Give the days used in all, 0 to 365")),
-                }
-            }
+            "support" => commission_from(&fields, &providers, today).map_err(|(anchor, message)| missing(anchor, message)),
+            "days-used" => days_used_from(&fields).map_err(|(anchor, message)| missing(anchor, message)),
+            "evaluation" => evaluation_from(&fields, today).map_err(|(anchor, message)| missing(anchor, message)),
             _ => Err(missing("plan", "Choose what to change in the plan")),
         }
     })
