@@ -303,6 +303,7 @@ fn closed_case(random: &mut Random, past: &PastSupport) -> (Case, Support) {
         steps: vec![
             step(Stage::AdditionalSupport, opened_on, "Results fell: support agreed at the School Review Group"),
             step(Stage::LightTouch, closed_on, "Support completed; the school returns to light touch"),
+            step(Stage::Closed, closed_on, "Case closed at the School Review Group"),
         ],
         plan_agreed_on: None,
         revision: 1,

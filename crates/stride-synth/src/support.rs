@@ -19,7 +19,7 @@ use crate::schools::{FIRST_TRACKED_YEAR, SchoolPlan};
 
 /// The lift in effectiveness (standard deviations across schools) a Local Leader of
 /// Education's deployment gives, from the year after it.
-pub const LEADER_EFFECT: f64 = 0.8;
+pub const LEADER_EFFECT: f64 = 1.0;
 pub const PROGRAMME_EFFECT: f64 = 0.4;
 
 /// The academic years of support held before the present cases.
@@ -166,7 +166,7 @@ pub fn plan_history(seed: u64, plans: &mut [SchoolPlan]) -> Vec<PastSupport> {
         weakest.sort_by(|left, right| plans[*left].effect_in(year - 1).total_cmp(&plans[*right].effect_in(year - 1)));
         weakest.truncate(weakest.len() / 3);
         for (kind, count) in [
-            (SupportKind::LeaderOfEducation, 6),
+            (SupportKind::LeaderOfEducation, 10),
             (SupportKind::SubjectProgramme, 4),
             (SupportKind::GovernanceReview, 4),
             (SupportKind::ThemedReview, 2),

@@ -150,6 +150,79 @@ fn describe(measure: Measure, years: &[String], lines: &[Line]) -> String {
         .join(" ")
 }
 
+/// One row of an interval chart: a difference with its interval, or none where the group is
+/// too small to give one.
+pub struct Interval {
+    pub label: String,
+    pub estimate: Option<(f64, f64, f64)>,
+}
+
+/// An accessible SVG chart of differences with their 95 % intervals, one row each, about a line
+/// at no difference; a row too small for an estimate is said in words, not drawn.
+pub fn interval_chart(id: &str, title: &str, rows: &[Interval]) -> Option<String> {
+    let values: Vec<f64> = rows
+        .iter()
+        .filter_map(|row| row.estimate)
+        .flat_map(|(_, lower, upper)| [lower, upper])
+        .chain([0.0])
+        .collect();
+    if values.len() < 2 {
+        return None;
+    }
+    let (low, high) = bounds(&values)?;
+    let label_width = 230.0;
+    let row_height = 30.0;
+    let height = TOP + BOTTOM + row_height * rows.len() as f64;
+    let plot_width = WIDTH + 200.0 - label_width - RIGHT;
+    let x = |value: f64| label_width + plot_width * (value - low) / (high - low);
+    let description = rows
+        .iter()
+        .map(|row| match row.estimate {
+            Some((difference, lower, upper)) => {
+                format!("{}: {difference:+.2} (95% interval {lower:+.2} to {upper:+.2}).", row.label)
+            }
+            None => format!("{}: too few schools to say.", row.label),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="stride-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(title),
+        escape(&description),
+        width = WIDTH + 200.0,
+    );
+    let _ = write!(
+        svg,
+        r##"<line x1="{zero:.1}" x2="{zero:.1}" y1="{TOP}" y2="{}" stroke="#0b0c0c" stroke-width="1" stroke-dasharray="4 3"/><text x="{zero:.1}" y="{}" text-anchor="middle">No difference</text>"##,
+        height - BOTTOM,
+        height - 10.0,
+        zero = x(0.0),
+    );
+    for (index, row) in rows.iter().enumerate() {
+        let y = TOP + row_height * (index as f64 + 0.5);
+        let _ = write!(svg, r#"<text x="0" y="{:.1}">{}</text>"#, y + 4.0, escape(&row.label));
+        match row.estimate {
+            Some((difference, lower, upper)) => {
+                let _ = write!(
+                    svg,
+                    r##"<line x1="{:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#1d70b8" stroke-width="3"/><rect x="{:.1}" y="{:.1}" width="10" height="10" fill="#0b0c0c"/>"##,
+                    x(lower),
+                    x(upper),
+                    x(difference) - 5.0,
+                    y - 5.0,
+                );
+            }
+            None => {
+                let _ = write!(svg, r#"<text x="{label_width}" y="{:.1}">Too few schools to say</text>"#, y + 4.0);
+            }
+        }
+    }
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -189,6 +262,26 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 5);
         assert!(svg.contains("School: 2021/22 60.0%, 2022/23 no figure, 2023/24 64.0%."));
         assert!(svg.contains("KS2 &lt;RWM&gt;"));
+    }
+
+    #[test]
+    fn an_interval_chart_draws_each_estimate_and_says_where_a_group_is_too_small() {
+        let rows = [
+            Interval {
+                label: "Leaders of education".into(),
+                estimate: Some((6.5, 2.0, 11.0)),
+            },
+            Interval {
+                label: "Governance reviews".into(),
+                estimate: None,
+            },
+        ];
+        let svg = interval_chart("i", "Impact", &rows).expect("drawn");
+        assert_eq!(svg.matches("<rect").count(), 1);
+        assert!(svg.contains("Leaders of education: +6.50 (95% interval +2.00 to +11.00)."));
+        assert!(svg.contains("Governance reviews: too few schools to say."));
+        assert!(svg.contains(">Too few schools to say</text>"));
+        assert!(interval_chart("i", "Impact", &rows[1..]).is_none(), "nothing to draw");
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! supported in the same years.
 //!
 //! The comparison is matched: for each school supported in a year, the schools of its phase not
-//! supported from the year before to the year after, nearest in starting point (the measure the
-//! year before) and context (the share of disadvantaged pupils), stand beside it. The difference
+//! supported from the year before to the year after, nearest in starting point (the measure's
+//! mean over the two years before, where both are held) and context (the share of disadvantaged
+//! pupils), stand beside it. The difference
 //! each supported school makes over its similar schools is averaged, with a 95 % interval from
 //! the t distribution. Matching on the starting point matters: the LA supports schools whose
 //! results fell, and such results tend to rise again whatever is done. Similar schools are
@@ -180,7 +181,15 @@ pub fn impact(evidence: &ImpactEvidence, group_by: GroupBy) -> Vec<Comparison> {
         .map(|(urn, support)| (*urn, AcademicYear::containing(support.commissioned_on)))
         .collect();
     let mut groups: HashMap<SupportGroup, Vec<SupportedYear>> = HashMap::new();
-    for (urn, support) in evidence.commissions {
+    // Support of a school the measure does not apply to (a secondary school's, for a key stage 2
+    // measure) says nothing about it either way.
+    let measured_phase = |urn: &Urn| {
+        figures
+            .phase
+            .get(urn)
+            .is_some_and(|phase| evidence.measure.applies_to(*phase))
+    };
+    for (urn, support) in evidence.commissions.iter().filter(|(urn, _)| measured_phase(urn)) {
         let group = match group_by {
             GroupBy::Kind => SupportGroup::Kind(support.kind),
             GroupBy::Provider => match support.provider_id {
@@ -256,16 +265,42 @@ impl<'a> Figures<'a> {
         }
     }
 
-    /// The change from the year before support to the year after it.
-    fn change(&self, urn: Urn, year: AcademicYear) -> Option<(f64, f64)> {
-        let before = *self.measure.get(&(urn, year.previous()))?;
+    /// The years a supported school's starting point is read from: the year before support
+    /// and, where held, the one before that. Two years halve the noise of one, and with it the
+    /// part of a later rise that is only a poor year passing.
+    fn starting_years(&self, urn: Urn, year: AcademicYear) -> Option<Vec<AcademicYear>> {
+        let before = year.previous();
+        self.measure.get(&(urn, before))?;
+        let earlier = before.previous();
+        Some(if self.measure.contains_key(&(urn, earlier)) {
+            vec![earlier, before]
+        } else {
+            vec![before]
+        })
+    }
+
+    /// The starting point over those years, and the change from it to the year after support.
+    fn change(&self, urn: Urn, year: AcademicYear, starting: &[AcademicYear]) -> Option<(f64, f64)> {
+        let mut total = 0.0;
+        for before in starting {
+            total += *self.measure.get(&(urn, *before))?;
+        }
+        let start = total / starting.len().max(1) as f64;
         let after = *self.measure.get(&(urn, year.next()))?;
-        Some((before, after - before))
+        Some((start, after - start))
+    }
+
+    /// A supported school-year's starting point and change, read over its own starting years.
+    fn supported_change(&self, urn: Urn, year: AcademicYear) -> Option<(Vec<AcademicYear>, f64, f64)> {
+        let starting = self.starting_years(urn, year)?;
+        let (start, change) = self.change(urn, year, &starting)?;
+        Some((starting, start, change))
     }
 }
 
 /// The similar schools for one supported school-year, nearest first: same phase, not supported
-/// from the year before to the year after, with results in both years.
+/// from the year before to the year after, with results in the same starting years and the
+/// year after.
 fn similar_to(
     figures: &Figures,
     supported_in: &HashSet<(Urn, AcademicYear)>,
@@ -275,7 +310,7 @@ fn similar_to(
     let Some(phase) = figures.phase.get(&urn) else {
         return Vec::new();
     };
-    let Some((start, _)) = figures.change(urn, year) else {
+    let Some((starting, start, _)) = figures.supported_change(urn, year) else {
         return Vec::new();
     };
     let share = figures.disadvantaged_share.get(&(urn, year.previous())).copied();
@@ -289,7 +324,7 @@ fn similar_to(
         .iter()
         .filter(|school| school.phase == *phase && school.urn != urn && !supported_near(school.urn))
         .filter_map(|school| {
-            let (before, change) = figures.change(school.urn, year)?;
+            let (before, change) = figures.change(school.urn, year, &starting)?;
             let share = figures.disadvantaged_share.get(&(school.urn, year.previous())).copied();
             Some((school.urn, before, change, share))
         })
@@ -336,7 +371,7 @@ fn compare(
     for held in supported {
         count_move(&mut supported_inspections, evidence.inspections, held.urn, held.first_commissioned);
         let similar = similar_to(figures, supported_in, held.urn, held.year);
-        let Some((_, change)) = figures.change(held.urn, held.year) else {
+        let Some((_, _, change)) = figures.supported_change(held.urn, held.year) else {
             continue;
         };
         if similar.is_empty() {

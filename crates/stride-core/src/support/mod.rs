@@ -10,6 +10,7 @@ mod find;
 mod impact;
 mod progress;
 mod provider;
+mod tables;
 
 #[cfg(test)]
 mod tests;
@@ -21,6 +22,7 @@ pub use impact::{
     SupportGroup, difference_in_words, impact,
 };
 pub use progress::{InCategory, Inspected, InspectionMovement, Progress, inspected_in, movement, schools_in_category};
+pub use tables::{directory_table, impact_table, in_category_table, inspected_table, provider_record_table};
 pub use provider::{
     ApprovalStatus, GridReference, Pence, Provider, ProviderEntry, ProviderKind, ProviderProblem, Specialism,
 };

@@ -217,7 +217,7 @@ fn matching_on_the_starting_point_removes_the_rise_low_results_make_anyway() {
     let built = build(3, 0.0);
     let comparison = leader_of_education(&built, &[]);
     let supported = comparison.supported_change.expect("measured").mean;
-    assert!(supported > 1.5, "schools chosen for low results rise anyway: {supported}");
+    assert!(supported > 1.0, "schools chosen for low results rise anyway: {supported}");
     let estimate = comparison.estimate.expect("enough schools");
     assert!(estimate.difference.abs() < supported, "{estimate:?} against {supported}");
 }

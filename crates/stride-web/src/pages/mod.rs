@@ -6,6 +6,7 @@ pub mod intervention;
 pub mod school;
 pub mod schools;
 pub mod sign_in;
+pub mod support;
 
 use askama::Template;
 use axum::http::header;

@@ -31,14 +31,23 @@ struct Work {
     calendar: stride_core::calendar::Calendar,
 }
 
-async fn work(state: &AppState, account: &Account) -> Result<Work, WebError> {
+/// The record of the LA's schools the user may see: their schools, cases (and so support) and
+/// activities, and the LA's own.
+pub(crate) async fn scoped_evidence(state: &AppState, account: &Account) -> Result<InterventionEvidence, WebError> {
     let la = state.store.local_authority().await?.map(|own| own.code);
     let mut evidence = state.store.intervention_evidence(la).await?;
     evidence.schools.retain(|school| account.can_see_school(school.urn));
     evidence.cases.retain(|case| account.can_see_school(case.urn));
+    let cases: std::collections::HashSet<i64> = evidence.cases.iter().map(|case| case.id).collect();
+    evidence.support.retain(|(case, _)| cases.contains(case));
     evidence
         .activities
         .retain(|activity| activity.urn.is_none_or(|urn| account.can_see_school(urn)));
+    Ok(evidence)
+}
+
+async fn work(state: &AppState, account: &Account) -> Result<Work, WebError> {
+    let evidence = scoped_evidence(state, account).await?;
     let today = state.today();
     let (rules, _, calendar) = state.store.cycle().await?;
     let items = what_is_due(&rules, &evidence, &calendar, today);
@@ -51,7 +60,7 @@ async fn work(state: &AppState, account: &Account) -> Result<Work, WebError> {
 }
 
 /// A date as a person entered it in the GOV.UK date input's three fields.
-fn entered_date(day: &str, month: &str, year: &str) -> Option<chrono::NaiveDate> {
+pub(crate) fn entered_date(day: &str, month: &str, year: &str) -> Option<chrono::NaiveDate> {
     let number = |text: &str| text.trim().parse::<u32>().ok();
     let year = i32::try_from(number(year)?)
         .ok()
