@@ -20,8 +20,8 @@ pub mod intelligence;
 pub mod intervention;
 pub mod measure;
 pub mod school_list;
-pub mod support;
 pub mod school_profile;
+pub mod support;
 pub mod table;
 pub mod year;
 

@@ -170,9 +170,12 @@ pub fn establishments(table: &Table) -> Result<Vec<EstablishmentRecord>, IngestE
         let text = |column: Option<crate::table::Column<'_>>| column.and_then(|column| present(row.get(column)));
         let grid = |column: Option<crate::table::Column<'_>>, errors: &mut Errors, limit: u32| {
             column.and_then(|column| {
-                errors.optional(&row, column, "metres on the British National Grid: a whole number", |value| {
-                    value.parse::<u32>().ok().filter(|metres| *metres <= limit)
-                })
+                errors.optional(
+                    &row,
+                    column,
+                    "metres on the British National Grid: a whole number",
+                    |value| value.parse::<u32>().ok().filter(|metres| *metres <= limit),
+                )
             })
         };
         let easting = grid(easting_column, &mut errors, 800_000);

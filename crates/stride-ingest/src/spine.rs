@@ -168,7 +168,7 @@ pub fn school_information(table: &Table) -> Result<Vec<EstablishmentRecord>, Ing
             district: None,
             last_changed_on: None,
             location: None,
-            });
+        });
     }
     errors.finish(records)
 }

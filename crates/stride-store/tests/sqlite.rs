@@ -358,3 +358,160 @@ async fn a_case_changed_since_it_was_read_is_not_overwritten_and_the_other_chang
         );
     }
 }
+
+#[tokio::test]
+async fn the_directory_and_its_commissions_read_back_as_written_and_a_providers_history_is_kept() {
+    use stride_core::intervention::{CaseChange, CaseSaved};
+    use stride_core::support::{Commission, Evaluation, FundingSource, ObjectiveOutcome, Pence, ProviderEntry};
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let store = store(&directory).await;
+    let dataset = stride_synth::generate(3).dataset;
+    store.write_dataset(&dataset, &[]).await.expect("written");
+    assert_eq!(store.providers().await.expect("reads").len(), dataset.providers.len());
+    let mut written = dataset.providers.clone();
+    written.sort_by(|left, right| left.name.cmp(&right.name));
+    assert_eq!(
+        store.providers().await.expect("reads"),
+        written,
+        "every field as generated"
+    );
+    // Each commission as generated, evaluations and costs with it.
+    let case = dataset
+        .cases
+        .iter()
+        .position(|case| case.is_open())
+        .expect("an open case");
+    let held_cases = store.cases(None).await.expect("reads");
+    let held = held_cases
+        .iter()
+        .find(|candidate| candidate.urn == dataset.cases[case].urn && candidate.is_open())
+        .expect("held");
+    let generated: Vec<_> = dataset
+        .support
+        .iter()
+        .filter(|(index, _)| *index == case)
+        .map(|(_, support)| support.clone())
+        .collect();
+    let read: Vec<_> = store
+        .support(held.id)
+        .await
+        .expect("reads")
+        .into_iter()
+        .map(|support| stride_core::intervention::Support { id: 0, ..support })
+        .collect();
+    assert_eq!(read, generated);
+
+    let entry = ProviderEntry {
+        name: "Marlow Reading Partnership".into(),
+        kind: stride_core::support::ProviderKind::Organisation,
+        organisation: String::new(),
+        specialisms: vec![stride_core::support::Specialism::English],
+        phases: vec![stride_core::Phase::Primary],
+        approval: stride_core::support::ApprovalStatus::Approved,
+        approval_review_on: "2027-07-31".parse().expect("a date"),
+        day_rate: Pence(42_500),
+        location: None,
+    };
+    let at = chrono::DateTime::from_timestamp(1_764_000_000, 0).expect("a time");
+    let id = store
+        .save_provider(None, &entry, "M", at)
+        .await
+        .expect("saves")
+        .expect("an id");
+    assert_eq!(
+        store.save_provider(Some(9_999), &entry, "M", at).await.expect("reads"),
+        None
+    );
+    let commission = Commission {
+        kind: stride_core::intervention::SupportKind::BrokeredProvider,
+        provider: entry.name.clone(),
+        provider_id: Some(id),
+        purpose: "Reading".into(),
+        commissioned_on: "2026-11-24".parse().expect("a date"),
+        days_allocated: 5.0,
+        cost: Some(Pence(212_500)),
+        funding: Some(FundingSource::Traded),
+        objective: Some(999_999),
+    };
+    // An objective that is not the case's priority is refused and nothing is written.
+    assert_eq!(
+        store
+            .change_case(
+                held.id,
+                held.revision,
+                &CaseChange::CommissionSupport(commission.clone()),
+                "M",
+                at
+            )
+            .await
+            .expect("reads"),
+        CaseSaved::NotThisCase
+    );
+    let commission = Commission {
+        objective: None,
+        ..commission
+    };
+    let CaseSaved::Saved(revision) = store
+        .change_case(
+            held.id,
+            held.revision,
+            &CaseChange::CommissionSupport(commission),
+            "M",
+            at,
+        )
+        .await
+        .expect("saves")
+    else {
+        panic!("saved");
+    };
+    let ours = store
+        .support(held.id)
+        .await
+        .expect("reads")
+        .pop()
+        .expect("commissioned");
+    assert_eq!(
+        (ours.provider_id, ours.cost, ours.funding),
+        (Some(id), Some(Pence(212_500)), Some(FundingSource::Traded))
+    );
+    let evaluation = Evaluation {
+        outcome: ObjectiveOutcome::PartlyMet,
+        evidence: "Reading ages up; writing not yet".into(),
+        evaluated_on: "2027-07-10".parse().expect("a date"),
+    };
+    store
+        .change_case(
+            held.id,
+            revision,
+            &CaseChange::EvaluateSupport {
+                support: ours.id,
+                evaluation: evaluation.clone(),
+            },
+            "M",
+            at,
+        )
+        .await
+        .expect("saves");
+    let ours = store
+        .support(held.id)
+        .await
+        .expect("reads")
+        .pop()
+        .expect("commissioned");
+    assert_eq!(ours.evaluation, Some(evaluation));
+
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", directory.path().join("store.sqlite").display()))
+        .await
+        .expect("opens");
+    for statement in [
+        "UPDATE provider_changes SET change = 'changed'",
+        "DELETE FROM provider_changes",
+    ] {
+        let refused = sqlx::query(statement).execute(&pool).await.expect_err("refused");
+        assert!(
+            refused.to_string().contains("a provider's history is kept as written"),
+            "{refused}"
+        );
+    }
+    assert_eq!(store.provider_changes(id).await.expect("reads").len(), 1);
+}

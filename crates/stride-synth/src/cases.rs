@@ -301,8 +301,16 @@ fn closed_case(random: &mut Random, past: &PastSupport) -> (Case, Support) {
         urn: past.urn,
         opened_on,
         steps: vec![
-            step(Stage::AdditionalSupport, opened_on, "Results fell: support agreed at the School Review Group"),
-            step(Stage::LightTouch, closed_on, "Support completed; the school returns to light touch"),
+            step(
+                Stage::AdditionalSupport,
+                opened_on,
+                "Results fell: support agreed at the School Review Group",
+            ),
+            step(
+                Stage::LightTouch,
+                closed_on,
+                "Support completed; the school returns to light touch",
+            ),
             step(Stage::Closed, closed_on, "Case closed at the School Review Group"),
         ],
         plan_agreed_on: None,
@@ -330,7 +338,9 @@ fn closed_case(random: &mut Random, past: &PastSupport) -> (Case, Support) {
     support.evaluation = Some(Evaluation {
         outcome,
         evidence: match outcome {
-            ObjectiveOutcome::Met => "Leaders' actions seen to be effective on the final visit; the plan's milestones met",
+            ObjectiveOutcome::Met => {
+                "Leaders' actions seen to be effective on the final visit; the plan's milestones met"
+            }
             ObjectiveOutcome::PartlyMet => "Some milestones met; leadership capacity still developing",
             ObjectiveOutcome::NotMet => "Milestones not met; further support needed",
         }

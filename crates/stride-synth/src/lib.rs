@@ -72,6 +72,7 @@ pub fn generate(seed: u64) -> SyntheticLocalAuthority {
         .flat_map(|plan| inspections::history(&mut random, plan, as_of))
         .collect();
     add_recent_categories(&mut random, &plans, &mut inspections, as_of);
+    add_recent_maintained_category(seed, &plans, &mut inspections, as_of);
     let intelligence = plans
         .iter()
         .flat_map(|plan| intelligence::items(&mut random, plan, as_of))
@@ -155,6 +156,49 @@ fn add_recent_categories(
                 category,
             ));
         }
+    }
+}
+
+/// Makes sure the LA has a statement of action to write: where no maintained school was placed
+/// in a category in the last four months, the weakest maintained school never in one is placed in
+/// serious weaknesses. Drawn from a generator of its own, so the rest of the authority is the
+/// same draw for draw.
+fn add_recent_maintained_category(
+    seed: u64,
+    plans: &[SchoolPlan],
+    inspections: &mut Vec<stride_core::Inspection>,
+    as_of: NaiveDate,
+) {
+    let since = as_of - chrono::Days::new(120);
+    let maintained = |plan: &&SchoolPlan| plan.establishment.governance == stride_core::Governance::Maintained;
+    let recently_placed = latest_full(inspections).into_iter().any(|inspection| {
+        inspection.category_of_concern.is_some()
+            && inspection.published_on >= since
+            && plans.iter().filter(maintained).any(|plan| plan.urn() == inspection.urn)
+    });
+    if recently_placed {
+        return;
+    }
+    let mut candidates: Vec<&SchoolPlan> = plans
+        .iter()
+        .filter(maintained)
+        .filter(|plan| matches!(plan.phase(), Phase::Primary | Phase::Secondary))
+        .filter(|plan| {
+            inspections
+                .iter()
+                .all(|inspection| inspection.urn != plan.urn() || inspection.category_of_concern.is_none())
+        })
+        .collect();
+    candidates.sort_by(|left, right| left.effect_in(2025).total_cmp(&right.effect_in(2025)));
+    if let Some(plan) = candidates.first() {
+        let mut random = Random::seed_from_u64(seed ^ 0x57a7_e0f0_ac71);
+        inspections.extend(inspections::recent_category(
+            &mut random,
+            plan,
+            since,
+            as_of,
+            CategoryOfConcern::SeriousWeaknesses,
+        ));
     }
 }
 

@@ -49,7 +49,11 @@ fn near(random: &mut Random, centre: (u32, u32), spread_metres: f64) -> GridRefe
 pub fn place_schools(seed: u64, plans: &mut [SchoolPlan]) {
     let mut random = Random::seed_from_u64(seed ^ 0x9e0_9e0_9e0);
     for plan in plans.iter_mut() {
-        let locality = plan.establishment.locality.as_ref().map_or(0, |locality| locality.id as usize - 1);
+        let locality = plan
+            .establishment
+            .locality
+            .as_ref()
+            .map_or(0, |locality| locality.id as usize - 1);
         let centre = LOCALITY_CENTRES[locality % LOCALITY_CENTRES.len()];
         plan.establishment.location = Some(near(&mut random, centre, 4_000.0));
     }
@@ -72,26 +76,186 @@ const EVERY_PHASE: &[Phase] = &[];
 /// The directory: the LA's own teams, leaders of education, associates, a hub and the
 /// organisations on its Approved Providers List. Invented, as every name here is.
 const DIRECTORY: [Listed; 20] = [
-    Listed { name: "Wealdshire School Improvement Service", kind: ProviderKind::LaTeam, organisation: "Wealdshire County Council", specialisms: &[Specialism::Leadership, Specialism::Curriculum, Specialism::EarlyYears], phases: EVERY_PHASE, day_rate: 550, locality: 1 },
-    Listed { name: "Wealdshire Governor Services", kind: ProviderKind::LaTeam, organisation: "Wealdshire County Council", specialisms: &[Specialism::Governance], phases: EVERY_PHASE, day_rate: 480, locality: 1 },
-    Listed { name: "Wealdshire Attendance and Inclusion Team", kind: ProviderKind::LaTeam, organisation: "Wealdshire County Council", specialisms: &[Specialism::Attendance, Specialism::Behaviour, Specialism::Send], phases: EVERY_PHASE, day_rate: 450, locality: 1 },
-    Listed { name: "Helen Marsden", kind: ProviderKind::LocalLeaderOfEducation, organisation: "Castlemere Primary School", specialisms: &[Specialism::Leadership, Specialism::English], phases: PRIMARY, day_rate: 400, locality: 0 },
-    Listed { name: "David Okafor", kind: ProviderKind::LocalLeaderOfEducation, organisation: "Ashbourne Vale Academy", specialisms: &[Specialism::Leadership, Specialism::Mathematics], phases: PRIMARY, day_rate: 400, locality: 2 },
-    Listed { name: "Priya Raman", kind: ProviderKind::LocalLeaderOfEducation, organisation: "Fenwick Church of England Primary School", specialisms: &[Specialism::Leadership, Specialism::EarlyYears], phases: PRIMARY, day_rate: 400, locality: 5 },
-    Listed { name: "Martin Hale", kind: ProviderKind::NationalLeaderOfEducation, organisation: "Greyhaven High School", specialisms: &[Specialism::Leadership, Specialism::Behaviour], phases: SECONDARY, day_rate: 600, locality: 3 },
-    Listed { name: "Siobhan Kerr", kind: ProviderKind::NationalLeaderOfEducation, organisation: "Larkfield Primary School", specialisms: &[Specialism::Leadership, Specialism::Curriculum], phases: PRIMARY, day_rate: 600, locality: 6 },
-    Listed { name: "Tom Achterberg", kind: ProviderKind::SpecialistLeaderOfEducation, organisation: "Kemsworth Academy", specialisms: &[Specialism::Mathematics], phases: EVERY_PHASE, day_rate: 350, locality: 4 },
-    Listed { name: "Grace Whitley", kind: ProviderKind::SpecialistLeaderOfEducation, organisation: "Oakhanger Junior School", specialisms: &[Specialism::English], phases: PRIMARY, day_rate: 350, locality: 7 },
-    Listed { name: "Amir Shah", kind: ProviderKind::SpecialistLeaderOfEducation, organisation: "Wickhurst School", specialisms: &[Specialism::Send], phases: EVERY_PHASE, day_rate: 350, locality: 2 },
-    Listed { name: "Janet Moorcroft", kind: ProviderKind::SchoolImprovementAssociate, organisation: "", specialisms: &[Specialism::Leadership, Specialism::Governance], phases: EVERY_PHASE, day_rate: 500, locality: 0 },
-    Listed { name: "Robert Ellery", kind: ProviderKind::SchoolImprovementAssociate, organisation: "", specialisms: &[Specialism::Mathematics, Specialism::Curriculum], phases: SECONDARY, day_rate: 520, locality: 5 },
-    Listed { name: "Catherine Doyle", kind: ProviderKind::SchoolImprovementAssociate, organisation: "", specialisms: &[Specialism::Safeguarding, Specialism::Attendance], phases: EVERY_PHASE, day_rate: 480, locality: 3 },
-    Listed { name: "Nigel Farrant", kind: ProviderKind::SchoolImprovementAssociate, organisation: "", specialisms: &[Specialism::English, Specialism::EarlyYears], phases: PRIMARY, day_rate: 450, locality: 6 },
-    Listed { name: "Weald and Downs Teaching School Hub", kind: ProviderKind::TeachingSchoolHub, organisation: "Greyhaven High School", specialisms: &[Specialism::Curriculum, Specialism::Leadership], phases: EVERY_PHASE, day_rate: 450, locality: 3 },
-    Listed { name: "South Downs Maths Hub", kind: ProviderKind::Organisation, organisation: "", specialisms: &[Specialism::Mathematics], phases: EVERY_PHASE, day_rate: 420, locality: 4 },
-    Listed { name: "Wealdshire English Hub", kind: ProviderKind::Organisation, organisation: "", specialisms: &[Specialism::English], phases: PRIMARY, day_rate: 420, locality: 0 },
-    Listed { name: "Clearwater Governance Partners", kind: ProviderKind::Organisation, organisation: "", specialisms: &[Specialism::Governance], phases: EVERY_PHASE, day_rate: 560, locality: 7 },
-    Listed { name: "Brightpath Behaviour Consultancy", kind: ProviderKind::Organisation, organisation: "", specialisms: &[Specialism::Behaviour, Specialism::Send], phases: EVERY_PHASE, day_rate: 500, locality: 2 },
+    Listed {
+        name: "Wealdshire School Improvement Service",
+        kind: ProviderKind::LaTeam,
+        organisation: "Wealdshire County Council",
+        specialisms: &[Specialism::Leadership, Specialism::Curriculum, Specialism::EarlyYears],
+        phases: EVERY_PHASE,
+        day_rate: 550,
+        locality: 1,
+    },
+    Listed {
+        name: "Wealdshire Governor Services",
+        kind: ProviderKind::LaTeam,
+        organisation: "Wealdshire County Council",
+        specialisms: &[Specialism::Governance],
+        phases: EVERY_PHASE,
+        day_rate: 480,
+        locality: 1,
+    },
+    Listed {
+        name: "Wealdshire Attendance and Inclusion Team",
+        kind: ProviderKind::LaTeam,
+        organisation: "Wealdshire County Council",
+        specialisms: &[Specialism::Attendance, Specialism::Behaviour, Specialism::Send],
+        phases: EVERY_PHASE,
+        day_rate: 450,
+        locality: 1,
+    },
+    Listed {
+        name: "Helen Marsden",
+        kind: ProviderKind::LocalLeaderOfEducation,
+        organisation: "Castlemere Primary School",
+        specialisms: &[Specialism::Leadership, Specialism::English],
+        phases: PRIMARY,
+        day_rate: 400,
+        locality: 0,
+    },
+    Listed {
+        name: "David Okafor",
+        kind: ProviderKind::LocalLeaderOfEducation,
+        organisation: "Ashbourne Vale Academy",
+        specialisms: &[Specialism::Leadership, Specialism::Mathematics],
+        phases: PRIMARY,
+        day_rate: 400,
+        locality: 2,
+    },
+    Listed {
+        name: "Priya Raman",
+        kind: ProviderKind::LocalLeaderOfEducation,
+        organisation: "Fenwick Church of England Primary School",
+        specialisms: &[Specialism::Leadership, Specialism::EarlyYears],
+        phases: PRIMARY,
+        day_rate: 400,
+        locality: 5,
+    },
+    Listed {
+        name: "Martin Hale",
+        kind: ProviderKind::NationalLeaderOfEducation,
+        organisation: "Greyhaven High School",
+        specialisms: &[Specialism::Leadership, Specialism::Behaviour],
+        phases: SECONDARY,
+        day_rate: 600,
+        locality: 3,
+    },
+    Listed {
+        name: "Siobhan Kerr",
+        kind: ProviderKind::NationalLeaderOfEducation,
+        organisation: "Larkfield Primary School",
+        specialisms: &[Specialism::Leadership, Specialism::Curriculum],
+        phases: PRIMARY,
+        day_rate: 600,
+        locality: 6,
+    },
+    Listed {
+        name: "Tom Achterberg",
+        kind: ProviderKind::SpecialistLeaderOfEducation,
+        organisation: "Kemsworth Academy",
+        specialisms: &[Specialism::Mathematics],
+        phases: EVERY_PHASE,
+        day_rate: 350,
+        locality: 4,
+    },
+    Listed {
+        name: "Grace Whitley",
+        kind: ProviderKind::SpecialistLeaderOfEducation,
+        organisation: "Oakhanger Junior School",
+        specialisms: &[Specialism::English],
+        phases: PRIMARY,
+        day_rate: 350,
+        locality: 7,
+    },
+    Listed {
+        name: "Amir Shah",
+        kind: ProviderKind::SpecialistLeaderOfEducation,
+        organisation: "Wickhurst School",
+        specialisms: &[Specialism::Send],
+        phases: EVERY_PHASE,
+        day_rate: 350,
+        locality: 2,
+    },
+    Listed {
+        name: "Janet Moorcroft",
+        kind: ProviderKind::SchoolImprovementAssociate,
+        organisation: "",
+        specialisms: &[Specialism::Leadership, Specialism::Governance],
+        phases: EVERY_PHASE,
+        day_rate: 500,
+        locality: 0,
+    },
+    Listed {
+        name: "Robert Ellery",
+        kind: ProviderKind::SchoolImprovementAssociate,
+        organisation: "",
+        specialisms: &[Specialism::Mathematics, Specialism::Curriculum],
+        phases: SECONDARY,
+        day_rate: 520,
+        locality: 5,
+    },
+    Listed {
+        name: "Catherine Doyle",
+        kind: ProviderKind::SchoolImprovementAssociate,
+        organisation: "",
+        specialisms: &[Specialism::Safeguarding, Specialism::Attendance],
+        phases: EVERY_PHASE,
+        day_rate: 480,
+        locality: 3,
+    },
+    Listed {
+        name: "Nigel Farrant",
+        kind: ProviderKind::SchoolImprovementAssociate,
+        organisation: "",
+        specialisms: &[Specialism::English, Specialism::EarlyYears],
+        phases: PRIMARY,
+        day_rate: 450,
+        locality: 6,
+    },
+    Listed {
+        name: "Weald and Downs Teaching School Hub",
+        kind: ProviderKind::TeachingSchoolHub,
+        organisation: "Greyhaven High School",
+        specialisms: &[Specialism::Curriculum, Specialism::Leadership],
+        phases: EVERY_PHASE,
+        day_rate: 450,
+        locality: 3,
+    },
+    Listed {
+        name: "South Downs Maths Hub",
+        kind: ProviderKind::Organisation,
+        organisation: "",
+        specialisms: &[Specialism::Mathematics],
+        phases: EVERY_PHASE,
+        day_rate: 420,
+        locality: 4,
+    },
+    Listed {
+        name: "Wealdshire English Hub",
+        kind: ProviderKind::Organisation,
+        organisation: "",
+        specialisms: &[Specialism::English],
+        phases: PRIMARY,
+        day_rate: 420,
+        locality: 0,
+    },
+    Listed {
+        name: "Clearwater Governance Partners",
+        kind: ProviderKind::Organisation,
+        organisation: "",
+        specialisms: &[Specialism::Governance],
+        phases: EVERY_PHASE,
+        day_rate: 560,
+        locality: 7,
+    },
+    Listed {
+        name: "Brightpath Behaviour Consultancy",
+        kind: ProviderKind::Organisation,
+        organisation: "",
+        specialisms: &[Specialism::Behaviour, Specialism::Send],
+        phases: EVERY_PHASE,
+        day_rate: 500,
+        locality: 2,
+    },
 ];
 
 /// The directory's ids, by the name a commission is made to.
@@ -116,7 +280,11 @@ pub fn providers(seed: u64) -> Vec<Provider> {
             specialisms: listed.specialisms.to_vec(),
             phases: listed.phases.to_vec(),
             // One associate's approval lapsed at its review, one provider is suspended.
-            approval: if index == 19 { ApprovalStatus::Suspended } else { ApprovalStatus::Approved },
+            approval: if index == 19 {
+                ApprovalStatus::Suspended
+            } else {
+                ApprovalStatus::Approved
+            },
             approval_review_on: if index == 13 {
                 NaiveDate::from_ymd_opt(2026, 7, 31).unwrap_or_default()
             } else {
@@ -133,7 +301,11 @@ pub fn provider_name(id: i64) -> &'static str {
 }
 
 pub fn day_rate(id: i64) -> Pence {
-    Pence(DIRECTORY.get((id - 1).max(0) as usize).map_or(0, |listed| listed.day_rate * 100))
+    Pence(
+        DIRECTORY
+            .get((id - 1).max(0) as usize)
+            .map_or(0, |listed| listed.day_rate * 100),
+    )
 }
 
 /// Support commissioned in an earlier year, for a case since closed.
@@ -163,7 +335,11 @@ pub fn plan_history(seed: u64, plans: &mut [SchoolPlan]) -> Vec<PastSupport> {
                     .any(|past| past.urn == plans[*index].urn() && past.year >= year - 2)
             })
             .collect();
-        weakest.sort_by(|left, right| plans[*left].effect_in(year - 1).total_cmp(&plans[*right].effect_in(year - 1)));
+        weakest.sort_by(|left, right| {
+            plans[*left]
+                .effect_in(year - 1)
+                .total_cmp(&plans[*right].effect_in(year - 1))
+        });
         weakest.truncate(weakest.len() / 3);
         for (kind, count) in [
             (SupportKind::LeaderOfEducation, 10),
@@ -189,24 +365,41 @@ fn past_support(random: &mut Random, plan: &SchoolPlan, year: i32, kind: Support
     let secondary = plan.phase() == Phase::Secondary;
     let (provider_id, days, purpose, effect) = match kind {
         SupportKind::LeaderOfEducation => (
-            if secondary { 7 } else { LOCAL_LEADERS[between(random, 0, 2) as usize] },
+            if secondary {
+                7
+            } else {
+                LOCAL_LEADERS[between(random, 0, 2) as usize]
+            },
             between(random, 8, 15) as f64,
             "Coaching the headteacher and senior leaders to secure improvement",
             LEADER_EFFECT,
         ),
         SupportKind::SubjectProgramme => (
-            if between(random, 0, 1) == 0 { MATHS_HUB } else { ENGLISH_HUB },
+            if between(random, 0, 1) == 0 {
+                MATHS_HUB
+            } else {
+                ENGLISH_HUB
+            },
             between(random, 4, 8) as f64,
             "A programme to raise attainment in English and maths",
             PROGRAMME_EFFECT,
         ),
         SupportKind::GovernanceReview => (
-            if between(random, 0, 1) == 0 { GOVERNOR_SERVICES } else { GOVERNANCE_PARTNERS },
+            if between(random, 0, 1) == 0 {
+                GOVERNOR_SERVICES
+            } else {
+                GOVERNANCE_PARTNERS
+            },
             between(random, 2, 4) as f64,
             "An external review of governance",
             0.0,
         ),
-        _ => (INCLUSION_TEAM, between(random, 2, 5) as f64, "A themed review of SEND and behaviour", 0.0),
+        _ => (
+            INCLUSION_TEAM,
+            between(random, 2, 5) as f64,
+            "A themed review of SEND and behaviour",
+            0.0,
+        ),
     };
     PastSupport {
         urn: plan.urn(),

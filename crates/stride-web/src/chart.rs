@@ -179,7 +179,10 @@ pub fn interval_chart(id: &str, title: &str, rows: &[Interval]) -> Option<String
         .iter()
         .map(|row| match row.estimate {
             Some((difference, lower, upper)) => {
-                format!("{}: {difference:+.2} (95% interval {lower:+.2} to {upper:+.2}).", row.label)
+                format!(
+                    "{}: {difference:+.2} (95% interval {lower:+.2} to {upper:+.2}).",
+                    row.label
+                )
             }
             None => format!("{}: too few schools to say.", row.label),
         })
@@ -215,7 +218,11 @@ pub fn interval_chart(id: &str, title: &str, rows: &[Interval]) -> Option<String
                 );
             }
             None => {
-                let _ = write!(svg, r#"<text x="{label_width}" y="{:.1}">Too few schools to say</text>"#, y + 4.0);
+                let _ = write!(
+                    svg,
+                    r#"<text x="{label_width}" y="{:.1}">Too few schools to say</text>"#,
+                    y + 4.0
+                );
             }
         }
     }

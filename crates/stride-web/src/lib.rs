@@ -128,19 +128,55 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/schools/{urn}/record/find-support", get(pages::support::find_support))
         .route("/support", get(pages::support::overview))
-        .route("/support/in-category.csv", get(|state, user, query| pages::support::overview_download(state, user, query, ("in-category", "csv"))))
-        .route("/support/in-category.xlsx", get(|state, user, query| pages::support::overview_download(state, user, query, ("in-category", "xlsx"))))
-        .route("/support/inspected.csv", get(|state, user, query| pages::support::overview_download(state, user, query, ("inspected", "csv"))))
-        .route("/support/inspected.xlsx", get(|state, user, query| pages::support::overview_download(state, user, query, ("inspected", "xlsx"))))
+        .route(
+            "/support/in-category.csv",
+            get(|state, user, query| pages::support::overview_download(state, user, query, ("in-category", "csv"))),
+        )
+        .route(
+            "/support/in-category.xlsx",
+            get(|state, user, query| pages::support::overview_download(state, user, query, ("in-category", "xlsx"))),
+        )
+        .route(
+            "/support/inspected.csv",
+            get(|state, user, query| pages::support::overview_download(state, user, query, ("inspected", "csv"))),
+        )
+        .route(
+            "/support/inspected.xlsx",
+            get(|state, user, query| pages::support::overview_download(state, user, query, ("inspected", "xlsx"))),
+        )
         .route("/support/impact", get(pages::support::impact))
-        .route("/support/impact.csv", get(|state, user, query| pages::support::impact_download(state, user, query, "csv")))
-        .route("/support/impact.xlsx", get(|state, user, query| pages::support::impact_download(state, user, query, "xlsx")))
-        .route("/support/providers", get(pages::support::directory).post(pages::support::add_provider))
-        .route("/support/providers.csv", get(|state, user, query| pages::support::directory_download(state, user, query, "csv")))
-        .route("/support/providers.xlsx", get(|state, user, query| pages::support::directory_download(state, user, query, "xlsx")))
-        .route("/support/providers/{id}", get(pages::support::provider).post(pages::support::change_provider))
-        .route("/support/providers/{id}/record.csv", get(|state, user, id| pages::support::provider_download(state, user, id, "csv")))
-        .route("/support/providers/{id}/record.xlsx", get(|state, user, id| pages::support::provider_download(state, user, id, "xlsx")))
+        .route(
+            "/support/impact.csv",
+            get(|state, user, query| pages::support::impact_download(state, user, query, "csv")),
+        )
+        .route(
+            "/support/impact.xlsx",
+            get(|state, user, query| pages::support::impact_download(state, user, query, "xlsx")),
+        )
+        .route(
+            "/support/providers",
+            get(pages::support::directory).post(pages::support::add_provider),
+        )
+        .route(
+            "/support/providers.csv",
+            get(|state, user, query| pages::support::directory_download(state, user, query, "csv")),
+        )
+        .route(
+            "/support/providers.xlsx",
+            get(|state, user, query| pages::support::directory_download(state, user, query, "xlsx")),
+        )
+        .route(
+            "/support/providers/{id}",
+            get(pages::support::provider).post(pages::support::change_provider),
+        )
+        .route(
+            "/support/providers/{id}/record.csv",
+            get(|state, user, id| pages::support::provider_download(state, user, id, "csv")),
+        )
+        .route(
+            "/support/providers/{id}/record.xlsx",
+            get(|state, user, id| pages::support::provider_download(state, user, id, "xlsx")),
+        )
         .route("/schools", get(pages::schools::list))
         .route("/schools.csv", get(pages::schools::download_csv))
         .route("/schools.xlsx", get(pages::schools::download_xlsx))

@@ -82,7 +82,14 @@ fn every_shipped_clock_is_started_by_its_trigger_on_the_synthetic_authority_with
         dates.sort();
         dates
     };
-    let case_of = |urn: Urn| -> Option<&Case> { dataset.cases.iter().find(|case| case.urn == urn) };
+    // The school's case now: the open one, not one closed in an earlier year.
+    let case_of = |urn: Urn| -> Option<&Case> {
+        dataset
+            .cases
+            .iter()
+            .rev()
+            .find(|case| case.urn == urn && case.is_open())
+    };
     let mut seen = HashSet::new();
     for item in &items {
         seen.insert(item.clock.clone());

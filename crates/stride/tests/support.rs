@@ -45,7 +45,10 @@ async fn the_directory_filters_providers_and_downloads_what_it_shows_with_their_
         .iter()
         .filter(|provider| provider.specialisms.contains(&Specialism::Mathematics) && provider.works_in(Phase::Primary))
         .collect();
-    assert!(expected.len() >= 3, "the directory offers mathematics to primary schools");
+    assert!(
+        expected.len() >= 3,
+        "the directory offers mathematics to primary schools"
+    );
     for provider in &dataset.providers {
         let link = format!("href=\"/support/providers/{}\"", provider.id);
         assert_eq!(page.contains(&link), expected.contains(&provider), "{}", provider.name);
@@ -89,7 +92,10 @@ async fn the_directory_filters_providers_and_downloads_what_it_shows_with_their_
         assert_eq!(row[schools], school_count.to_string(), "{}", provider.name);
     }
     let xlsx = server
-        .get("/support/providers.xlsx?specialism=mathematics&phase=primary", Some(&manager))
+        .get(
+            "/support/providers.xlsx?specialism=mathematics&phase=primary",
+            Some(&manager),
+        )
         .await;
     assert_eq!(xlsx.status(), StatusCode::OK);
 }
@@ -133,13 +139,19 @@ async fn a_manager_finds_a_provider_for_a_priority_commissions_days_records_thei
         .collect::<String>()
         .parse()
         .expect("an id");
-    let provider = providers.iter().find(|provider| provider.id == chosen).expect("in the directory");
+    let provider = providers
+        .iter()
+        .find(|provider| provider.id == chosen)
+        .expect("in the directory");
     assert!(provider.specialisms.contains(&Specialism::Mathematics));
 
     let (_, page) = server
         .text(&format!("{record}?provider={chosen}&objective={priority}"), &manager)
         .await;
-    assert!(page.contains(&format!("<option value=\"{chosen}\" selected>")), "the provider starts chosen");
+    assert!(
+        page.contains(&format!("<option value=\"{chosen}\" selected>")),
+        "the provider starts chosen"
+    );
     let commissioned = server
         .post_form(
             &changes,
@@ -162,7 +174,11 @@ async fn a_manager_finds_a_provider_for_a_priority_commissions_days_records_thei
     let ours = support.last().expect("commissioned");
     assert_eq!(ours.provider_id, Some(chosen));
     assert_eq!(ours.objective, Some(priority));
-    assert_eq!(ours.cost.map(|cost| cost.0), Some(provider.day_rate.0 * 5), "five days at the day rate");
+    assert_eq!(
+        ours.cost.map(|cost| cost.0),
+        Some(provider.day_rate.0 * 5),
+        "five days at the day rate"
+    );
 
     let support_id = ours.id.to_string();
     let steps: [&[(&str, &str)]; 2] = [
@@ -182,15 +198,26 @@ async fn a_manager_finds_a_provider_for_a_priority_commissions_days_records_thei
         let saved = server.post_form(&changes, &manager, &form).await;
         assert_eq!(saved.status(), StatusCode::SEE_OTHER, "{fields:?}");
     }
-    let ours = store.support(case.id).await.expect("reads").last().cloned().expect("kept");
+    let ours = store
+        .support(case.id)
+        .await
+        .expect("reads")
+        .last()
+        .cloned()
+        .expect("kept");
     assert_eq!(ours.days_used, 5.0);
-    assert_eq!(ours.evaluation.map(|evaluation| evaluation.outcome), Some(ObjectiveOutcome::Met));
+    assert_eq!(
+        ours.evaluation.map(|evaluation| evaluation.outcome),
+        Some(ObjectiveOutcome::Met)
+    );
 
     let (status, page) = server.text(&format!("/support/providers/{chosen}"), &manager).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Maths mastery coaching for years 5 and 6"));
     assert!(page.contains("Objective met: Year 6 maths assessments up by a third"));
-    let (_, csv) = server.text(&format!("/support/providers/{chosen}/record.csv"), &manager).await;
+    let (_, csv) = server
+        .text(&format!("/support/providers/{chosen}/record.csv"), &manager)
+        .await;
     let (headers, rows) = csv_records(csv.as_bytes());
     let (school, outcome) = (column(&headers, "URN"), column(&headers, "Outcome"));
     assert!(
@@ -199,7 +226,11 @@ async fn a_manager_finds_a_provider_for_a_priority_commissions_days_records_thei
         "{csv}"
     );
     let history = store.case_history(case.id, 0).await.expect("reads");
-    assert!(history.iter().any(|entry| entry.change.starts_with("Support evaluated: objective met")));
+    assert!(
+        history
+            .iter()
+            .any(|entry| entry.change.starts_with("Support evaluated: objective met"))
+    );
 }
 
 #[tokio::test]
@@ -255,12 +286,22 @@ async fn the_directory_is_kept_by_the_manager_with_every_change_in_its_history()
     };
     let mut without_specialism = entry("english");
     without_specialism.retain(|(name, _)| *name != "specialism");
-    let refused = server.post_form("/support/providers", &manager, &without_specialism).await;
+    let refused = server
+        .post_form("/support/providers", &manager, &without_specialism)
+        .await;
     assert_eq!(refused.status(), StatusCode::OK);
-    assert!(refused.text().await.expect("body").contains("Choose at least one specialism"));
+    assert!(
+        refused
+            .text()
+            .await
+            .expect("body")
+            .contains("Choose at least one specialism")
+    );
     let held = store.providers().await.expect("reads").len();
 
-    let added = server.post_form("/support/providers", &manager, &entry("english")).await;
+    let added = server
+        .post_form("/support/providers", &manager, &entry("english"))
+        .await;
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
     let at = added.headers()[LOCATION].to_str().expect("text").to_owned();
     let providers = store.providers().await.expect("reads");
@@ -281,18 +322,27 @@ async fn the_directory_is_kept_by_the_manager_with_every_change_in_its_history()
     assert!(page.contains("Suspended pending review"));
     let history = store.provider_changes(ours.id).await.expect("reads");
     assert_eq!(history.len(), 2);
-    assert!(history[0].2.starts_with("Entry changed: Organisation on the Approved Providers List, approval suspended"));
+    assert!(
+        history[0]
+            .2
+            .starts_with("Entry changed: Organisation on the Approved Providers List, approval suspended")
+    );
     assert!(history[1].2.starts_with("Added to the directory"));
 
     // A suspended provider is no longer offered for a school's priority.
     let case = open_case(store.as_ref()).await;
     let (_, found) = server
-        .text(&format!("/schools/{}/record/find-support?need=english", case.urn), &manager)
+        .text(
+            &format!("/schools/{}/record/find-support?need=english", case.urn),
+            &manager,
+        )
         .await;
     assert!(!found.contains("Marlow Reading Partnership"));
 
     let adviser = server.sign_in("adviser.north").await;
-    let forbidden = server.post_form("/support/providers", &adviser, &entry("english")).await;
+    let forbidden = server
+        .post_form("/support/providers", &adviser, &entry("english"))
+        .await;
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
 }
 
@@ -322,10 +372,16 @@ async fn an_adviser_sees_support_only_of_their_schools_and_others_see_none() {
     let (_, csv) = server.text(&format!("/support/providers/{id}/record.csv"), &user).await;
     let (headers, rows) = csv_records(csv.as_bytes());
     let urn = column(&headers, "URN");
-    assert!(rows.iter().all(|row| theirs.iter().any(|school| school.to_string() == row[urn])));
+    assert!(
+        rows.iter()
+            .all(|row| theirs.iter().any(|school| school.to_string() == row[urn]))
+    );
     let (_, page) = server.text(&format!("/support/providers/{id}"), &user).await;
     for school in schools.iter().filter(|urn| !theirs.contains(urn)) {
-        assert!(!page.contains(&format!("/schools/{school}/record")), "{school} is not the adviser's");
+        assert!(
+            !page.contains(&format!("/schools/{school}/record")),
+            "{school} is not the adviser's"
+        );
     }
     let outside = dataset
         .establishments
@@ -338,8 +394,17 @@ async fn an_adviser_sees_support_only_of_their_schools_and_others_see_none() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     for username in ["headteacher", "elected.member", "data.manager"] {
         let reader = server.sign_in(username).await;
-        for path in ["/support", "/support/providers", "/support/impact", "/support/impact.csv"] {
-            assert_eq!(server.text(path, &reader).await.0, StatusCode::FORBIDDEN, "{username} {path}");
+        for path in [
+            "/support",
+            "/support/providers",
+            "/support/impact",
+            "/support/impact.csv",
+        ] {
+            assert_eq!(
+                server.text(path, &reader).await.0,
+                StatusCode::FORBIDDEN,
+                "{username} {path}"
+            );
         }
     }
 }
@@ -361,7 +426,11 @@ async fn the_impact_of_support_is_shown_with_its_groups_and_says_when_they_are_t
         column(&headers, "Finding"),
         column(&headers, "Cost (£)"),
     );
-    for kind in [SupportKind::LeaderOfEducation, SupportKind::AdviserDays, SupportKind::GovernanceReview] {
+    for kind in [
+        SupportKind::LeaderOfEducation,
+        SupportKind::AdviserDays,
+        SupportKind::GovernanceReview,
+    ] {
         let row = rows
             .iter()
             .find(|row| row[support] == kind.label())
@@ -372,15 +441,18 @@ async fn the_impact_of_support_is_shown_with_its_groups_and_says_when_they_are_t
             .filter(|(case, support)| {
                 let school = dataset.cases[*case].urn;
                 support.kind == kind
-                    && dataset
-                        .establishments
-                        .iter()
-                        .any(|establishment| establishment.urn == school && establishment.phase.is_of_compulsory_school_age())
+                    && dataset.establishments.iter().any(|establishment| {
+                        establishment.urn == school && establishment.phase.is_of_compulsory_school_age()
+                    })
             })
             .collect();
         let distinct: HashSet<Urn> = held.iter().map(|(case, _)| dataset.cases[*case].urn).collect();
         assert_eq!(row[schools], distinct.len().to_string(), "{kind}");
-        let pence: i64 = held.iter().filter_map(|(_, support)| support.cost).map(|cost| cost.0).sum();
+        let pence: i64 = held
+            .iter()
+            .filter_map(|(_, support)| support.cost)
+            .map(|cost| cost.0)
+            .sum();
         assert_eq!(row[cost], format!("{:.2}", pence as f64 / 100.0), "{kind}");
         if kind == SupportKind::AdviserDays {
             // Adviser days are this year's: no year after support is held yet.
@@ -433,13 +505,20 @@ async fn the_overview_lists_schools_in_a_category_not_making_progress_with_their
         }
         let monitoring = of_school
             .iter()
-            .filter(|inspection| inspection.kind == InspectionKind::Monitoring && inspection.started_on > placing.started_on)
+            .filter(|inspection| {
+                inspection.kind == InspectionKind::Monitoring && inspection.started_on > placing.started_on
+            })
             .max_by_key(|inspection| inspection.started_on);
-        if monitoring.and_then(|inspection| inspection.ungraded_outcome) == Some(UngradedOutcome::NotTakingEffectiveAction) {
+        if monitoring.and_then(|inspection| inspection.ungraded_outcome)
+            == Some(UngradedOutcome::NotTakingEffectiveAction)
+        {
             expected.insert(school.urn.to_string());
         }
     }
-    assert!(!expected.is_empty(), "the synthetic authority has schools not making progress");
+    assert!(
+        !expected.is_empty(),
+        "the synthetic authority has schools not making progress"
+    );
     assert_eq!(listed, expected);
     let (_, page) = server.text("/support", &manager).await;
     assert!(page.contains(&format!(

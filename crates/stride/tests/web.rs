@@ -18,7 +18,6 @@ fn listed_urns(html: &str) -> Vec<u32> {
         .collect()
 }
 
-
 #[tokio::test]
 async fn pages_need_a_signed_in_user() {
     let server = server().await;
@@ -490,8 +489,6 @@ async fn an_address_that_is_not_a_school_is_not_found() {
     }
 }
 
-
-
 #[tokio::test]
 async fn the_list_keeps_to_the_deployments_own_la_and_shows_others_as_reference_data() {
     let directory = tempfile::tempdir().expect("temporary directory");
@@ -768,7 +765,6 @@ async fn the_categorisation_page_shows_each_schools_level_and_its_reasons_to_tho
         StatusCode::NOT_FOUND
     );
 }
-
 
 #[tokio::test]
 async fn an_improvement_manager_sets_a_level_by_judgement_records_a_self_nomination_and_keeps_runs() {
@@ -1184,7 +1180,6 @@ async fn the_categorisation_page_keeps_imported_evidence_only_until_the_next_imp
         "High-level support"
     );
 }
-
 
 /// What is due as the core works it out from what the store holds, for the test to pick from.
 async fn due_now(store: &dyn stride_store::Store) -> Vec<stride_core::intervention::Assigned> {
@@ -1842,7 +1837,13 @@ async fn an_adviser_keeps_the_schools_plan_its_priorities_actions_and_impact() {
         ("days-allocated", "many".into()),
     ])
     .await;
-    assert!(refused.text().await.expect("body").contains("give the days allocated"));
+    assert!(
+        refused
+            .text()
+            .await
+            .expect("body")
+            .contains("Choose a provider from the directory, or another and write its name")
+    );
 }
 
 #[tokio::test]

@@ -49,7 +49,9 @@ pub fn find_support<'a>(
             schools.dedup();
             Candidate {
                 provider,
-                kilometres: school_at.zip(provider.location).map(|(school, base)| school.kilometres_to(base)),
+                kilometres: school_at
+                    .zip(provider.location)
+                    .map(|(school, base)| school.kilometres_to(base)),
                 outcomes: OutcomeRecord::of(theirs.iter().map(|(_, support)| support.evaluation.as_ref())),
                 schools_supported: schools.len(),
             }
@@ -116,15 +118,57 @@ mod tests {
 
     #[test]
     fn providers_who_fit_come_nearest_first_then_by_outcomes_and_the_rest_are_left_out() {
-        let mut withdrawn = provider(5, "Withdrawn", &[Specialism::Mathematics], &[], Some((451_000, 200_000)));
+        let mut withdrawn = provider(
+            5,
+            "Withdrawn",
+            &[Specialism::Mathematics],
+            &[],
+            Some((451_000, 200_000)),
+        );
         withdrawn.approval = ApprovalStatus::Withdrawn;
         let providers = vec![
-            provider(1, "Far", &[Specialism::Mathematics], &[Phase::Primary], Some((470_000, 200_000))),
-            provider(2, "Near", &[Specialism::Mathematics, Specialism::English], &[], Some((452_000, 200_000))),
-            provider(3, "Unplaced, two met", &[Specialism::Mathematics], &[Phase::Primary], None),
-            provider(4, "Unplaced, one met", &[Specialism::Mathematics], &[Phase::Primary], None),
-            provider(6, "Secondary only", &[Specialism::Mathematics], &[Phase::Secondary], Some((450_000, 200_000))),
-            provider(7, "Governance only", &[Specialism::Governance], &[], Some((450_000, 200_000))),
+            provider(
+                1,
+                "Far",
+                &[Specialism::Mathematics],
+                &[Phase::Primary],
+                Some((470_000, 200_000)),
+            ),
+            provider(
+                2,
+                "Near",
+                &[Specialism::Mathematics, Specialism::English],
+                &[],
+                Some((452_000, 200_000)),
+            ),
+            provider(
+                3,
+                "Unplaced, two met",
+                &[Specialism::Mathematics],
+                &[Phase::Primary],
+                None,
+            ),
+            provider(
+                4,
+                "Unplaced, one met",
+                &[Specialism::Mathematics],
+                &[Phase::Primary],
+                None,
+            ),
+            provider(
+                6,
+                "Secondary only",
+                &[Specialism::Mathematics],
+                &[Phase::Secondary],
+                Some((450_000, 200_000)),
+            ),
+            provider(
+                7,
+                "Governance only",
+                &[Specialism::Governance],
+                &[],
+                Some((450_000, 200_000)),
+            ),
             withdrawn,
         ];
         let commissions = vec![
@@ -133,12 +177,25 @@ mod tests {
             commissioned(4, 100_003, Some(ObjectiveOutcome::Met)),
             commissioned(4, 100_004, None),
         ];
-        let school = Some(GridReference { easting: 450_000, northing: 200_000 });
-        let found = find_support(&providers, &commissions, Specialism::Mathematics, Phase::Primary, school, day("2026-11-24"));
+        let school = Some(GridReference {
+            easting: 450_000,
+            northing: 200_000,
+        });
+        let found = find_support(
+            &providers,
+            &commissions,
+            Specialism::Mathematics,
+            Phase::Primary,
+            school,
+            day("2026-11-24"),
+        );
         let names: Vec<&str> = found.iter().map(|candidate| candidate.provider.name.as_str()).collect();
         assert_eq!(names, ["Near", "Far", "Unplaced, two met", "Unplaced, one met"]);
         assert_eq!(found[0].kilometres, Some(2.0));
-        assert_eq!(found[3].outcomes.describe(), "1 met, 0 partly, 0 not met of 1 evaluated");
+        assert_eq!(
+            found[3].outcomes.describe(),
+            "1 met, 0 partly, 0 not met of 1 evaluated"
+        );
         assert_eq!(found[3].schools_supported, 2);
     }
 }

@@ -18,11 +18,11 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::progress::{InspectionMovement, movement};
 use super::provider::Pence;
 use crate::establishment::{Establishment, Phase};
 use crate::figure::SchoolFigure;
 use crate::identifiers::Urn;
-use super::progress::{InspectionMovement, movement};
 use crate::inspection::Inspection;
 use crate::intervention::{Support, SupportKind};
 use crate::measure::{Measure, Polarity, PupilGroup, Unit};
@@ -260,7 +260,11 @@ impl<'a> Figures<'a> {
         Figures {
             measure,
             disadvantaged_share,
-            phase: evidence.schools.iter().map(|school| (school.urn, school.phase)).collect(),
+            phase: evidence
+                .schools
+                .iter()
+                .map(|school| (school.urn, school.phase))
+                .collect(),
             schools: evidence.schools,
         }
     }
@@ -369,7 +373,12 @@ fn compare(
     let mut similar_inspections = InspectionMoves::default();
     let mut measured_cost = Pence(0);
     for held in supported {
-        count_move(&mut supported_inspections, evidence.inspections, held.urn, held.first_commissioned);
+        count_move(
+            &mut supported_inspections,
+            evidence.inspections,
+            held.urn,
+            held.first_commissioned,
+        );
         let similar = similar_to(figures, supported_in, held.urn, held.year);
         let Some((_, _, change)) = figures.supported_change(held.urn, held.year) else {
             continue;
@@ -381,7 +390,12 @@ fn compare(
         for (urn, similar_change) in &similar {
             similar_schools.insert(*urn);
             similar_changes.push(*similar_change);
-            count_move(&mut similar_inspections, evidence.inspections, *urn, held.first_commissioned);
+            count_move(
+                &mut similar_inspections,
+                evidence.inspections,
+                *urn,
+                held.first_commissioned,
+            );
         }
         supported_changes.push(change);
         differences.push(change - similar_mean);
@@ -487,7 +501,11 @@ fn t_quantile_975(degrees_of_freedom: usize) -> f64 {
 
 /// Counts how a school's next full inspection after a day compared with its last before it.
 fn count_move(moves: &mut InspectionMoves, inspections: &[Inspection], urn: Urn, from: NaiveDate) {
-    let full = || inspections.iter().filter(|inspection| inspection.urn == urn && inspection.is_full());
+    let full = || {
+        inspections
+            .iter()
+            .filter(|inspection| inspection.urn == urn && inspection.is_full())
+    };
     let before = full()
         .filter(|inspection| inspection.published_on <= from)
         .max_by_key(|inspection| inspection.started_on);
@@ -524,7 +542,11 @@ fn statement(comparison: &Comparison) -> String {
         return format!(
             "Too few schools to say anything: {} supported {} with results of {} before and after support, and at least {SMALLEST_GROUP} are needed.",
             comparison.measured,
-            if comparison.measured == 1 { "school-year" } else { "school-years" },
+            if comparison.measured == 1 {
+                "school-year"
+            } else {
+                "school-years"
+            },
             measure.label()
         );
     };

@@ -18,14 +18,14 @@ mod tests;
 pub use commission::{Commission, Evaluation, FundingSource, ObjectiveOutcome, OutcomeRecord};
 pub use find::{Candidate, commissions_of, find_support};
 pub use impact::{
-    Comparison, Estimate, Finding, GroupBy, ImpactEvidence, InspectionMoves, SIMILAR_PER_SCHOOL, SMALLEST_GROUP, Spread,
-    SupportGroup, difference_in_words, impact,
+    Comparison, Estimate, Finding, GroupBy, ImpactEvidence, InspectionMoves, SIMILAR_PER_SCHOOL, SMALLEST_GROUP,
+    Spread, SupportGroup, difference_in_words, impact,
 };
 pub use progress::{InCategory, Inspected, InspectionMovement, Progress, inspected_in, movement, schools_in_category};
-pub use tables::{directory_table, impact_table, in_category_table, inspected_table, provider_record_table};
 pub use provider::{
     ApprovalStatus, GridReference, Pence, Provider, ProviderEntry, ProviderKind, ProviderProblem, Specialism,
 };
+pub use tables::{directory_table, impact_table, in_category_table, inspected_table, provider_record_table};
 
 use crate::identifiers::Urn;
 use crate::intervention::{Case, Support};

@@ -9,7 +9,9 @@ use serde::Serialize;
 use crate::calendar::DateRange;
 use crate::establishment::Establishment;
 use crate::identifiers::Urn;
-use crate::inspection::{CategoryOfConcern, EvaluationArea, Grade, HeadlineOutcome, Inspection, InspectionKind, UngradedOutcome};
+use crate::inspection::{
+    CategoryOfConcern, EvaluationArea, Grade, HeadlineOutcome, Inspection, InspectionKind, UngradedOutcome,
+};
 use crate::intervention::Support;
 
 /// Whether a school in a category is making progress, as Ofsted's monitoring inspections judge.
@@ -177,7 +179,9 @@ pub fn inspected_in<'a>(
                 .filter(|inspection| inspection.urn == school.urn && inspection.is_full())
                 .collect();
             full.sort_by_key(|inspection| inspection.started_on);
-            let position = full.iter().rposition(|inspection| term.contains(inspection.published_on))?;
+            let position = full
+                .iter()
+                .rposition(|inspection| term.contains(inspection.published_on))?;
             let latest = full[position];
             let previous = position.checked_sub(1).map(|index| full[index]);
             Some(Inspected {
@@ -194,11 +198,16 @@ pub fn inspected_in<'a>(
         })
         .collect();
     found.sort_by(|left, right| {
-        (!left.to_reprioritise(), left.movement != InspectionMovement::Declined, &left.school.name).cmp(&(
-            !right.to_reprioritise(),
-            right.movement != InspectionMovement::Declined,
-            &right.school.name,
-        ))
+        (
+            !left.to_reprioritise(),
+            left.movement != InspectionMovement::Declined,
+            &left.school.name,
+        )
+            .cmp(&(
+                !right.to_reprioritise(),
+                right.movement != InspectionMovement::Declined,
+                &right.school.name,
+            ))
     });
     found
 }

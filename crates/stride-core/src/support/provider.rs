@@ -63,7 +63,12 @@ impl Specialism {
         ];
         WORDS
             .iter()
-            .find(|(word, _)| title.split(|c: char| !c.is_alphanumeric()).any(|token| token.starts_with(word)) || (word.contains(' ') && title.contains(word)))
+            .find(|(word, _)| {
+                title
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|token| token.starts_with(word))
+                    || (word.contains(' ') && title.contains(word))
+            })
             .map(|(_, specialism)| *specialism)
             .or_else(|| (title.contains("lead") || title.contains("manage")).then_some(Specialism::Leadership))
     }
@@ -103,7 +108,12 @@ pub struct Pence(pub i64);
 impl Pence {
     /// Reads pounds as a person writes them: "450", "450.50", "£1,200".
     pub fn from_pounds(text: &str) -> Option<Pence> {
-        let digits: String = text.trim().trim_start_matches('£').chars().filter(|c| *c != ',').collect();
+        let digits: String = text
+            .trim()
+            .trim_start_matches('£')
+            .chars()
+            .filter(|c| *c != ',')
+            .collect();
         let (whole, fraction) = digits.split_once('.').unwrap_or((&digits, ""));
         if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || fraction.len() > 2 {
             return None;
@@ -128,12 +138,11 @@ impl Pence {
 
 impl std::fmt::Display for Pence {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let pounds = self.0.abs() / 100;
+        let digits = (self.0.abs() / 100).to_string();
         let pence = self.0.abs() % 100;
         let mut grouped = String::new();
-        for (index, digit) in pounds.to_string().chars().enumerate() {
-            let remaining = pounds.to_string().len() - index;
-            if index > 0 && remaining % 3 == 0 {
+        for (index, digit) in digits.chars().enumerate() {
+            if index > 0 && (digits.len() - index).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(digit);
@@ -179,9 +188,15 @@ impl Provider {
     pub fn approval_on(&self, day: NaiveDate) -> String {
         match self.approval {
             ApprovalStatus::Approved if self.approval_review_on < day => {
-                format!("Approved, review overdue since {}", self.approval_review_on.format("%-d %B %Y"))
+                format!(
+                    "Approved, review overdue since {}",
+                    self.approval_review_on.format("%-d %B %Y")
+                )
             }
-            ApprovalStatus::Approved => format!("Approved until review on {}", self.approval_review_on.format("%-d %B %Y")),
+            ApprovalStatus::Approved => format!(
+                "Approved until review on {}",
+                self.approval_review_on.format("%-d %B %Y")
+            ),
             other => other.label().to_owned(),
         }
     }
@@ -266,11 +281,26 @@ mod tests {
 
     #[test]
     fn a_priority_suggests_the_specialism_its_words_name() {
-        assert_eq!(Specialism::suggested_by("Raise attainment in mathematics at KS2"), Some(Specialism::Mathematics));
-        assert_eq!(Specialism::suggested_by("Strengthen governance"), Some(Specialism::Governance));
-        assert_eq!(Specialism::suggested_by("Improve attendance of disadvantaged pupils"), Some(Specialism::Attendance));
-        assert_eq!(Specialism::suggested_by("Early years provision"), Some(Specialism::EarlyYears));
-        assert_eq!(Specialism::suggested_by("Build middle leadership capacity"), Some(Specialism::Leadership));
+        assert_eq!(
+            Specialism::suggested_by("Raise attainment in mathematics at KS2"),
+            Some(Specialism::Mathematics)
+        );
+        assert_eq!(
+            Specialism::suggested_by("Strengthen governance"),
+            Some(Specialism::Governance)
+        );
+        assert_eq!(
+            Specialism::suggested_by("Improve attendance of disadvantaged pupils"),
+            Some(Specialism::Attendance)
+        );
+        assert_eq!(
+            Specialism::suggested_by("Early years provision"),
+            Some(Specialism::EarlyYears)
+        );
+        assert_eq!(
+            Specialism::suggested_by("Build middle leadership capacity"),
+            Some(Specialism::Leadership)
+        );
         assert_eq!(Specialism::suggested_by("Something else"), None);
     }
 
@@ -292,7 +322,10 @@ mod tests {
         let after = NaiveDate::from_ymd_opt(2026, 8, 1).unwrap();
         assert!(provider.approved_on(before));
         assert!(!provider.approved_on(after));
-        assert_eq!(provider.approval_on(after), "Approved, review overdue since 31 July 2026");
+        assert_eq!(
+            provider.approval_on(after),
+            "Approved, review overdue since 31 July 2026"
+        );
         assert!(provider.works_in(Phase::Primary) && !provider.works_in(Phase::Secondary));
     }
 
@@ -315,8 +348,14 @@ mod tests {
 
     #[test]
     fn distances_on_the_grid_are_in_kilometres() {
-        let a = GridReference { easting: 450_000, northing: 200_000 };
-        let b = GridReference { easting: 453_000, northing: 204_000 };
+        let a = GridReference {
+            easting: 450_000,
+            northing: 200_000,
+        };
+        let b = GridReference {
+            easting: 453_000,
+            northing: 204_000,
+        };
         assert!((a.kilometres_to(b) - 5.0).abs() < 1e-9);
     }
 }

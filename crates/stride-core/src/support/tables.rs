@@ -16,11 +16,20 @@ fn text(value: impl Into<String>) -> Cell {
 }
 
 fn pounds(value: Option<Pence>) -> Cell {
-    value.map_or_else(|| Cell::Missing(String::new()), |pence| Cell::Number { value: pence.pounds(), decimals: 2 })
+    value.map_or_else(
+        || Cell::Missing(String::new()),
+        |pence| Cell::Number {
+            value: pence.pounds(),
+            decimals: 2,
+        },
+    )
 }
 
 fn number(value: Option<f64>, decimals: usize) -> Cell {
-    value.map_or_else(|| Cell::Missing(String::new()), |value| Cell::Number { value, decimals })
+    value.map_or_else(
+        || Cell::Missing(String::new()),
+        |value| Cell::Number { value, decimals },
+    )
 }
 
 fn count(value: usize) -> Cell {
@@ -58,11 +67,23 @@ pub fn directory_table(providers: &[&Provider], commissions: &[(Urn, Support)], 
                     text(&provider.name),
                     text(provider.kind.label()),
                     text(&provider.organisation),
-                    text(provider.specialisms.iter().map(|specialism| specialism.label()).collect::<Vec<_>>().join(", ")),
+                    text(
+                        provider
+                            .specialisms
+                            .iter()
+                            .map(|specialism| specialism.label())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
                     text(if provider.phases.is_empty() {
                         "Every phase".to_owned()
                     } else {
-                        provider.phases.iter().map(|phase| phase.label()).collect::<Vec<_>>().join(", ")
+                        provider
+                            .phases
+                            .iter()
+                            .map(|phase| phase.label())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     }),
                     text(provider.approval_on(on)),
                     Cell::Date(provider.approval_review_on),
@@ -79,7 +100,11 @@ pub fn directory_table(providers: &[&Provider], commissions: &[(Urn, Support)], 
 }
 
 /// A provider's commissions, oldest first, each with its school and evaluation.
-pub fn provider_record_table(provider: &Provider, commissions: &[&(Urn, Support)], school_name: impl Fn(Urn) -> String) -> Table {
+pub fn provider_record_table(
+    provider: &Provider,
+    commissions: &[&(Urn, Support)],
+    school_name: impl Fn(Urn) -> String,
+) -> Table {
     Table {
         title: format!("Support commissioned from {}", provider.name),
         columns: vec![
@@ -112,7 +137,10 @@ pub fn provider_record_table(provider: &Provider, commissions: &[&(Urn, Support)
                     text(support.funding.map_or("", |funding| funding.label())),
                     text(evaluation.map_or("Not yet evaluated", |evaluation| evaluation.outcome.label())),
                     text(evaluation.map_or("", |evaluation| evaluation.evidence.as_str())),
-                    evaluation.map_or_else(|| Cell::Missing(String::new()), |evaluation| Cell::Date(evaluation.evaluated_on)),
+                    evaluation.map_or_else(
+                        || Cell::Missing(String::new()),
+                        |evaluation| Cell::Date(evaluation.evaluated_on),
+                    ),
                 ]
             })
             .collect(),
@@ -164,7 +192,14 @@ pub fn impact_table(comparisons: &[Comparison]) -> Table {
                 let estimate = comparison.estimate;
                 vec![
                     text(comparison.group.label()),
-                    text(comparison.years.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+                    text(
+                        comparison
+                            .years
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
                     count(comparison.schools_supported),
                     count(comparison.measured),
                     count(comparison.not_measured),
@@ -197,7 +232,15 @@ fn support_summary(support: &[&Support]) -> String {
     }
     support
         .iter()
-        .map(|support| format!("{} ({}, {} of {} days)", support.provider, support.kind.label(), support.days_used, support.days_allocated))
+        .map(|support| {
+            format!(
+                "{} ({}, {} of {} days)",
+                support.provider,
+                support.kind.label(),
+                support.days_used,
+                support.days_allocated
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -224,10 +267,19 @@ pub fn in_category_table(found: &[InCategory], on: NaiveDate) -> Table {
                     text(school.school.urn.to_string()),
                     text(school.category.label()),
                     Cell::Date(school.placed_on),
-                    school.latest_monitoring.map_or_else(|| Cell::Missing(String::new()), Cell::Date),
+                    school
+                        .latest_monitoring
+                        .map_or_else(|| Cell::Missing(String::new()), Cell::Date),
                     text(school.progress.label()),
                     text(support_summary(&school.support)),
-                    pounds(Some(Pence(school.support.iter().filter_map(|support| support.cost).map(|cost| cost.0).sum()))),
+                    pounds(Some(Pence(
+                        school
+                            .support
+                            .iter()
+                            .filter_map(|support| support.cost)
+                            .map(|cost| cost.0)
+                            .sum(),
+                    ))),
                 ]
             })
             .collect(),
@@ -255,7 +307,10 @@ pub fn inspected_table(found: &[Inspected], term: &str) -> Table {
                 vec![
                     text(&school.school.name),
                     text(school.school.urn.to_string()),
-                    school.previous.map_or_else(|| Cell::Missing(String::new()), |previous| Cell::Date(previous.started_on)),
+                    school.previous.map_or_else(
+                        || Cell::Missing(String::new()),
+                        |previous| Cell::Date(previous.started_on),
+                    ),
                     text(school.previous.map_or("", |previous| previous.headline().label())),
                     Cell::Date(school.latest.started_on),
                     text(school.latest.headline().label()),

@@ -140,8 +140,20 @@ fn build(seed: u64, effect: f64) -> Built {
     for index in 0..SCHOOLS {
         for year in FIRST_YEAR..=LAST_YEAR {
             let value = values[index as usize][(year - FIRST_YEAR) as usize];
-            figures.push(figure(100_000 + index, Measure::Ks2ReadingWritingMathsExpected, PupilGroup::All, year, value));
-            rolls.push(figure(100_000 + index, Measure::PupilsOnRoll, PupilGroup::All, year, 200.0));
+            figures.push(figure(
+                100_000 + index,
+                Measure::Ks2ReadingWritingMathsExpected,
+                PupilGroup::All,
+                year,
+                value,
+            ));
+            rolls.push(figure(
+                100_000 + index,
+                Measure::PupilsOnRoll,
+                PupilGroup::All,
+                year,
+                200.0,
+            ));
             rolls.push(figure(
                 100_000 + index,
                 Measure::PupilsOnRoll,
@@ -183,8 +195,16 @@ fn a_built_in_effect_is_recovered_within_the_stated_interval() {
     assert!(estimate.lower < 5.0 && 5.0 < estimate.upper, "{estimate:?}");
     assert!(estimate.lower > 0.0, "{estimate:?}");
     assert_eq!(comparison.finding, Finding::Better);
-    assert!(comparison.statement.contains("better beyond chance"), "{}", comparison.statement);
-    assert!(comparison.statement.contains("36 supported school-years"), "{}", comparison.statement);
+    assert!(
+        comparison.statement.contains("better beyond chance"),
+        "{}",
+        comparison.statement
+    );
+    assert!(
+        comparison.statement.contains("36 supported school-years"),
+        "{}",
+        comparison.statement
+    );
 }
 
 #[test]
@@ -192,11 +212,16 @@ fn the_interval_holds_the_built_in_effect_about_as_often_as_it_says() {
     for effect in [0.0, 5.0] {
         let covered = (0..40)
             .filter(|seed| {
-                let estimate = leader_of_education(&build(*seed, effect), &[]).estimate.expect("enough schools");
+                let estimate = leader_of_education(&build(*seed, effect), &[])
+                    .estimate
+                    .expect("enough schools");
                 estimate.lower <= effect && effect <= estimate.upper
             })
             .count();
-        assert!(covered >= 34, "a 95% interval held the effect {effect} in only {covered} of 40 sets");
+        assert!(
+            covered >= 34,
+            "a 95% interval held the effect {effect} in only {covered} of 40 sets"
+        );
     }
 }
 
@@ -205,11 +230,18 @@ fn no_effect_is_reported_where_none_was_built_in() {
     let findings = (0..40)
         .filter(|seed| leader_of_education(&build(*seed, 0.0), &[]).finding != Finding::NoClearDifference)
         .count();
-    assert!(findings <= 4, "{findings} of 40 sets with no effect built in gave a finding");
+    assert!(
+        findings <= 4,
+        "{findings} of 40 sets with no effect built in gave a finding"
+    );
     let comparison = leader_of_education(&build(3, 0.0), &[]);
     assert_eq!(comparison.finding, Finding::NoClearDifference, "{comparison:?}");
     assert!(comparison.cost_per_point.is_none());
-    assert!(comparison.statement.contains("cannot be told from chance"), "{}", comparison.statement);
+    assert!(
+        comparison.statement.contains("cannot be told from chance"),
+        "{}",
+        comparison.statement
+    );
 }
 
 #[test]
@@ -217,9 +249,15 @@ fn matching_on_the_starting_point_removes_the_rise_low_results_make_anyway() {
     let built = build(3, 0.0);
     let comparison = leader_of_education(&built, &[]);
     let supported = comparison.supported_change.expect("measured").mean;
-    assert!(supported > 1.0, "schools chosen for low results rise anyway: {supported}");
+    assert!(
+        supported > 1.0,
+        "schools chosen for low results rise anyway: {supported}"
+    );
     let estimate = comparison.estimate.expect("enough schools");
-    assert!(estimate.difference.abs() < supported, "{estimate:?} against {supported}");
+    assert!(
+        estimate.difference.abs() < supported,
+        "{estimate:?} against {supported}"
+    );
 }
 
 #[test]
@@ -290,11 +328,23 @@ fn inspections_compare_on_one_scale_and_a_framework_change_is_said_not_mapped() 
     let requires_improvement = four_point(100_001, "2022-10-01", FourPointGrade::RequiresImprovement);
     let expected = report_card(100_001, "2026-01-12", ReportCardGrade::ExpectedStandard);
     let needs_attention = report_card(100_001, "2026-06-08", ReportCardGrade::NeedsAttention);
-    assert_eq!(movement(Some(&good), &requires_improvement), InspectionMovement::Declined);
-    assert_eq!(movement(Some(&requires_improvement), &good), InspectionMovement::Improved);
+    assert_eq!(
+        movement(Some(&good), &requires_improvement),
+        InspectionMovement::Declined
+    );
+    assert_eq!(
+        movement(Some(&requires_improvement), &good),
+        InspectionMovement::Improved
+    );
     assert_eq!(movement(Some(&good), &good), InspectionMovement::Static);
-    assert_eq!(movement(Some(&requires_improvement), &expected), InspectionMovement::FrameworkChanged);
-    assert_eq!(movement(Some(&expected), &needs_attention), InspectionMovement::Declined);
+    assert_eq!(
+        movement(Some(&requires_improvement), &expected),
+        InspectionMovement::FrameworkChanged
+    );
+    assert_eq!(
+        movement(Some(&expected), &needs_attention),
+        InspectionMovement::Declined
+    );
     assert_eq!(movement(None, &expected), InspectionMovement::FirstInspection);
 }
 
@@ -312,7 +362,10 @@ fn inspections_after_support_are_counted_against_the_one_before() {
     assert_eq!(comparison.supported_inspections.improved, 1);
     assert_eq!(comparison.supported_inspections.not_comparable, 1);
     assert_eq!(comparison.supported_inspections.not_inspected_since, 34);
-    assert_eq!(comparison.similar_inspections.not_inspected_since, 36 * SIMILAR_PER_SCHOOL);
+    assert_eq!(
+        comparison.similar_inspections.not_inspected_since,
+        36 * SIMILAR_PER_SCHOOL
+    );
 }
 
 #[test]
@@ -355,8 +408,14 @@ fn schools_in_a_category_not_making_progress_come_first_with_their_support() {
         four_point(100_003, "2022-01-01", FourPointGrade::Good),
     ];
     let commissions = vec![
-        (urn(100_002), support(1, SupportKind::LeaderOfEducation, day("2023-09-01"), None)),
-        (urn(100_002), support(2, SupportKind::AdviserDays, day("2022-09-01"), None)),
+        (
+            urn(100_002),
+            support(1, SupportKind::LeaderOfEducation, day("2023-09-01"), None),
+        ),
+        (
+            urn(100_002),
+            support(2, SupportKind::AdviserDays, day("2022-09-01"), None),
+        ),
     ];
     let found = schools_in_category(&schools, &inspections, &commissions, day("2024-01-10"));
     let summary: Vec<(u32, Progress, usize)> = found
@@ -365,9 +424,15 @@ fn schools_in_a_category_not_making_progress_come_first_with_their_support() {
         .collect();
     assert_eq!(
         summary,
-        [(100_002, Progress::NotMakingProgress, 1), (100_001, Progress::MakingProgress, 0)]
+        [
+            (100_002, Progress::NotMakingProgress, 1),
+            (100_001, Progress::MakingProgress, 0)
+        ]
     );
     let before_monitoring = schools_in_category(&schools, &inspections, &commissions, day("2023-11-20"));
-    assert!(before_monitoring.iter().all(|school| school.progress == Progress::NotYetMonitored));
+    assert!(
+        before_monitoring
+            .iter()
+            .all(|school| school.progress == Progress::NotYetMonitored)
+    );
 }
-

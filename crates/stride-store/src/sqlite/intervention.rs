@@ -306,69 +306,68 @@ async fn change_plan(
     case_id: i64,
     change: &CaseChange,
 ) -> Result<u64, StoreError> {
-    let written =
-        match change {
-            CaseChange::AddPriority { title } => {
-                sqlx::query("INSERT INTO plan_priorities (case_id, title) VALUES (?, ?)")
-                    .bind(case_id)
-                    .bind(title)
-                    .execute(&mut **transaction)
-                    .await?
-            }
-            CaseChange::AddAction {
-                priority,
-                description,
-                owner,
-                due_on,
-            } => {
-                sqlx::query(
-                    "INSERT INTO plan_actions (priority_id, description, owner, due_on, status)
+    let written = match change {
+        CaseChange::AddPriority { title } => {
+            sqlx::query("INSERT INTO plan_priorities (case_id, title) VALUES (?, ?)")
+                .bind(case_id)
+                .bind(title)
+                .execute(&mut **transaction)
+                .await?
+        }
+        CaseChange::AddAction {
+            priority,
+            description,
+            owner,
+            due_on,
+        } => {
+            sqlx::query(
+                "INSERT INTO plan_actions (priority_id, description, owner, due_on, status)
              SELECT id, ?, ?, ?, 'not-started' FROM plan_priorities WHERE id = ? AND case_id = ?",
-                )
-                .bind(description)
-                .bind(owner)
-                .bind(due_on)
+            )
+            .bind(description)
+            .bind(owner)
+            .bind(due_on)
+            .bind(priority)
+            .bind(case_id)
+            .execute(&mut **transaction)
+            .await?
+        }
+        CaseChange::SetActionStatus { action, status } => {
+            sqlx::query(
+                "UPDATE plan_actions SET status = ? WHERE id = ?
+               AND priority_id IN (SELECT id FROM plan_priorities WHERE case_id = ?)",
+            )
+            .bind(status.code())
+            .bind(action)
+            .bind(case_id)
+            .execute(&mut **transaction)
+            .await?
+        }
+        CaseChange::RecordImpact { priority, impact } => {
+            sqlx::query("UPDATE plan_priorities SET impact = ? WHERE id = ? AND case_id = ?")
+                .bind(impact)
                 .bind(priority)
                 .bind(case_id)
                 .execute(&mut **transaction)
                 .await?
-            }
-            CaseChange::SetActionStatus { action, status } => {
-                sqlx::query(
-                    "UPDATE plan_actions SET status = ? WHERE id = ?
-               AND priority_id IN (SELECT id FROM plan_priorities WHERE case_id = ?)",
-                )
-                .bind(status.code())
-                .bind(action)
+        }
+        CaseChange::CommissionSupport(commission) => {
+            let support = stride_core::intervention::Support::commissioned(0, commission);
+            return super::support::insert_support(transaction, case_id, &support).await;
+        }
+        CaseChange::EvaluateSupport { support, evaluation } => {
+            return super::support::evaluate(transaction, case_id, *support, evaluation).await;
+        }
+        CaseChange::RecordDaysUsed { support, days_used } => {
+            sqlx::query("UPDATE support SET days_used = ? WHERE id = ? AND case_id = ?")
+                .bind(days_used)
+                .bind(support)
                 .bind(case_id)
                 .execute(&mut **transaction)
                 .await?
-            }
-            CaseChange::RecordImpact { priority, impact } => {
-                sqlx::query("UPDATE plan_priorities SET impact = ? WHERE id = ? AND case_id = ?")
-                    .bind(impact)
-                    .bind(priority)
-                    .bind(case_id)
-                    .execute(&mut **transaction)
-                    .await?
-            }
-            CaseChange::CommissionSupport(commission) => {
-                let support = stride_core::intervention::Support::commissioned(0, commission);
-                return super::support::insert_support(transaction, case_id, &support).await;
-            }
-            CaseChange::EvaluateSupport { support, evaluation } => {
-                return super::support::evaluate(transaction, case_id, *support, evaluation).await;
-            }
-            CaseChange::RecordDaysUsed { support, days_used } => {
-                sqlx::query("UPDATE support SET days_used = ? WHERE id = ? AND case_id = ?")
-                    .bind(days_used)
-                    .bind(support)
-                    .bind(case_id)
-                    .execute(&mut **transaction)
-                    .await?
-            }
-            CaseChange::Step(_) | CaseChange::PlanAgreed(_) => return Ok(0),
-        };
+        }
+        CaseChange::Step(_) | CaseChange::PlanAgreed(_) => return Ok(0),
+    };
     Ok(written.rows_affected())
 }
 

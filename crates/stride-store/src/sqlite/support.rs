@@ -55,7 +55,9 @@ fn provider(row: &SqliteRow) -> Result<Provider, StoreError> {
 
 /// Every provider in the directory, by name.
 pub(super) async fn providers(pool: &SqlitePool) -> Result<Vec<Provider>, StoreError> {
-    let rows = sqlx::query("SELECT * FROM providers ORDER BY name, id").fetch_all(pool).await?;
+    let rows = sqlx::query("SELECT * FROM providers ORDER BY name, id")
+        .fetch_all(pool)
+        .await?;
     rows.iter().map(provider).collect()
 }
 
@@ -100,7 +102,10 @@ pub(super) async fn save_provider(
 ) -> Result<Option<i64>, StoreError> {
     let mut transaction = pool.begin().await?;
     let (id, change) = match id {
-        None => (insert_provider(&mut transaction, None, entry).await?, "Added to the directory"),
+        None => (
+            insert_provider(&mut transaction, None, entry).await?,
+            "Added to the directory",
+        ),
         Some(id) => {
             let changed = sqlx::query(
                 "UPDATE providers SET name = ?, kind = ?, organisation = ?, specialisms = ?, phases = ?, approval = ?,
@@ -155,7 +160,13 @@ pub(super) async fn provider_changes(
     .fetch_all(pool)
     .await?;
     rows.iter()
-        .map(|row| Ok((row.try_get("changed_by")?, row.try_get("changed_at")?, row.try_get("change")?)))
+        .map(|row| {
+            Ok((
+                row.try_get("changed_by")?,
+                row.try_get("changed_at")?,
+                row.try_get("change")?,
+            ))
+        })
         .collect()
 }
 
@@ -221,7 +232,9 @@ fn support_row(row: &SqliteRow) -> Result<Support, StoreError> {
     let evaluation = match optional_coded(row, "support", "evaluation")? {
         Some(outcome) => Some(Evaluation {
             outcome,
-            evidence: row.try_get::<Option<String>, _>("evaluation_evidence")?.unwrap_or_default(),
+            evidence: row
+                .try_get::<Option<String>, _>("evaluation_evidence")?
+                .unwrap_or_default(),
             evaluated_on: row
                 .try_get::<Option<chrono::NaiveDate>, _>("evaluated_on")?
                 .ok_or_else(|| unreadable("support", "evaluated_on", "an evaluation with no date"))?,

@@ -70,7 +70,9 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
         case_ids.push(id);
     }
     for (case_index, support) in &dataset.support {
-        let Some(case_id) = case_ids.get(*case_index) else { continue };
+        let Some(case_id) = case_ids.get(*case_index) else {
+            continue;
+        };
         super::support::insert_support(&mut transaction, *case_id, support).await?;
     }
     for activity in &dataset.activities {

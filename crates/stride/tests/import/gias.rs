@@ -45,7 +45,7 @@ async fn every_establishment_in_the_extracts_is_held_as_the_file_states_it() {
     let urns: HashSet<&String> = older.keys().chain(newer.keys()).collect();
     assert_eq!(store.establishment_count().await.expect("counts"), urns.len() as u64);
 
-    let mut checked = 0;
+    let (mut checked, mut located) = (0, 0);
     for (urn, row) in newer
         .iter()
         .step_by(37)
@@ -87,9 +87,18 @@ async fn every_establishment_in_the_extracts_is_held_as_the_file_states_it() {
                 || row["EstablishmentTypeGroup (name)"] == "Free Schools",
             "{urn}"
         );
+        // Where the school is on the grid, as GIAS gives it; none where either is blank.
+        let location = held
+            .location
+            .map(|at| (at.easting.to_string(), at.northing.to_string()));
+        let expected = (!row["Easting"].is_empty() && !row["Northing"].is_empty())
+            .then(|| (row["Easting"].clone(), row["Northing"].clone()));
+        assert_eq!(location, expected, "{urn}");
+        located += usize::from(expected.is_some());
         checked += 1;
     }
     assert!(checked > 40, "checked {checked}");
+    assert!(located > 30, "located {located}");
 }
 
 #[tokio::test]

@@ -31,14 +31,18 @@ pub(super) fn commission_from(
     providers: &[Provider],
     commissioned_on: NaiveDate,
 ) -> Result<CaseChange, Refusal> {
-    let kind = SupportKind::from_code(field(fields, "kind")).map_err(|_| ("support-kind", "Choose the kind of support"))?;
+    let kind =
+        SupportKind::from_code(field(fields, "kind")).map_err(|_| ("support-kind", "Choose the kind of support"))?;
     let chosen = match field(fields, "provider-id") {
         "" | "other" => None,
         id => Some(
             id.parse::<i64>()
                 .ok()
                 .and_then(|id| providers.iter().find(|provider| provider.id == id))
-                .ok_or(("provider-id", "Choose a provider from the directory, or another and write its name"))?,
+                .ok_or((
+                    "provider-id",
+                    "Choose a provider from the directory, or another and write its name",
+                ))?,
         ),
     };
     let provider = match chosen {
@@ -46,12 +50,18 @@ pub(super) fn commission_from(
         None => field(fields, "provider").to_owned(),
     };
     if provider.is_empty() {
-        return Err(("provider-id", "Choose a provider from the directory, or another and write its name"));
+        return Err((
+            "provider-id",
+            "Choose a provider from the directory, or another and write its name",
+        ));
     }
-    let days_allocated = days(fields, "days-allocated").ok_or(("days-allocated", "Give the days allocated, 0 to 365"))?;
+    let days_allocated =
+        days(fields, "days-allocated").ok_or(("days-allocated", "Give the days allocated, 0 to 365"))?;
     let cost = match field(fields, "cost") {
         "" => chosen.map(|provider| Pence::for_days(provider.day_rate, days_allocated)),
-        written => Some(Pence::from_pounds(written).ok_or(("cost", "Give the cost in pounds, such as 2250 or 2,250.50"))?),
+        written => {
+            Some(Pence::from_pounds(written).ok_or(("cost", "Give the cost in pounds, such as 2250 or 2,250.50"))?)
+        }
     };
     let funding = match field(fields, "funding") {
         "" => None,
@@ -59,7 +69,10 @@ pub(super) fn commission_from(
     };
     let objective = match field(fields, "objective") {
         "" => None,
-        id => Some(id.parse::<i64>().map_err(|_| ("objective", "Choose the priority of the plan it serves"))?),
+        id => Some(
+            id.parse::<i64>()
+                .map_err(|_| ("objective", "Choose the priority of the plan it serves"))?,
+        ),
     };
     Ok(CaseChange::CommissionSupport(Commission {
         kind,
@@ -82,7 +95,9 @@ pub(super) fn days_used_from(fields: &HashMap<String, String>) -> Result<CaseCha
 }
 
 pub(super) fn evaluation_from(fields: &HashMap<String, String>, today: NaiveDate) -> Result<CaseChange, Refusal> {
-    let support = field(fields, "support").parse::<i64>().map_err(|_| ("support", "Choose the support to evaluate"))?;
+    let support = field(fields, "support")
+        .parse::<i64>()
+        .map_err(|_| ("support", "Choose the support to evaluate"))?;
     let outcome = ObjectiveOutcome::from_code(field(fields, "outcome"))
         .map_err(|_| ("support", "Choose whether the objective was met, partly met or not met"))?;
     let evidence = field(fields, "evidence");
@@ -126,7 +141,9 @@ impl SupportRow {
             commissioned_on: long_date(support.commissioned_on),
             days_allocated: support.days_allocated,
             days_used: support.days_used,
-            cost: support.cost.map_or_else(|| "Not recorded".to_owned(), |cost| cost.to_string()),
+            cost: support
+                .cost
+                .map_or_else(|| "Not recorded".to_owned(), |cost| cost.to_string()),
             funding: support.funding.map_or("Not recorded", FundingSource::label),
             objective: support
                 .objective
@@ -151,7 +168,10 @@ mod tests {
     use stride_core::support::{ApprovalStatus, ProviderKind, Specialism};
 
     fn fields(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect()
     }
 
     fn directory() -> Vec<Provider> {
@@ -172,11 +192,19 @@ mod tests {
     #[test]
     fn a_provider_from_the_directory_is_costed_at_its_day_rate_unless_a_cost_is_given() {
         let on = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let form = [("kind", "leader-of-education"), ("provider-id", "4"), ("days-allocated", "5"), ("funding", "central")];
+        let form = [
+            ("kind", "leader-of-education"),
+            ("provider-id", "4"),
+            ("days-allocated", "5"),
+            ("funding", "central"),
+        ];
         let Ok(CaseChange::CommissionSupport(commission)) = commission_from(&fields(&form), &directory(), on) else {
             panic!("a commission");
         };
-        assert_eq!((commission.provider.as_str(), commission.provider_id), ("Helen Marsden", Some(4)));
+        assert_eq!(
+            (commission.provider.as_str(), commission.provider_id),
+            ("Helen Marsden", Some(4))
+        );
         assert_eq!(commission.cost, Some(Pence(200_000)));
         let mut costed = form.to_vec();
         costed.push(("cost", "1,750"));
@@ -189,13 +217,40 @@ mod tests {
     #[test]
     fn a_commission_without_provider_or_with_a_bad_cost_is_refused_at_its_field() {
         let on = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let none = fields(&[("kind", "brokered-provider"), ("provider-id", "other"), ("days-allocated", "2")]);
-        assert_eq!(commission_from(&none, &directory(), on).err().map(|refusal| refusal.0), Some("provider-id"));
-        let unknown = fields(&[("kind", "brokered-provider"), ("provider-id", "99"), ("days-allocated", "2")]);
-        assert_eq!(commission_from(&unknown, &directory(), on).err().map(|refusal| refusal.0), Some("provider-id"));
-        let cost = fields(&[("kind", "brokered-provider"), ("provider", "A firm"), ("days-allocated", "2"), ("cost", "lots")]);
-        assert_eq!(commission_from(&cost, &directory(), on).err().map(|refusal| refusal.0), Some("cost"));
+        let none = fields(&[
+            ("kind", "brokered-provider"),
+            ("provider-id", "other"),
+            ("days-allocated", "2"),
+        ]);
+        assert_eq!(
+            commission_from(&none, &directory(), on).err().map(|refusal| refusal.0),
+            Some("provider-id")
+        );
+        let unknown = fields(&[
+            ("kind", "brokered-provider"),
+            ("provider-id", "99"),
+            ("days-allocated", "2"),
+        ]);
+        assert_eq!(
+            commission_from(&unknown, &directory(), on)
+                .err()
+                .map(|refusal| refusal.0),
+            Some("provider-id")
+        );
+        let cost = fields(&[
+            ("kind", "brokered-provider"),
+            ("provider", "A firm"),
+            ("days-allocated", "2"),
+            ("cost", "lots"),
+        ]);
+        assert_eq!(
+            commission_from(&cost, &directory(), on).err().map(|refusal| refusal.0),
+            Some("cost")
+        );
         let evaluation = fields(&[("support", "3"), ("outcome", "met")]);
-        assert_eq!(evaluation_from(&evaluation, on).err().map(|refusal| refusal.1), Some("Write the evidence the evaluation rests on"));
+        assert_eq!(
+            evaluation_from(&evaluation, on).err().map(|refusal| refusal.1),
+            Some("Write the evidence the evaluation rests on")
+        );
     }
 }

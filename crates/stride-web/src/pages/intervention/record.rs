@@ -199,7 +199,10 @@ async fn page_with(
         .map(|next| (next.code(), next.label()))
         .collect();
     let today = work.today;
-    let support_rows = support.iter().map(|commissioned| SupportRow::of(commissioned, &plan)).collect();
+    let support_rows = support
+        .iter()
+        .map(|commissioned| SupportRow::of(commissioned, &plan))
+        .collect();
     let objectives = plan
         .iter()
         .map(|priority| Choice {
@@ -270,8 +273,14 @@ async fn page_with(
             .collect(),
         objectives,
         commission_open: chosen.provider.is_some(),
-        funding_sources: FundingSource::ALL.iter().map(|source| (source.code(), source.label())).collect(),
-        outcomes: ObjectiveOutcome::ALL.iter().map(|outcome| (outcome.code(), outcome.label())).collect(),
+        funding_sources: FundingSource::ALL
+            .iter()
+            .map(|source| (source.code(), source.label()))
+            .collect(),
+        outcomes: ObjectiveOutcome::ALL
+            .iter()
+            .map(|outcome| (outcome.code(), outcome.label()))
+            .collect(),
         documents: state
             .store
             .documents(urn)
@@ -679,7 +688,9 @@ pub async fn change_plan(
                 }),
                 _ => Err(missing("plan", "Write the impact of the actions taken")),
             },
-            "support" => commission_from(&fields, &providers, today).map_err(|(anchor, message)| missing(anchor, message)),
+            "support" => {
+                commission_from(&fields, &providers, today).map_err(|(anchor, message)| missing(anchor, message))
+            }
             "days-used" => days_used_from(&fields).map_err(|(anchor, message)| missing(anchor, message)),
             "evaluation" => evaluation_from(&fields, today).map_err(|(anchor, message)| missing(anchor, message)),
             _ => Err(missing("plan", "Choose what to change in the plan")),

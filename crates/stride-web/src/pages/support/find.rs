@@ -81,12 +81,21 @@ pub async fn find_support(
         Some(case) => state.store.plan(case.id).await?,
         None => Vec::new(),
     };
-    let priority = params.priority.and_then(|id| plan.iter().find(|priority| priority.id == id));
+    let priority = params
+        .priority
+        .and_then(|id| plan.iter().find(|priority| priority.id == id));
     let need = Specialism::from_code(&params.need)
         .ok()
         .or_else(|| priority.and_then(|priority| Specialism::suggested_by(&priority.title)))
         .unwrap_or(Specialism::Leadership);
-    let found = candidates(&work.providers, &work.commissions, need, school.phase, school.location, work.today);
+    let found = candidates(
+        &work.providers,
+        &work.commissions,
+        need,
+        school.phase,
+        school.location,
+        work.today,
+    );
     render(&FindPage {
         chrome: Chrome::for_user(&signed_in, "my-work"),
         urn: urn.to_string(),
@@ -94,7 +103,13 @@ pub async fn find_support(
         phase: school.phase.label(),
         priorities: plan
             .iter()
-            .map(|candidate| (candidate.id, candidate.title.clone(), Some(candidate.id) == params.priority))
+            .map(|candidate| {
+                (
+                    candidate.id,
+                    candidate.title.clone(),
+                    Some(candidate.id) == params.priority,
+                )
+            })
             .collect(),
         needs: Specialism::ALL
             .iter()

@@ -5,7 +5,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use serde::Deserialize;
-use stride_core::support::{Comparison, Finding, GroupBy, ImpactEvidence, SIMILAR_PER_SCHOOL, SMALLEST_GROUP, impact_table};
+use stride_core::support::{
+    Comparison, Finding, GroupBy, ImpactEvidence, SIMILAR_PER_SCHOOL, SMALLEST_GROUP, impact_table,
+};
 use stride_core::{Measure, PupilGroup};
 
 use super::{ShownTable, download, support_work};
@@ -30,20 +32,34 @@ impl ImpactParams {
     }
 
     fn group_by(&self) -> GroupBy {
-        if self.by == "provider" { GroupBy::Provider } else { GroupBy::Kind }
+        if self.by == "provider" {
+            GroupBy::Provider
+        } else {
+            GroupBy::Kind
+        }
     }
 }
 
 /// The measures a school's support can be judged by: every school measure but its roll.
 fn measures() -> impl Iterator<Item = Measure> {
-    Measure::ALL.iter().copied().filter(|measure| *measure != Measure::PupilsOnRoll)
+    Measure::ALL
+        .iter()
+        .copied()
+        .filter(|measure| *measure != Measure::PupilsOnRoll)
 }
 
-async fn comparisons(state: &AppState, signed_in: &SignedIn, params: &ImpactParams) -> Result<Vec<Comparison>, WebError> {
+async fn comparisons(
+    state: &AppState,
+    signed_in: &SignedIn,
+    params: &ImpactParams,
+) -> Result<Vec<Comparison>, WebError> {
     let work = support_work(state, &signed_in.account).await?;
     let measure = params.measure();
     let figures = state.store.figures_for_all_schools(&[measure], PupilGroup::All).await?;
-    let mut rolls = state.store.figures_for_all_schools(&[Measure::PupilsOnRoll], PupilGroup::All).await?;
+    let mut rolls = state
+        .store
+        .figures_for_all_schools(&[Measure::PupilsOnRoll], PupilGroup::All)
+        .await?;
     rolls.extend(
         state
             .store
@@ -101,16 +117,33 @@ impl ComparisonView {
             groups: format!(
                 "{} schools supported in {}; {} school-years measured, {} not yet measurable; {} similar schools beside them.",
                 comparison.schools_supported,
-                comparison.years.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                comparison
+                    .years
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 comparison.measured,
                 comparison.not_measured,
                 comparison.similar_schools
             ),
-            spread: if spread.is_empty() { format!("No {} figures before and after to compare.", measure.label()) } else { spread },
+            spread: if spread.is_empty() {
+                format!("No {} figures before and after to compare.", measure.label())
+            } else {
+                spread
+            },
             inspections: format!(
                 "Next inspection after support: {} better, {} the same, {} worse, {} under a framework that does not compare, {} not inspected since. Similar schools: {} better, {} the same, {} worse, {} not comparable, {} not inspected since.",
-                moves.improved, moves.same, moves.declined, moves.not_comparable, moves.not_inspected_since,
-                similar_moves.improved, similar_moves.same, similar_moves.declined, similar_moves.not_comparable, similar_moves.not_inspected_since,
+                moves.improved,
+                moves.same,
+                moves.declined,
+                moves.not_comparable,
+                moves.not_inspected_since,
+                similar_moves.improved,
+                similar_moves.same,
+                similar_moves.declined,
+                similar_moves.not_comparable,
+                similar_moves.not_inspected_since,
             ),
             value_for_money: format!(
                 "{} in all{}, {} per school across {} schools{}.",
@@ -120,7 +153,9 @@ impl ComparisonView {
                 } else {
                     String::new()
                 },
-                comparison.cost_per_school.map_or_else(|| "nothing".to_owned(), |cost| cost.to_string()),
+                comparison
+                    .cost_per_school
+                    .map_or_else(|| "nothing".to_owned(), |cost| cost.to_string()),
                 comparison.schools_supported,
                 comparison.cost_per_point.map_or_else(String::new, |cost| format!(
                     "; {cost} per school for each point gained beyond similar schools ({} school-years)",
@@ -161,22 +196,33 @@ pub async fn impact(
     let query = format!(
         "?measure={}&by={}",
         measure.code(),
-        if params.group_by() == GroupBy::Provider { "provider" } else { "kind" }
+        if params.group_by() == GroupBy::Provider {
+            "provider"
+        } else {
+            "kind"
+        }
     );
     let chart = interval_chart(
         "impact",
-        &format!("Difference support made to {}, against similar schools, with 95% intervals", measure.label()),
+        &format!(
+            "Difference support made to {}, against similar schools, with 95% intervals",
+            measure.label()
+        ),
         &comparisons
             .iter()
             .map(|comparison| Interval {
                 label: comparison.group.label(),
-                estimate: comparison.estimate.map(|estimate| (estimate.difference, estimate.lower, estimate.upper)),
+                estimate: comparison
+                    .estimate
+                    .map(|estimate| (estimate.difference, estimate.lower, estimate.upper)),
             })
             .collect::<Vec<_>>(),
     );
     render(&ImpactPage {
         chrome: Chrome::for_user(&signed_in, "support"),
-        measures: measures().map(|candidate| (candidate.code(), candidate.label(), candidate == measure)).collect(),
+        measures: measures()
+            .map(|candidate| (candidate.code(), candidate.label(), candidate == measure))
+            .collect(),
         by_provider: params.group_by() == GroupBy::Provider,
         measure: measure.label(),
         chart,

@@ -74,7 +74,11 @@ impl ShownTable {
     fn of(table: &Table) -> ShownTable {
         ShownTable {
             caption: table.title.clone(),
-            headings: table.columns.iter().map(|column| (column.heading.clone(), column.numeric)).collect(),
+            headings: table
+                .columns
+                .iter()
+                .map(|column| (column.heading.clone(), column.numeric))
+                .collect(),
             rows: table
                 .rows
                 .iter()
@@ -102,8 +106,12 @@ struct Tables {
 async fn tables(state: &AppState, signed_in: &SignedIn, back: usize) -> Result<Tables, WebError> {
     let work = support_work(state, &signed_in.account).await?;
     let current = current_commissions(&work.evidence.cases, &work.evidence.support);
-    let found: Vec<InCategory> =
-        schools_in_category(&work.evidence.schools, &work.evidence.inspections, &work.commissions, work.today);
+    let found: Vec<InCategory> = schools_in_category(
+        &work.evidence.schools,
+        &work.evidence.inspections,
+        &work.commissions,
+        work.today,
+    );
     let (_, _, calendar) = state.store.cycle().await?;
     let mut term = calendar.term_of_or_before(work.today);
     for _ in 0..back.min(9) {
@@ -170,7 +178,11 @@ pub async fn overview_download(
     (stem, extension): (&'static str, &'static str),
 ) -> Result<Response, WebError> {
     let tables = tables(&state, &signed_in, params.back).await?;
-    let table = if stem == "inspected" { &tables.inspected } else { &tables.in_category };
+    let table = if stem == "inspected" {
+        &tables.inspected
+    } else {
+        &tables.in_category
+    };
     download(table, stem, extension)
 }
 

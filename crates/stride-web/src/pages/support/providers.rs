@@ -21,7 +21,13 @@ use crate::view::{Chrome, long_date};
 use crate::{AppState, WebError};
 
 /// The phases a provider may be said to work in.
-const PHASES: [Phase; 5] = [Phase::Nursery, Phase::Primary, Phase::Secondary, Phase::Special, Phase::AlternativeProvision];
+const PHASES: [Phase; 5] = [
+    Phase::Nursery,
+    Phase::Primary,
+    Phase::Secondary,
+    Phase::Special,
+    Phase::AlternativeProvision,
+];
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DirectoryParams {
@@ -38,7 +44,12 @@ struct Choice {
     chosen: bool,
 }
 
-fn choices<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str, chosen: impl Fn(T) -> bool) -> Vec<Choice> {
+fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    chosen: impl Fn(T) -> bool,
+) -> Vec<Choice> {
     all.iter()
         .map(|value| Choice {
             value: code(*value),
@@ -77,10 +88,21 @@ impl EntryForm {
             phases: choices(&PHASES, Phase::code, Phase::label, |phase| {
                 provider.is_some_and(|provider| provider.phases.contains(&phase))
             }),
-            approvals: choices(ApprovalStatus::ALL, ApprovalStatus::code, ApprovalStatus::label, |approval| {
-                provider.map_or(approval == ApprovalStatus::Approved, |provider| provider.approval == approval)
-            }),
-            review: (review.day().to_string(), review.month().to_string(), review.year().to_string()),
+            approvals: choices(
+                ApprovalStatus::ALL,
+                ApprovalStatus::code,
+                ApprovalStatus::label,
+                |approval| {
+                    provider.map_or(approval == ApprovalStatus::Approved, |provider| {
+                        provider.approval == approval
+                    })
+                },
+            ),
+            review: (
+                review.day().to_string(),
+                review.month().to_string(),
+                review.year().to_string(),
+            ),
             day_rate: provider.map_or_else(String::new, |provider| format!("{:.2}", provider.day_rate.pounds())),
             easting: provider
                 .and_then(|provider| provider.location)
@@ -99,20 +121,31 @@ impl EntryForm {
                 .map_or_else(String::new, |(_, value)| value.trim().to_owned())
         };
         let all = |name: &str| -> Vec<String> {
-            fields.iter().filter(|(field, _)| field == name).map(|(_, value)| value.clone()).collect()
+            fields
+                .iter()
+                .filter(|(field, _)| field == name)
+                .map(|(_, value)| value.clone())
+                .collect()
         };
         let (kind, specialisms, phases, approval) = (one("kind"), all("specialism"), all("phase"), one("approval"));
         EntryForm {
             name: one("name"),
             organisation: one("organisation"),
-            kinds: choices(ProviderKind::ALL, ProviderKind::code, ProviderKind::label, |value| value.code() == kind),
+            kinds: choices(ProviderKind::ALL, ProviderKind::code, ProviderKind::label, |value| {
+                value.code() == kind
+            }),
             specialisms: choices(Specialism::ALL, Specialism::code, Specialism::label, |value| {
                 specialisms.iter().any(|chosen| chosen == value.code())
             }),
-            phases: choices(&PHASES, Phase::code, Phase::label, |value| phases.iter().any(|chosen| chosen == value.code())),
-            approvals: choices(ApprovalStatus::ALL, ApprovalStatus::code, ApprovalStatus::label, |value| {
-                value.code() == approval
+            phases: choices(&PHASES, Phase::code, Phase::label, |value| {
+                phases.iter().any(|chosen| chosen == value.code())
             }),
+            approvals: choices(
+                ApprovalStatus::ALL,
+                ApprovalStatus::code,
+                ApprovalStatus::label,
+                |value| value.code() == approval,
+            ),
             review: (one("review-day"), one("review-month"), one("review-year")),
             day_rate: one("day-rate"),
             easting: one("easting"),
@@ -124,18 +157,31 @@ impl EntryForm {
     fn entry(&self) -> Result<ProviderEntry, Vec<(String, String)>> {
         let mut errors: Vec<(String, String)> = Vec::new();
         let mut refuse = |field: &str, message: &str| errors.push((format!("#{field}"), message.to_owned()));
-        let chosen = |choices: &[Choice]| choices.iter().filter(|choice| choice.chosen).map(|choice| choice.value).collect::<Vec<_>>();
-        let kind = chosen(&self.kinds).first().and_then(|code| ProviderKind::from_code(code).ok());
+        let chosen = |choices: &[Choice]| {
+            choices
+                .iter()
+                .filter(|choice| choice.chosen)
+                .map(|choice| choice.value)
+                .collect::<Vec<_>>()
+        };
+        let kind = chosen(&self.kinds)
+            .first()
+            .and_then(|code| ProviderKind::from_code(code).ok());
         if kind.is_none() {
             refuse("kind", "Choose the kind of provider");
         }
-        let approval = chosen(&self.approvals).first().and_then(|code| ApprovalStatus::from_code(code).ok());
+        let approval = chosen(&self.approvals)
+            .first()
+            .and_then(|code| ApprovalStatus::from_code(code).ok());
         if approval.is_none() {
             refuse("approval", "Choose where the approval stands");
         }
         let review = entered_date(&self.review.0, &self.review.1, &self.review.2);
         if review.is_none() {
-            refuse("review-day", "Enter the date the approval is next reviewed, as day, month and year");
+            refuse(
+                "review-day",
+                "Enter the date the approval is next reviewed, as day, month and year",
+            );
         }
         let day_rate = Pence::from_pounds(&self.day_rate);
         if day_rate.is_none() {
@@ -148,7 +194,10 @@ impl EntryForm {
                     Some(GridReference { easting, northing })
                 }
                 _ => {
-                    refuse("easting", "Enter both the easting and the northing in metres, or neither");
+                    refuse(
+                        "easting",
+                        "Enter both the easting and the northing in metres, or neither",
+                    );
                     None
                 }
             },
@@ -157,8 +206,14 @@ impl EntryForm {
             name: self.name.clone(),
             kind: kind.unwrap_or(ProviderKind::Organisation),
             organisation: self.organisation.clone(),
-            specialisms: chosen(&self.specialisms).iter().filter_map(|code| Specialism::from_code(code).ok()).collect(),
-            phases: chosen(&self.phases).iter().filter_map(|code| Phase::from_code(code).ok()).collect(),
+            specialisms: chosen(&self.specialisms)
+                .iter()
+                .filter_map(|code| Specialism::from_code(code).ok())
+                .collect(),
+            phases: chosen(&self.phases)
+                .iter()
+                .filter_map(|code| Phase::from_code(code).ok())
+                .collect(),
             approval: approval.unwrap_or(ApprovalStatus::Approved),
             approval_review_on: review.unwrap_or_default(),
             day_rate: day_rate.unwrap_or_default(),
@@ -210,7 +265,11 @@ fn listed<'a>(work: &'a SupportWork, params: &DirectoryParams) -> Vec<&'a Provid
 }
 
 fn listing(values: &[&'static str], none: &str) -> String {
-    if values.is_empty() { none.to_owned() } else { values.join(", ") }
+    if values.is_empty() {
+        none.to_owned()
+    } else {
+        values.join(", ")
+    }
 }
 
 async fn directory_page(
@@ -236,8 +295,18 @@ async fn directory_page(
                 id: provider.id,
                 name: provider.name.clone(),
                 kind: provider.kind.label(),
-                specialisms: listing(&provider.specialisms.iter().map(|specialism| specialism.label()).collect::<Vec<_>>(), ""),
-                phases: listing(&provider.phases.iter().map(|phase| phase.label()).collect::<Vec<_>>(), "Every phase"),
+                specialisms: listing(
+                    &provider
+                        .specialisms
+                        .iter()
+                        .map(|specialism| specialism.label())
+                        .collect::<Vec<_>>(),
+                    "",
+                ),
+                phases: listing(
+                    &provider.phases.iter().map(|phase| phase.label()).collect::<Vec<_>>(),
+                    "Every phase",
+                ),
                 approval: provider.approval_on(work.today),
                 day_rate: provider.day_rate.to_string(),
                 outcomes: OutcomeRecord::of(theirs.iter().map(|(_, support)| support.evaluation.as_ref())).describe(),
@@ -248,7 +317,9 @@ async fn directory_page(
         chrome: Chrome::for_user(signed_in, "support"),
         csrf_token: signed_in.session.csrf_token.clone(),
         can_keep: signed_in.account.role.decides_steps(),
-        specialisms: choices(Specialism::ALL, Specialism::code, Specialism::label, |value| value.code() == params.specialism),
+        specialisms: choices(Specialism::ALL, Specialism::code, Specialism::label, |value| {
+            value.code() == params.specialism
+        }),
         phases: choices(&PHASES, Phase::code, Phase::label, |value| value.code() == params.phase),
         providers,
         csv_href: format!("/support/providers.csv{query}"),
@@ -280,7 +351,10 @@ pub async fn directory_download(
 }
 
 fn keeping(signed_in: &SignedIn, fields: &[(String, String)]) -> Result<(), WebError> {
-    let token = fields.iter().find(|(name, _)| name == "csrf_token").map_or("", |(_, value)| value.as_str());
+    let token = fields
+        .iter()
+        .find(|(name, _)| name == "csrf_token")
+        .map_or("", |(_, value)| value.as_str());
     check_csrf(&signed_in.session, token)?;
     if signed_in.account.role.decides_steps() {
         Ok(())
@@ -306,9 +380,11 @@ pub async fn add_provider(
             let id = saved.ok_or(WebError::NotFound)?;
             Ok(Redirect::to(&format!("/support/providers/{id}")).into_response())
         }
-        Err(errors) => Ok(directory_page(&state, &signed_in, &DirectoryParams::default(), form, errors)
-            .await?
-            .into_response()),
+        Err(errors) => Ok(
+            directory_page(&state, &signed_in, &DirectoryParams::default(), form, errors)
+                .await?
+                .into_response(),
+        ),
     }
 }
 
@@ -363,7 +439,11 @@ async fn provider_page(
     errors: Vec<(String, String)>,
 ) -> Result<Html<String>, WebError> {
     let work = support_work(state, &signed_in.account).await?;
-    let provider = work.providers.iter().find(|provider| provider.id == id).ok_or(WebError::NotFound)?;
+    let provider = work
+        .providers
+        .iter()
+        .find(|provider| provider.id == id)
+        .ok_or(WebError::NotFound)?;
     let theirs = commissions_of(id, &work.commissions);
     let commissions = theirs
         .iter()
@@ -374,7 +454,9 @@ async fn provider_page(
             kind: support.kind.label(),
             purpose: support.purpose.clone(),
             days: format!("{} of {}", support.days_used, support.days_allocated),
-            cost: support.cost.map_or_else(|| "Not recorded".to_owned(), |cost| cost.to_string()),
+            cost: support
+                .cost
+                .map_or_else(|| "Not recorded".to_owned(), |cost| cost.to_string()),
             evaluation: support.evaluation.as_ref().map_or_else(
                 || "Not yet evaluated".to_owned(),
                 |evaluation| format!("{}: {}", evaluation.outcome.label(), evaluation.evidence),
@@ -396,8 +478,18 @@ async fn provider_page(
         name: provider.name.clone(),
         kind: provider.kind.label(),
         organisation: provider.organisation.clone(),
-        specialisms: listing(&provider.specialisms.iter().map(|specialism| specialism.label()).collect::<Vec<_>>(), ""),
-        phases: listing(&provider.phases.iter().map(|phase| phase.label()).collect::<Vec<_>>(), "Every phase"),
+        specialisms: listing(
+            &provider
+                .specialisms
+                .iter()
+                .map(|specialism| specialism.label())
+                .collect::<Vec<_>>(),
+            "",
+        ),
+        phases: listing(
+            &provider.phases.iter().map(|phase| phase.label()).collect::<Vec<_>>(),
+            "Every phase",
+        ),
         approval: provider.approval_on(work.today),
         day_rate: provider.day_rate.to_string(),
         location: provider.location.map_or_else(
@@ -430,7 +522,11 @@ pub async fn provider_download(
     extension: &'static str,
 ) -> Result<Response, WebError> {
     let work = support_work(&state, &signed_in.account).await?;
-    let provider = work.providers.iter().find(|provider| provider.id == id).ok_or(WebError::NotFound)?;
+    let provider = work
+        .providers
+        .iter()
+        .find(|provider| provider.id == id)
+        .ok_or(WebError::NotFound)?;
     let theirs = commissions_of(id, &work.commissions);
     let table = provider_record_table(provider, &theirs, |urn| school_name(&work, urn));
     download(&table, &format!("provider-{id}"), extension)
