@@ -220,15 +220,6 @@ test('an adviser sees an overdue visit, records its note of visit, and it leaves
   page.on('console', message => { if (message.type() === 'error') problems.push(message.text()) })
   page.on('pageerror', error => problems.push(error.message))
 
-  await page.goto(`${base}/sign-in`)
-  await page.getByLabel('Username').fill('adviser.north')
-  await page.getByLabel('Password').fill('stride-demo-2026')
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.getByRole('heading', { name: 'Schools', level: 1 }).waitFor()
-  await page.getByRole('link', { name: 'My work', exact: true }).click()
-  await page.getByRole('heading', { name: 'My work', level: 1 }).waitFor()
-  await checkAccessibility(page, 'my-work')
-
   // The first overdue visit, and the kind of record that stops its clock.
   const kinds = [
     [/post-inspection/, 'Post-inspection visit and record of actions'],
@@ -236,14 +227,28 @@ test('an adviser sees an overdue visit, records its note of visit, and it leaves
     [/visit/i, 'School visit']
   ]
   const overdue = page.getByRole('table', { name: 'Overdue' }).locator('tbody tr')
-  const rows = await overdue.count()
   let visit
-  for (let index = 0; index < rows && !visit; index++) {
-    const row = overdue.nth(index)
-    const what = (await row.locator('td').first().textContent()).trim()
-    const kind = kinds.find(([pattern]) => pattern.test(what))
-    if (kind) visit = { school: (await row.locator('th').textContent()).trim(), what, kind: kind[1] }
+  // The first of the LA's advisers with a visit overdue: which one has depends on the synthetic
+  // record, not on anything this journey checks.
+  for (const username of ['adviser.north', 'adviser.south', 'sue.whitfield', 'mark.ellis', 'joanne.price']) {
+    await page.goto(`${base}/sign-in`)
+    await page.getByLabel('Username').fill(username)
+    await page.getByLabel('Password').fill('stride-demo-2026')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { name: 'Schools', level: 1 }).waitFor()
+    await page.getByRole('link', { name: 'My work', exact: true }).click()
+    await page.getByRole('heading', { name: 'My work', level: 1 }).waitFor()
+    const rows = await overdue.count()
+    for (let index = 0; index < rows && !visit; index++) {
+      const row = overdue.nth(index)
+      const what = (await row.locator('td').first().textContent()).trim()
+      const kind = kinds.find(([pattern]) => pattern.test(what))
+      if (kind) visit = { school: (await row.locator('th').textContent()).trim(), what, kind: kind[1] }
+    }
+    if (visit) break
+    await page.getByRole('button', { name: 'Sign out' }).click()
   }
+  await checkAccessibility(page, 'my-work')
   assert.ok(visit, 'an overdue visit is on the adviser\'s list')
   const before = await overdue.count()
 

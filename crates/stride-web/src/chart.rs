@@ -157,9 +157,10 @@ pub struct Interval {
     pub estimate: Option<(f64, f64, f64)>,
 }
 
-/// An accessible SVG chart of differences with their 95 % intervals, one row each, about a line
-/// at no difference; a row too small for an estimate is said in words, not drawn.
-pub fn interval_chart(id: &str, title: &str, rows: &[Interval]) -> Option<String> {
+/// An accessible SVG chart of differences with their 95 % intervals, one row each (its label
+/// above its bar, so a long name never runs into the plot), about a line at no difference, with
+/// the better direction marked; a row too small for an estimate is said in words, not drawn.
+pub fn interval_chart(id: &str, title: &str, rows: &[Interval], better_when_lower: bool) -> Option<String> {
     let values: Vec<f64> = rows
         .iter()
         .filter_map(|row| row.estimate)
@@ -170,11 +171,12 @@ pub fn interval_chart(id: &str, title: &str, rows: &[Interval]) -> Option<String
         return None;
     }
     let (low, high) = bounds(&values)?;
-    let label_width = 230.0;
-    let row_height = 30.0;
-    let height = TOP + BOTTOM + row_height * rows.len() as f64;
-    let plot_width = WIDTH + 200.0 - label_width - RIGHT;
-    let x = |value: f64| label_width + plot_width * (value - low) / (high - low);
+    let width = WIDTH + 200.0;
+    let (left, right) = (16.0, 16.0);
+    let row_height = 44.0;
+    let axis = TOP + row_height * rows.len() as f64;
+    let height = axis + BOTTOM + 24.0;
+    let x = |value: f64| left + (width - left - right) * (value - low) / (high - low);
     let description = rows
         .iter()
         .map(|row| match row.estimate {
@@ -194,18 +196,44 @@ pub fn interval_chart(id: &str, title: &str, rows: &[Interval]) -> Option<String
         r#"<svg class="stride-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
         escape(title),
         escape(&description),
-        width = WIDTH + 200.0,
     );
+    let step = tick_step((high - low) / 5.0);
+    let mut tick = (low / step).ceil() * step;
+    while tick <= high + step * 1e-9 {
+        let _ = write!(
+            svg,
+            r##"<line x1="{at:.1}" x2="{at:.1}" y1="{TOP}" y2="{axis}" stroke="#b1b4b6" stroke-width="1"/><text x="{at:.1}" y="{:.1}" text-anchor="middle">{}</text>"##,
+            axis + 16.0,
+            escape(&format!("{tick:+}").replace("+0", "0").replace("-0", "0")),
+            at = x(tick),
+        );
+        tick += step;
+    }
     let _ = write!(
         svg,
-        r##"<line x1="{zero:.1}" x2="{zero:.1}" y1="{TOP}" y2="{}" stroke="#0b0c0c" stroke-width="1" stroke-dasharray="4 3"/><text x="{zero:.1}" y="{}" text-anchor="middle">No difference</text>"##,
-        height - BOTTOM,
-        height - 10.0,
+        r##"<line x1="{zero:.1}" x2="{zero:.1}" y1="{TOP}" y2="{axis}" stroke="#0b0c0c" stroke-width="2" stroke-dasharray="4 3"/><text x="{zero:.1}" y="{}" text-anchor="middle">No difference</text>"##,
+        axis + 34.0,
         zero = x(0.0),
     );
+    let (better_x, anchor, arrow) = if better_when_lower {
+        (left, "start", "← Better")
+    } else {
+        (width - right, "end", "Better →")
+    };
+    let _ = write!(
+        svg,
+        r#"<text x="{better_x}" y="{:.1}" text-anchor="{anchor}" font-weight="bold">{arrow}</text>"#,
+        axis + 34.0
+    );
     for (index, row) in rows.iter().enumerate() {
-        let y = TOP + row_height * (index as f64 + 0.5);
-        let _ = write!(svg, r#"<text x="0" y="{:.1}">{}</text>"#, y + 4.0, escape(&row.label));
+        let top = TOP + row_height * index as f64;
+        let _ = write!(
+            svg,
+            r#"<text x="{left}" y="{:.1}">{}</text>"#,
+            top + 14.0,
+            escape(&row.label)
+        );
+        let y = top + 30.0;
         match row.estimate {
             Some((difference, lower, upper)) => {
                 let _ = write!(
@@ -220,7 +248,7 @@ pub fn interval_chart(id: &str, title: &str, rows: &[Interval]) -> Option<String
             None => {
                 let _ = write!(
                     svg,
-                    r#"<text x="{label_width}" y="{:.1}">Too few schools to say</text>"#,
+                    r#"<text x="{left}" y="{:.1}" font-style="italic">Too few schools to say</text>"#,
                     y + 4.0
                 );
             }
@@ -283,12 +311,21 @@ mod tests {
                 estimate: None,
             },
         ];
-        let svg = interval_chart("i", "Impact", &rows).expect("drawn");
+        let svg = interval_chart("i", "Impact", &rows, false).expect("drawn");
         assert_eq!(svg.matches("<rect").count(), 1);
         assert!(svg.contains("Leaders of education: +6.50 (95% interval +2.00 to +11.00)."));
         assert!(svg.contains("Governance reviews: too few schools to say."));
         assert!(svg.contains(">Too few schools to say</text>"));
-        assert!(interval_chart("i", "Impact", &rows[1..]).is_none(), "nothing to draw");
+        assert!(svg.contains("Better →"));
+        assert!(
+            interval_chart("i", "Impact", &rows, true)
+                .expect("drawn")
+                .contains("← Better")
+        );
+        assert!(
+            interval_chart("i", "Impact", &rows[1..], false).is_none(),
+            "nothing to draw"
+        );
     }
 
     #[test]

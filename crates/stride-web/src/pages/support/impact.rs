@@ -217,6 +217,7 @@ pub async fn impact(
                     .map(|estimate| (estimate.difference, estimate.lower, estimate.upper)),
             })
             .collect::<Vec<_>>(),
+        measure.polarity() == stride_core::measure::Polarity::LowIsGood,
     );
     render(&ImpactPage {
         chrome: Chrome::for_user(&signed_in, "support"),
