@@ -70,7 +70,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "{:<45} {:>10} {:>10}",
         "request (40 each, one at a time)", "median", "95th"
     );
-    let with_case = authority.dataset.cases.first().ok_or("no case")?.urn;
+    let with_case = authority
+        .dataset
+        .cases
+        .iter()
+        .find(|case| case.is_open())
+        .ok_or("no open case")?
+        .urn;
     for (path, cookie) in [
         ("/schools".to_owned(), &cookie),
         ("/schools?phase=primary&sort=ks2&order=descending".to_owned(), &cookie),
@@ -81,6 +87,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("/my-work?whose=team".to_owned(), &manager),
         ("/register".to_owned(), &manager),
         (format!("/schools/{with_case}/record"), &manager),
+        ("/support".to_owned(), &manager),
+        ("/support/providers".to_owned(), &manager),
+        ("/support/impact?measure=ks2-rwm-expected".to_owned(), &manager),
+        ("/support/impact?measure=overall-absence&by=provider".to_owned(), &manager),
+        (format!("/schools/{with_case}/record/find-support?need=mathematics"), &manager),
     ] {
         let mut times = Vec::with_capacity(REQUESTS);
         for _ in 0..REQUESTS {
