@@ -61,6 +61,16 @@ impl Role {
         self == Role::ImprovementManager
     }
 
+    /// Who reads the reports for management, scrutiny and cabinet, each of the schools in their
+    /// scope: they are of schools, not pupils, so elected members read them too; a headteacher
+    /// has their own school's pages, and an inclusion officer's work is with pupils.
+    pub fn can_read_reports(self) -> bool {
+        matches!(
+            self,
+            Role::DataManager | Role::ImprovementManager | Role::Adviser | Role::ElectedMember | Role::Administrator
+        )
+    }
+
     /// Who may read schools' categorisation and its reasons, each within their scope. Elected
     /// members read it in aggregate, in reports; an inclusion officer's work is with pupils.
     pub fn can_see_categorisation(self) -> bool {

@@ -19,6 +19,7 @@ pub mod inspection;
 pub mod intelligence;
 pub mod intervention;
 pub mod measure;
+pub mod report;
 pub mod school_list;
 pub mod school_profile;
 pub mod support;

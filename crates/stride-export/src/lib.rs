@@ -5,8 +5,12 @@
 //! workbook, and a missing figure is written as its mark, never as zero.
 
 mod icalendar;
+mod pdf;
+mod report;
 
 pub use icalendar::{CalendarEvent, to_icalendar};
+pub use pdf::report_to_pdf;
+pub use report::{report_to_csv, report_to_html, report_to_xlsx};
 
 use chrono::Datelike;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
@@ -20,6 +24,8 @@ pub enum ExportError {
     Xlsx(#[from] XlsxError),
     #[error("could not finish the CSV file: {0}")]
     Finish(String),
+    #[error("could not write the PDF: {0}")]
+    Pdf(String),
 }
 
 /// The table as CSV with a header row, numbers written with their published decimals.
@@ -36,7 +42,7 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>, ExportError> {
 
 /// Spreadsheet programs run a cell that begins with = + - or @ as a formula; a school name or a
 /// note must never do that. Numbers are written by us and may start with a minus sign.
-fn protect_formula(text: String) -> String {
+pub(crate) fn protect_formula(text: String) -> String {
     let looks_numeric = text.parse::<f64>().is_ok();
     if !looks_numeric && text.starts_with(['=', '+', '-', '@']) {
         format!("'{text}")
@@ -49,8 +55,14 @@ fn protect_formula(text: String) -> String {
 /// decimals, dates as dates.
 pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, ExportError> {
     let mut workbook = Workbook::new();
+    write_sheet(&mut workbook, table, &sheet_name(&table.title))?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// A table as a sheet of a workbook, under a name.
+pub(crate) fn write_sheet(workbook: &mut Workbook, table: &Table, name: &str) -> Result<(), ExportError> {
     let sheet = workbook.add_worksheet();
-    sheet.set_name(sheet_name(&table.title))?;
+    sheet.set_name(name)?;
     let header = Format::new().set_bold().set_text_wrap();
     let date = Format::new().set_num_format("yyyy-mm-dd");
     for (column, heading) in table.columns.iter().enumerate() {
@@ -82,7 +94,7 @@ pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, ExportError> {
             }
         }
     }
-    Ok(workbook.save_to_buffer()?)
+    Ok(())
 }
 
 fn number_format(decimals: usize) -> String {
@@ -94,7 +106,7 @@ fn number_format(decimals: usize) -> String {
 }
 
 /// Excel limits sheet names to 31 characters and forbids some.
-fn sheet_name(title: &str) -> String {
+pub(crate) fn sheet_name(title: &str) -> String {
     let cleaned: String = title
         .chars()
         .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))

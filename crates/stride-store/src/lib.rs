@@ -6,6 +6,7 @@
 //! see it); every write of many rows is one transaction, so it happens whole or not at all.
 
 mod error;
+mod reports;
 mod sqlite;
 
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use stride_core::{
 };
 
 pub use error::StoreError;
+pub use reports::{ReportData, report_data, scoped_intervention_evidence};
 pub use sqlite::SqliteStore;
 
 /// An account to create, with its password already hashed by the caller.

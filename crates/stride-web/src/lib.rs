@@ -127,6 +127,8 @@ pub fn router(state: AppState) -> Router {
             get(pages::intervention::download_document),
         )
         .route("/schools/{urn}/record/find-support", get(pages::support::find_support))
+        .route("/reports", get(pages::reports::list))
+        .route("/reports/{file}", get(pages::reports::show))
         .route("/support", get(pages::support::overview))
         .route(
             "/support/in-category.csv",

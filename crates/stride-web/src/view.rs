@@ -16,6 +16,7 @@ pub struct UserChrome {
     /// Whether My work is theirs: they work the Schools Causing Concern cycle.
     pub works_cases: bool,
     pub can_see_register: bool,
+    pub can_read_reports: bool,
 }
 
 /// What the layout shows around every page.
@@ -49,6 +50,33 @@ fn user(account: &Account, csrf_token: &str) -> UserChrome {
         can_see_categorisation: account.role.can_see_categorisation(),
         works_cases: account.role.works_cases(),
         can_see_register: account.role.can_see_register(),
+        can_read_reports: account.role.can_read_reports(),
+    }
+}
+
+/// A table as a page shows it: its caption, headings (with whether each is of numbers) and each
+/// row's cells in words.
+pub struct ShownTable {
+    pub caption: String,
+    pub headings: Vec<(String, bool)>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl ShownTable {
+    pub fn of(table: &stride_core::table::Table) -> ShownTable {
+        ShownTable {
+            caption: table.title.clone(),
+            headings: table
+                .columns
+                .iter()
+                .map(|column| (column.heading.clone(), column.numeric))
+                .collect(),
+            rows: table
+                .rows
+                .iter()
+                .map(|row| row.iter().map(|cell| cell.display()).collect())
+                .collect(),
+        }
     }
 }
 

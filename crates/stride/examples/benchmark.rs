@@ -90,8 +90,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("/support".to_owned(), &manager),
         ("/support/providers".to_owned(), &manager),
         ("/support/impact?measure=ks2-rwm-expected".to_owned(), &manager),
-        ("/support/impact?measure=overall-absence&by=provider".to_owned(), &manager),
-        (format!("/schools/{with_case}/record/find-support?need=mathematics"), &manager),
+        (
+            "/support/impact?measure=overall-absence&by=provider".to_owned(),
+            &manager,
+        ),
+        (
+            format!("/schools/{with_case}/record/find-support?need=mathematics"),
+            &manager,
+        ),
     ] {
         let mut times = Vec::with_capacity(REQUESTS);
         for _ in 0..REQUESTS {

@@ -11,6 +11,7 @@ use stride_web::{AppState, Config};
 
 mod categorise;
 mod due;
+mod report;
 
 use categorise::CategoriseFormat;
 
@@ -253,6 +254,30 @@ enum Command {
         #[arg(long)]
         output: Option<std::path::PathBuf>,
     },
+    /// A report for management, scrutiny or cabinet from what the database holds; `--list`
+    /// names them.
+    Report {
+        /// The report's name, such as monthly-data-set.
+        #[arg(required_unless_present = "list")]
+        name: Option<String>,
+        /// Name the reports and what each holds.
+        #[arg(long)]
+        list: bool,
+        /// The SQLite database file.
+        #[arg(long, required_unless_present = "list")]
+        db: Option<String>,
+        #[arg(long, value_enum, default_value_t = report::ReportFormat::Html)]
+        format: report::ReportFormat,
+        /// As on this date (by default today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// For a termly report: the term this many terms before the one the date falls in.
+        #[arg(long, default_value_t = 0)]
+        terms_back: usize,
+        /// Write to this file rather than to standard output.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// The clock rules of the Schools Causing Concern cycle.
     Clocks {
         #[command(subcommand)]
@@ -410,6 +435,29 @@ async fn run() -> anyhow::Result<()> {
             format,
             output,
         } => due::due(&db, as_of, all, format, output.as_deref()).await,
+        Command::Report { list: true, .. } => {
+            print!("{}", report::list());
+            Ok(())
+        }
+        Command::Report {
+            name,
+            db,
+            format,
+            as_of,
+            terms_back,
+            out,
+            ..
+        } => {
+            report::report(
+                name.as_deref().unwrap_or_default(),
+                db.as_deref().unwrap_or_default(),
+                format,
+                as_of,
+                terms_back,
+                out.as_deref(),
+            )
+            .await
+        }
         Command::Clocks {
             what: Clocks::Keep { db, by, file },
         } => due::keep_clocks(&db, &file, &by).await,

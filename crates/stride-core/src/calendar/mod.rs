@@ -99,6 +99,16 @@ impl Calendar {
             .find(|term| term.dates.contains(day))
     }
 
+    /// The term a day falls in (or, in a holiday, the last before it), or the one `back` terms
+    /// before that.
+    pub fn terms_back(&self, day: NaiveDate, back: usize) -> Option<Term> {
+        let mut term = self.term_of_or_before(day);
+        for _ in 0..back {
+            term = term.and_then(|term| self.term_of_or_before(term.dates.first().pred_opt()?));
+        }
+        term
+    }
+
     /// The term a day falls in or, in a holiday, the last to have started before it.
     pub fn term_of_or_before(&self, day: NaiveDate) -> Option<Term> {
         let year = AcademicYear::containing(day);

@@ -3,6 +3,7 @@
 pub mod categorisation;
 pub mod imports;
 pub mod intervention;
+pub mod reports;
 pub mod school;
 pub mod schools;
 pub mod sign_in;

@@ -34,16 +34,7 @@ struct Work {
 /// The record of the LA's schools the user may see: their schools, cases (and so support) and
 /// activities, and the LA's own.
 pub(crate) async fn scoped_evidence(state: &AppState, account: &Account) -> Result<InterventionEvidence, WebError> {
-    let la = state.store.local_authority().await?.map(|own| own.code);
-    let mut evidence = state.store.intervention_evidence(la).await?;
-    evidence.schools.retain(|school| account.can_see_school(school.urn));
-    evidence.cases.retain(|case| account.can_see_school(case.urn));
-    let cases: std::collections::HashSet<i64> = evidence.cases.iter().map(|case| case.id).collect();
-    evidence.support.retain(|(case, _)| cases.contains(case));
-    evidence
-        .activities
-        .retain(|activity| activity.urn.is_none_or(|urn| account.can_see_school(urn)));
-    Ok(evidence)
+    Ok(stride_store::scoped_intervention_evidence(state.store.as_ref(), account).await?)
 }
 
 async fn work(state: &AppState, account: &Account) -> Result<Work, WebError> {

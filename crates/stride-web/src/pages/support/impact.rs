@@ -10,11 +10,11 @@ use stride_core::support::{
 };
 use stride_core::{Measure, PupilGroup};
 
-use super::{ShownTable, download, support_work};
+use super::{download, support_work};
 use crate::chart::{Interval, interval_chart};
 use crate::pages::render;
 use crate::session::SignedIn;
-use crate::view::Chrome;
+use crate::view::{Chrome, ShownTable};
 use crate::{AppState, WebError};
 
 #[derive(Debug, Default, Deserialize)]

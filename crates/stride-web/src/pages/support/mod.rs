@@ -31,7 +31,7 @@ use stride_core::{Account, Urn};
 use crate::pages::intervention::scoped_evidence;
 use crate::pages::{csv_download, render, xlsx_download};
 use crate::session::SignedIn;
-use crate::view::{Chrome, long_date};
+use crate::view::{Chrome, ShownTable, long_date};
 use crate::{AppState, WebError};
 
 /// What every support page reads: the record of the schools the user may see, every commission
@@ -63,31 +63,6 @@ async fn support_work(state: &AppState, account: &Account) -> Result<SupportWork
     })
 }
 
-/// A table as the page shows it: headings and each row's cells in words.
-struct ShownTable {
-    caption: String,
-    headings: Vec<(String, bool)>,
-    rows: Vec<Vec<String>>,
-}
-
-impl ShownTable {
-    fn of(table: &Table) -> ShownTable {
-        ShownTable {
-            caption: table.title.clone(),
-            headings: table
-                .columns
-                .iter()
-                .map(|column| (column.heading.clone(), column.numeric))
-                .collect(),
-            rows: table
-                .rows
-                .iter()
-                .map(|row| row.iter().map(|cell| cell.display()).collect())
-                .collect(),
-        }
-    }
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct TermParams {
     /// How many terms back from the present one: 0 for this term.
@@ -113,11 +88,7 @@ async fn tables(state: &AppState, signed_in: &SignedIn, back: usize) -> Result<T
         work.today,
     );
     let (_, _, calendar) = state.store.cycle().await?;
-    let mut term = calendar.term_of_or_before(work.today);
-    for _ in 0..back.min(9) {
-        term = term.and_then(|term| calendar.term_of_or_before(term.dates.first() - chrono::Days::new(1)));
-    }
-    let term = term.ok_or(WebError::NotFound)?;
+    let term = calendar.terms_back(work.today, back.min(9)).ok_or(WebError::NotFound)?;
     let term_name = format!("the {} {}", term.name.label().to_lowercase(), term.dates.first().year());
     let inspected: Vec<Inspected> =
         inspected_in(&work.evidence.schools, &work.evidence.inspections, &current, term.dates);

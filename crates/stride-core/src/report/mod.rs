@@ -1,0 +1,125 @@
+//! Reports for management, scrutiny and cabinet, as a model each shell writes in its own way (a
+//! page, a workbook, a PDF, CSV): a title, the day it is as at, and sections of short factual
+//! sentences written from the data and tables of the figures behind them.
+//!
+//! Invariants: no I/O and no clock; every sentence's figures are in a table beside it; aggregates
+//! are of schools, never of pupils' records.
+
+mod monthly;
+mod termly;
+
+pub use monthly::{MonthlyFigures, monthly_data_set, monthly_figures};
+pub use termly::termly_movement;
+
+use chrono::NaiveDate;
+
+use crate::establishment::Establishment;
+use crate::figure::SchoolFigure;
+use crate::identifiers::Urn;
+use crate::inspection::Inspection;
+use crate::intervention::{KeptLevel, Support};
+use crate::table::Table;
+
+/// A report as generated: what it is, the day it is as at, and its sections in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub name: &'static str,
+    pub title: String,
+    pub as_of: NaiveDate,
+    pub sections: Vec<Section>,
+}
+
+/// A part of a report: its heading, what the data says in words, and the tables it rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub heading: String,
+    pub sentences: Vec<String>,
+    pub tables: Vec<Table>,
+}
+
+impl Report {
+    /// Every table of the report, in order.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.sections.iter().flat_map(|section| section.tables.iter())
+    }
+}
+
+/// A report Stride produces, by its name on the command line and in addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportKind {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub what: &'static str,
+}
+
+/// The reports Stride produces, in the order they are listed.
+pub const REPORTS: [ReportKind; 2] = [
+    ReportKind {
+        name: "monthly-data-set",
+        title: "Monthly county data set",
+        what: "Schools judged good or better and the pupils in them, schools in an Ofsted category and those not making progress, by phase and type, with the trend over twelve months (Oxfordshire's framework, section E)",
+    },
+    ReportKind {
+        name: "termly-movement",
+        title: "Termly movement",
+        what: "The schools inspected in the term, previous outcome against new on the same framework's scale, with their support, and the schools whose level of support changed",
+    },
+];
+
+pub fn find_report(name: &str) -> Option<ReportKind> {
+    REPORTS.iter().copied().find(|report| report.name == name)
+}
+
+/// A report by its name as at a day; a termly report is of the term the day falls in, or of the
+/// one `terms_back` before it. None for a name not known, or a term the calendar does not hold.
+pub fn build(
+    name: &str,
+    evidence: &ReportEvidence,
+    calendar: &crate::calendar::Calendar,
+    as_of: NaiveDate,
+    terms_back: usize,
+) -> Option<Report> {
+    match find_report(name)?.name {
+        "monthly-data-set" => Some(monthly_data_set(evidence, as_of)),
+        "termly-movement" => Some(termly_movement(
+            evidence,
+            &calendar.terms_back(as_of, terms_back)?,
+            as_of,
+        )),
+        _ => None,
+    }
+}
+
+/// What the reports read: the LA's schools, their inspections, their rolls, the support of
+/// their cases by school, and each school's level in every categorisation run kept.
+pub struct ReportEvidence<'a> {
+    pub schools: &'a [Establishment],
+    pub inspections: &'a [Inspection],
+    /// Pupils on roll, all pupils, every year held.
+    pub rolls: &'a [SchoolFigure],
+    pub commissions: &'a [(Urn, Support)],
+    /// The support of the schools' open cases.
+    pub current_support: &'a [(Urn, Support)],
+    pub kept_levels: &'a [KeptLevel],
+}
+
+/// A share as a report writes it: one decimal place, or none of none.
+pub fn percent(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| 100.0 * part as f64 / whole as f64)
+}
+
+/// A number as a report's sentence writes it: thousands grouped.
+pub fn grouped(number: u64) -> String {
+    let digits = number.to_string();
+    let mut written = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            written.push(',');
+        }
+        written.push(digit);
+    }
+    written
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,74 @@
+//! What the reports read, gathered from the store in a few statements: the LA's schools and their
+//! inspections, cases and support, the categorisation runs kept, every school's roll, and the
+//! LA's calendar. Reading only; the reports themselves are the core's.
+
+use stride_core::calendar::Calendar;
+use stride_core::intervention::InterventionEvidence;
+use stride_core::report::ReportEvidence;
+use stride_core::support::{commissions_by_school, current_commissions};
+use stride_core::{Account, LaCode, Measure, PupilGroup, SchoolFigure, Urn};
+
+use crate::{Store, StoreError};
+
+/// The reports' evidence, owned.
+pub struct ReportData {
+    pub record: InterventionEvidence,
+    pub rolls: Vec<SchoolFigure>,
+    pub commissions: Vec<(Urn, stride_core::intervention::Support)>,
+    pub current_support: Vec<(Urn, stride_core::intervention::Support)>,
+    pub calendar: Calendar,
+}
+
+impl ReportData {
+    pub fn evidence(&self) -> ReportEvidence<'_> {
+        ReportEvidence {
+            schools: &self.record.schools,
+            inspections: &self.record.inspections,
+            rolls: &self.rolls,
+            commissions: &self.commissions,
+            current_support: &self.current_support,
+            kept_levels: &self.record.kept_levels,
+        }
+    }
+}
+
+/// The School Intervention Record of the LA's schools (every school held where no LA is set)
+/// that the account may see: their schools, inspections, cases and so support, activities and
+/// levels kept, and the LA's own activities.
+pub async fn scoped_intervention_evidence(
+    store: &dyn Store,
+    account: &Account,
+) -> Result<InterventionEvidence, StoreError> {
+    let la: Option<LaCode> = store.local_authority().await?.map(|own| own.code);
+    let mut record = store.intervention_evidence(la).await?;
+    record.schools.retain(|school| account.can_see_school(school.urn));
+    record
+        .inspections
+        .retain(|inspection| account.can_see_school(inspection.urn));
+    record.cases.retain(|case| account.can_see_school(case.urn));
+    record.kept_levels.retain(|kept| account.can_see_school(kept.urn));
+    let cases: std::collections::HashSet<i64> = record.cases.iter().map(|case| case.id).collect();
+    record.support.retain(|(case, _)| cases.contains(case));
+    record
+        .activities
+        .retain(|activity| activity.urn.is_none_or(|urn| account.can_see_school(urn)));
+    Ok(record)
+}
+
+/// The reports' evidence, of the schools the account may see.
+pub async fn report_data(store: &dyn Store, account: &Account) -> Result<ReportData, StoreError> {
+    let record = scoped_intervention_evidence(store, account).await?;
+    let held: std::collections::HashSet<Urn> = record.schools.iter().map(|school| school.urn).collect();
+    let mut rolls = store
+        .figures_for_all_schools(&[Measure::PupilsOnRoll], PupilGroup::All)
+        .await?;
+    rolls.retain(|figure| held.contains(&figure.urn));
+    let (_, _, calendar) = store.cycle().await?;
+    Ok(ReportData {
+        commissions: commissions_by_school(&record.cases, &record.support),
+        current_support: current_commissions(&record.cases, &record.support),
+        rolls,
+        calendar,
+        record,
+    })
+}
