@@ -17,6 +17,7 @@ pub struct ReportData {
     pub commissions: Vec<(Urn, stride_core::intervention::Support)>,
     pub current_support: Vec<(Urn, stride_core::intervention::Support)>,
     pub calendar: Calendar,
+    pub comparators: Vec<stride_core::ComparatorFigure>,
 }
 
 impl ReportData {
@@ -28,6 +29,7 @@ impl ReportData {
             commissions: &self.commissions,
             current_support: &self.current_support,
             kept_levels: &self.record.kept_levels,
+            comparators: &self.comparators,
         }
     }
 }
@@ -64,7 +66,23 @@ pub async fn report_data(store: &dyn Store, account: &Account) -> Result<ReportD
         .await?;
     rolls.retain(|figure| held.contains(&figure.urn));
     let (_, _, calendar) = store.cycle().await?;
+    let la: Option<LaCode> = store.local_authority().await?.map(|own| own.code);
+    let wanted = stride_core::categorisation::EvidenceWanted {
+        figures: [
+            Measure::OverallAbsence,
+            Measure::PersistentAbsence,
+            Measure::SuspensionRate,
+            Measure::PermanentExclusionRate,
+        ]
+        .into_iter()
+        .map(|measure| (measure, PupilGroup::All))
+        .collect(),
+        national: Vec::new(),
+    };
+    // Area figures are published, not of pupils: every reader of reports reads them whole.
+    let comparators = store.categorisation_evidence(la, &wanted).await?.comparators;
     Ok(ReportData {
+        comparators,
         commissions: commissions_by_school(&record.cases, &record.support),
         current_support: current_commissions(&record.cases, &record.support),
         rolls,

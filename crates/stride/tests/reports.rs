@@ -342,3 +342,102 @@ async fn readers_of_reports_open_them_in_the_browser_and_download_them_and_other
         }
     }
 }
+
+#[test]
+fn every_report_listed_is_made_in_every_format() {
+    let listed = String::from_utf8(stride(&["report", "--list"])).expect("text");
+    let names: Vec<&str> = listed
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert_eq!(names.len(), stride_core::report::REPORTS.len());
+    for name in names {
+        for format in ["html", "xlsx", "pdf", "csv"] {
+            let bytes = stride(&[
+                "report",
+                name,
+                "--db",
+                &database(),
+                "--as-of",
+                AS_OF,
+                "--format",
+                format,
+            ]);
+            assert!(!bytes.is_empty(), "{name} as {format}");
+        }
+    }
+}
+
+#[test]
+fn exclusions_and_absence_hold_the_las_figures_beside_its_neighbours_and_englands() {
+    use stride_core::{Comparator, PhaseGroup};
+    let csv = stride(&[
+        "report",
+        "exclusions-and-absence",
+        "--db",
+        &database(),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "csv",
+    ]);
+    let tables = csv_tables(&csv);
+    let dataset = &fixture().authority.dataset;
+    let held = |comparator: Comparator, phase: PhaseGroup, measure: Measure, year: stride_core::AcademicYear| {
+        dataset
+            .comparator_figures
+            .iter()
+            .find(|figure| {
+                figure.comparator == comparator
+                    && figure.phase_group == phase
+                    && figure.measure == measure
+                    && figure.year == year
+                    && figure.group == PupilGroup::All
+            })
+            .and_then(|figure| figure.figure.value())
+            .map(|value| measure.format(value).trim_end_matches('%').to_owned())
+    };
+    let latest = *stride_synth::DATA_YEARS.last().expect("years");
+    let year = stride_core::AcademicYear::starting(latest);
+    let (title, header, rows) = &tables[0];
+    assert_eq!(title, &format!("Absence by phase, {year}"));
+    for (row, comparator) in rows.iter().zip([
+        Comparator::LocalAuthority,
+        Comparator::StatisticalNeighbours,
+        Comparator::England,
+    ]) {
+        assert_eq!(row[0], comparator.label());
+        for (phase, label) in [(PhaseGroup::Primary, "Primary"), (PhaseGroup::Secondary, "Secondary")] {
+            let column = header
+                .iter()
+                .position(|heading| heading == &format!("{label}: overall absence (%)"))
+                .expect("column");
+            assert_eq!(
+                Some(row[column].clone()),
+                held(comparator, phase, Measure::OverallAbsence, year),
+                "{comparator} {label}"
+            );
+        }
+    }
+    let (_, header, rows) = tables
+        .iter()
+        .find(|(title, _, _)| title == "Permanent exclusions per 100 pupils by year")
+        .expect("the table");
+    let all_la = header
+        .iter()
+        .position(|heading| heading == "All schools: LA")
+        .expect("column");
+    for row in rows {
+        let year: stride_core::AcademicYear = row[0].parse().expect("a year");
+        assert_eq!(
+            Some(row[all_la].clone()),
+            held(
+                Comparator::LocalAuthority,
+                PhaseGroup::AllSchools,
+                Measure::PermanentExclusionRate,
+                year
+            ),
+            "{year}"
+        );
+    }
+}

@@ -5,9 +5,11 @@
 //! Invariants: no I/O and no clock; every sentence's figures are in a table beside it; aggregates
 //! are of schools, never of pupils' records.
 
+mod absence;
 mod monthly;
 mod termly;
 
+pub use absence::exclusions_and_absence;
 pub use monthly::{MonthlyFigures, monthly_data_set, monthly_figures};
 pub use termly::termly_movement;
 
@@ -53,7 +55,7 @@ pub struct ReportKind {
 }
 
 /// The reports Stride produces, in the order they are listed.
-pub const REPORTS: [ReportKind; 2] = [
+pub const REPORTS: [ReportKind; 3] = [
     ReportKind {
         name: "monthly-data-set",
         title: "Monthly county data set",
@@ -63,6 +65,11 @@ pub const REPORTS: [ReportKind; 2] = [
         name: "termly-movement",
         title: "Termly movement",
         what: "The schools inspected in the term, previous outcome against new on the same framework's scale, with their support, and the schools whose level of support changed",
+    },
+    ReportKind {
+        name: "exclusions-and-absence",
+        title: "Exclusions and absence",
+        what: "Absence and persistent absence by phase, suspensions and permanent exclusions year by year, the LA against its statistical neighbours and England (Southend's report to cabinet, sections 6.6 and 6.7)",
     },
 ];
 
@@ -86,6 +93,7 @@ pub fn build(
             &calendar.terms_back(as_of, terms_back)?,
             as_of,
         )),
+        "exclusions-and-absence" => Some(exclusions_and_absence(evidence, as_of)),
         _ => None,
     }
 }
@@ -101,6 +109,9 @@ pub struct ReportEvidence<'a> {
     /// The support of the schools' open cases.
     pub current_support: &'a [(Urn, Support)],
     pub kept_levels: &'a [KeptLevel],
+    /// The LA's comparators (the LA, its statistical neighbours, region, England) of absence and
+    /// exclusions, every phase and year.
+    pub comparators: &'a [crate::figure::ComparatorFigure],
 }
 
 /// A share as a report writes it: one decimal place, or none of none.
