@@ -56,6 +56,7 @@ fn win_ansi(text: &str) -> Vec<u8> {
             '“' => 0x93,
             '”' => 0x94,
             '…' => 0x85,
+            '·' => 0xB7,
             '←' | '→' => b'-',
             _ => b'?',
         })
@@ -84,9 +85,10 @@ fn wrap(text: &str, width: f32, size: f32, bold: bool) -> Vec<String> {
     lines
 }
 
-/// Pages being written: each page's operations, and where the next line goes.
+/// Pages being written: those finished, the page being written, and where its next line goes.
 struct Pages {
-    pages: Vec<Vec<Operation>>,
+    finished: Vec<Vec<Operation>>,
+    page: Vec<Operation>,
     y: f32,
     footer: String,
 }
@@ -94,19 +96,29 @@ struct Pages {
 impl Pages {
     fn new(footer: String) -> Pages {
         let mut pages = Pages {
-            pages: Vec::new(),
-            y: 0.0,
+            finished: Vec::new(),
+            page: Vec::new(),
+            y: HEIGHT - MARGIN,
             footer,
         };
-        pages.new_page();
+        pages.write_footer();
         pages
     }
 
-    fn new_page(&mut self) {
-        self.pages.push(Vec::new());
-        self.y = HEIGHT - MARGIN;
-        let footer = format!("{} · page {}", self.footer, self.pages.len());
+    fn write_footer(&mut self) {
+        let footer = format!("{} · page {}", self.footer, self.finished.len() + 1);
         self.text(&footer, MARGIN, MARGIN / 2.0, 7.0, false);
+    }
+
+    fn new_page(&mut self) {
+        self.finished.push(std::mem::take(&mut self.page));
+        self.y = HEIGHT - MARGIN;
+        self.write_footer();
+    }
+
+    fn into_pages(mut self) -> Vec<Vec<Operation>> {
+        self.finished.push(self.page);
+        self.finished
     }
 
     /// Room for this much more on the page, or a new one.
@@ -119,8 +131,7 @@ impl Pages {
     }
 
     fn text(&mut self, text: &str, x: f32, y: f32, size: f32, bold: bool) {
-        let page = self.pages.last_mut().expect("a page is always open");
-        page.extend([
+        self.page.extend([
             Operation::new("BT", vec![]),
             Operation::new("Tf", vec![if bold { "F2" } else { "F1" }.into(), size.into()]),
             Operation::new("Td", vec![x.into(), y.into()]),
@@ -129,12 +140,12 @@ impl Pages {
         ]);
     }
 
-    fn rule(&mut self, y: f32, weight: f32) {
-        let page = self.pages.last_mut().expect("a page is always open");
-        page.extend([
+    /// A line under a table's row, as wide as the table.
+    fn rule(&mut self, y: f32, weight: f32, width: f32) {
+        self.page.extend([
             Operation::new("w", vec![weight.into()]),
             Operation::new("m", vec![MARGIN.into(), y.into()]),
-            Operation::new("l", vec![(WIDTH - MARGIN).into(), y.into()]),
+            Operation::new("l", vec![(MARGIN + width).into(), y.into()]),
             Operation::new("S", vec![]),
         ]);
     }
@@ -203,7 +214,7 @@ fn table_row(pages: &mut Pages, cells: &[String], widths: &[f32], numeric: &[boo
         x += width;
     }
     pages.y = top - leading * lines as f32 - 3.0;
-    pages.rule(pages.y + 1.5, if bold { 0.8 } else { 0.2 });
+    pages.rule(pages.y + 1.5, if bold { 0.8 } else { 0.2 }, widths.iter().sum());
 }
 
 fn table(pages: &mut Pages, table: &Table) {
@@ -249,7 +260,7 @@ pub fn report_to_pdf(report: &Report) -> Result<Vec<u8>, ExportError> {
             table(&mut pages, shown);
         }
     }
-    write(report, pages.pages)
+    write(report, pages.into_pages())
 }
 
 fn write(report: &Report, pages: Vec<Vec<Operation>>) -> Result<Vec<u8>, ExportError> {

@@ -96,6 +96,14 @@ pub trait Store: Send + Sync {
         wanted: &stride_core::categorisation::EvidenceWanted,
     ) -> Result<stride_core::categorisation::CategorisationEvidence, StoreError>;
 
+    /// The comparators of an LA's schools (the LA, its statistical neighbours, its region and
+    /// England), every measure, phase, pupil group and year held; England's alone where no LA
+    /// is given.
+    async fn la_comparators(
+        &self,
+        la: Option<stride_core::LaCode>,
+    ) -> Result<Vec<stride_core::ComparatorFigure>, StoreError>;
+
     /// The intelligence recorded about the schools [`categorisation_evidence`] reads, newest
     /// first: the part of the evidence that people change through Stride rather than by import.
     ///

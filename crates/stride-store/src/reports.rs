@@ -67,20 +67,8 @@ pub async fn report_data(store: &dyn Store, account: &Account) -> Result<ReportD
     rolls.retain(|figure| held.contains(&figure.urn));
     let (_, _, calendar) = store.cycle().await?;
     let la: Option<LaCode> = store.local_authority().await?.map(|own| own.code);
-    let wanted = stride_core::categorisation::EvidenceWanted {
-        figures: [
-            Measure::OverallAbsence,
-            Measure::PersistentAbsence,
-            Measure::SuspensionRate,
-            Measure::PermanentExclusionRate,
-        ]
-        .into_iter()
-        .map(|measure| (measure, PupilGroup::All))
-        .collect(),
-        national: Vec::new(),
-    };
     // Area figures are published, not of pupils: every reader of reports reads them whole.
-    let comparators = store.categorisation_evidence(la, &wanted).await?.comparators;
+    let comparators = store.la_comparators(la).await?;
     Ok(ReportData {
         comparators,
         commissions: commissions_by_school(&record.cases, &record.support),

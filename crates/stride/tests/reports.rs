@@ -441,3 +441,95 @@ fn exclusions_and_absence_hold_the_las_figures_beside_its_neighbours_and_england
         );
     }
 }
+
+#[test]
+fn the_gaps_and_the_standards_report_hold_the_generated_figures_with_sentences_from_them() {
+    use stride_core::{Comparator, PhaseGroup};
+    let dataset = &fixture().authority.dataset;
+    let held = |comparator: Comparator, measure: Measure, group: PupilGroup, year: stride_core::AcademicYear| {
+        dataset
+            .comparator_figures
+            .iter()
+            .find(|figure| {
+                figure.comparator == comparator
+                    && figure.phase_group == PhaseGroup::AllSchools
+                    && figure.measure == measure
+                    && figure.year == year
+                    && figure.group == group
+            })
+            .and_then(|figure| figure.figure.value())
+    };
+    let csv = stride(&[
+        "report",
+        "gaps",
+        "--db",
+        &database(),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "csv",
+    ]);
+    let tables = csv_tables(&csv);
+    let rwm = Measure::Ks2ReadingWritingMathsExpected;
+    let (_, header, rows) = tables
+        .iter()
+        .find(|(title, _, _)| title == &format!("Gaps in {}", rwm.label()))
+        .expect("the key stage 2 gaps");
+    let la = header
+        .iter()
+        .position(|heading| heading == "Disadvantaged against others: LA")
+        .expect("column");
+    assert_eq!(rows.len(), stride_synth::DATA_YEARS.len());
+    for row in rows {
+        let year: stride_core::AcademicYear = row[0].parse().expect("a year");
+        let gap = held(Comparator::LocalAuthority, rwm, PupilGroup::NotDisadvantaged, year).expect("held")
+            - held(Comparator::LocalAuthority, rwm, PupilGroup::Disadvantaged, year).expect("held");
+        assert_eq!(row[la], format!("{gap:.1}"), "{year}");
+    }
+
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let pdf = directory.path().join("standards.pdf");
+    stride(&[
+        "report",
+        "standards",
+        "--db",
+        &database(),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "pdf",
+        "--out",
+        pdf.to_str().expect("utf-8"),
+    ]);
+    let document = lopdf::Document::load(&pdf).expect("a valid PDF");
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    let text = document
+        .extract_text(&pages)
+        .expect("its text")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for heading in [
+        "Annual report on the standards of schools",
+        "Headlines",
+        "Key stage 2",
+        "Key stage 4",
+        "Vulnerable groups: the gaps over time",
+        "Suspensions and permanent exclusions",
+        "The quality of schools",
+    ] {
+        assert!(text.contains(heading), "{heading} in the PDF");
+    }
+    let latest = stride_core::AcademicYear::starting(*stride_synth::DATA_YEARS.last().expect("years"));
+    let now = held(Comparator::LocalAuthority, rwm, PupilGroup::All, latest).expect("held");
+    let before = held(Comparator::LocalAuthority, rwm, PupilGroup::All, latest.previous()).expect("held");
+    let england = held(Comparator::England, rwm, PupilGroup::All, latest).expect("held");
+    let sentence = format!(
+        "The percentage of pupils reaching the expected standard in reading, writing and maths at key stage 2 {} from {before:.1}% in {} to {now:.1}% in {latest}, {:.1} percentage points {} England ({england:.1}%).",
+        if now > before { "rose" } else { "fell" },
+        latest.previous(),
+        (now - england).abs(),
+        if now > england { "above" } else { "below" },
+    );
+    assert!(text.contains(&sentence), "{sentence} in {text}");
+}

@@ -6,62 +6,13 @@
 
 use chrono::NaiveDate;
 
+use super::area::{COMPARATORS, cell, figure, value, years};
 use super::{Report, ReportEvidence, Section};
 use crate::establishment::PhaseGroup;
-use crate::figure::{Comparator, ComparatorFigure, Figure};
-use crate::measure::{Measure, PupilGroup};
+use crate::figure::{Comparator, ComparatorFigure};
+use crate::measure::Measure;
 use crate::table::{Cell, Column, Table};
 use crate::year::AcademicYear;
-
-const COMPARATORS: [Comparator; 3] = [
-    Comparator::LocalAuthority,
-    Comparator::StatisticalNeighbours,
-    Comparator::England,
-];
-
-/// The area's figure of a measure for a phase in a year, at its latest release.
-fn figure(
-    comparators: &[ComparatorFigure],
-    comparator: Comparator,
-    phase: PhaseGroup,
-    measure: Measure,
-    year: AcademicYear,
-) -> Option<Figure> {
-    comparators
-        .iter()
-        .filter(|held| {
-            held.comparator == comparator
-                && held.phase_group == phase
-                && held.measure == measure
-                && held.year == year
-                && held.group == PupilGroup::All
-        })
-        .max_by_key(|held| held.release)
-        .map(|held| held.figure)
-}
-
-fn cell(measure: Measure, figure: Option<Figure>) -> Cell {
-    match figure {
-        Some(Figure::Value(value)) => Cell::Number {
-            value,
-            decimals: measure.decimals(),
-        },
-        Some(Figure::Missing(reason)) => Cell::Missing(reason.mark().to_owned()),
-        None => Cell::Missing(String::new()),
-    }
-}
-
-/// The years any of the LA's figures of these measures are held for, oldest first.
-fn years(comparators: &[ComparatorFigure], measures: &[Measure]) -> Vec<AcademicYear> {
-    let mut years: Vec<AcademicYear> = comparators
-        .iter()
-        .filter(|held| held.comparator == Comparator::LocalAuthority && measures.contains(&held.measure))
-        .map(|held| held.year)
-        .collect();
-    years.sort();
-    years.dedup();
-    years
-}
 
 fn latest_absence_table(comparators: &[ComparatorFigure], year: AcademicYear) -> Table {
     let phases = [PhaseGroup::Primary, PhaseGroup::Secondary, PhaseGroup::Special];
@@ -118,10 +69,6 @@ fn trend_table(comparators: &[ComparatorFigure], title: &str, measure: Measure, 
             })
             .collect(),
     }
-}
-
-fn value(figure: Option<Figure>) -> Option<f64> {
-    figure.and_then(Figure::value)
 }
 
 /// "Overall absence in primary schools fell from 5.1% in 2023/24 to 4.6% in 2024/25, against

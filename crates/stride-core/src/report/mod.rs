@@ -6,11 +6,15 @@
 //! are of schools, never of pupils' records.
 
 mod absence;
+mod area;
+mod gaps;
 mod monthly;
+mod standards;
 mod termly;
 
 pub use absence::exclusions_and_absence;
 pub use monthly::{MonthlyFigures, monthly_data_set, monthly_figures};
+pub use standards::{gaps_report, standards_report};
 pub use termly::termly_movement;
 
 use chrono::NaiveDate;
@@ -55,7 +59,7 @@ pub struct ReportKind {
 }
 
 /// The reports Stride produces, in the order they are listed.
-pub const REPORTS: [ReportKind; 3] = [
+pub const REPORTS: [ReportKind; 5] = [
     ReportKind {
         name: "monthly-data-set",
         title: "Monthly county data set",
@@ -70,6 +74,16 @@ pub const REPORTS: [ReportKind; 3] = [
         name: "exclusions-and-absence",
         title: "Exclusions and absence",
         what: "Absence and persistent absence by phase, suspensions and permanent exclusions year by year, the LA against its statistical neighbours and England (Southend's report to cabinet, sections 6.6 and 6.7)",
+    },
+    ReportKind {
+        name: "gaps",
+        title: "Gaps over time",
+        what: "Disadvantaged pupils against the others, and pupils with SEN support or an EHC plan against all, at each key stage, five years, in the LA and in England",
+    },
+    ReportKind {
+        name: "standards",
+        title: "Annual report on the standards of schools",
+        what: "The annual report to cabinet (Southend's structure): headlines, each key stage with its trend, vulnerable groups, exclusions and absence, the quality of schools, in sentences written from the figures for an officer to edit",
     },
 ];
 
@@ -94,6 +108,8 @@ pub fn build(
             as_of,
         )),
         "exclusions-and-absence" => Some(exclusions_and_absence(evidence, as_of)),
+        "gaps" => Some(gaps_report(evidence, as_of)),
+        "standards" => Some(standards_report(evidence, as_of)),
         _ => None,
     }
 }

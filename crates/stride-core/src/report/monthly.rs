@@ -7,11 +7,15 @@
 //! inspection gave a four-point grade; report cards and the 2024 framework's inspections, which
 //! gave no overall grade, are counted beside them.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 
 use super::{Report, ReportEvidence, Section, grouped, percent};
 use crate::establishment::{Establishment, Governance, Phase};
-use crate::inspection::HeadlineOutcome;
+use crate::figure::SchoolFigure;
+use crate::identifiers::Urn;
+use crate::inspection::{HeadlineOutcome, Inspection};
 use crate::measure::{Measure, PupilGroup};
 use crate::support::{Progress, in_category_table, schools_in_category};
 use crate::table::{Cell, Column, Table};
@@ -42,21 +46,42 @@ fn open_on(school: &Establishment, on: NaiveDate) -> bool {
         && school.closed_on.is_none_or(|closed| closed > on)
 }
 
-/// The school's roll in the latest year held up to the one the day falls in.
-fn roll(evidence: &ReportEvidence, school: &Establishment, on: NaiveDate) -> u64 {
-    let year = AcademicYear::containing(on);
-    evidence
-        .rolls
-        .iter()
-        .filter(|figure| {
-            figure.urn == school.urn
-                && figure.measure == Measure::PupilsOnRoll
-                && figure.group == PupilGroup::All
-                && figure.year <= year
-        })
-        .max_by_key(|figure| (figure.year, figure.release))
-        .and_then(|figure| figure.figure.value())
-        .map_or(0, |value| value.round().max(0.0) as u64)
+/// What a day's figures read of each school, found once: its latest graded inspection
+/// published by then and its roll in the latest year held up to the one the day falls in.
+struct Standing<'a> {
+    latest: HashMap<Urn, &'a Inspection>,
+    roll: HashMap<Urn, u64>,
+}
+
+impl<'a> Standing<'a> {
+    fn on(evidence: &'a ReportEvidence, on: NaiveDate) -> Standing<'a> {
+        let mut latest: HashMap<Urn, &Inspection> = HashMap::new();
+        for inspection in evidence
+            .inspections
+            .iter()
+            .filter(|inspection| inspection.is_full() && inspection.published_on <= on)
+        {
+            let held = latest.entry(inspection.urn).or_insert(inspection);
+            if held.started_on < inspection.started_on {
+                *held = inspection;
+            }
+        }
+        let year = AcademicYear::containing(on);
+        let mut best: HashMap<Urn, &SchoolFigure> = HashMap::new();
+        for figure in evidence.rolls.iter().filter(|figure| {
+            figure.measure == Measure::PupilsOnRoll && figure.group == PupilGroup::All && figure.year <= year
+        }) {
+            let held = best.entry(figure.urn).or_insert(figure);
+            if (held.year, held.release) < (figure.year, figure.release) {
+                *held = figure;
+            }
+        }
+        let roll = best
+            .into_iter()
+            .filter_map(|(urn, figure)| Some((urn, figure.figure.value()?.round().max(0.0) as u64)))
+            .collect();
+        Standing { latest, roll }
+    }
 }
 
 /// The figures of the schools a group holds, open on the day, as the inspections published by
@@ -86,17 +111,13 @@ pub fn monthly_figures(
         in_category: 0,
         not_making_progress: 0,
     };
+    let standing = Standing::on(evidence, on);
     for school in &schools {
-        let latest = evidence
-            .inspections
-            .iter()
-            .filter(|inspection| inspection.urn == school.urn && inspection.is_full() && inspection.published_on <= on)
-            .max_by_key(|inspection| inspection.started_on);
-        match latest.map(|inspection| inspection.headline()) {
+        match standing.latest.get(&school.urn).map(|inspection| inspection.headline()) {
             Some(HeadlineOutcome::Outstanding | HeadlineOutcome::Good) => {
                 figures.four_point += 1;
                 figures.good_or_better += 1;
-                figures.pupils_in_good_or_better += roll(evidence, school, on);
+                figures.pupils_in_good_or_better += standing.roll.get(&school.urn).copied().unwrap_or(0);
             }
             Some(HeadlineOutcome::RequiresImprovement | HeadlineOutcome::Inadequate) => figures.four_point += 1,
             Some(

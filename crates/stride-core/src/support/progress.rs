@@ -51,14 +51,16 @@ pub fn schools_in_category<'a>(
     commissions: &'a [(Urn, Support)],
     on: NaiveDate,
 ) -> Vec<InCategory<'a>> {
+    // Each school's inspections found once, so that a report reading many days stays quick.
+    let mut by_school: std::collections::HashMap<Urn, Vec<&Inspection>> = std::collections::HashMap::new();
+    for inspection in inspections.iter().filter(|inspection| inspection.published_on <= on) {
+        by_school.entry(inspection.urn).or_default().push(inspection);
+    }
     let mut found: Vec<InCategory> = schools
         .iter()
         .filter_map(|school| {
-            let published = || {
-                inspections
-                    .iter()
-                    .filter(move |inspection| inspection.urn == school.urn && inspection.published_on <= on)
-            };
+            let held = by_school.get(&school.urn)?;
+            let published = || held.iter().copied();
             let placing = published()
                 .filter(|inspection| inspection.is_full())
                 .max_by_key(|inspection| inspection.started_on)?;

@@ -55,6 +55,18 @@ fn bind_pairs<'q>(
     query
 }
 
+/// The LA's comparators, or England's alone for schools of every LA.
+pub(super) async fn la_comparators(
+    pool: &SqlitePool,
+    la: Option<LaCode>,
+) -> Result<Vec<stride_core::ComparatorFigure>, StoreError> {
+    match la {
+        Some(la) => comparator_figures(pool, la, None, 0).await,
+        // Schools of every LA share only England as a comparator.
+        None => england_figures(pool).await,
+    }
+}
+
 pub(super) async fn categorisation_evidence(
     pool: &SqlitePool,
     la: Option<LaCode>,
@@ -83,12 +95,7 @@ pub(super) async fn categorisation_evidence(
         .iter()
         .map(school_figure)
         .collect::<Result<Vec<_>, _>>()?;
-    let mut comparators = Vec::new();
-    match la {
-        Some(la) => comparators.extend(comparator_figures(pool, la, None, 0).await?),
-        // Schools of every LA share only England as a comparator.
-        None => comparators.extend(england_figures(pool).await?),
-    }
+    let comparators = la_comparators(pool, la).await?;
     let inspections = categorised_inspections(pool, la_code).await?;
     Ok(CategorisationEvidence {
         schools,

@@ -369,6 +369,13 @@ impl crate::Store for SqliteStore {
         support::of_case(&self.pool, case_id).await
     }
 
+    async fn la_comparators(
+        &self,
+        la: Option<stride_core::LaCode>,
+    ) -> Result<Vec<stride_core::ComparatorFigure>, StoreError> {
+        categorisation::la_comparators(&self.pool, la).await
+    }
+
     async fn providers(&self) -> Result<Vec<stride_core::support::Provider>, StoreError> {
         support::providers(&self.pool).await
     }
