@@ -104,6 +104,10 @@ pub trait Store: Send + Sync {
         la: Option<stride_core::LaCode>,
     ) -> Result<Vec<stride_core::ComparatorFigure>, StoreError>;
 
+    /// Every LA's own figures (all schools), each with its LA: what quartile bands and ranks
+    /// among LAs are made from.
+    async fn every_la_figures(&self) -> Result<Vec<(stride_core::LaCode, stride_core::ComparatorFigure)>, StoreError>;
+
     /// The intelligence recorded about the schools [`categorisation_evidence`] reads, newest
     /// first: the part of the evidence that people change through Stride rather than by import.
     ///

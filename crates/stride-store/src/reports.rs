@@ -18,6 +18,8 @@ pub struct ReportData {
     pub current_support: Vec<(Urn, stride_core::intervention::Support)>,
     pub calendar: Calendar,
     pub comparators: Vec<stride_core::ComparatorFigure>,
+    pub la: Option<LaCode>,
+    pub every_la: Vec<(LaCode, stride_core::ComparatorFigure)>,
 }
 
 impl ReportData {
@@ -30,6 +32,8 @@ impl ReportData {
             current_support: &self.current_support,
             kept_levels: &self.record.kept_levels,
             comparators: &self.comparators,
+            la: self.la,
+            every_la: &self.every_la,
         }
     }
 }
@@ -70,6 +74,8 @@ pub async fn report_data(store: &dyn Store, account: &Account) -> Result<ReportD
     // Area figures are published, not of pupils: every reader of reports reads them whole.
     let comparators = store.la_comparators(la).await?;
     Ok(ReportData {
+        every_la: store.every_la_figures().await?,
+        la,
         comparators,
         commissions: commissions_by_school(&record.cases, &record.support),
         current_support: current_commissions(&record.cases, &record.support),

@@ -9,11 +9,13 @@ mod absence;
 mod area;
 mod gaps;
 mod monthly;
+mod rag;
 mod standards;
 mod termly;
 
 pub use absence::exclusions_and_absence;
 pub use monthly::{MonthlyFigures, monthly_data_set, monthly_figures};
+pub use rag::{band, margin, rag, rag_report, rank};
 pub use standards::{gaps_report, standards_report};
 pub use termly::termly_movement;
 
@@ -59,7 +61,7 @@ pub struct ReportKind {
 }
 
 /// The reports Stride produces, in the order they are listed.
-pub const REPORTS: [ReportKind; 5] = [
+pub const REPORTS: [ReportKind; 6] = [
     ReportKind {
         name: "monthly-data-set",
         title: "Monthly county data set",
@@ -74,6 +76,11 @@ pub const REPORTS: [ReportKind; 5] = [
         name: "exclusions-and-absence",
         title: "Exclusions and absence",
         what: "Absence and persistent absence by phase, suspensions and permanent exclusions year by year, the LA against its statistical neighbours and England (Southend's report to cabinet, sections 6.6 and 6.7)",
+    },
+    ReportKind {
+        name: "rag",
+        title: "Outcomes against comparators",
+        what: "Each headline measure and pupil group RAG-rated against statistical neighbours, region and England (Oxfordshire's vulnerable learners strategy), with LAIT-style quartile bands and rank among LAs",
     },
     ReportKind {
         name: "gaps",
@@ -109,6 +116,7 @@ pub fn build(
         )),
         "exclusions-and-absence" => Some(exclusions_and_absence(evidence, as_of)),
         "gaps" => Some(gaps_report(evidence, as_of)),
+        "rag" => Some(rag_report(evidence, as_of)),
         "standards" => Some(standards_report(evidence, as_of)),
         _ => None,
     }
@@ -128,6 +136,10 @@ pub struct ReportEvidence<'a> {
     /// The LA's comparators (the LA, its statistical neighbours, region, England) of absence and
     /// exclusions, every phase and year.
     pub comparators: &'a [crate::figure::ComparatorFigure],
+    /// The deployment's own LA, where it is set.
+    pub la: Option<crate::identifiers::LaCode>,
+    /// Every LA's own figures (all schools), for quartile bands and ranks among LAs.
+    pub every_la: &'a [(crate::identifiers::LaCode, crate::figure::ComparatorFigure)],
 }
 
 /// A share as a report writes it: one decimal place, or none of none.

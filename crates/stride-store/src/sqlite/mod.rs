@@ -376,6 +376,10 @@ impl crate::Store for SqliteStore {
         categorisation::la_comparators(&self.pool, la).await
     }
 
+    async fn every_la_figures(&self) -> Result<Vec<(stride_core::LaCode, stride_core::ComparatorFigure)>, StoreError> {
+        read::every_la_figures(&self.pool).await
+    }
+
     async fn providers(&self) -> Result<Vec<stride_core::support::Provider>, StoreError> {
         support::providers(&self.pool).await
     }

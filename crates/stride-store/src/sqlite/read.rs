@@ -353,6 +353,29 @@ pub(super) async fn comparator_figures(
     Ok(figures)
 }
 
+/// Every LA's own figures (phase: all schools), each with its LA, for quartile bands and ranks
+/// among LAs.
+pub(super) async fn every_la_figures(pool: &SqlitePool) -> Result<Vec<(LaCode, ComparatorFigure)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT area_code, area_kind AS comparator, phase_group, measure, academic_year, pupil_group, release, value,
+                missing_reason, source
+         FROM area_figures WHERE area_kind = 'la' AND phase_group = 'all'",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let code: String = row.try_get("area_code")?;
+            let la = code
+                .parse::<u16>()
+                .ok()
+                .and_then(|code| LaCode::new(code).ok())
+                .ok_or_else(|| unreadable("area_figures", "area_code", code.clone()))?;
+            Ok((la, comparator_figure(row)?))
+        })
+        .collect()
+}
+
 /// A row of `area_figures` whose kind of area is selected as `comparator`.
 pub(super) fn comparator_figure(row: &SqliteRow) -> Result<ComparatorFigure, StoreError> {
     let year: i64 = row.try_get("academic_year")?;
