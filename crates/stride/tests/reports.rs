@@ -532,6 +532,14 @@ fn the_gaps_and_the_standards_report_hold_the_generated_figures_with_sentences_f
         if now > england { "above" } else { "below" },
     );
     assert!(text.contains(&sentence), "{sentence} in {text}");
+    // Each key stage names the sources its figures were imported from.
+    let source = &dataset
+        .comparator_figures
+        .iter()
+        .find(|figure| figure.measure == rwm)
+        .expect("held")
+        .source;
+    assert!(text.contains(&format!("Sources: {source}.")), "{source} in {text}");
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 
-use super::area::{COMPARATORS, cell, figure, value, years};
+use super::area::{COMPARATORS, cell, figure, sources_sentence, value, years};
 use super::{Report, ReportEvidence, Section};
 use crate::establishment::PhaseGroup;
 use crate::figure::{Comparator, ComparatorFigure};
@@ -181,6 +181,10 @@ pub fn exclusions_and_absence(evidence: &ReportEvidence, as_of: NaiveDate) -> Re
             .sentences
             .push("No absence figures of the LA are held.".to_owned()),
     }
+    absence.sentences.extend(sources_sentence(
+        comparators,
+        &[Measure::OverallAbsence, Measure::PersistentAbsence],
+    ));
     let mut exclusions = Section {
         heading: "Suspensions and permanent exclusions".to_owned(),
         sentences: Vec::new(),
@@ -216,6 +220,10 @@ pub fn exclusions_and_absence(evidence: &ReportEvidence, as_of: NaiveDate) -> Re
             .sentences
             .push("No exclusion figures of the LA are held.".to_owned()),
     }
+    exclusions.sentences.extend(sources_sentence(
+        comparators,
+        &[Measure::SuspensionRate, Measure::PermanentExclusionRate],
+    ));
     Report {
         name: "exclusions-and-absence",
         title: "Exclusions and absence".to_owned(),

@@ -72,3 +72,25 @@ pub(super) fn years(comparators: &[ComparatorFigure], measures: &[Measure]) -> V
 pub(super) fn value(figure: Option<Figure>) -> Option<f64> {
     figure.and_then(Figure::value)
 }
+
+/// The sentence naming where a section's figures came from: each source the LA's comparators of
+/// these measures were imported from, as held beside each figure.
+pub(super) fn sources_sentence(comparators: &[ComparatorFigure], measures: &[Measure]) -> Option<String> {
+    let mut sources: Vec<&str> = comparators
+        .iter()
+        .filter(|held| measures.contains(&held.measure))
+        .map(|held| held.source.as_str())
+        .collect();
+    sources.sort_unstable();
+    sources.dedup();
+    const LISTED: usize = 6;
+    match sources.len() {
+        0 => None,
+        count if count <= LISTED => Some(format!("Sources: {}.", sources.join("; "))),
+        count => Some(format!(
+            "Sources: {}, and {} more (stride export figures gives each figure's source).",
+            sources[..LISTED].join("; "),
+            count - LISTED
+        )),
+    }
+}

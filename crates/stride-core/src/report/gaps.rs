@@ -4,7 +4,7 @@
 //! brings; until then the report says so rather than showing nothing silently.
 
 use super::Section;
-use super::area::{group_figure, value, years};
+use super::area::{group_figure, sources_sentence, value, years};
 use crate::establishment::PhaseGroup;
 use crate::figure::{Comparator, ComparatorFigure};
 use crate::measure::{Measure, PupilGroup};
@@ -145,6 +145,8 @@ pub(super) fn gaps_section(comparators: &[ComparatorFigure]) -> Section {
         "Looked-after children's outcomes are read from pupils' records, which Stride does not yet hold; they are not shown here."
             .to_owned(),
     );
+    let measures: Vec<Measure> = KEY_STAGES.iter().map(|(measure, _)| *measure).collect();
+    sentences.extend(sources_sentence(comparators, &measures));
     Section {
         heading: "Vulnerable groups: the gaps over time".to_owned(),
         sentences,

@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 
-use super::area::{group_figure, value};
+use super::area::{group_figure, sources_sentence, value};
 use super::{Report, ReportEvidence, Section};
 use crate::categorisation::Quartiles;
 use crate::establishment::PhaseGroup;
@@ -212,6 +212,7 @@ pub fn rag_report(evidence: &ReportEvidence, as_of: NaiveDate) -> Report {
     } else {
         "Quartile bands and ranks need every LA's figures, which come with LAIT or the performance tables' LA rows; they are not shown until those are imported.".to_owned()
     });
+    sentences.extend(sources_sentence(evidence.comparators, &MEASURES));
     if evidence.la.is_none() {
         sentences.push(
             "No LA is set up for this deployment (stride setup), so the LA's own comparators are not known.".to_owned(),

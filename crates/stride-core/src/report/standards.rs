@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::area::{cell, figure, value, years};
+use super::area::{cell, figure, sources_sentence, value, years};
 use super::gaps::{KEY_STAGES, gaps_section};
 use super::{Report, ReportEvidence, Section, exclusions_and_absence, monthly_data_set};
 use crate::establishment::PhaseGroup;
@@ -134,6 +134,7 @@ fn key_stage_section(comparators: &[ComparatorFigure], heading: &str, measures: 
     if sentences.is_empty() {
         sentences.push("No figures of the LA's are held for this key stage.".to_owned());
     }
+    sentences.extend(sources_sentence(comparators, &held));
     Section {
         heading: heading.to_owned(),
         sentences,
