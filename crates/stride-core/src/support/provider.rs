@@ -175,6 +175,43 @@ pub struct Provider {
 }
 
 impl Provider {
+    /// The specialisms in words, as the directory and a provider's record show them.
+    pub fn specialisms_in_words(&self) -> String {
+        self.specialisms
+            .iter()
+            .map(|specialism| specialism.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The phases in words; a provider of no phase named works in every one.
+    pub fn phases_in_words(&self) -> String {
+        if self.phases.is_empty() {
+            "Every phase".to_owned()
+        } else {
+            self.phases
+                .iter()
+                .map(|phase| phase.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    }
+
+    /// The provider as an entry, to be written as it stands.
+    pub fn entry(&self) -> ProviderEntry {
+        ProviderEntry {
+            name: self.name.clone(),
+            kind: self.kind,
+            organisation: self.organisation.clone(),
+            specialisms: self.specialisms.clone(),
+            phases: self.phases.clone(),
+            approval: self.approval,
+            approval_review_on: self.approval_review_on,
+            day_rate: self.day_rate,
+            location: self.location,
+        }
+    }
+
     pub fn works_in(&self, phase: Phase) -> bool {
         self.phases.is_empty() || self.phases.contains(&phase)
     }

@@ -67,24 +67,8 @@ pub fn directory_table(providers: &[&Provider], commissions: &[(Urn, Support)], 
                     text(&provider.name),
                     text(provider.kind.label()),
                     text(&provider.organisation),
-                    text(
-                        provider
-                            .specialisms
-                            .iter()
-                            .map(|specialism| specialism.label())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
-                    text(if provider.phases.is_empty() {
-                        "Every phase".to_owned()
-                    } else {
-                        provider
-                            .phases
-                            .iter()
-                            .map(|phase| phase.label())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    }),
+                    text(provider.specialisms_in_words()),
+                    text(provider.phases_in_words()),
                     text(provider.approval_on(on)),
                     Cell::Date(provider.approval_review_on),
                     pounds(Some(provider.day_rate)),

@@ -43,18 +43,7 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
     }
     let written_at = chrono::Utc::now();
     for provider in &dataset.providers {
-        let entry = stride_core::support::ProviderEntry {
-            name: provider.name.clone(),
-            kind: provider.kind,
-            organisation: provider.organisation.clone(),
-            specialisms: provider.specialisms.clone(),
-            phases: provider.phases.clone(),
-            approval: provider.approval,
-            approval_review_on: provider.approval_review_on,
-            day_rate: provider.day_rate,
-            location: provider.location,
-        };
-        super::support::insert_provider(&mut transaction, Some(provider.id), &entry).await?;
+        super::support::insert_provider(&mut transaction, Some(provider.id), &provider.entry()).await?;
     }
     let mut case_ids = Vec::with_capacity(dataset.cases.len());
     for case in &dataset.cases {

@@ -264,14 +264,6 @@ fn listed<'a>(work: &'a SupportWork, params: &DirectoryParams) -> Vec<&'a Provid
         .collect()
 }
 
-fn listing(values: &[&'static str], none: &str) -> String {
-    if values.is_empty() {
-        none.to_owned()
-    } else {
-        values.join(", ")
-    }
-}
-
 async fn directory_page(
     state: &AppState,
     signed_in: &SignedIn,
@@ -295,18 +287,8 @@ async fn directory_page(
                 id: provider.id,
                 name: provider.name.clone(),
                 kind: provider.kind.label(),
-                specialisms: listing(
-                    &provider
-                        .specialisms
-                        .iter()
-                        .map(|specialism| specialism.label())
-                        .collect::<Vec<_>>(),
-                    "",
-                ),
-                phases: listing(
-                    &provider.phases.iter().map(|phase| phase.label()).collect::<Vec<_>>(),
-                    "Every phase",
-                ),
+                specialisms: provider.specialisms_in_words(),
+                phases: provider.phases_in_words(),
                 approval: provider.approval_on(work.today),
                 day_rate: provider.day_rate.to_string(),
                 outcomes: OutcomeRecord::of(theirs.iter().map(|(_, support)| support.evaluation.as_ref())).describe(),
@@ -478,18 +460,8 @@ async fn provider_page(
         name: provider.name.clone(),
         kind: provider.kind.label(),
         organisation: provider.organisation.clone(),
-        specialisms: listing(
-            &provider
-                .specialisms
-                .iter()
-                .map(|specialism| specialism.label())
-                .collect::<Vec<_>>(),
-            "",
-        ),
-        phases: listing(
-            &provider.phases.iter().map(|phase| phase.label()).collect::<Vec<_>>(),
-            "Every phase",
-        ),
+        specialisms: provider.specialisms_in_words(),
+        phases: provider.phases_in_words(),
         approval: provider.approval_on(work.today),
         day_rate: provider.day_rate.to_string(),
         location: provider.location.map_or_else(
