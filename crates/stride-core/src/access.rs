@@ -71,6 +71,28 @@ impl Role {
         )
     }
 
+    /// Who keeps the LA's strategy action plans, entering tasks and their progress: the
+    /// improvement manager, the inclusion officer (behaviour and attendance strategies are
+    /// theirs), the data manager who writes the progress reports, and the administrator.
+    pub fn keeps_action_plans(self) -> bool {
+        matches!(
+            self,
+            Role::ImprovementManager | Role::InclusionOfficer | Role::DataManager | Role::Administrator
+        )
+    }
+
+    /// Who reads the action plans and their progress reports: those who keep them, and every
+    /// reader of reports (elected members scrutinise them).
+    pub fn can_read_action_plans(self) -> bool {
+        self.keeps_action_plans() || self.can_read_reports()
+    }
+
+    /// Who reads school data profiles, each of the schools in their scope: the readers of
+    /// reports, and a headteacher or chair, whose own school's profile it is.
+    pub fn can_read_school_profiles(self) -> bool {
+        self.can_read_reports() || self == Role::Headteacher
+    }
+
     /// Who may read schools' categorisation and its reasons, each within their scope. Elected
     /// members read it in aggregate, in reports; an inclusion officer's work is with pupils.
     pub fn can_see_categorisation(self) -> bool {

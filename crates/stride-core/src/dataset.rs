@@ -34,6 +34,8 @@ pub struct Dataset {
     pub support: Vec<(usize, crate::intervention::Support)>,
     /// The directory of providers, with the ids support names them by.
     pub providers: Vec<crate::support::Provider>,
+    /// Strategy action plans with the history of their tasks.
+    pub action_plans: Vec<crate::action_plan::ActionPlan>,
 }
 
 impl Dataset {

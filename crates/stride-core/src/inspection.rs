@@ -338,6 +338,17 @@ impl Inspection {
         }
     }
 
+    /// The outcome in its framework's own terms: a full inspection's headline, an ungraded
+    /// one's outcome.
+    pub fn outcome_label(&self) -> &'static str {
+        if self.is_full() {
+            self.headline().label()
+        } else {
+            self.ungraded_outcome
+                .map_or("No outcome recorded", |outcome| outcome.label())
+        }
+    }
+
     /// A full inspection decides the school's standing; ungraded and monitoring ones do not.
     pub fn is_full(&self) -> bool {
         self.kind == InspectionKind::Graded

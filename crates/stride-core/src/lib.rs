@@ -5,6 +5,7 @@
 //! made (`Urn::new`, `Inspection::new`), so code that holds one can trust it.
 
 pub mod access;
+pub mod action_plan;
 pub mod calendar;
 pub mod categorisation;
 pub mod coded;
@@ -24,6 +25,8 @@ pub mod school_list;
 pub mod school_profile;
 pub mod support;
 pub mod table;
+#[cfg(test)]
+mod testing;
 pub mod year;
 
 pub use access::{Account, Role, SchoolScope, VisibleSchool};

@@ -158,11 +158,6 @@ impl Measure {
         }
     }
 
-    /// Whether the measure is broken down by pupil group in the published data.
-    pub fn has_pupil_groups(self) -> bool {
-        self != Measure::PupilsOnRoll
-    }
-
     /// The figures an officer reads first for a school of this phase, in order.
     pub fn headline_for(phase: Phase) -> Vec<Measure> {
         let mut headline = Vec::new();

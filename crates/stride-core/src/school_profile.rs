@@ -139,11 +139,6 @@ impl SchoolProfile {
         self.measures()
             .into_iter()
             .map(|measure| {
-                let group = if measure.has_pupil_groups() {
-                    group
-                } else {
-                    PupilGroup::All
-                };
                 let years = self
                     .years
                     .iter()
@@ -179,7 +174,11 @@ impl SchoolProfile {
                 let roll = self
                     .school_figures
                     .iter()
-                    .find(|figure| figure.measure == Measure::PupilsOnRoll && figure.year == *year)
+                    .find(|figure| {
+                        figure.measure == Measure::PupilsOnRoll
+                            && figure.group == PupilGroup::All
+                            && figure.year == *year
+                    })
                     .and_then(|figure| figure.figure.value())
                     .map(|value| value.round() as u32);
                 (*year, roll)

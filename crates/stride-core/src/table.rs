@@ -36,6 +36,12 @@ pub enum Cell {
     Date(NaiveDate),
     /// No value, with the mark that says why (for example SUPP for suppressed).
     Missing(String),
+    /// A figure with the source it was imported from, which a page links it to.
+    Sourced {
+        value: f64,
+        decimals: usize,
+        source: String,
+    },
 }
 
 impl Cell {
@@ -43,8 +49,29 @@ impl Cell {
         match self {
             Cell::Text(text) | Cell::Missing(text) => text.clone(),
             Cell::Integer(value) => value.to_string(),
-            Cell::Number { value, decimals } => format!("{value:.decimals$}"),
+            Cell::Number { value, decimals } | Cell::Sourced { value, decimals, .. } => format!("{value:.decimals$}"),
             Cell::Date(date) => date.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    /// Where the figure came from, where the cell says.
+    pub fn source(&self) -> Option<&str> {
+        match self {
+            Cell::Sourced { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
+    /// A figure's cell with its source: the value where there is one, otherwise the mark that
+    /// says why not.
+    pub fn of_figure(figure: crate::figure::Figure, decimals: usize, source: &str) -> Cell {
+        match figure {
+            crate::figure::Figure::Value(value) => Cell::Sourced {
+                value,
+                decimals,
+                source: source.to_owned(),
+            },
+            crate::figure::Figure::Missing(reason) => Cell::Missing(reason.mark().to_owned()),
         }
     }
 }

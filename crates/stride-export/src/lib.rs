@@ -7,9 +7,10 @@
 mod icalendar;
 mod pdf;
 mod report;
+pub mod svg;
 
 pub use icalendar::{CalendarEvent, to_icalendar};
-pub use pdf::report_to_pdf;
+pub use pdf::{PdfPack, report_to_pdf};
 pub use report::{report_to_csv, report_to_html, report_to_xlsx};
 
 use chrono::Datelike;
@@ -78,7 +79,7 @@ pub(crate) fn write_sheet(workbook: &mut Workbook, table: &Table, name: &str) ->
                 Cell::Integer(value) => {
                     sheet.write_number(row_number, column, *value as f64)?;
                 }
-                Cell::Number { value, decimals } => {
+                Cell::Number { value, decimals } | Cell::Sourced { value, decimals, .. } => {
                     let format = Format::new().set_num_format(number_format(*decimals));
                     sheet.write_number_with_format(row_number, column, *value, &format)?;
                 }

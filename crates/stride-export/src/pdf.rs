@@ -5,7 +5,7 @@
 
 use lopdf::content::{Content, Operation};
 use lopdf::{Document, Object, Stream, dictionary};
-use stride_core::report::Report;
+use stride_core::report::{Chart, LineStyle, Report};
 use stride_core::table::Table;
 
 use crate::ExportError;
@@ -13,6 +13,7 @@ use crate::ExportError;
 const WIDTH: f32 = 842.0;
 const HEIGHT: f32 = 595.0;
 const MARGIN: f32 = 42.0;
+const FULL_WIDTH: f32 = WIDTH - 2.0 * MARGIN;
 const BODY: f32 = 10.0;
 const TABLE: f32 = 7.5;
 
@@ -91,6 +92,10 @@ struct Pages {
     page: Vec<Operation>,
     y: f32,
     footer: String,
+    /// The column text and tables are written in: its left edge and width, the page's unless
+    /// charts take its right side.
+    left: f32,
+    width: f32,
 }
 
 impl Pages {
@@ -100,6 +105,8 @@ impl Pages {
             page: Vec::new(),
             y: HEIGHT - MARGIN,
             footer,
+            left: MARGIN,
+            width: FULL_WIDTH,
         };
         pages.write_footer();
         pages
@@ -144,26 +151,62 @@ impl Pages {
     fn rule(&mut self, y: f32, weight: f32, width: f32) {
         self.page.extend([
             Operation::new("w", vec![weight.into()]),
-            Operation::new("m", vec![MARGIN.into(), y.into()]),
-            Operation::new("l", vec![(MARGIN + width).into(), y.into()]),
+            Operation::new("m", vec![self.left.into(), y.into()]),
+            Operation::new("l", vec![(self.left + width).into(), y.into()]),
             Operation::new("S", vec![]),
+        ]);
+    }
+
+    /// A line through the points, dashed as given; fewer than two points draw nothing.
+    fn line(&mut self, points: &[(f32, f32)], weight: f32, dashes: Option<(f64, f64)>) {
+        let [(first_x, first_y), rest @ ..] = points else {
+            return;
+        };
+        if rest.is_empty() {
+            return;
+        }
+        let pattern: Vec<Object> =
+            dashes.map_or_else(Vec::new, |(dash, gap)| vec![(dash as f32).into(), (gap as f32).into()]);
+        self.page.extend([
+            Operation::new("w", vec![weight.into()]),
+            Operation::new("d", vec![pattern.into(), 0.into()]),
+            Operation::new("m", vec![(*first_x).into(), (*first_y).into()]),
+        ]);
+        for (x, y) in rest {
+            self.page.push(Operation::new("l", vec![(*x).into(), (*y).into()]));
+        }
+        self.page.extend([
+            Operation::new("S", vec![]),
+            Operation::new("d", vec![Vec::<Object>::new().into(), 0.into()]),
+        ]);
+    }
+
+    /// A small filled square at a figure.
+    fn mark(&mut self, (x, y): (f32, f32)) {
+        self.page.extend([
+            Operation::new("re", vec![(x - 2.0).into(), (y - 2.0).into(), 4.0.into(), 4.0.into()]),
+            Operation::new("f", vec![]),
         ]);
     }
 
     fn paragraph(&mut self, text: &str, size: f32, bold: bool, after: f32) {
         let leading = size * 1.3;
-        for line in wrap(text, WIDTH - 2.0 * MARGIN, size, bold) {
+        for line in wrap(text, self.width, size, bold) {
             self.room_for(leading);
             self.y -= leading;
-            self.text(&line, MARGIN, self.y, size, bold);
+            self.text(&line, self.left, self.y, size, bold);
         }
         self.y -= after;
     }
 }
 
+/// The width a table would take with no column squeezed.
+fn natural_width(table: &Table) -> f32 {
+    column_widths(table, f32::INFINITY).iter().sum()
+}
+
 /// Each column's width: its widest cell, shared out to fill the page if they overflow it.
-fn column_widths(table: &Table) -> Vec<f32> {
-    let available = WIDTH - 2.0 * MARGIN;
+fn column_widths(table: &Table, available: f32) -> Vec<f32> {
     let natural: Vec<f32> = table
         .columns
         .iter()
@@ -200,7 +243,7 @@ fn table_row(pages: &mut Pages, cells: &[String], widths: &[f32], numeric: &[boo
         .collect();
     let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1);
     let top = pages.y;
-    let mut x = MARGIN;
+    let mut x = pages.left;
     for ((lines_of_cell, width), right_aligned) in wrapped.iter().zip(widths).zip(numeric) {
         for (number, line) in lines_of_cell.iter().enumerate() {
             let y = top - leading * (number as f32 + 1.0);
@@ -218,7 +261,7 @@ fn table_row(pages: &mut Pages, cells: &[String], widths: &[f32], numeric: &[boo
 }
 
 fn table(pages: &mut Pages, table: &Table) {
-    let widths = column_widths(table);
+    let widths = column_widths(table, pages.width);
     let numeric: Vec<bool> = table.columns.iter().map(|column| column.numeric).collect();
     let headings: Vec<String> = table.columns.iter().map(|column| column.heading.clone()).collect();
     pages.room_for(60.0);
@@ -238,10 +281,165 @@ fn table(pages: &mut Pages, table: &Table) {
     pages.y -= 12.0;
 }
 
-/// The report as a PDF's bytes.
-pub fn report_to_pdf(report: &Report) -> Result<Vec<u8>, ExportError> {
-    let as_of = report.as_of.format("%-d %B %Y").to_string();
-    let mut pages = Pages::new(format!("{}, as at {as_of}", report.title));
+/// Charts sit in a column beside their section's sentences, so that a page holds both.
+const CHART_WIDTH: f32 = 300.0;
+const CHART_HEIGHT: f32 = 96.0;
+const CHART_LEFT: f32 = 40.0;
+const CHART_GAP: f32 = 24.0;
+/// What a chart takes down the page: its title, legend, plot, years and words.
+const CHART_BLOCK: f32 = CHART_HEIGHT + 84.0;
+const SENTENCE_WIDTH: f32 = FULL_WIDTH - CHART_WIDTH - CHART_GAP;
+
+/// A chart drawn in lines from `top` in the column at `left`: its title, a legend, gridlines
+/// with their values, each line in its own dash pattern with square marks at its figures, and
+/// the chart's words below it, which say everything it shows. Gives where it ends.
+fn chart(pages: &mut Pages, chart: &Chart, left: f32, top: f32) -> f32 {
+    let Some((low, high)) = chart.range() else {
+        return top;
+    };
+    let mut line_y = top;
+    for line in wrap(&chart.title, CHART_WIDTH, 8.5, true) {
+        line_y -= 11.0;
+        pages.text(&line, left, line_y, 8.5, true);
+    }
+    let legend = line_y - 12.0;
+    let plot_top = legend - 10.0;
+    let bottom = plot_top - CHART_HEIGHT;
+    let plot_left = left + CHART_LEFT;
+    let right = left + CHART_WIDTH - 10.0;
+    let count = chart.years.len().max(2);
+    let x = |index: usize| plot_left + (right - plot_left) * index as f32 / (count - 1) as f32;
+    let y = |value: f64| bottom + (plot_top - bottom) * ((value - low) / (high - low)) as f32;
+    pages.page.push(Operation::new("G", vec![0.7.into()]));
+    for value in chart.gridlines() {
+        pages.line(&[(plot_left, y(value)), (right, y(value))], 0.4, None);
+        let label = chart.measure.format(value);
+        pages.text(
+            &label,
+            plot_left - 4.0 - text_width(&label, TABLE, false),
+            y(value) - 2.5,
+            TABLE,
+            false,
+        );
+    }
+    pages.page.push(Operation::new("G", vec![0.0.into()]));
+    for (index, year) in chart.years.iter().enumerate() {
+        pages.text(
+            year,
+            x(index) - text_width(year, TABLE, false) / 2.0,
+            bottom - 11.0,
+            TABLE,
+            false,
+        );
+    }
+    for (number, line) in chart.lines.iter().enumerate() {
+        let dashes = LineStyle::of_line(number).dashes();
+        let mut segment: Vec<(f32, f32)> = Vec::new();
+        for (index, value) in line.values.iter().enumerate() {
+            match value {
+                Some(value) => {
+                    let point = (x(index), y(*value));
+                    pages.mark(point);
+                    segment.push(point);
+                }
+                None => pages.line(&std::mem::take(&mut segment), 1.5, dashes),
+            }
+        }
+        pages.line(&segment, 1.5, dashes);
+        let legend_x = left + number as f32 * 100.0;
+        pages.line(
+            &[(legend_x, legend + 2.5), (legend_x + 18.0, legend + 2.5)],
+            1.5,
+            dashes,
+        );
+        pages.text(&line.label, legend_x + 21.0, legend, TABLE, false);
+    }
+    let mut words_y = bottom - 16.0;
+    for line in wrap(
+        &format!("The chart shows: {}", chart.text_alternative()),
+        CHART_WIDTH,
+        6.5,
+        false,
+    ) {
+        words_y -= 8.0;
+        pages.text(&line, left, words_y, 6.5, false);
+    }
+    words_y - 10.0
+}
+
+/// A section's sentences and tables, with its charts in a column on the right beside them where
+/// it has any, so that a page holds both.
+fn section(pages: &mut Pages, section: &stride_core::report::Section) {
+    let (top, first_page) = (pages.y, pages.finished.len());
+    let mut charts_end = top;
+    if !section.charts.is_empty() {
+        for shown in &section.charts {
+            if charts_end - CHART_BLOCK < MARGIN {
+                break;
+            }
+            charts_end = chart(pages, shown, MARGIN + SENTENCE_WIDTH + CHART_GAP, charts_end);
+        }
+        pages.width = SENTENCE_WIDTH;
+    }
+    for sentence in &section.sentences {
+        pages.paragraph(sentence, BODY, false, 3.0);
+    }
+    pages.y -= 6.0;
+    for shown in &section.tables {
+        let beside_charts = pages.finished.len() == first_page && pages.y > charts_end;
+        if beside_charts && natural_width(shown) > SENTENCE_WIDTH * 1.2 {
+            // Too wide to sit beside the charts: below them, across the page.
+            pages.y = charts_end;
+        }
+        pages.width = if pages.finished.len() == first_page && pages.y > charts_end {
+            SENTENCE_WIDTH
+        } else {
+            FULL_WIDTH
+        };
+        table(pages, shown);
+    }
+    pages.width = FULL_WIDTH;
+    if pages.finished.len() == first_page {
+        pages.y = pages.y.min(charts_end);
+    }
+}
+
+/// Reports written one after another into one PDF, each from a new page with its own footer:
+/// a batch of school data profiles as one file to print.
+pub struct PdfPack {
+    title: String,
+    pages: Option<Pages>,
+}
+
+impl PdfPack {
+    pub fn new(title: &str) -> PdfPack {
+        PdfPack {
+            title: title.to_owned(),
+            pages: None,
+        }
+    }
+
+    pub fn add(&mut self, report: &Report) {
+        let as_of = report.as_of.format("%-d %B %Y").to_string();
+        let footer = format!("{}, as at {as_of}", report.title);
+        let pages = match self.pages.as_mut() {
+            Some(pages) => {
+                pages.footer = footer;
+                pages.new_page();
+                pages
+            }
+            None => self.pages.insert(Pages::new(footer)),
+        };
+        write_report(pages, report, &as_of);
+    }
+
+    pub fn finish(self) -> Result<Vec<u8>, ExportError> {
+        let pages = self.pages.unwrap_or_else(|| Pages::new(self.title.clone()));
+        write(&self.title, pages.into_pages())
+    }
+}
+
+fn write_report(pages: &mut Pages, report: &Report, as_of: &str) {
     pages.paragraph(&report.title, 18.0, true, 4.0);
     pages.paragraph(
         &format!("As at {as_of}. Produced by Stride from the data it holds."),
@@ -250,20 +448,22 @@ pub fn report_to_pdf(report: &Report) -> Result<Vec<u8>, ExportError> {
         10.0,
     );
     for section in &report.sections {
-        pages.room_for(80.0);
+        // A heading is kept with what follows it, and a section's first chart with its heading.
+        let chart_room = section.charts.first().map_or(0.0, |_| CHART_BLOCK);
+        pages.room_for(80.0_f32.max(chart_room + 24.0));
         pages.paragraph(&section.heading, 13.0, true, 4.0);
-        for sentence in &section.sentences {
-            pages.paragraph(sentence, BODY, false, 3.0);
-        }
-        pages.y -= 6.0;
-        for shown in &section.tables {
-            table(&mut pages, shown);
-        }
+        self::section(pages, section);
     }
-    write(report, pages.into_pages())
 }
 
-fn write(report: &Report, pages: Vec<Vec<Operation>>) -> Result<Vec<u8>, ExportError> {
+/// The report as a PDF's bytes.
+pub fn report_to_pdf(report: &Report) -> Result<Vec<u8>, ExportError> {
+    let mut pack = PdfPack::new(&report.title);
+    pack.add(report);
+    pack.finish()
+}
+
+fn write(title: &str, pages: Vec<Vec<Operation>>) -> Result<Vec<u8>, ExportError> {
     let mut document = Document::with_version("1.5");
     let pages_id = document.new_object_id();
     let font = |document: &mut Document, name: &str| {
@@ -312,7 +512,7 @@ fn write(report: &Report, pages: Vec<Vec<Operation>>) -> Result<Vec<u8>, ExportE
     let catalog = document.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     document.trailer.set("Root", catalog);
     let info = document.add_object(dictionary! {
-        "Title" => Object::string_literal(win_ansi(&report.title)),
+        "Title" => Object::string_literal(win_ansi(title)),
         "Producer" => Object::string_literal("Stride"),
     });
     document.trailer.set("Info", info);
@@ -335,6 +535,7 @@ mod tests {
             title: "Monthly county data set".to_owned(),
             as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("a date"),
             sections: vec![Section {
+                charts: Vec::new(),
                 heading: "Headlines".to_owned(),
                 sentences: vec![
                     "On 24 November 2026, 180 of 203 schools were good or outstanding (88.7%), costing £1,200."

@@ -79,10 +79,15 @@ pub fn report_to_html(report: &Report) -> String {
         title = escape(&report.title),
         as_of = report.as_of.format("%-d %B %Y"),
     );
-    for section in &report.sections {
+    for (section_number, section) in report.sections.iter().enumerate() {
         html.push_str(&format!("<h2>{}</h2>\n", escape(&section.heading)));
         for sentence in &section.sentences {
             html.push_str(&format!("<p>{}</p>\n", escape(sentence)));
+        }
+        for (number, chart) in section.charts.iter().enumerate() {
+            if let Some(svg) = crate::svg::line_chart(&format!("chart-{section_number}-{number}"), chart) {
+                html.push_str(&format!("<figure>{svg}</figure>\n"));
+            }
         }
         for table in &section.tables {
             html.push_str(&format!(

@@ -36,7 +36,7 @@ const fn figure(
 }
 
 use Measure::*;
-use PupilGroup::{All, Boys, Disadvantaged, EnglishAdditionalLanguage, Girls, NotDisadvantaged};
+use PupilGroup::{All, Boys, Disadvantaged, EhcPlan, EnglishAdditionalLanguage, Girls, NotDisadvantaged, SenSupport};
 
 /// Key stage 4, as the column dictionary (`ks4_final_meta`) describes each column. The
 /// provisional release has only the headline columns, so every other column is optional.
@@ -126,7 +126,18 @@ pub const KS2_COLUMNS: &[FigureColumn] = &[
     figure("MATPROG_EAL", Ks2MathsProgress, EnglishAdditionalLanguage, None),
 ];
 
-pub const CENSUS_COLUMNS: &[FigureColumn] = &[figure("NOR", PupilsOnRoll, All, None)];
+/// The roll and the pupils of each group on it. The census's disadvantaged count is of pupils
+/// eligible for free school meals at any time in the last six years, as the performance tables'
+/// disadvantaged groups are (less the looked-after children, whom the census does not count).
+pub const CENSUS_COLUMNS: &[FigureColumn] = &[
+    figure("NOR", PupilsOnRoll, All, None),
+    figure("NORB", PupilsOnRoll, Boys, None),
+    figure("NORG", PupilsOnRoll, Girls, None),
+    figure("NUMFSMEVER", PupilsOnRoll, Disadvantaged, None),
+    figure("TSENELK", PupilsOnRoll, SenSupport, None),
+    figure("TSENELSE", PupilsOnRoll, EhcPlan, None),
+    figure("NUMEAL", PupilsOnRoll, EnglishAdditionalLanguage, None),
+];
 
 pub const ABSENCE_COLUMNS: &[FigureColumn] = &[
     figure("PERCTOT", OverallAbsence, All, None),

@@ -20,7 +20,7 @@ use stride_core::{
 };
 
 pub use error::StoreError;
-pub use reports::{ReportData, report_data, scoped_intervention_evidence};
+pub use reports::{ProfileData, ReportData, profile_data, report_data, scoped_intervention_evidence};
 pub use sqlite::SqliteStore;
 
 /// An account to create, with its password already hashed by the caller.
@@ -288,6 +288,18 @@ pub trait Store: Send + Sync {
 
     /// A provider's history, newest first: who changed the entry, when, and what it became.
     async fn provider_changes(&self, id: i64) -> Result<Vec<(String, DateTime<Utc>, String)>, StoreError>;
+
+    /// Every strategy action plan held, with its actions, tasks and each task's updates.
+    async fn action_plans(&self) -> Result<Vec<stride_core::action_plan::ActionPlan>, StoreError>;
+
+    /// Makes one change to the plans, whole: the id of what it made or changed, or none where
+    /// what it names is not held.
+    async fn change_action_plan(
+        &self,
+        change: &stride_core::action_plan::PlanChange,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError>;
 
     /// A case's plan: its priorities, each with its actions and the impact recorded against it.
     async fn plan(&self, case_id: i64) -> Result<Vec<stride_core::intervention::PlanPriority>, StoreError>;

@@ -20,6 +20,7 @@ pub struct ReportData {
     pub comparators: Vec<stride_core::ComparatorFigure>,
     pub la: Option<LaCode>,
     pub every_la: Vec<(LaCode, stride_core::ComparatorFigure)>,
+    pub action_plans: Vec<stride_core::action_plan::ActionPlan>,
 }
 
 impl ReportData {
@@ -34,6 +35,7 @@ impl ReportData {
             comparators: &self.comparators,
             la: self.la,
             every_la: &self.every_la,
+            action_plans: &self.action_plans,
         }
     }
 }
@@ -74,6 +76,7 @@ pub async fn report_data(store: &dyn Store, account: &Account) -> Result<ReportD
     // Area figures are published, not of pupils: every reader of reports reads them whole.
     let comparators = store.la_comparators(la).await?;
     Ok(ReportData {
+        action_plans: store.action_plans().await?,
         every_la: store.every_la_figures().await?,
         la,
         comparators,
@@ -82,5 +85,56 @@ pub async fn report_data(store: &dyn Store, account: &Account) -> Result<ReportD
         rolls,
         calendar,
         record,
+    })
+}
+
+/// What the school data profiles read: the LA's schools (the pool of similar schools), every
+/// figure of theirs of every measure and group, their inspections and the LA's comparators, with
+/// the schools the account may see, in name order.
+pub struct ProfileData {
+    pub schools: Vec<stride_core::Establishment>,
+    pub figures: Vec<SchoolFigure>,
+    pub comparators: Vec<stride_core::ComparatorFigure>,
+    pub inspections: Vec<stride_core::Inspection>,
+    pub visible: Vec<Urn>,
+}
+
+impl ProfileData {
+    pub fn evidence(&self) -> stride_core::report::ProfileEvidence<'_> {
+        stride_core::report::ProfileEvidence::new(&self.schools, &self.figures, &self.comparators, &self.inspections)
+    }
+
+    pub fn school_name(&self, urn: Urn) -> Option<&str> {
+        self.schools
+            .iter()
+            .find(|school| school.urn == urn)
+            .map(|school| school.name.as_str())
+    }
+}
+
+/// The profiles' evidence. Similar schools are drawn from all the LA's schools, which is an
+/// aggregate of published figures; the profiles made are of the schools the account may see.
+pub async fn profile_data(store: &dyn Store, account: &Account) -> Result<ProfileData, StoreError> {
+    let la: Option<LaCode> = store.local_authority().await?.map(|own| own.code);
+    let wanted = stride_core::categorisation::EvidenceWanted {
+        figures: Measure::ALL
+            .iter()
+            .flat_map(|measure| PupilGroup::ALL.iter().map(move |group| (*measure, *group)))
+            .collect(),
+        national: Vec::new(),
+    };
+    let evidence = store.categorisation_evidence(la, &wanted).await?;
+    let visible = evidence
+        .schools
+        .iter()
+        .filter(|school| account.can_see_school(school.urn))
+        .map(|school| school.urn)
+        .collect();
+    Ok(ProfileData {
+        schools: evidence.schools,
+        figures: evidence.figures,
+        comparators: evidence.comparators,
+        inspections: evidence.inspections,
+        visible,
     })
 }

@@ -515,3 +515,127 @@ async fn the_directory_and_its_commissions_read_back_as_written_and_a_providers_
     }
     assert_eq!(store.provider_changes(id).await.expect("reads").len(), 1);
 }
+
+#[tokio::test]
+async fn an_action_plan_reads_back_as_written_its_updates_are_kept_and_a_change_to_another_plan_is_refused() {
+    use stride_core::action_plan::{PlanChange, TaskStatus, Timescale};
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let store = store(&directory).await;
+    let at = chrono::Utc::now();
+    let change = |change: PlanChange| {
+        let store = store.clone();
+        async move {
+            store
+                .change_action_plan(&change, "An officer", at)
+                .await
+                .expect("changes")
+        }
+    };
+    let plan = change(PlanChange::NewPlan {
+        title: "Attendance strategy".into(),
+    })
+    .await
+    .expect("a plan");
+    let other = change(PlanChange::NewPlan {
+        title: "Another".into(),
+    })
+    .await
+    .expect("a plan");
+    let first = change(PlanChange::AddAction {
+        plan,
+        title: "Attendance support".into(),
+    })
+    .await
+    .expect("an action");
+    let second = change(PlanChange::AddAction {
+        plan,
+        title: "Surgeries".into(),
+    })
+    .await
+    .expect("an action");
+    let september = Timescale::month(2027, 9).expect("a month");
+    let task = change(PlanChange::AddTask {
+        plan,
+        action: second,
+        description: "Run termly surgeries".into(),
+        timescale: september,
+    })
+    .await
+    .expect("a task");
+    assert_eq!(
+        change(PlanChange::AddTask {
+            plan: other,
+            action: first,
+            description: "Not this plan's".into(),
+            timescale: september,
+        })
+        .await,
+        None,
+        "an action of another plan"
+    );
+    assert_eq!(
+        change(PlanChange::UpdateTask {
+            plan: other,
+            task,
+            status: TaskStatus::Completed,
+            progress: "Not this plan's".into(),
+            revised_timescale: None,
+        })
+        .await,
+        None
+    );
+    change(PlanChange::UpdateTask {
+        plan,
+        task,
+        status: TaskStatus::Delayed,
+        progress: " Venue changed ".into(),
+        revised_timescale: Some(Timescale::month(2027, 11).expect("a month")),
+    })
+    .await
+    .expect("an update");
+    let today = at.date_naive();
+    assert!(change(PlanChange::IssueReport { plan, on: today }).await.is_some());
+    assert_eq!(
+        change(PlanChange::IssueReport { plan, on: today }).await,
+        None,
+        "issued once a day"
+    );
+    let plans = store.action_plans().await.expect("reads");
+    let held = plans.iter().find(|held| held.id == plan).expect("the plan");
+    assert_eq!(
+        held.actions.iter().map(|action| action.number).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    assert!(held.actions[0].tasks.is_empty());
+    let written = &held.actions[1].tasks[0];
+    assert_eq!(
+        (written.description.as_str(), written.timescale),
+        ("Run termly surgeries", september)
+    );
+    assert_eq!(written.updates.len(), 1);
+    assert_eq!(written.updates[0].progress, "Venue changed");
+    assert_eq!(written.updates[0].by, "An officer");
+    assert_eq!(held.reports_issued, [today]);
+    assert!(
+        plans
+            .iter()
+            .find(|held| held.id == other)
+            .expect("the other")
+            .actions
+            .is_empty()
+    );
+
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", directory.path().join("store.sqlite").display()))
+        .await
+        .expect("opens");
+    for statement in [
+        "UPDATE strategy_task_updates SET progress = 'changed'",
+        "DELETE FROM strategy_task_updates",
+    ] {
+        let refused = sqlx::query(statement).execute(&pool).await.expect_err("refused");
+        assert!(
+            refused.to_string().contains("a task's updates are kept as written"),
+            "{refused}"
+        );
+    }
+}

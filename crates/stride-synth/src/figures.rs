@@ -39,6 +39,7 @@ pub fn generate(random: &mut Random, plans: &[SchoolPlan], calibration: &Calibra
                 source: source(seed, "school census, January"),
                 release: Release::Final,
             });
+            school.extend(roll_by_group(plan, year, roll, seed));
             for (measure, tally) in simulate_school_year(random, plan, year, roll, calibration) {
                 for comparator_group in comparator_groups(measure) {
                     if comparator_group == PhaseGroup::AllSchools
@@ -150,6 +151,30 @@ fn assessments(phase: Phase) -> Vec<(Vec<Measure>, bool)> {
         ));
     }
     assessments
+}
+
+/// The pupils of each group on the roll, as the census counts them: the intake's rates of the
+/// roll, drawn from no random numbers so that the rest of the authority is as before.
+fn roll_by_group(plan: &SchoolPlan, year: i32, roll: u32, seed: u64) -> Vec<SchoolFigure> {
+    let intake = intake(plan);
+    [
+        (PupilGroup::Disadvantaged, intake.disadvantaged_rate),
+        (PupilGroup::SenSupport, intake.sen_support_rate),
+        (PupilGroup::EhcPlan, intake.ehc_rate),
+        (PupilGroup::EnglishAdditionalLanguage, intake.eal_rate),
+    ]
+    .into_iter()
+    .map(|(group, rate)| SchoolFigure {
+        urn: plan.urn(),
+        measure: Measure::PupilsOnRoll,
+        year: AcademicYear::starting(year),
+        group,
+        figure: Figure::Value((f64::from(roll) * rate).round()),
+        cohort: None,
+        source: source(seed, "school census, January"),
+        release: Release::Final,
+    })
+    .collect()
 }
 
 fn intake(plan: &SchoolPlan) -> Intake {

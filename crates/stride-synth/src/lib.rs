@@ -13,6 +13,7 @@ mod inspections;
 mod intelligence;
 mod names;
 mod outcomes;
+mod plans;
 mod pupils;
 mod random;
 mod schools;
@@ -94,6 +95,7 @@ pub fn generate(seed: u64) -> SyntheticLocalAuthority {
         activities: Vec::new(),
         support: Vec::new(),
         providers: support::providers(seed),
+        action_plans: plans::action_plans(as_of),
     };
     let record = cases::generate(seed, &dataset, &accounts, as_of, &history);
     let dataset = Dataset {

@@ -8,7 +8,6 @@
 
 mod assets;
 pub mod auth;
-mod chart;
 mod error;
 #[cfg(test)]
 mod fixtures;
@@ -45,6 +44,8 @@ pub struct AppState {
     /// What categorisation reads that changes only by an import (national quartiles, the LA's
     /// figures, comparators and inspections), kept with the figures version it was made from.
     pub categorisation: Arc<pages::categorisation::KeptEvidence>,
+    /// The batches of school data profiles this server is making or has made.
+    pub profile_batches: Arc<pages::profiles::ProfileBatches>,
 }
 
 impl AppState {
@@ -54,12 +55,23 @@ impl AppState {
             config: Arc::new(config),
             imports: pages::imports::jobs(),
             categorisation: Arc::default(),
+            profile_batches: pages::profiles::batches(),
         }
     }
 
     /// Today, as this server counts days and deadlines.
     pub fn today(&self) -> chrono::NaiveDate {
         self.config.today.unwrap_or_else(|| chrono::Utc::now().date_naive())
+    }
+
+    /// Now, on this server's today: the time a change is stamped with, so that a server set to
+    /// a day (a demonstration, a test) dates what is done on it to that day.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        let now = chrono::Utc::now();
+        match self.config.today {
+            Some(today) => today.and_time(now.time()).and_utc(),
+            None => now,
+        }
     }
 }
 
@@ -129,6 +141,23 @@ pub fn router(state: AppState) -> Router {
         .route("/schools/{urn}/record/find-support", get(pages::support::find_support))
         .route("/reports", get(pages::reports::list))
         .route("/reports/{file}", get(pages::reports::show))
+        .route("/reports/school-data-profile/batches", post(pages::profiles::start))
+        .route(
+            "/reports/school-data-profile/batches/{file}",
+            get(pages::profiles::batch),
+        )
+        .route("/schools/{urn}/data-profile", get(pages::profiles::page))
+        .route("/schools/{urn}/data-profile.pdf", get(pages::profiles::pdf))
+        .route("/schools/{urn}/data-profile.xlsx", get(pages::profiles::xlsx))
+        .route("/schools/{urn}/data-profile.csv", get(pages::profiles::csv))
+        .route("/plans", get(pages::plans::list).post(pages::plans::create))
+        .route("/plans/{id}", get(pages::plans::show))
+        .route("/plans/{id}/actions", post(pages::plans::add_action))
+        .route("/plans/{id}/tasks", post(pages::plans::add_task))
+        .route("/plans/{id}/reports", post(pages::plans::issue_report))
+        .route("/plans/{id}/{file}", get(pages::plans::report))
+        .route("/plans/{id}/tasks/{task}", get(pages::plans::task))
+        .route("/plans/{id}/tasks/{task}/updates", post(pages::plans::update_task))
         .route("/support", get(pages::support::overview))
         .route(
             "/support/in-category.csv",
@@ -192,6 +221,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(MAXIMUM_UPLOAD)),
         )
         .route("/imports/{id}", get(pages::imports::job))
+        .route("/sources", get(pages::sources::show))
         .route("/health", get(|| async { "ok" }))
         .merge(assets::routes())
         .fallback(pages::not_found)

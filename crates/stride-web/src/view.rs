@@ -17,6 +17,7 @@ pub struct UserChrome {
     pub works_cases: bool,
     pub can_see_register: bool,
     pub can_read_reports: bool,
+    pub can_read_action_plans: bool,
 }
 
 /// What the layout shows around every page.
@@ -51,6 +52,7 @@ fn user(account: &Account, csrf_token: &str) -> UserChrome {
         works_cases: account.role.works_cases(),
         can_see_register: account.role.can_see_register(),
         can_read_reports: account.role.can_read_reports(),
+        can_read_action_plans: account.role.can_read_action_plans(),
     }
 }
 
@@ -59,7 +61,37 @@ fn user(account: &Account, csrf_token: &str) -> UserChrome {
 pub struct ShownTable {
     pub caption: String,
     pub headings: Vec<(String, bool)>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<ShownCell>>,
+}
+
+/// A cell in words, with where its figure came from where it says: a page links the figure
+/// to the source's page, so that it can be traced to the file imported.
+pub struct ShownCell {
+    pub text: String,
+    pub source: Option<(String, String)>,
+}
+
+impl ShownCell {
+    fn of(cell: &stride_core::table::Cell) -> ShownCell {
+        ShownCell {
+            text: cell.display(),
+            source: cell.source().map(|source| (source_href(source), source.to_owned())),
+        }
+    }
+}
+
+impl std::fmt::Display for ShownCell {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.text)
+    }
+}
+
+/// The address of a source's page: what was imported under that name, when and by whom.
+pub fn source_href(source: &str) -> String {
+    format!(
+        "/sources?{}",
+        serde_urlencoded::to_string([("name", source)]).unwrap_or_default()
+    )
 }
 
 impl ShownTable {
@@ -74,7 +106,7 @@ impl ShownTable {
             rows: table
                 .rows
                 .iter()
-                .map(|row| row.iter().map(|cell| cell.display()).collect())
+                .map(|row| row.iter().map(ShownCell::of).collect())
                 .collect(),
         }
     }

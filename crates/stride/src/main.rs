@@ -274,6 +274,12 @@ enum Command {
         /// For a termly report: the term this many terms before the one the date falls in.
         #[arg(long, default_value_t = 0)]
         terms_back: usize,
+        /// For school data profiles: this school's alone (by default, every school's).
+        #[arg(long)]
+        urn: Option<stride_core::Urn>,
+        /// For the action plans' progress report: this plan's alone (by default, every plan's).
+        #[arg(long)]
+        plan: Option<i64>,
         /// Write to this file rather than to standard output.
         #[arg(long)]
         out: Option<std::path::PathBuf>,
@@ -445,17 +451,21 @@ async fn run() -> anyhow::Result<()> {
             format,
             as_of,
             terms_back,
+            urn,
+            plan,
             out,
             ..
         } => {
-            report::report(
-                name.as_deref().unwrap_or_default(),
-                db.as_deref().unwrap_or_default(),
+            report::report(report::ReportRequest {
+                name: name.as_deref().unwrap_or_default(),
+                db: db.as_deref().unwrap_or_default(),
                 format,
                 as_of,
                 terms_back,
-                out.as_deref(),
-            )
+                urn,
+                plan,
+                output: out.as_deref(),
+            })
             .await
         }
         Command::Clocks {

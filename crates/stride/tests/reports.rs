@@ -635,3 +635,722 @@ fn outcomes_are_rag_rated_against_each_comparator_by_the_measures_polarity() {
             || html.contains("Quartile bands and ranks need every LA's figures")
     );
 }
+
+/// A figure of the generated data at its latest release.
+fn generated_figure(
+    urn: Urn,
+    measure: Measure,
+    group: PupilGroup,
+    year: i32,
+) -> Option<&'static stride_core::SchoolFigure> {
+    fixture()
+        .authority
+        .dataset
+        .school_figures
+        .iter()
+        .filter(|figure| {
+            figure.urn == urn && figure.measure == measure && figure.group == group && figure.year.start_year() == year
+        })
+        .max_by_key(|figure| figure.release)
+}
+
+/// A school's share of disadvantaged pupils in the latest year its roll is held, from the
+/// generated data.
+fn disadvantaged_share(urn: Urn) -> Option<f64> {
+    let year = fixture()
+        .authority
+        .dataset
+        .school_figures
+        .iter()
+        .filter(|figure| {
+            figure.urn == urn && figure.measure == Measure::PupilsOnRoll && figure.group == PupilGroup::All
+        })
+        .map(|figure| figure.year.start_year())
+        .max()?;
+    let all = generated_figure(urn, Measure::PupilsOnRoll, PupilGroup::All, year)?
+        .figure
+        .value()?;
+    let disadvantaged = generated_figure(urn, Measure::PupilsOnRoll, PupilGroup::Disadvantaged, year)?
+        .figure
+        .value()?;
+    Some(100.0 * disadvantaged / all)
+}
+
+/// The shares of disadvantaged pupils of the open schools of the school's phase nearest to it
+/// in that share, worked out without the report's code, sorted (ties of share may be taken in
+/// either order, so the schools themselves are not compared).
+fn expected_similar_shares(school: &Establishment) -> Vec<f64> {
+    use stride_core::EstablishmentStatus;
+    let share = disadvantaged_share(school.urn).expect("the school's share");
+    let mut distances: Vec<(f64, f64)> = fixture()
+        .authority
+        .dataset
+        .establishments
+        .iter()
+        .filter(|other| other.urn != school.urn && other.phase == school.phase)
+        .filter(|other| {
+            matches!(
+                other.status,
+                EstablishmentStatus::Open | EstablishmentStatus::ProposedToClose
+            )
+        })
+        .filter_map(|other| {
+            let theirs = disadvantaged_share(other.urn)?;
+            Some(((theirs - share).abs(), theirs))
+        })
+        .collect();
+    distances.sort_by(|left, right| left.0.total_cmp(&right.0));
+    let mut shares: Vec<f64> = distances.iter().take(10).map(|(_, theirs)| *theirs).collect();
+    shares.sort_by(f64::total_cmp);
+    shares
+}
+
+fn profiled_primary() -> &'static Establishment {
+    fixture()
+        .authority
+        .dataset
+        .establishments
+        .iter()
+        .filter(|school| school.phase == Phase::Primary)
+        .find(|school| {
+            (2023..=2025).all(|year| {
+                generated_figure(
+                    school.urn,
+                    Measure::Ks2ReadingWritingMathsExpected,
+                    PupilGroup::All,
+                    year,
+                )
+                .and_then(|figure| figure.figure.value())
+                .is_some()
+            })
+        })
+        .expect("a primary school with results")
+}
+
+#[test]
+fn a_school_data_profile_holds_the_school_against_the_la_similar_schools_and_england() {
+    use stride_core::Comparator;
+    let school = profiled_primary();
+    let urn = school.urn.to_string();
+    let csv = stride(&[
+        "report",
+        "school-data-profile",
+        "--db",
+        &database(),
+        "--as-of",
+        AS_OF,
+        "--urn",
+        &urn,
+        "--format",
+        "csv",
+    ]);
+    let tables = csv_tables(&csv);
+    let table = |title: &str| {
+        tables
+            .iter()
+            .find(|(held, _, _)| held.starts_with(title))
+            .unwrap_or_else(|| panic!("a table {title}"))
+    };
+    let (_, header, similar) = table("Similar schools");
+    let share_column = column(header, "Disadvantaged (%)");
+    let mut shares: Vec<f64> = similar
+        .iter()
+        .map(|row| row[share_column].parse().expect("a share"))
+        .collect();
+    shares.sort_by(f64::total_cmp);
+    let expected = expected_similar_shares(school);
+    assert_eq!(shares.len(), expected.len());
+    for (shown, expected) in shares.iter().zip(&expected) {
+        assert!((shown - expected).abs() < 0.051, "{shares:?} against {expected:?}");
+    }
+    let similar_urns: Vec<Urn> = similar.iter().map(|row| row[0].parse().expect("a URN")).collect();
+    let (_, header, rows) = table("Attainment");
+    let england = fixture()
+        .authority
+        .dataset
+        .comparator_figures
+        .iter()
+        .filter(|figure| {
+            figure.comparator == Comparator::England
+                && figure.measure == Measure::Ks2ReadingWritingMathsExpected
+                && figure.group == PupilGroup::All
+                && figure.phase_group == stride_core::PhaseGroup::AllSchools
+        })
+        .collect::<Vec<_>>();
+    let label = Measure::Ks2ReadingWritingMathsExpected.label();
+    let row = rows.iter().find(|row| row[0] == label).expect("the KS2 row");
+    for year in 2023..=2025 {
+        let name = format!("{year}/{:02}", (year + 1) % 100);
+        let expected_school = generated_figure(
+            school.urn,
+            Measure::Ks2ReadingWritingMathsExpected,
+            PupilGroup::All,
+            year,
+        )
+        .and_then(|figure| figure.figure.value())
+        .expect("the school's figure");
+        assert_eq!(
+            row[column(header, &format!("School, {name}"))],
+            format!("{expected_school:.1}")
+        );
+    }
+    let expected_england = england
+        .iter()
+        .filter(|figure| figure.year.start_year() == 2025)
+        .max_by_key(|figure| figure.release)
+        .and_then(|figure| figure.figure.value())
+        .expect("England's figure");
+    assert_eq!(
+        row[column(header, "England, 2025/26")],
+        format!("{expected_england:.1}")
+    );
+    let values: Vec<f64> = similar_urns
+        .iter()
+        .filter_map(|other| generated_figure(*other, Measure::Ks2ReadingWritingMathsExpected, PupilGroup::All, 2025))
+        .filter(|figure| figure.cohort.is_none_or(|pupils| pupils > 5))
+        .filter_map(|figure| figure.figure.value())
+        .collect();
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    assert_eq!(row[column(header, "Similar schools, 2025/26")], format!("{mean:.1}"));
+}
+
+#[test]
+fn every_schools_profile_is_made_as_one_pdf_and_one_workbook() {
+    let pdf = stride(&[
+        "report",
+        "school-data-profile",
+        "--db",
+        &database(),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "pdf",
+    ]);
+    let document = lopdf::Document::load_mem(&pdf).expect("a valid PDF");
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    let text = document.extract_text(&pages).expect("its text");
+    let profiled: Vec<&Establishment> = fixture()
+        .authority
+        .dataset
+        .establishments
+        .iter()
+        .filter(|school| school.phase != Phase::NotApplicable)
+        .filter(|school| {
+            matches!(
+                school.status,
+                stride_core::EstablishmentStatus::Open | stride_core::EstablishmentStatus::ProposedToClose
+            )
+        })
+        .collect();
+    assert_eq!(
+        text.matches("Produced by Stride from the data it holds.").count(),
+        profiled.len(),
+        "a profile for each school"
+    );
+    let school = profiled_primary();
+    assert!(text.contains(&format!("School data profile: {} ({})", school.name, school.urn)));
+    assert!(text.contains("The chart shows: School: "));
+    let workbook = stride(&[
+        "report",
+        "school-data-profile",
+        "--db",
+        &database(),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "xlsx",
+    ]);
+    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(workbook)).expect("opens");
+    let sheet = workbook
+        .sheet_names()
+        .into_iter()
+        .find(|name| name.starts_with("Similar schools"))
+        .expect("the similar schools' sheet");
+    let range = workbook.worksheet_range(&sheet).expect("the sheet");
+    let schools: HashSet<String> = range
+        .rows()
+        .skip(1)
+        .filter_map(|row| match &row[0] {
+            Data::Float(urn) => Some(format!("{urn}")),
+            Data::Int(urn) => Some(urn.to_string()),
+            Data::String(urn) => Some(urn.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(schools.len(), profiled.len(), "every school's similar schools");
+}
+
+#[tokio::test]
+async fn profiles_are_made_in_the_background_for_their_reader_and_a_headteacher_reads_their_own() {
+    let server = server().await;
+    let member = server.sign_in("elected.member").await;
+    let (status, page) = server.text("/reports/school-data-profile", &member).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Make all"));
+    let started = server
+        .post_form("/reports/school-data-profile/batches", &member, &[])
+        .await;
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    let batch = started.headers()["location"].to_str().expect("a location").to_owned();
+    let mut finished = false;
+    for _ in 0..600 {
+        let (status, page) = server.text(&batch, &member).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains("<progress") || page.contains("School data profiles made"),
+            "{page}"
+        );
+        if page.contains("School data profiles made") {
+            finished = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(finished, "the batch finished");
+    let pdf = server.get(&format!("{batch}.pdf"), Some(&member)).await;
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let document = lopdf::Document::load_mem(&pdf.bytes().await.expect("body")).expect("a valid PDF");
+    assert!(document.get_pages().len() > 100);
+    let manager = server.sign_in("improvement.manager").await;
+    assert_eq!(
+        server.text(&batch, &manager).await.0,
+        StatusCode::NOT_FOUND,
+        "a batch is its maker's"
+    );
+
+    let head = server.sign_in("headteacher").await;
+    let own = server
+        .get("/schools.csv", Some(&head))
+        .await
+        .bytes()
+        .await
+        .expect("body");
+    let (headers, rows) = csv_records(&own);
+    let own = &rows[0][column(&headers, "URN")];
+    let (status, page) = server.text(&format!("/schools/{own}/data-profile"), &head).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Similar schools") && page.contains("<svg"),
+        "a profile with its charts"
+    );
+    let link = page
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.starts_with("/sources?name="))
+        .expect("a figure linked to its source")
+        .replace("&amp;", "&");
+    let (status, source) = server.text(&link, &head).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(source.contains("generated by Stride"), "{source}");
+    let workbook = server
+        .get(&format!("/schools/{own}/data-profile.xlsx"), Some(&head))
+        .await;
+    assert_eq!(workbook.status(), StatusCode::OK);
+    let other = profiled_primary().urn.to_string();
+    let other = if &other == own { "914026".to_owned() } else { other };
+    assert_eq!(
+        server.text(&format!("/schools/{other}/data-profile"), &head).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let officer = server.sign_in("inclusion.officer").await;
+    assert_eq!(
+        server.text(&format!("/schools/{own}/data-profile"), &officer).await.0,
+        StatusCode::FORBIDDEN
+    );
+}
+
+/// A task's rating on a day, worked out again from its updates: complete when completed; green
+/// when on target or ongoing within its timescale; amber when that has passed, or when delayed
+/// to a month not yet passed, or not started and due within 90 days; red when delayed or not
+/// started past it.
+fn expected_rating(task: &stride_core::action_plan::Task, day: chrono::NaiveDate) -> &'static str {
+    use chrono::Datelike;
+    use stride_core::action_plan::{TaskStatus, Timescale};
+    let made: Vec<_> = task
+        .updates
+        .iter()
+        .filter(|update| update.at.date_naive() <= day)
+        .collect();
+    let status = made.last().map_or(TaskStatus::NotStarted, |update| update.status);
+    let timescale = made
+        .iter()
+        .rev()
+        .find_map(|update| update.revised_timescale)
+        .unwrap_or(task.timescale);
+    let due = match timescale {
+        Timescale::By { year, month } => {
+            let (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+            chrono::NaiveDate::from_ymd_opt(year, month, 1).map(|first| first - chrono::Days::new(1))
+        }
+        Timescale::Ongoing => None,
+    };
+    let passed = due.is_some_and(|due| due < day);
+    let _ = day.year();
+    match status {
+        TaskStatus::Completed | TaskStatus::CompletedAndOngoing => "Complete",
+        TaskStatus::OnTarget | TaskStatus::Ongoing => {
+            if passed {
+                "Amber"
+            } else {
+                "Green"
+            }
+        }
+        TaskStatus::Delayed => {
+            if passed {
+                "Red"
+            } else {
+                "Amber"
+            }
+        }
+        TaskStatus::NotStarted => match due {
+            _ if passed => "Red",
+            Some(due) if (due - day).num_days() <= 90 => "Amber",
+            _ => "Green",
+        },
+    }
+}
+
+#[test]
+fn the_action_plans_progress_report_rates_each_task_and_says_what_changed_since_the_last() {
+    let csv = stride(&[
+        "report",
+        "action-plan-progress",
+        "--db",
+        &database(),
+        "--as-of",
+        AS_OF,
+        "--plan",
+        "1",
+        "--format",
+        "csv",
+    ]);
+    let tables = csv_tables(&csv);
+    let plan = &fixture().authority.dataset.action_plans[0];
+    let last = *plan.reports_issued.last().expect("a report issued");
+    let mut checked = 0;
+    for action in &plan.actions {
+        let (_, header, rows) = tables
+            .iter()
+            .find(|(title, _, _)| title.ends_with(&format!("action {}: tasks", action.number)))
+            .expect("the action's table");
+        assert_eq!(rows.len(), action.tasks.len());
+        let changed = header
+            .iter()
+            .position(|heading| heading == &format!("Changed since {}", last.format("%-d %B %Y")))
+            .expect("what changed since the last report");
+        for (task, row) in action.tasks.iter().zip(rows) {
+            assert_eq!(row[0], task.description);
+            assert_eq!(
+                row[column(header, "RAG")],
+                expected_rating(task, as_of()),
+                "{}",
+                task.description
+            );
+            let updated_since = task
+                .updates
+                .iter()
+                .any(|update| update.at.date_naive() > last && update.at.date_naive() <= as_of());
+            assert_eq!(
+                row[changed] != "No change",
+                updated_since,
+                "{}: {}",
+                task.description,
+                row[changed]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8);
+    let ratings: HashSet<&str> = plan.tasks().map(|task| expected_rating(task, as_of())).collect();
+    assert!(ratings.len() >= 3, "the plan shows several ratings: {ratings:?}");
+    let (_, header, summary) = tables
+        .iter()
+        .find(|(title, _, _)| title == "Tasks by rating")
+        .expect("the summary");
+    let red = plan
+        .tasks()
+        .filter(|task| expected_rating(task, as_of()) == "Red")
+        .count();
+    assert_eq!(summary[0][column(header, "Red")], red.to_string());
+    let refused = Command::new(env!("CARGO_BIN_EXE_stride"))
+        .args(["report", "action-plan-progress", "--db", &database(), "--plan", "99"])
+        .output()
+        .expect("runs");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no action plan 99 is held"));
+}
+
+#[tokio::test]
+async fn an_officer_keeps_a_plan_in_the_browser_and_the_next_report_says_what_changed() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (database, store) = generated_database(&directory).await;
+    let served_on = |day: &str| stride_web::Config {
+        today: Some(day.parse().expect("a date")),
+        ..stride_web::Config::default()
+    };
+    let september = server_with(&database, served_on("2026-09-10")).await;
+    let officer = september.sign_in("inclusion.officer").await;
+    let made = september
+        .post_form("/plans", &officer, &[("title", "Children missing education strategy")])
+        .await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let plan = made.headers()["location"].to_str().expect("a location").to_owned();
+    let added = september
+        .post_form(
+            &format!("{plan}/actions"),
+            &officer,
+            &[("title", "Find children sooner")],
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let plans = store.action_plans().await.expect("reads");
+    let held = plans
+        .iter()
+        .find(|held| format!("/plans/{}", held.id) == plan)
+        .expect("the plan");
+    let action = held.actions[0].id.to_string();
+    let refused = september
+        .post_form(
+            &format!("{plan}/tasks"),
+            &officer,
+            &[
+                ("action", &action),
+                ("description", "Share data with admissions"),
+                ("month", ""),
+                ("year", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "a task needs its timescale");
+    let added = september
+        .post_form(
+            &format!("{plan}/tasks"),
+            &officer,
+            &[
+                ("action", &action),
+                ("description", "Share data with admissions"),
+                ("month", "10"),
+                ("year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let plans = store.action_plans().await.expect("reads");
+    let held = plans
+        .iter()
+        .find(|held| format!("/plans/{}", held.id) == plan)
+        .expect("the plan");
+    assert_eq!(held.actions[0].tasks.len(), 1, "the refused task was not kept");
+    let task = format!("{plan}/tasks/{}", held.actions[0].tasks[0].id);
+    let updated = september
+        .post_form(
+            &format!("{task}/updates"),
+            &officer,
+            &[
+                ("status", "on-target"),
+                ("progress", "Agreement drafted"),
+                ("month", ""),
+                ("year", ""),
+            ],
+        )
+        .await;
+    assert_eq!(updated.status(), StatusCode::SEE_OTHER);
+    let issued = september.post_form(&format!("{plan}/reports"), &officer, &[]).await;
+    assert_eq!(issued.status(), StatusCode::SEE_OTHER);
+
+    let november = server_with(&database, served_on("2026-11-20")).await;
+    let officer = november.sign_in("inclusion.officer").await;
+    let (_, page) = november.text(&plan, &officer).await;
+    assert!(
+        page.contains("Amber") && page.contains("has passed without it being completed"),
+        "{page}"
+    );
+    let updated = november
+        .post_form(
+            &format!("{task}/updates"),
+            &officer,
+            &[
+                ("status", "delayed"),
+                ("progress", "Admissions system replaced"),
+                ("month", "2"),
+                ("year", "2027"),
+            ],
+        )
+        .await;
+    assert_eq!(updated.status(), StatusCode::SEE_OTHER);
+    let (status, history) = november.text(&task, &officer).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        history.find("Admissions system replaced") < history.find("Agreement drafted"),
+        "newest first"
+    );
+    let member = november.sign_in("elected.member").await;
+    let (status, report) = november.text(&format!("{plan}/report"), &member).await;
+    assert_eq!(status, StatusCode::OK);
+    for expected in [
+        "Changed since 10 September 2026",
+        "On target to delayed; timescale October 2026 to February 2027; progress updated",
+        "Delayed, now due by February 2027",
+    ] {
+        assert!(report.contains(expected), "{expected} in {report}");
+    }
+    let pdf = november.get(&format!("{plan}/report.pdf"), Some(&member)).await;
+    let document = lopdf::Document::load_mem(&pdf.bytes().await.expect("body")).expect("a valid PDF");
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    assert!(
+        document
+            .extract_text(&pages)
+            .expect("text")
+            .contains("Admissions system replaced")
+    );
+    assert_eq!(
+        november
+            .post_form(&format!("{plan}/actions"), &member, &[("title", "Not theirs")])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN,
+        "an elected member reads plans, and does not keep them"
+    );
+    let head = november.sign_in("headteacher").await;
+    assert_eq!(november.text("/plans", &head).await.0, StatusCode::FORBIDDEN);
+}
+
+/// The rows of a published CSV file, by its header.
+fn published_rows(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(path).expect("opens");
+    let headers = reader
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(|heading| heading.trim_start_matches('\u{feff}').to_owned())
+        .collect();
+    let rows = reader
+        .records()
+        .map(|record| record.expect("a record").iter().map(str::to_owned).collect())
+        .collect();
+    (headers, rows)
+}
+
+/// The quartiles as a spreadsheet's QUARTILE.INC gives them: linear between the ordered values.
+fn quartile(sorted: &[f64], fraction: f64) -> f64 {
+    let position = fraction * (sorted.len() - 1) as f64;
+    let below = position.floor() as usize;
+    let above = position.ceil() as usize;
+    sorted[below] + (sorted[above] - sorted[below]) * (position - below as f64)
+}
+
+#[tokio::test]
+async fn on_the_real_performance_tables_the_la_is_rated_banded_and_ranked_among_every_la_with_each_figure_linked_to_its_file()
+ {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = directory.path().join("real.sqlite").display().to_string();
+    let codes = real_data("performance_tables/2018-2019_england/la_and_region_codes_meta.csv");
+    let results = real_data("performance_tables/2018-2019_england/england_ks4provisional.csv");
+    stride(&["import", "--db", &database, codes.to_str().expect("utf-8")]);
+    stride(&[
+        "import",
+        "--db",
+        &database,
+        "--year",
+        "2018/19",
+        results.to_str().expect("utf-8"),
+    ]);
+    stride(&["setup", "--db", &database, "--la", "936"]);
+    let csv = stride(&[
+        "report",
+        "rag",
+        "--db",
+        &database,
+        "--as-of",
+        "2019-12-01",
+        "--format",
+        "csv",
+    ]);
+    let tables = csv_tables(&csv);
+    let (_, header, rows) = tables.first().expect("the RAG table");
+    let row = rows
+        .iter()
+        .find(|row| row[0] == Measure::Ks4Attainment8.label() && row[1] == PupilGroup::All.label())
+        .expect("Attainment 8 for all pupils");
+
+    // Worked out again from the published file: the LA's row, England's, every LA's.
+    let (headers, published) = published_rows(&results);
+    let at = |name: &str| headers.iter().position(|heading| heading == name).expect(name);
+    let (record_type, la_code, attainment) = (at("RECTYPE"), at("LEA"), at("ATT8SCR"));
+    let surrey: f64 = published
+        .iter()
+        .find(|row| row[record_type] == "4" && row[la_code] == "936")
+        .expect("Surrey's row")[attainment]
+        .parse()
+        .expect("a figure");
+    let england: f64 = published
+        .iter()
+        .find(|row| row[record_type] == "7")
+        .expect("England's row")[attainment]
+        .parse()
+        .expect("a figure");
+    let mut every_la: Vec<f64> = published
+        .iter()
+        .filter(|row| row[record_type] == "4")
+        .filter_map(|row| row[attainment].parse().ok())
+        .collect();
+    every_la.sort_by(f64::total_cmp);
+    assert!(every_la.len() > 140, "{} LAs", every_la.len());
+    assert_eq!(row[column(header, "LA")], format!("{surrey:.1}"));
+    assert_eq!(row[column(header, "England")], format!("{england:.1}"));
+    let expected_rating = if surrey >= england {
+        "Green"
+    } else if surrey >= england - 1.0 {
+        "Amber"
+    } else {
+        "Red"
+    };
+    assert_eq!(row[column(header, "Against England")], expected_rating);
+    let (lower, median, upper) = (
+        quartile(&every_la, 0.25),
+        quartile(&every_la, 0.5),
+        quartile(&every_la, 0.75),
+    );
+    let expected_band = if surrey <= lower {
+        "A"
+    } else if surrey <= median {
+        "B"
+    } else if surrey <= upper {
+        "C"
+    } else {
+        "D"
+    };
+    assert_eq!(row[column(header, "Quartile band")], expected_band);
+    let better = every_la.iter().filter(|other| **other > surrey).count();
+    assert_eq!(
+        row[column(header, "Rank among LAs")],
+        format!("{} of {}", better + 1, every_la.len())
+    );
+
+    // On the page each figure links to the file it was imported from, whose page names it.
+    let server = server_on(std::path::Path::new(&database)).await;
+    let store = stride_store::open(&database).await.expect("opens");
+    let accounts = stride::new_accounts(&fixture().authority.accounts)
+        .await
+        .expect("hashes");
+    let account = accounts
+        .iter()
+        .find(|account| account.username == "data.manager")
+        .expect("the data manager");
+    store.create_account(account).await.expect("an account");
+    let administrator = server.sign_in("data.manager").await;
+    let (status, page) = server.text("/reports/rag", &administrator).await;
+    assert_eq!(status, StatusCode::OK);
+    let href = "/sources?name=england_ks4provisional.csv";
+    assert!(
+        page.contains(&format!("href=\"{href}\"")),
+        "a figure linked to its file"
+    );
+    let (status, source) = server.text(href, &administrator).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        source.contains("england_ks4provisional.csv") && source.contains("Imported"),
+        "{source}"
+    );
+}

@@ -212,7 +212,11 @@ async fn the_list_shows_every_school_and_filters_search_and_sort_it() {
     let rolls: HashMap<u32, f64> = dataset
         .school_figures
         .iter()
-        .filter(|f| f.measure == stride_core::Measure::PupilsOnRoll && f.year.start_year() == 2025)
+        .filter(|f| {
+            f.measure == stride_core::Measure::PupilsOnRoll
+                && f.group == stride_core::PupilGroup::All
+                && f.year.start_year() == 2025
+        })
         .filter_map(|f| f.figure.value().map(|value| (f.urn.get(), value)))
         .collect();
     let order: Vec<f64> = listed_urns(&sorted).iter().map(|urn| rolls[urn]).collect();

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 
-use super::area::{COMPARATORS, cell, figure, sources_sentence, value, years};
+use super::area::{COMPARATORS, cell, figure, sources_sentence, trend_chart, value, years};
 use super::{Report, ReportEvidence, Section};
 use crate::establishment::PhaseGroup;
 use crate::figure::{Comparator, ComparatorFigure};
@@ -159,6 +159,7 @@ pub fn exclusions_and_absence(evidence: &ReportEvidence, as_of: NaiveDate) -> Re
     let absence_years = years(comparators, &[Measure::OverallAbsence, Measure::PersistentAbsence]);
     let exclusion_years = years(comparators, &[Measure::SuspensionRate, Measure::PermanentExclusionRate]);
     let mut absence = Section {
+        charts: Vec::new(),
         heading: "Absence".to_owned(),
         sentences: Vec::new(),
         tables: Vec::new(),
@@ -170,6 +171,16 @@ pub fn exclusions_and_absence(evidence: &ReportEvidence, as_of: NaiveDate) -> Re
                 .filter_map(|phase| absence_sentence(comparators, *phase, *year))
                 .collect();
             absence.tables.push(latest_absence_table(comparators, *year));
+            absence
+                .charts
+                .extend([PhaseGroup::Primary, PhaseGroup::Secondary].iter().filter_map(|phase| {
+                    trend_chart(
+                        comparators,
+                        format!("Overall absence in {} schools (%)", phase.label().to_lowercase()),
+                        Measure::OverallAbsence,
+                        *phase,
+                    )
+                }));
             absence.tables.push(trend_table(
                 comparators,
                 "Overall absence by year (%)",
@@ -186,6 +197,7 @@ pub fn exclusions_and_absence(evidence: &ReportEvidence, as_of: NaiveDate) -> Re
         &[Measure::OverallAbsence, Measure::PersistentAbsence],
     ));
     let mut exclusions = Section {
+        charts: Vec::new(),
         heading: "Suspensions and permanent exclusions".to_owned(),
         sentences: Vec::new(),
         tables: Vec::new(),
@@ -203,6 +215,12 @@ pub fn exclusions_and_absence(evidence: &ReportEvidence, as_of: NaiveDate) -> Re
                     "Permanent exclusions per 100 pupils by year",
                 ),
             ] {
+                exclusions.charts.extend(trend_chart(
+                    comparators,
+                    format!("{title}, all schools"),
+                    measure,
+                    PhaseGroup::AllSchools,
+                ));
                 exclusions.tables.push(trend_table(
                     comparators,
                     title,

@@ -2,7 +2,7 @@
 //! group and year at its latest release, written as a table's cell.
 
 use crate::establishment::PhaseGroup;
-use crate::figure::{Comparator, ComparatorFigure, Figure};
+use crate::figure::{Comparator, ComparatorFigure};
 use crate::measure::{Measure, PupilGroup};
 use crate::table::Cell;
 use crate::year::AcademicYear;
@@ -20,7 +20,7 @@ pub(super) fn figure(
     phase: PhaseGroup,
     measure: Measure,
     year: AcademicYear,
-) -> Option<Figure> {
+) -> Option<&ComparatorFigure> {
     group_figure(comparators, comparator, phase, measure, PupilGroup::All, year)
 }
 
@@ -32,7 +32,7 @@ pub(super) fn group_figure(
     measure: Measure,
     group: PupilGroup,
     year: AcademicYear,
-) -> Option<Figure> {
+) -> Option<&ComparatorFigure> {
     comparators
         .iter()
         .filter(|held| {
@@ -43,17 +43,33 @@ pub(super) fn group_figure(
                 && held.group == group
         })
         .max_by_key(|held| held.release)
-        .map(|held| held.figure)
 }
 
-pub(super) fn cell(measure: Measure, figure: Option<Figure>) -> Cell {
-    match figure {
-        Some(Figure::Value(value)) => Cell::Number {
+/// A figure's cell, linked to the source it was imported from.
+pub(super) fn cell(measure: Measure, held: Option<&ComparatorFigure>) -> Cell {
+    match held {
+        Some(held) => Cell::of_figure(held.figure, measure.decimals(), &held.source),
+        None => Cell::Missing(String::new()),
+    }
+}
+
+/// A figure worked out from others (a gap, a mean) as a cell: its source is theirs, where they
+/// share one.
+pub(super) fn derived_cell(measure: Measure, value: Option<f64>, from: &[Option<&ComparatorFigure>]) -> Cell {
+    let Some(value) = value else {
+        return Cell::Missing(String::new());
+    };
+    let sources: Vec<&str> = from.iter().flatten().map(|held| held.source.as_str()).collect();
+    match sources.split_first() {
+        Some((first, rest)) if rest.iter().all(|source| source == first) => Cell::Sourced {
+            value,
+            decimals: measure.decimals(),
+            source: (*first).to_owned(),
+        },
+        _ => Cell::Number {
             value,
             decimals: measure.decimals(),
         },
-        Some(Figure::Missing(reason)) => Cell::Missing(reason.mark().to_owned()),
-        None => Cell::Missing(String::new()),
     }
 }
 
@@ -69,8 +85,8 @@ pub(super) fn years(comparators: &[ComparatorFigure], measures: &[Measure]) -> V
     years
 }
 
-pub(super) fn value(figure: Option<Figure>) -> Option<f64> {
-    figure.and_then(Figure::value)
+pub(super) fn value(held: Option<&ComparatorFigure>) -> Option<f64> {
+    held.and_then(|held| held.figure.value())
 }
 
 /// The sentence naming where a section's figures came from: each source the LA's comparators of
@@ -93,4 +109,31 @@ pub(super) fn sources_sentence(comparators: &[ComparatorFigure], measures: &[Mea
             count - LISTED
         )),
     }
+}
+
+/// A chart of a measure for a phase year by year: a line for each of the LA, its statistical
+/// neighbours and England. None where the LA holds no year of it.
+pub(super) fn trend_chart(
+    comparators: &[ComparatorFigure],
+    title: String,
+    measure: Measure,
+    phase: PhaseGroup,
+) -> Option<super::Chart> {
+    let held = years(comparators, &[measure]);
+    let chart = super::Chart {
+        title,
+        measure,
+        years: held.iter().map(ToString::to_string).collect(),
+        lines: COMPARATORS
+            .iter()
+            .map(|comparator| super::ChartLine {
+                label: comparator.label().to_owned(),
+                values: held
+                    .iter()
+                    .map(|year| value(figure(comparators, *comparator, phase, measure, *year)))
+                    .collect(),
+            })
+            .collect(),
+    };
+    chart.has_values().then_some(chart)
 }

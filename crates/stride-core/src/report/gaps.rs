@@ -4,7 +4,7 @@
 //! brings; until then the report says so rather than showing nothing silently.
 
 use super::Section;
-use super::area::{group_figure, sources_sentence, value, years};
+use super::area::{derived_cell, group_figure, sources_sentence, value, years};
 use crate::establishment::PhaseGroup;
 use crate::figure::{Comparator, ComparatorFigure};
 use crate::measure::{Measure, PupilGroup};
@@ -76,7 +76,6 @@ fn gap_table(comparators: &[ComparatorFigure], measure: Measure) -> Table {
             columns.push(Column::number(format!("{name}: {}", comparator.label())));
         }
     }
-    let decimals = measure.decimals();
     Table {
         title: format!("Gaps in {}", measure.label()),
         columns,
@@ -86,12 +85,13 @@ fn gap_table(comparators: &[ComparatorFigure], measure: Measure) -> Table {
                 let mut row = vec![Cell::Text(year.to_string())];
                 for (behind, against, _) in GAPS {
                     for comparator in [Comparator::LocalAuthority, Comparator::England] {
-                        row.push(
-                            gap(comparators, comparator, measure, (behind, against), year).map_or_else(
-                                || Cell::Missing(String::new()),
-                                |value| Cell::Number { value, decimals },
-                            ),
-                        );
+                        let of =
+                            |group| group_figure(comparators, comparator, PhaseGroup::AllSchools, measure, group, year);
+                        row.push(derived_cell(
+                            measure,
+                            gap(comparators, comparator, measure, (behind, against), year),
+                            &[of(behind), of(against)],
+                        ));
                     }
                 }
                 row
@@ -148,6 +148,7 @@ pub(super) fn gaps_section(comparators: &[ComparatorFigure]) -> Section {
     let measures: Vec<Measure> = KEY_STAGES.iter().map(|(measure, _)| *measure).collect();
     sentences.extend(sources_sentence(comparators, &measures));
     Section {
+        charts: Vec::new(),
         heading: "Vulnerable groups: the gaps over time".to_owned(),
         sentences,
         tables: KEY_STAGES

@@ -7,14 +7,23 @@
 
 mod absence;
 mod area;
+mod chart;
 mod gaps;
 mod monthly;
+mod plans;
+mod profile;
 mod rag;
 mod standards;
 mod termly;
 
 pub use absence::exclusions_and_absence;
+pub use chart::{Chart, ChartLine, LineStyle, tick_step, value_range};
 pub use monthly::{MonthlyFigures, monthly_data_set, monthly_figures};
+pub use plans::action_plan_progress;
+pub use profile::{
+    FEWEST_SIMILAR_FIGURES, LARGEST_SUPPRESSED_GROUP, ProfileBook, ProfileEvidence, SIMILAR_SCHOOLS,
+    school_data_profile, school_data_profiles,
+};
 pub use rag::{band, margin, rag, rag_report, rank};
 pub use standards::{gaps_report, standards_report};
 pub use termly::termly_movement;
@@ -37,12 +46,14 @@ pub struct Report {
     pub sections: Vec<Section>,
 }
 
-/// A part of a report: its heading, what the data says in words, and the tables it rests on.
-#[derive(Debug, Clone, PartialEq)]
+/// A part of a report: its heading, what the data says in words, the tables it rests on, and
+/// charts of some of those tables' figures.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Section {
     pub heading: String,
     pub sentences: Vec<String>,
     pub tables: Vec<Table>,
+    pub charts: Vec<Chart>,
 }
 
 impl Report {
@@ -61,7 +72,7 @@ pub struct ReportKind {
 }
 
 /// The reports Stride produces, in the order they are listed.
-pub const REPORTS: [ReportKind; 6] = [
+pub const REPORTS: [ReportKind; 8] = [
     ReportKind {
         name: "monthly-data-set",
         title: "Monthly county data set",
@@ -92,7 +103,20 @@ pub const REPORTS: [ReportKind; 6] = [
         title: "Annual report on the standards of schools",
         what: "The annual report to cabinet (Southend's structure): headlines, each key stage with its trend, vulnerable groups, exclusions and absence, the quality of schools, in sentences written from the figures for an officer to edit",
     },
+    ReportKind {
+        name: "action-plan-progress",
+        title: "Strategy action plans: progress report",
+        what: "Each action's tasks with their progress, timescale and status, RAG-rated with the reason, and what changed since the last report was issued (Oxfordshire's implementation progress report)",
+    },
+    ReportKind {
+        name: SCHOOL_DATA_PROFILE,
+        title: "School data profiles",
+        what: "One school's Ofsted outcomes, attainment, progress, attendance, early years and vulnerable groups against the LA, similar schools and England (Southend's August profiles), for one school or as a batch for all",
+    },
 ];
+
+/// The report made per school, from [`ProfileEvidence`] rather than [`ReportEvidence`].
+pub const SCHOOL_DATA_PROFILE: &str = "school-data-profile";
 
 pub fn find_report(name: &str) -> Option<ReportKind> {
     REPORTS.iter().copied().find(|report| report.name == name)
@@ -118,6 +142,7 @@ pub fn build(
         "gaps" => Some(gaps_report(evidence, as_of)),
         "rag" => Some(rag_report(evidence, as_of)),
         "standards" => Some(standards_report(evidence, as_of)),
+        "action-plan-progress" => Some(action_plan_progress(evidence.action_plans, as_of)),
         _ => None,
     }
 }
@@ -140,6 +165,8 @@ pub struct ReportEvidence<'a> {
     pub la: Option<crate::identifiers::LaCode>,
     /// Every LA's own figures (all schools), for quartile bands and ranks among LAs.
     pub every_la: &'a [(crate::identifiers::LaCode, crate::figure::ComparatorFigure)],
+    /// The strategy action plans held.
+    pub action_plans: &'a [crate::action_plan::ActionPlan],
 }
 
 /// A share as a report writes it: one decimal place, or none of none.

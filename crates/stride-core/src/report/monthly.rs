@@ -320,11 +320,13 @@ pub fn monthly_data_set(evidence: &ReportEvidence, as_of: NaiveDate) -> Report {
         as_of,
         sections: vec![
             Section {
+                charts: Vec::new(),
                 heading: "Headlines".to_owned(),
                 sentences: headline_sentences(all, as_of, year_before),
                 tables: vec![figures_table(format!("Schools by phase and type as at {as_of}"), &rows)],
             },
             Section {
+                charts: Vec::new(),
                 heading: "The trend over twelve months".to_owned(),
                 sentences: vec![format!(
                     "Each month's figures are as the inspections published by its last day stood; twelve months ago {} schools were in an Ofsted category, now {}.",
@@ -333,6 +335,7 @@ pub fn monthly_data_set(evidence: &ReportEvidence, as_of: NaiveDate) -> Report {
                 tables: vec![trend_table],
             },
             Section {
+                charts: Vec::new(),
                 heading: "Schools in an Ofsted category and their support".to_owned(),
                 sentences: vec![format!(
                     "{} schools are in a category, those not making progress first, with the support commissioned since they were placed in it.",

@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 
-use super::area::{group_figure, sources_sentence, value};
+use super::area::{cell, derived_cell, group_figure, sources_sentence, value};
 use super::{Report, ReportEvidence, Section};
 use crate::categorisation::Quartiles;
 use crate::establishment::PhaseGroup;
@@ -109,16 +109,17 @@ fn every_la_values(evidence: &ReportEvidence, measure: Measure, group: PupilGrou
 const FEWEST_LAS: usize = 4;
 
 fn row(evidence: &ReportEvidence, measure: Measure, group: PupilGroup) -> Option<Vec<Cell>> {
-    let of = |comparator, year| {
-        value(group_figure(
+    let held = |comparator, year| {
+        group_figure(
             evidence.comparators,
             comparator,
             PhaseGroup::AllSchools,
             measure,
             group,
             year,
-        ))
+        )
     };
+    let of = |comparator, year| value(held(comparator, year));
     let year = evidence
         .comparators
         .iter()
@@ -132,15 +133,11 @@ fn row(evidence: &ReportEvidence, measure: Measure, group: PupilGroup) -> Option
         .map(|held| held.year)
         .max()?;
     let la = of(Comparator::LocalAuthority, year)?;
-    let number = |value: f64| Cell::Number {
-        value,
-        decimals: measure.decimals(),
-    };
     let mut cells = vec![
         Cell::Text(measure.label().to_owned()),
         Cell::Text(group.label().to_owned()),
         Cell::Text(year.to_string()),
-        number(la),
+        cell(measure, held(Comparator::LocalAuthority, year)),
     ];
     for comparator in [
         Comparator::StatisticalNeighbours,
@@ -149,7 +146,7 @@ fn row(evidence: &ReportEvidence, measure: Measure, group: PupilGroup) -> Option
     ] {
         match of(comparator, year) {
             Some(theirs) => {
-                cells.push(number(theirs));
+                cells.push(cell(measure, held(comparator, year)));
                 cells.push(Cell::Text(rag(measure, la, theirs).unwrap_or("").to_owned()));
             }
             None => cells.extend([Cell::Missing(String::new()), Cell::Missing(String::new())]),
@@ -168,12 +165,13 @@ fn row(evidence: &ReportEvidence, measure: Measure, group: PupilGroup) -> Option
     } else {
         cells.extend([Cell::Missing(String::new()), Cell::Missing(String::new())]);
     }
-    cells.push(of(Comparator::LocalAuthority, year.previous()).map_or_else(
-        || Cell::Missing(String::new()),
-        |before| Cell::Number {
-            value: la - before,
-            decimals: measure.decimals(),
-        },
+    cells.push(derived_cell(
+        measure,
+        of(Comparator::LocalAuthority, year.previous()).map(|before| la - before),
+        &[
+            held(Comparator::LocalAuthority, year),
+            held(Comparator::LocalAuthority, year.previous()),
+        ],
     ));
     Some(cells)
 }
@@ -223,6 +221,7 @@ pub fn rag_report(evidence: &ReportEvidence, as_of: NaiveDate) -> Report {
         title: "Outcomes against comparators".to_owned(),
         as_of,
         sections: vec![Section {
+            charts: Vec::new(),
             heading: "Each measure and pupil group, RAG-rated".to_owned(),
             sentences,
             tables: vec![Table {

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::area::{cell, figure, sources_sentence, value, years};
+use super::area::{cell, figure, sources_sentence, trend_chart, value, years};
 use super::gaps::{KEY_STAGES, gaps_section};
 use super::{Report, ReportEvidence, Section, exclusions_and_absence, monthly_data_set};
 use crate::establishment::PhaseGroup;
@@ -139,6 +139,19 @@ fn key_stage_section(comparators: &[ComparatorFigure], heading: &str, measures: 
         heading: heading.to_owned(),
         sentences,
         tables: held.iter().map(|measure| trend_table(comparators, *measure)).collect(),
+        // The headline measure of the key stage, the first held, drawn.
+        charts: held
+            .first()
+            .and_then(|measure| {
+                trend_chart(
+                    comparators,
+                    format!("{} ({})", measure.label(), measure.unit_label()),
+                    *measure,
+                    PhaseGroup::AllSchools,
+                )
+            })
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -163,6 +176,7 @@ pub fn standards_report(evidence: &ReportEvidence, as_of: NaiveDate) -> Report {
         headlines.push(attendance.clone());
     }
     let mut sections = vec![Section {
+        charts: Vec::new(),
         heading: "Headlines".to_owned(),
         sentences: headlines,
         tables: Vec::new(),

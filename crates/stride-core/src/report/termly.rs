@@ -151,11 +151,13 @@ pub fn termly_movement(evidence: &ReportEvidence, term: &Term, as_of: NaiveDate)
         as_of,
         sections: vec![
             Section {
+                charts: Vec::new(),
                 heading: "Inspections in the term".to_owned(),
                 sentences,
                 tables: vec![inspected_table(&inspected, &term_name)],
             },
             Section {
+                charts: Vec::new(),
                 heading: "Movement between levels of support".to_owned(),
                 sentences: level_sentences,
                 tables: vec![level_table],

@@ -7,16 +7,15 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::*;
-use crate::establishment::{Establishment, EstablishmentStatus, EstablishmentType, Governance, Phase};
-use crate::figure::{Figure, Release, SchoolFigure};
-use crate::identifiers::LaCode;
+use crate::establishment::Establishment;
+use crate::figure::SchoolFigure;
 use crate::inspection::{
     CategoryOfConcern, EvaluationArea, FourPointGrade, Framework, Grade, Inspection, InspectionFields, InspectionKind,
     Judgement, ReportCardGrade, UngradedOutcome,
 };
 use crate::intervention::SupportKind;
 use crate::measure::{Measure, PupilGroup};
-use crate::year::AcademicYear;
+use crate::testing::{figure, school, urn};
 
 const SCHOOLS: u32 = 250;
 const FIRST_YEAR: i32 = 2019;
@@ -24,44 +23,6 @@ const LAST_YEAR: i32 = 2025;
 
 fn day(text: &str) -> NaiveDate {
     text.parse().expect("a date")
-}
-
-fn urn(number: u32) -> Urn {
-    Urn::new(number).expect("a URN")
-}
-
-fn school(number: u32) -> Establishment {
-    Establishment {
-        urn: urn(number),
-        la: LaCode::new(990).expect("an LA"),
-        dfe_number: None,
-        name: format!("School {number}"),
-        establishment_type: EstablishmentType::Community,
-        phase: Phase::Primary,
-        status: EstablishmentStatus::Open,
-        opened_on: None,
-        closed_on: None,
-        statutory_low_age: Some(4),
-        statutory_high_age: Some(11),
-        locality: None,
-        governance: Governance::Maintained,
-        diocese: None,
-        leaders: Vec::new(),
-        location: None,
-    }
-}
-
-fn figure(number: u32, measure: Measure, group: PupilGroup, year: i32, value: f64) -> SchoolFigure {
-    SchoolFigure {
-        urn: urn(number),
-        measure,
-        year: AcademicYear::starting(year),
-        group,
-        figure: Figure::Value(value),
-        cohort: Some(30),
-        source: "test".into(),
-        release: Release::Final,
-    }
 }
 
 fn support(id: i64, kind: SupportKind, commissioned_on: NaiveDate, cost: Option<Pence>) -> Support {

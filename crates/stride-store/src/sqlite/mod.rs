@@ -1,6 +1,7 @@
 //! The SQLite implementation of [`Store`](crate::Store): the embedded default.
 
 mod accounts;
+mod action_plans;
 mod categorisation;
 mod held;
 mod import;
@@ -378,6 +379,19 @@ impl crate::Store for SqliteStore {
 
     async fn every_la_figures(&self) -> Result<Vec<(stride_core::LaCode, stride_core::ComparatorFigure)>, StoreError> {
         read::every_la_figures(&self.pool).await
+    }
+
+    async fn action_plans(&self) -> Result<Vec<stride_core::action_plan::ActionPlan>, StoreError> {
+        action_plans::action_plans(&self.pool).await
+    }
+
+    async fn change_action_plan(
+        &self,
+        change: &stride_core::action_plan::PlanChange,
+        by: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<i64>, StoreError> {
+        action_plans::change_action_plan(&self.pool, change, by, at).await
     }
 
     async fn providers(&self) -> Result<Vec<stride_core::support::Provider>, StoreError> {

@@ -67,6 +67,13 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
     for activity in &dataset.activities {
         super::intervention::record_activity(&mut *transaction, activity).await?;
     }
+    super::action_plans::write_action_plans(
+        &mut transaction,
+        &dataset.action_plans,
+        "Stride (generated)",
+        written_at,
+    )
+    .await?;
     for account in accounts {
         super::accounts::insert_account(&mut transaction, account).await?;
     }

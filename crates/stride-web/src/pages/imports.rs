@@ -83,18 +83,18 @@ struct ImportsPage {
     imports: Vec<ImportRow>,
 }
 
-struct ImportRow {
-    file_name: String,
-    kind: &'static str,
-    edition: String,
-    rows: usize,
-    added: usize,
-    changed: usize,
-    unchanged: usize,
-    imported_at: String,
+pub(crate) struct ImportRow {
+    pub(crate) file_name: String,
+    pub(crate) kind: &'static str,
+    pub(crate) edition: String,
+    pub(crate) rows: usize,
+    pub(crate) added: usize,
+    pub(crate) changed: usize,
+    pub(crate) unchanged: usize,
+    pub(crate) imported_at: String,
 }
 
-fn import_row(record: ImportRecord) -> ImportRow {
+pub(crate) fn import_row(record: ImportRecord) -> ImportRow {
     let edition = match (record.release, record.year) {
         (Some(release), Some(year)) => format!("{} {year}", release.label()),
         _ => String::new(),

@@ -3,10 +3,13 @@
 pub mod categorisation;
 pub mod imports;
 pub mod intervention;
+pub mod plans;
+pub mod profiles;
 pub mod reports;
 pub mod school;
 pub mod schools;
 pub mod sign_in;
+pub mod sources;
 pub mod support;
 
 use askama::Template;

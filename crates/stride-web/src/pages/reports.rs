@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
-use stride_core::report::{REPORTS, Report, build, find_report};
+use stride_core::report::{REPORTS, Report, SCHOOL_DATA_PROFILE, build, find_report};
 
 use crate::pages::render;
 use crate::session::SignedIn;
@@ -45,29 +45,90 @@ pub struct ReportParams {
     back: usize,
 }
 
-struct ShownSection {
+pub(crate) struct ShownSection {
     heading: String,
     sentences: Vec<String>,
     tables: Vec<ShownTable>,
+    /// Each chart as SVG, its words inside it.
+    charts: Vec<String>,
 }
 
 #[derive(Template)]
 #[template(path = "report.html")]
-struct ReportPage {
-    chrome: Chrome,
-    title: String,
-    as_of: String,
-    sections: Vec<ShownSection>,
-    downloads: Vec<(String, &'static str)>,
-    termly: bool,
-    back: usize,
-    name: &'static str,
+pub(crate) struct ReportPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub as_of: String,
+    pub sections: Vec<ShownSection>,
+    pub downloads: Vec<(String, &'static str)>,
+    pub termly: bool,
+    pub back: usize,
+    pub name: &'static str,
+    /// Where the back link goes, and what it says.
+    pub back_link: (String, &'static str),
 }
 
 async fn report(state: &AppState, signed_in: &SignedIn, name: &str, back: usize) -> Result<Report, WebError> {
     reading(signed_in)?;
     let data = stride_store::report_data(state.store.as_ref(), &signed_in.account).await?;
     build(name, &data.evidence(), &data.calendar, state.today(), back.min(9)).ok_or(WebError::NotFound)
+}
+
+/// A report as a download in the format its address ends in, named by its stem and day.
+pub(crate) fn download(report: &Report, extension: &str, stem: &str) -> Result<Response, WebError> {
+    let (bytes, content_type) = match extension {
+        "pdf" => (stride_export::report_to_pdf(report)?, "application/pdf"),
+        "xlsx" => (
+            stride_export::report_to_xlsx(report)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "csv" => (stride_export::report_to_csv(report)?, "text/csv; charset=utf-8"),
+        _ => return Err(WebError::NotFound),
+    };
+    Ok(attachment(
+        bytes,
+        content_type,
+        &format!("{stem}-{}.{extension}", report.as_of),
+    ))
+}
+
+pub(crate) fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    (
+        [
+            ("content-type", content_type.to_owned()),
+            ("content-disposition", format!("attachment; filename=\"{file_name}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The report's sections as a page shows them, each chart drawn as SVG.
+pub(crate) fn shown_sections(report: &Report) -> Vec<ShownSection> {
+    report
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(number, section)| ShownSection {
+            heading: section.heading.clone(),
+            sentences: section.sentences.clone(),
+            tables: section.tables.iter().map(ShownTable::of).collect(),
+            charts: section
+                .charts
+                .iter()
+                .enumerate()
+                .filter_map(|(index, chart)| stride_export::svg::line_chart(&format!("chart-{number}-{index}"), chart))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The download links of a report's page.
+pub(crate) fn downloads(stem: &str, suffix: &str) -> Vec<(String, &'static str)> {
+    [("pdf", "PDF"), ("xlsx", "Excel workbook"), ("csv", "CSV")]
+        .iter()
+        .map(|(ending, label)| (format!("{stem}.{ending}{suffix}"), *label))
+        .collect()
 }
 
 /// A report's page (`/reports/monthly-data-set`) or a download of it (`…/monthly-data-set.pdf`).
@@ -79,57 +140,28 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let (name, extension) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
     let kind = find_report(name).ok_or(WebError::NotFound)?;
-    let report = report(&state, &signed_in, kind.name, params.back).await?;
-    let download = |bytes: Vec<u8>, content_type: &'static str| -> Response {
-        let disposition = format!("attachment; filename=\"{}-{}.{extension}\"", kind.name, report.as_of);
-        (
-            [
-                ("content-type", content_type.to_owned()),
-                ("content-disposition", disposition),
-            ],
-            bytes,
-        )
-            .into_response()
-    };
-    match extension {
-        "pdf" => Ok(download(stride_export::report_to_pdf(&report)?, "application/pdf")),
-        "xlsx" => Ok(download(
-            stride_export::report_to_xlsx(&report)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )),
-        "csv" => Ok(download(
-            stride_export::report_to_csv(&report)?,
-            "text/csv; charset=utf-8",
-        )),
-        "" => {
-            let suffix = if params.back > 0 {
-                format!("?back={}", params.back)
-            } else {
-                String::new()
-            };
-            Ok(render(&ReportPage {
-                chrome: Chrome::for_user(&signed_in, "reports"),
-                title: report.title.clone(),
-                as_of: long_date(report.as_of),
-                sections: report
-                    .sections
-                    .iter()
-                    .map(|section| ShownSection {
-                        heading: section.heading.clone(),
-                        sentences: section.sentences.clone(),
-                        tables: section.tables.iter().map(ShownTable::of).collect(),
-                    })
-                    .collect(),
-                downloads: [("pdf", "PDF"), ("xlsx", "Excel workbook"), ("csv", "CSV")]
-                    .iter()
-                    .map(|(ending, label)| (format!("/reports/{}.{ending}{suffix}", kind.name), *label))
-                    .collect(),
-                termly: kind.name == "termly-movement",
-                back: params.back,
-                name: kind.name,
-            })?
-            .into_response())
-        }
-        _ => Err(WebError::NotFound),
+    if kind.name == SCHOOL_DATA_PROFILE && extension.is_empty() {
+        return super::profiles::chooser(&state, &signed_in).await;
     }
+    let report = report(&state, &signed_in, kind.name, params.back).await?;
+    if !extension.is_empty() {
+        return download(&report, extension, kind.name);
+    }
+    let suffix = if params.back > 0 {
+        format!("?back={}", params.back)
+    } else {
+        String::new()
+    };
+    Ok(render(&ReportPage {
+        chrome: Chrome::for_user(&signed_in, "reports"),
+        title: report.title.clone(),
+        as_of: long_date(report.as_of),
+        sections: shown_sections(&report),
+        downloads: downloads(&format!("/reports/{}", kind.name), &suffix),
+        termly: kind.name == "termly-movement",
+        back: params.back,
+        name: kind.name,
+        back_link: ("/reports".to_owned(), "Reports"),
+    })?
+    .into_response())
 }

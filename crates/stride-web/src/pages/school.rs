@@ -8,10 +8,11 @@ use stride_core::school_profile::{MeasureSeries, SchoolProfile, reasons_shown};
 use stride_core::{Comparator, Governance, Inspection, LeaderRole, Measure, PupilGroup, Urn};
 
 use super::{csv_download, render, xlsx_download};
-use crate::chart::{Line, line_chart};
 use crate::session::SignedIn;
 use crate::view::{Chrome, long_date};
 use crate::{AppState, WebError};
+use stride_core::report::{Chart, ChartLine};
+use stride_export::svg::line_chart;
 
 /// Five academic years, as an LA's school data profile shows.
 pub const PROFILE_YEARS: usize = 5;
@@ -84,6 +85,7 @@ struct SchoolPage {
     other_authority: Option<String>,
     /// Whether the user may read the school's categorisation and its reasons.
     categorised: bool,
+    profiled: bool,
     category: Option<&'static str>,
     context: Vec<(&'static str, String)>,
     roll: Vec<(String, String)>,
@@ -126,6 +128,7 @@ pub async fn profile(
         phase: establishment.phase.label(),
         establishment_type: establishment.establishment_type.label(),
         categorised: other_authority.is_none() && signed_in.account.role.can_see_categorisation(),
+        profiled: other_authority.is_none() && signed_in.account.role.can_read_school_profiles(),
         other_authority,
         category: latest_full
             .and_then(|inspection| inspection.category_of_concern)
@@ -231,15 +234,11 @@ fn context(profile: &SchoolProfile) -> Vec<(&'static str, String)> {
 }
 
 fn inspection_row(inspection: &Inspection) -> InspectionRow {
-    let (outcome, outcome_colour) = if inspection.is_full() {
-        (inspection.headline().label(), inspection.headline().tag_colour())
+    let outcome = inspection.outcome_label();
+    let outcome_colour = if inspection.is_full() {
+        inspection.headline().tag_colour()
     } else {
-        (
-            inspection
-                .ungraded_outcome
-                .map_or("No outcome recorded", |outcome| outcome.label()),
-            "govuk-tag--grey",
-        )
+        "govuk-tag--grey"
     };
     InspectionRow {
         started: long_date(inspection.started_on),
@@ -261,27 +260,26 @@ fn series_view(series: &MeasureSeries, headline: bool) -> SeriesView {
     let measure = series.measure;
     let years: Vec<String> = series.years.iter().map(|year| year.year.to_string()).collect();
     let chart = if headline && series.has_any_value() {
-        let school = Line {
+        let school = ChartLine {
             label: "School".to_owned(),
             values: series.years.iter().map(|year| year.school.value()).collect(),
-            dashed: false,
         };
-        let england = Line {
+        let england = ChartLine {
             label: "England".to_owned(),
             values: series
                 .years
                 .iter()
                 .map(|year| year.comparator(Comparator::England).and_then(|figure| figure.value()))
                 .collect(),
-            dashed: true,
         };
-        let title = format!("{}, {}: school against England", measure.label(), series.group.label());
         line_chart(
             &format!("chart-{}", measure.code()),
-            &title,
-            measure,
-            &years,
-            &[school, england],
+            &Chart {
+                title: format!("{}, {}: school against England", measure.label(), series.group.label()),
+                measure,
+                years: years.clone(),
+                lines: vec![school, england],
+            },
         )
     } else {
         None

@@ -247,7 +247,14 @@ fn cases() -> Vec<Case> {
             year: "2018/19",
             release: "final",
             rows: Rows::NationalOrSchool,
-            checks: &[("NOR", "pupils-on-roll", "all")],
+            checks: &[
+                ("NOR", "pupils-on-roll", "all"),
+                ("NORB", "pupils-on-roll", "boys"),
+                ("NUMFSMEVER", "pupils-on-roll", "disadvantaged"),
+                ("TSENELK", "pupils-on-roll", "sen-support"),
+                ("TSENELSE", "pupils-on-roll", "ehc-plan"),
+                ("NUMEAL", "pupils-on-roll", "eal"),
+            ],
         },
         Case {
             // The tables of 2018/19 carry the absence of 2017/18.
@@ -587,9 +594,18 @@ async fn a_second_import_changes_nothing_and_schools_not_held_are_reported() {
         schools.len(),
         "no establishment file was imported"
     );
-    assert_eq!(first.added, rows.len(), "one figure, pupils on roll, per row");
+    // Each row's pupils on roll: all, boys, girls, disadvantaged, SEN support, EHC plan, EAL.
+    let figures_per_row = 7;
+    assert_eq!(
+        first.added,
+        rows.len() * figures_per_row,
+        "the roll and its groups, per row"
+    );
     let again = import_stated(&store, &census, stated_2018(), false).await;
-    assert_eq!((again.added, again.changed, again.unchanged), (0, 0, rows.len()));
+    assert_eq!(
+        (again.added, again.changed, again.unchanged),
+        (0, 0, rows.len() * figures_per_row)
+    );
     assert!(again.previously_imported_at.is_some());
 }
 

@@ -11,11 +11,11 @@ use stride_core::support::{
 use stride_core::{Measure, PupilGroup};
 
 use super::{download, support_work};
-use crate::chart::{Interval, interval_chart};
 use crate::pages::render;
 use crate::session::SignedIn;
 use crate::view::{Chrome, ShownTable};
 use crate::{AppState, WebError};
+use stride_export::svg::{Interval, interval_chart};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ImpactParams {

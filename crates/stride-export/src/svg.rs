@@ -1,16 +1,10 @@
-//! Line charts drawn as SVG on the server: a school's figure against England's over the years.
-//! Each chart sits beside the table of its figures, so nothing is only in the picture.
+//! Charts drawn as SVG on the server: lines of a measure over the years, and differences with
+//! their intervals. Each chart sits beside the table of its figures, so nothing is only in the
+//! picture.
 
 use std::fmt::Write;
 
-use stride_core::Measure;
-
-pub struct Line {
-    pub label: String,
-    pub values: Vec<Option<f64>>,
-    /// Drawn dashed, so the lines differ by more than colour.
-    pub dashed: bool,
-}
+use stride_core::report::{Chart, ChartLine, LineStyle, tick_step, value_range};
 
 const WIDTH: f64 = 460.0;
 const HEIGHT: f64 = 240.0;
@@ -20,36 +14,30 @@ const TOP: f64 = 36.0;
 const BOTTOM: f64 = 34.0;
 
 /// An accessible SVG line chart, or none when there are no values to draw.
-pub fn line_chart(id: &str, title: &str, measure: Measure, years: &[String], lines: &[Line]) -> Option<String> {
-    let values: Vec<f64> = lines
-        .iter()
-        .flat_map(|line| line.values.iter().flatten().copied())
-        .collect();
-    let (low, high) = bounds(&values)?;
-    let x = |index: usize| LEFT + (WIDTH - LEFT - RIGHT) * index as f64 / (years.len().max(2) - 1) as f64;
+pub fn line_chart(id: &str, chart: &Chart) -> Option<String> {
+    let (low, high) = chart.range()?;
+    let count = chart.years.len();
+    let x = |index: usize| LEFT + (WIDTH - LEFT - RIGHT) * index as f64 / (count.max(2) - 1) as f64;
     let y = |value: f64| TOP + (HEIGHT - TOP - BOTTOM) * (high - value) / (high - low);
     let mut svg = String::new();
     let _ = write!(
         svg,
         r#"<svg class="stride-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
-        escape(title),
-        escape(&describe(measure, years, lines)),
+        escape(&chart.title),
+        escape(&chart.text_alternative()),
     );
-    let step = tick_step((high - low) / 4.0);
-    let mut value = (low / step).ceil() * step;
-    while value <= high + step * 1e-9 {
+    for value in chart.gridlines() {
         let _ = write!(
             svg,
             r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#b1b4b6" stroke-width="1"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"##,
             WIDTH - RIGHT,
             LEFT - 6.0,
             y(value) + 4.0,
-            escape(&measure.format(value)),
+            escape(&chart.measure.format(value)),
             y = y(value),
         );
-        value += step;
     }
-    for (index, year) in years.iter().enumerate() {
+    for (index, year) in chart.years.iter().enumerate() {
         let _ = write!(
             svg,
             r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
@@ -58,16 +46,20 @@ pub fn line_chart(id: &str, title: &str, measure: Measure, years: &[String], lin
             escape(year)
         );
     }
-    for (number, line) in lines.iter().enumerate() {
+    for (number, line) in chart.lines.iter().enumerate() {
         draw_line(&mut svg, line, number, &x, &y);
     }
     svg.push_str("</svg>");
     Some(svg)
 }
 
-fn draw_line(svg: &mut String, line: &Line, number: usize, x: &dyn Fn(usize) -> f64, y: &dyn Fn(f64) -> f64) {
+fn draw_line(svg: &mut String, line: &ChartLine, number: usize, x: &dyn Fn(usize) -> f64, y: &dyn Fn(f64) -> f64) {
     let colour = if number == 0 { "#1d70b8" } else { "#0b0c0c" };
-    let dash = if line.dashed { r#" stroke-dasharray="6 4""# } else { "" };
+    let dash = LineStyle::of_line(number)
+        .dashes()
+        .map_or(String::new(), |(dash, gap)| {
+            format!(r#" stroke-dasharray="{dash} {gap}""#)
+        });
     // A missing year breaks the line rather than joining across it.
     let mut segment: Vec<String> = Vec::new();
     let flush = |segment: &mut Vec<String>, svg: &mut String| {
@@ -95,7 +87,7 @@ fn draw_line(svg: &mut String, line: &Line, number: usize, x: &dyn Fn(usize) -> 
         }
     }
     flush(&mut segment, svg);
-    let legend_x = LEFT + number as f64 * 170.0;
+    let legend_x = LEFT + number as f64 * 130.0;
     let _ = write!(
         svg,
         r#"<line x1="{legend_x}" x2="{}" y1="14" y2="14" stroke="{colour}" stroke-width="3"{dash}/><text x="{}" y="18">{}</text>"#,
@@ -103,51 +95,6 @@ fn draw_line(svg: &mut String, line: &Line, number: usize, x: &dyn Fn(usize) -> 
         legend_x + 30.0,
         escape(&line.label)
     );
-}
-
-/// The vertical range: the values with a margin, widened so that a flat line is not drawn as a
-/// dramatic one.
-fn bounds(values: &[f64]) -> Option<(f64, f64)> {
-    let low = values.iter().copied().reduce(f64::min)?;
-    let high = values.iter().copied().reduce(f64::max)?;
-    let span = (high - low).max(high.abs() * 0.1).max(1.0);
-    Some((low - span * 0.15, high + span * 0.15))
-}
-
-/// A round step between gridlines: 1, 2 or 5 times a power of ten.
-fn tick_step(rough: f64) -> f64 {
-    let power = 10f64.powf(rough.log10().floor());
-    let fraction = rough / power;
-    let nice = if fraction <= 1.0 {
-        1.0
-    } else if fraction <= 2.0 {
-        2.0
-    } else if fraction <= 5.0 {
-        5.0
-    } else {
-        10.0
-    };
-    nice * power
-}
-
-fn describe(measure: Measure, years: &[String], lines: &[Line]) -> String {
-    lines
-        .iter()
-        .map(|line| {
-            let points: Vec<String> = years
-                .iter()
-                .zip(&line.values)
-                .map(|(year, value)| {
-                    format!(
-                        "{year} {}",
-                        value.map_or("no figure".to_owned(), |value| measure.format(value))
-                    )
-                })
-                .collect();
-            format!("{}: {}.", line.label, points.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// One row of an interval chart: a difference with its interval, or none where the group is
@@ -170,7 +117,7 @@ pub fn interval_chart(id: &str, title: &str, rows: &[Interval], better_when_lowe
     if values.len() < 2 {
         return None;
     }
-    let (low, high) = bounds(&values)?;
+    let (low, high) = value_range(values.iter().copied())?;
     let width = WIDTH + 200.0;
     let (left, right) = (16.0, 16.0);
     let row_height = 44.0;
@@ -273,26 +220,27 @@ mod tests {
         ["2021/22", "2022/23", "2023/24"].map(String::from).to_vec()
     }
 
+    fn chart(title: &str, lines: Vec<ChartLine>) -> Chart {
+        Chart {
+            title: title.to_owned(),
+            measure: stride_core::Measure::Ks2ReadingWritingMathsExpected,
+            years: years(),
+            lines,
+        }
+    }
+
     #[test]
     fn a_missing_year_breaks_the_line_and_is_said_in_the_description() {
-        let school = Line {
+        let school = ChartLine {
             label: "School".into(),
             values: vec![Some(60.0), None, Some(64.0)],
-            dashed: false,
         };
-        let england = Line {
+        let england = ChartLine {
             label: "England".into(),
             values: vec![Some(59.0), Some(60.0), Some(61.0)],
-            dashed: true,
         };
-        let svg = line_chart(
-            "c",
-            "KS2 <RWM>",
-            Measure::Ks2ReadingWritingMathsExpected,
-            &years(),
-            &[school, england],
-        )
-        .expect("drawn");
+        let svg = line_chart("c", &chart("KS2 <RWM>", vec![school, england])).expect("drawn");
+        assert!(svg.contains(r#"stroke-dasharray="6 4""#), "England's line is dashed");
         assert_eq!(svg.matches("<polyline").count(), 1, "only England's line is unbroken");
         assert_eq!(svg.matches("<circle").count(), 5);
         assert!(svg.contains("School: 2021/22 60.0%, 2022/23 no figure, 2023/24 64.0%."));
@@ -337,11 +285,10 @@ mod tests {
 
     #[test]
     fn nothing_is_drawn_without_values() {
-        let empty = Line {
+        let empty = ChartLine {
             label: "School".into(),
             values: vec![None, None, None],
-            dashed: false,
         };
-        assert!(line_chart("c", "t", Measure::OverallAbsence, &years(), &[empty]).is_none());
+        assert!(line_chart("c", &chart("t", vec![empty])).is_none());
     }
 }
