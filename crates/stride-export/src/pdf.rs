@@ -88,7 +88,11 @@ fn wrap(text: &str, width: f32, size: f32, bold: bool) -> Vec<String> {
 
 /// Pages being written: those finished, the page being written, and where its next line goes.
 struct Pages {
-    finished: Vec<Vec<Operation>>,
+    /// Each finished page's content, encoded and compressed as it is finished, so that a batch
+    /// of hundreds of pages does not hold every drawing operation until the end.
+    finished: Vec<Stream>,
+    /// Why a page could not be encoded, where one could not.
+    failed: Option<String>,
     page: Vec<Operation>,
     y: f32,
     footer: String,
@@ -102,6 +106,7 @@ impl Pages {
     fn new(footer: String) -> Pages {
         let mut pages = Pages {
             finished: Vec::new(),
+            failed: None,
             page: Vec::new(),
             y: HEIGHT - MARGIN,
             footer,
@@ -118,14 +123,30 @@ impl Pages {
     }
 
     fn new_page(&mut self) {
-        self.finished.push(std::mem::take(&mut self.page));
+        self.finish_page();
         self.y = HEIGHT - MARGIN;
         self.write_footer();
     }
 
-    fn into_pages(mut self) -> Vec<Vec<Operation>> {
-        self.finished.push(self.page);
-        self.finished
+    fn finish_page(&mut self) {
+        let operations = std::mem::take(&mut self.page);
+        match (Content { operations }).encode() {
+            Ok(content) => {
+                let mut stream = Stream::new(dictionary! {}, content);
+                // Compressed where it makes the file smaller; a reader inflates it either way.
+                let _ = stream.compress();
+                self.finished.push(stream);
+            }
+            Err(error) => self.failed = Some(error.to_string()),
+        }
+    }
+
+    fn into_pages(mut self) -> Result<Vec<Stream>, ExportError> {
+        self.finish_page();
+        match self.failed {
+            Some(failed) => Err(ExportError::Pdf(failed)),
+            None => Ok(self.finished),
+        }
     }
 
     /// Room for this much more on the page, or a new one.
@@ -435,7 +456,7 @@ impl PdfPack {
 
     pub fn finish(self) -> Result<Vec<u8>, ExportError> {
         let pages = self.pages.unwrap_or_else(|| Pages::new(self.title.clone()));
-        write(&self.title, pages.into_pages())
+        write(&self.title, pages.into_pages()?)
     }
 }
 
@@ -463,7 +484,7 @@ pub fn report_to_pdf(report: &Report) -> Result<Vec<u8>, ExportError> {
     pack.finish()
 }
 
-fn write(title: &str, pages: Vec<Vec<Operation>>) -> Result<Vec<u8>, ExportError> {
+fn write(title: &str, pages: Vec<Stream>) -> Result<Vec<u8>, ExportError> {
     let mut document = Document::with_version("1.5");
     let pages_id = document.new_object_id();
     let font = |document: &mut Document, name: &str| {
@@ -480,13 +501,7 @@ fn write(title: &str, pages: Vec<Vec<Operation>>) -> Result<Vec<u8>, ExportError
         "Font" => dictionary! { "F1" => regular, "F2" => bold },
     });
     let mut kids = Vec::with_capacity(pages.len());
-    for operations in pages {
-        let content = Content { operations }
-            .encode()
-            .map_err(|error| ExportError::Pdf(error.to_string()))?;
-        let mut stream = Stream::new(dictionary! {}, content);
-        // Compressed where it makes the file smaller; a reader inflates it either way.
-        let _ = stream.compress();
+    for stream in pages {
         let contents = document.add_object(stream);
         kids.push(
             document

@@ -20,7 +20,9 @@ use stride_core::{
 };
 
 pub use error::StoreError;
-pub use reports::{ProfileData, ReportData, profile_data, report_data, scoped_intervention_evidence};
+pub use reports::{
+    ProfileData, ReportData, profile_data, report_data, school_profile_data, scoped_intervention_evidence,
+};
 pub use sqlite::SqliteStore;
 
 /// An account to create, with its password already hashed by the caller.
@@ -107,6 +109,11 @@ pub trait Store: Send + Sync {
     /// Every LA's own figures (all schools), each with its LA: what quartile bands and ranks
     /// among LAs are made from.
     async fn every_la_figures(&self) -> Result<Vec<(stride_core::LaCode, stride_core::ComparatorFigure)>, StoreError>;
+
+    /// Every figure held of these schools, every measure, group, year and release: for
+    /// aggregates of a few schools (a school's similar schools), never shown school by school
+    /// to a reader who may not see them.
+    async fn figures_of_schools(&self, urns: &[stride_core::Urn]) -> Result<Vec<SchoolFigure>, StoreError>;
 
     /// The intelligence recorded about the schools [`categorisation_evidence`] reads, newest
     /// first: the part of the evidence that people change through Stride rather than by import.

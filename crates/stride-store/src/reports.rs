@@ -112,18 +112,35 @@ impl ProfileData {
     }
 }
 
-/// The profiles' evidence. Similar schools are drawn from all the LA's schools, which is an
-/// aggregate of published figures; the profiles made are of the schools the account may see.
-pub async fn profile_data(store: &dyn Store, account: &Account) -> Result<ProfileData, StoreError> {
+/// The rolls, all pupils and disadvantaged, that similar schools are found by.
+fn rolls_wanted() -> Vec<(Measure, PupilGroup)> {
+    vec![
+        (Measure::PupilsOnRoll, PupilGroup::All),
+        (Measure::PupilsOnRoll, PupilGroup::Disadvantaged),
+    ]
+}
+
+async fn evidence_of(
+    store: &dyn Store,
+    figures: Vec<(Measure, PupilGroup)>,
+) -> Result<stride_core::categorisation::CategorisationEvidence, StoreError> {
     let la: Option<LaCode> = store.local_authority().await?.map(|own| own.code);
     let wanted = stride_core::categorisation::EvidenceWanted {
-        figures: Measure::ALL
-            .iter()
-            .flat_map(|measure| PupilGroup::ALL.iter().map(move |group| (*measure, *group)))
-            .collect(),
+        figures,
         national: Vec::new(),
     };
-    let evidence = store.categorisation_evidence(la, &wanted).await?;
+    store.categorisation_evidence(la, &wanted).await
+}
+
+/// The profiles' evidence for every school the account may see. Similar schools are drawn from
+/// all the LA's schools, an aggregate of published figures; the profiles made are of the schools
+/// the account may see.
+pub async fn profile_data(store: &dyn Store, account: &Account) -> Result<ProfileData, StoreError> {
+    let every = Measure::ALL
+        .iter()
+        .flat_map(|measure| PupilGroup::ALL.iter().map(move |group| (*measure, *group)))
+        .collect();
+    let evidence = evidence_of(store, every).await?;
     let visible = evidence
         .schools
         .iter()
@@ -137,4 +154,36 @@ pub async fn profile_data(store: &dyn Store, account: &Account) -> Result<Profil
         inspections: evidence.inspections,
         visible,
     })
+}
+
+/// One school's profile evidence, read in two steps so that a page reads a dozen schools'
+/// figures rather than the LA's: every school's roll, to find its similar schools, then every
+/// figure of the school and of them. None where the school is not among the LA's open schools
+/// the account may see.
+pub async fn school_profile_data(
+    store: &dyn Store,
+    account: &Account,
+    urn: Urn,
+) -> Result<Option<ProfileData>, StoreError> {
+    if !account.can_see_school(urn) {
+        return Ok(None);
+    }
+    let evidence = evidence_of(store, rolls_wanted()).await?;
+    let Some(school) = evidence.schools.iter().find(|school| school.urn == urn) else {
+        return Ok(None);
+    };
+    let mut wanted = vec![urn];
+    wanted.extend(
+        stride_core::report::ProfileEvidence::new(&evidence.schools, &evidence.figures, &[], &[]).similar_to(school),
+    );
+    let mut figures = evidence.figures;
+    figures.retain(|figure| !wanted.contains(&figure.urn));
+    figures.extend(store.figures_of_schools(&wanted).await?);
+    Ok(Some(ProfileData {
+        schools: evidence.schools,
+        figures,
+        comparators: evidence.comparators,
+        inspections: evidence.inspections,
+        visible: vec![urn],
+    }))
 }

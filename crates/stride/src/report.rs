@@ -93,13 +93,15 @@ async fn profiles(
     request: &ReportRequest<'_>,
     as_of: chrono::NaiveDate,
 ) -> anyhow::Result<Vec<u8>> {
-    let data = stride_store::profile_data(store, &the_command_line()).await?;
-    let evidence = data.evidence();
     if let Some(urn) = request.urn {
-        let report = school_data_profile(&evidence, urn, as_of)
+        let data = stride_store::school_profile_data(store, &the_command_line(), urn)
+            .await?
             .with_context(|| format!("no school with URN {urn} among the LA's open schools"))?;
+        let report = school_data_profile(&data.evidence(), urn, as_of).context("the school's profile")?;
         return written(&report, request.format);
     }
+    let data = stride_store::profile_data(store, &the_command_line()).await?;
+    let evidence = data.evidence();
     if let ReportFormat::Pdf = request.format {
         let mut pack = stride_export::PdfPack::new("School data profiles");
         for urn in &data.visible {

@@ -118,8 +118,11 @@ fn expected_on(day: chrono::NaiveDate) -> Expected {
     expected
 }
 
+/// A report's CSV as its tables: each its title, header and rows.
+type CsvTables = Vec<(String, Vec<String>, Vec<Vec<String>>)>;
+
 /// The CSV's tables by title: each its header and rows.
-fn csv_tables(bytes: &[u8]) -> Vec<(String, Vec<String>, Vec<Vec<String>>)> {
+fn csv_tables(bytes: &[u8]) -> CsvTables {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -1232,6 +1235,33 @@ fn published_rows(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
     (headers, rows)
 }
 
+/// A new database with Surrey (LA 936) as its own LA and these real files imported into it, each
+/// with its arguments, after the LA codes; and a report of it as at 1 December 2019, by tables.
+fn surrey_report(directory: &tempfile::TempDir, files: &[(&str, &[&str])], report: &str) -> (String, CsvTables) {
+    let database = directory.path().join("real.sqlite").display().to_string();
+    let codes = real_data("performance_tables/2018-2019_england/la_and_region_codes_meta.csv");
+    stride(&["import", "--db", &database, codes.to_str().expect("utf-8")]);
+    for (file, arguments) in files {
+        let path = real_data(file);
+        let mut command = vec!["import", "--db", &database];
+        command.extend(arguments.iter());
+        command.push(path.to_str().expect("utf-8"));
+        stride(&command);
+    }
+    stride(&["setup", "--db", &database, "--la", "936"]);
+    let csv = stride(&[
+        "report",
+        report,
+        "--db",
+        &database,
+        "--as-of",
+        "2019-12-01",
+        "--format",
+        "csv",
+    ]);
+    (database, csv_tables(&csv))
+}
+
 /// The quartiles as a spreadsheet's QUARTILE.INC gives them: linear between the ordered values.
 fn quartile(sorted: &[f64], fraction: f64) -> f64 {
     let position = fraction * (sorted.len() - 1) as f64;
@@ -1244,30 +1274,15 @@ fn quartile(sorted: &[f64], fraction: f64) -> f64 {
 async fn on_the_real_performance_tables_the_la_is_rated_banded_and_ranked_among_every_la_with_each_figure_linked_to_its_file()
  {
     let directory = tempfile::tempdir().expect("temporary directory");
-    let database = directory.path().join("real.sqlite").display().to_string();
-    let codes = real_data("performance_tables/2018-2019_england/la_and_region_codes_meta.csv");
     let results = real_data("performance_tables/2018-2019_england/england_ks4provisional.csv");
-    stride(&["import", "--db", &database, codes.to_str().expect("utf-8")]);
-    stride(&[
-        "import",
-        "--db",
-        &database,
-        "--year",
-        "2018/19",
-        results.to_str().expect("utf-8"),
-    ]);
-    stride(&["setup", "--db", &database, "--la", "936"]);
-    let csv = stride(&[
-        "report",
+    let (database, tables) = surrey_report(
+        &directory,
+        &[(
+            "performance_tables/2018-2019_england/england_ks4provisional.csv",
+            &["--year", "2018/19"],
+        )],
         "rag",
-        "--db",
-        &database,
-        "--as-of",
-        "2019-12-01",
-        "--format",
-        "csv",
-    ]);
-    let tables = csv_tables(&csv);
+    );
     let (_, header, rows) = tables.first().expect("the RAG table");
     let row = rows
         .iter()
@@ -1352,5 +1367,99 @@ async fn on_the_real_performance_tables_the_la_is_rated_banded_and_ranked_among_
     assert!(
         source.contains("england_ks4provisional.csv") && source.contains("Imported"),
         "{source}"
+    );
+}
+
+#[test]
+fn on_the_real_exclusions_data_set_the_las_rates_stand_beside_englands_as_published() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let exclusions = real_data("la_level/ees/exclusions_by_geographic_level.zip");
+    let (_, tables) = surrey_report(
+        &directory,
+        &[("la_level/ees/exclusions_by_geographic_level.zip", &[])],
+        "exclusions-and-absence",
+    );
+
+    // Worked out again from the published file, read here without Stride's reader.
+    let file = std::fs::File::open(&exclusions).expect("opens");
+    let mut archive = zip::ZipArchive::new(file).expect("a zip archive");
+    let member = archive
+        .by_name("exclusions_by_geographic_level.csv")
+        .expect("the data set");
+    let mut reader = csv::Reader::from_reader(member);
+    let headers: Vec<String> = reader.headers().expect("a header").iter().map(str::to_owned).collect();
+    let at = |name: &str| headers.iter().position(|heading| heading == name).expect(name);
+    let (period, level, la, school_type) = (
+        at("time_period"),
+        at("geographic_level"),
+        at("old_la_code"),
+        at("school_type"),
+    );
+    let mut published: std::collections::HashMap<(String, String, String), (String, String)> = Default::default();
+    for record in reader.records() {
+        let record = record.expect("a record");
+        let area = match &record[level] {
+            "Local authority" if &record[la] == "936" => "LA",
+            "National" => "England",
+            _ => continue,
+        };
+        published.insert(
+            (
+                record[period].to_owned(),
+                area.to_owned(),
+                record[school_type].to_owned(),
+            ),
+            (
+                record[at("perm_excl_rate")].to_owned(),
+                record[at("fixed_excl_rate")].to_owned(),
+            ),
+        );
+    }
+    // A rate as published, or the file's own mark where it gives none ("x": not available).
+    let shown = |value: &str| match value.parse::<f64>() {
+        Ok(rate) => format!("{rate:.2}"),
+        Err(_) => value.to_owned(),
+    };
+    let mut checked = 0;
+    for (title, rate) in [
+        ("Permanent exclusions per 100 pupils by year", 0),
+        ("Suspensions per 100 pupils by year", 1),
+    ] {
+        let (_, header, rows) = tables
+            .iter()
+            .find(|(held, _, _)| held == title)
+            .unwrap_or_else(|| panic!("the table {title}"));
+        for row in rows {
+            let year = &row[0];
+            let period = format!("{}{}", &year[..4], &year[5..7]);
+            for (phase, published_type) in [
+                ("All schools", "Total"),
+                ("Special", "Special"),
+                ("Primary", "State-funded primary"),
+            ] {
+                for area in ["LA", "England"] {
+                    let Some(figures) = published.get(&(period.clone(), area.to_owned(), published_type.to_owned()))
+                    else {
+                        continue;
+                    };
+                    let expected = shown(if rate == 0 { &figures.0 } else { &figures.1 });
+                    assert_eq!(
+                        row[column(header, &format!("{phase}: {area}"))],
+                        expected,
+                        "{title} {year} {phase} {area}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 40, "{checked} figures checked");
+    assert!(
+        tables
+            .iter()
+            .flat_map(|(_, _, rows)| rows)
+            .flatten()
+            .any(|cell| cell == "x"),
+        "Surrey's special schools' rate that was not published is shown as not available, not as a figure"
     );
 }

@@ -164,6 +164,13 @@ impl crate::Store for SqliteStore {
         read::figures_for_all_schools(&self.pool, measures, group).await
     }
 
+    async fn figures_of_schools(
+        &self,
+        urns: &[stride_core::Urn],
+    ) -> Result<Vec<stride_core::SchoolFigure>, StoreError> {
+        read::figures_of_schools(&self.pool, urns).await
+    }
+
     async fn school_profile(
         &self,
         school: stride_core::VisibleSchool,

@@ -264,6 +264,20 @@ pub(super) async fn figures_for_all_schools(
     query.fetch_all(pool).await?.iter().map(school_figure).collect()
 }
 
+pub(super) async fn figures_of_schools(pool: &SqlitePool, urns: &[Urn]) -> Result<Vec<SchoolFigure>, StoreError> {
+    if urns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = vec!["?"; urns.len()].join(", ");
+    // The SQL is made only of constant text and placeholders; the URNs are bound.
+    let sql = format!("SELECT {SCHOOL_FIGURE_COLUMNS} FROM school_figures WHERE urn IN ({placeholders})");
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for urn in urns {
+        query = query.bind(i64::from(urn.get()));
+    }
+    query.fetch_all(pool).await?.iter().map(school_figure).collect()
+}
+
 pub(super) async fn school_profile(
     pool: &SqlitePool,
     school: VisibleSchool,

@@ -41,6 +41,9 @@ pub struct ProfileBatch {
     failed: Option<String>,
 }
 
+/// How many batches a server keeps, with their files, before the oldest goes.
+const BATCHES_KEPT: usize = 20;
+
 /// The batches this server has made, by their random identifiers.
 #[derive(Default)]
 pub struct ProfileBatches(Mutex<HashMap<String, ProfileBatch>>);
@@ -63,8 +66,20 @@ impl ProfileBatches {
             .filter(|batch| batch.account_id == account_id)
     }
 
+    /// Keeps a new batch, letting the oldest go beyond [`BATCHES_KEPT`]: each holds its files
+    /// in memory until the server stops.
     fn insert(&self, id: String, batch: ProfileBatch) {
         if let Ok(mut batches) = self.0.lock() {
+            while batches.len() >= BATCHES_KEPT {
+                let Some(oldest) = batches
+                    .iter()
+                    .min_by_key(|(_, held)| held.started_at)
+                    .map(|(id, _)| id.clone())
+                else {
+                    break;
+                };
+                batches.remove(&oldest);
+            }
             batches.insert(id, batch);
         }
     }
@@ -104,10 +119,9 @@ async fn profile_of(
 ) -> Result<stride_core::report::Report, WebError> {
     reading(signed_in)?;
     let urn: Urn = urn.parse().map_err(|_| WebError::NotFound)?;
-    if !signed_in.account.can_see_school(urn) {
-        return Err(WebError::NotFound);
-    }
-    let data = stride_store::profile_data(state.store.as_ref(), &signed_in.account).await?;
+    let data = stride_store::school_profile_data(state.store.as_ref(), &signed_in.account, urn)
+        .await?
+        .ok_or(WebError::NotFound)?;
     school_data_profile(&data.evidence(), urn, state.today()).ok_or(WebError::NotFound)
 }
 
@@ -290,4 +304,32 @@ pub async fn batch(
 /// The shared registry the router's state carries.
 pub fn batches() -> Arc<ProfileBatches> {
     Arc::new(ProfileBatches::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_keeps_its_latest_batches_and_lets_the_oldest_go() {
+        let batches = ProfileBatches::default();
+        let start = Utc::now();
+        for number in 0..=BATCHES_KEPT {
+            batches.insert(
+                format!("batch-{number}"),
+                ProfileBatch {
+                    account_id: 1,
+                    started_at: start + chrono::Duration::seconds(number as i64),
+                    total: 0,
+                    done: 0,
+                    made: None,
+                    failed: None,
+                },
+            );
+        }
+        assert!(batches.get("batch-0", 1).is_none(), "the oldest went");
+        assert!(batches.get("batch-1", 1).is_some());
+        assert!(batches.get(&format!("batch-{BATCHES_KEPT}"), 1).is_some());
+        assert!(batches.get("batch-1", 2).is_none(), "a batch is its maker's");
+    }
 }
