@@ -402,8 +402,8 @@ fn section(pages: &mut Pages, section: &stride_core::report::Section) {
         }
         pages.width = SENTENCE_WIDTH;
     }
-    for sentence in &section.sentences {
-        pages.paragraph(sentence, BODY, false, 3.0);
+    for sentence in section.sentences.iter().cloned().chain(section.sources_in_words()) {
+        pages.paragraph(&sentence, BODY, false, 3.0);
     }
     pages.y -= 6.0;
     for shown in &section.tables {

@@ -38,8 +38,8 @@ pub fn report_to_xlsx(report: &Report) -> Result<Vec<u8>, ExportError> {
     for section in &report.sections {
         words.write_string_with_format(row, 0, &section.heading, &heading)?;
         row += 1;
-        for sentence in &section.sentences {
-            words.write_string_with_format(row, 0, sentence, &wrapped)?;
+        for sentence in section.sentences.iter().cloned().chain(section.sources_in_words()) {
+            words.write_string_with_format(row, 0, &sentence, &wrapped)?;
             row += 1;
         }
         row += 1;
@@ -81,8 +81,8 @@ pub fn report_to_html(report: &Report) -> String {
     );
     for (section_number, section) in report.sections.iter().enumerate() {
         html.push_str(&format!("<h2>{}</h2>\n", escape(&section.heading)));
-        for sentence in &section.sentences {
-            html.push_str(&format!("<p>{}</p>\n", escape(sentence)));
+        for sentence in section.sentences.iter().cloned().chain(section.sources_in_words()) {
+            html.push_str(&format!("<p>{}</p>\n", escape(&sentence)));
         }
         for (number, chart) in section.charts.iter().enumerate() {
             if let Some(svg) = crate::svg::line_chart(&format!("chart-{section_number}-{number}"), chart) {

@@ -21,6 +21,7 @@ pub struct ReportData {
     pub la: Option<LaCode>,
     pub every_la: Vec<(LaCode, stride_core::ComparatorFigure)>,
     pub action_plans: Vec<stride_core::action_plan::ActionPlan>,
+    pub inspection_sources: Vec<String>,
 }
 
 impl ReportData {
@@ -36,6 +37,7 @@ impl ReportData {
             la: self.la,
             every_la: &self.every_la,
             action_plans: &self.action_plans,
+            inspection_sources: &self.inspection_sources,
         }
     }
 }
@@ -63,6 +65,21 @@ pub async fn scoped_intervention_evidence(
     Ok(record)
 }
 
+/// How many imports are searched for the files inspections came from: every one a deployment
+/// makes in years.
+const IMPORTS_SEARCHED: u32 = 100_000;
+
+/// The Ofsted files the inspections held were imported from, each once, oldest first.
+async fn inspection_sources(store: &dyn Store) -> Result<Vec<String>, StoreError> {
+    let mut names: Vec<String> = Vec::new();
+    for record in store.imports(IMPORTS_SEARCHED).await?.into_iter().rev() {
+        if record.kind == stride_core::import::FileKind::OfstedInspections && !names.contains(&record.file_name) {
+            names.push(record.file_name);
+        }
+    }
+    Ok(names)
+}
+
 /// The reports' evidence, of the schools the account may see.
 pub async fn report_data(store: &dyn Store, account: &Account) -> Result<ReportData, StoreError> {
     let record = scoped_intervention_evidence(store, account).await?;
@@ -76,6 +93,7 @@ pub async fn report_data(store: &dyn Store, account: &Account) -> Result<ReportD
     // Area figures are published, not of pupils: every reader of reports reads them whole.
     let comparators = store.la_comparators(la).await?;
     Ok(ReportData {
+        inspection_sources: inspection_sources(store).await?,
         action_plans: store.action_plans().await?,
         every_la: store.every_la_figures().await?,
         la,

@@ -1463,3 +1463,42 @@ fn on_the_real_exclusions_data_set_the_las_rates_stand_beside_englands_as_publis
         "Surrey's special schools' rate that was not published is shown as not available, not as a figure"
     );
 }
+
+#[tokio::test]
+async fn the_counts_of_schools_by_outcome_name_the_ofsted_files_they_were_made_from() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (database, _) = generated_database(&directory).await;
+    let ofsted = real_data("ofsted/leeds_ofsted_data.csv");
+    stride(&[
+        "import",
+        "--db",
+        database.to_str().expect("utf-8"),
+        ofsted.to_str().expect("utf-8"),
+    ]);
+    let html = String::from_utf8(stride(&[
+        "report",
+        "monthly-data-set",
+        "--db",
+        database.to_str().expect("utf-8"),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "html",
+    ]))
+    .expect("text");
+    assert!(html.contains("Counts made from: leeds_ofsted_data.csv."), "{html}");
+    let server = server_on(&database).await;
+    let manager = server.sign_in("improvement.manager").await;
+    let (_, page) = server.text("/reports/monthly-data-set", &manager).await;
+    let href = "/sources?name=leeds_ofsted_data.csv";
+    assert!(
+        page.contains(&format!("href=\"{href}\"")),
+        "the counts link to the file"
+    );
+    let (status, source) = server.text(href, &manager).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        source.contains("Ofsted state-funded schools inspections MI"),
+        "{source}"
+    );
+}

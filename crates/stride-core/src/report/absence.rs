@@ -159,6 +159,7 @@ pub fn exclusions_and_absence(evidence: &ReportEvidence, as_of: NaiveDate) -> Re
     let absence_years = years(comparators, &[Measure::OverallAbsence, Measure::PersistentAbsence]);
     let exclusion_years = years(comparators, &[Measure::SuspensionRate, Measure::PermanentExclusionRate]);
     let mut absence = Section {
+        sources: Vec::new(),
         charts: Vec::new(),
         heading: "Absence".to_owned(),
         sentences: Vec::new(),
@@ -197,6 +198,7 @@ pub fn exclusions_and_absence(evidence: &ReportEvidence, as_of: NaiveDate) -> Re
         &[Measure::OverallAbsence, Measure::PersistentAbsence],
     ));
     let mut exclusions = Section {
+        sources: Vec::new(),
         charts: Vec::new(),
         heading: "Suspensions and permanent exclusions".to_owned(),
         sentences: Vec::new(),

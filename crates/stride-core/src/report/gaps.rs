@@ -148,6 +148,7 @@ pub(super) fn gaps_section(comparators: &[ComparatorFigure]) -> Section {
     let measures: Vec<Measure> = KEY_STAGES.iter().map(|(measure, _)| *measure).collect();
     sentences.extend(sources_sentence(comparators, &measures));
     Section {
+        sources: Vec::new(),
         charts: Vec::new(),
         heading: "Vulnerable groups: the gaps over time".to_owned(),
         sentences,

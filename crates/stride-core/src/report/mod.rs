@@ -46,14 +46,23 @@ pub struct Report {
     pub sections: Vec<Section>,
 }
 
-/// A part of a report: its heading, what the data says in words, the tables it rests on, and
-/// charts of some of those tables' figures.
+/// A part of a report: its heading, what the data says in words, the tables it rests on,
+/// charts of some of those tables' figures, and the files its counts were made from (a figure
+/// taken from a file names its own, in its cell).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Section {
     pub heading: String,
     pub sentences: Vec<String>,
     pub tables: Vec<Table>,
     pub charts: Vec<Chart>,
+    pub sources: Vec<String>,
+}
+
+impl Section {
+    /// The files the section's counts were made from, in words, for a document that cannot link.
+    pub fn sources_in_words(&self) -> Option<String> {
+        (!self.sources.is_empty()).then(|| format!("Counts made from: {}.", self.sources.join("; ")))
+    }
 }
 
 impl Report {
@@ -167,6 +176,9 @@ pub struct ReportEvidence<'a> {
     pub every_la: &'a [(crate::identifiers::LaCode, crate::figure::ComparatorFigure)],
     /// The strategy action plans held.
     pub action_plans: &'a [crate::action_plan::ActionPlan],
+    /// The files the inspections were imported from (Ofsted's management information), which
+    /// the counts of schools by outcome are made from.
+    pub inspection_sources: &'a [String],
 }
 
 /// A share as a report writes it: one decimal place, or none of none.

@@ -320,12 +320,14 @@ pub fn monthly_data_set(evidence: &ReportEvidence, as_of: NaiveDate) -> Report {
         as_of,
         sections: vec![
             Section {
+                sources: evidence.inspection_sources.to_vec(),
                 charts: Vec::new(),
                 heading: "Headlines".to_owned(),
                 sentences: headline_sentences(all, as_of, year_before),
                 tables: vec![figures_table(format!("Schools by phase and type as at {as_of}"), &rows)],
             },
             Section {
+                sources: evidence.inspection_sources.to_vec(),
                 charts: Vec::new(),
                 heading: "The trend over twelve months".to_owned(),
                 sentences: vec![format!(
@@ -335,6 +337,7 @@ pub fn monthly_data_set(evidence: &ReportEvidence, as_of: NaiveDate) -> Report {
                 tables: vec![trend_table],
             },
             Section {
+                sources: evidence.inspection_sources.to_vec(),
                 charts: Vec::new(),
                 heading: "Schools in an Ofsted category and their support".to_owned(),
                 sentences: vec![format!(

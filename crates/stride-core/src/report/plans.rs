@@ -68,6 +68,7 @@ fn summary(plans: &[ActionPlan], as_of: NaiveDate) -> Section {
         })
         .collect();
     Section {
+        sources: Vec::new(),
         heading: "Summary".to_owned(),
         sentences: if plans.is_empty() {
             vec!["No action plans are held.".to_owned()]
@@ -114,6 +115,7 @@ fn action_sections(plan: &ActionPlan, as_of: NaiveDate) -> Vec<Section> {
                 })
                 .collect();
             Section {
+                sources: Vec::new(),
                 heading: format!("Action {}: {}", action.number, action.title),
                 sentences: Vec::new(),
                 tables: vec![Table {

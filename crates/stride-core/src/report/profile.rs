@@ -358,6 +358,7 @@ fn similar_section(evidence: &ProfileEvidence, similar: &[Urn]) -> Section {
         })
         .collect();
     Section {
+        sources: Vec::new(),
         heading: "Similar schools".to_owned(),
         sentences: Vec::new(),
         tables: vec![Table {
@@ -386,6 +387,7 @@ fn ofsted_section(evidence: &ProfileEvidence, school: &Establishment) -> Section
         None => "It has had no full inspection that Stride holds.".to_owned(),
     };
     Section {
+        sources: Vec::new(),
         heading: "Ofsted".to_owned(),
         sentences: vec![sentence],
         tables: vec![Table {
@@ -559,6 +561,7 @@ fn block_section(
         .map(Column::number),
     );
     Section {
+        sources: Vec::new(),
         heading: heading.to_owned(),
         sentences,
         tables: vec![Table {
@@ -694,6 +697,7 @@ fn groups_section(evidence: &ProfileEvidence, school: &Establishment, similar: &
         })
         .collect();
     Section {
+        sources: Vec::new(),
         heading: "Vulnerable groups".to_owned(),
         sentences,
         tables,
@@ -758,6 +762,7 @@ impl ProfileBook {
             title: "School data profiles".to_owned(),
             as_of,
             sections: vec![Section {
+                sources: Vec::new(),
                 heading: "Every school's profile".to_owned(),
                 sentences: vec![
                     "Each table holds every school's rows of that table of its profile, led by the school's URN and name."

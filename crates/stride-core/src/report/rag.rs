@@ -221,6 +221,7 @@ pub fn rag_report(evidence: &ReportEvidence, as_of: NaiveDate) -> Report {
         title: "Outcomes against comparators".to_owned(),
         as_of,
         sections: vec![Section {
+            sources: Vec::new(),
             charts: Vec::new(),
             heading: "Each measure and pupil group, RAG-rated".to_owned(),
             sentences,

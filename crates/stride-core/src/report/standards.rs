@@ -136,6 +136,7 @@ fn key_stage_section(comparators: &[ComparatorFigure], heading: &str, measures: 
     }
     sentences.extend(sources_sentence(comparators, &held));
     Section {
+        sources: Vec::new(),
         heading: heading.to_owned(),
         sentences,
         tables: held.iter().map(|measure| trend_table(comparators, *measure)).collect(),
@@ -176,6 +177,7 @@ pub fn standards_report(evidence: &ReportEvidence, as_of: NaiveDate) -> Report {
         headlines.push(attendance.clone());
     }
     let mut sections = vec![Section {
+        sources: Vec::new(),
         charts: Vec::new(),
         heading: "Headlines".to_owned(),
         sentences: headlines,

@@ -151,12 +151,14 @@ pub fn termly_movement(evidence: &ReportEvidence, term: &Term, as_of: NaiveDate)
         as_of,
         sections: vec![
             Section {
+                sources: evidence.inspection_sources.to_vec(),
                 charts: Vec::new(),
                 heading: "Inspections in the term".to_owned(),
                 sentences,
                 tables: vec![inspected_table(&inspected, &term_name)],
             },
             Section {
+                sources: Vec::new(),
                 charts: Vec::new(),
                 heading: "Movement between levels of support".to_owned(),
                 sentences: level_sentences,

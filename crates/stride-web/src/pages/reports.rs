@@ -51,6 +51,8 @@ pub(crate) struct ShownSection {
     tables: Vec<ShownTable>,
     /// Each chart as SVG, its words inside it.
     charts: Vec<String>,
+    /// The files the section's counts were made from, each with its source page's address.
+    sources: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -118,6 +120,11 @@ pub(crate) fn shown_sections(report: &Report) -> Vec<ShownSection> {
                 .iter()
                 .enumerate()
                 .filter_map(|(index, chart)| stride_export::svg::line_chart(&format!("chart-{number}-{index}"), chart))
+                .collect(),
+            sources: section
+                .sources
+                .iter()
+                .map(|source| (crate::view::source_href(source), source.clone()))
                 .collect(),
         })
         .collect()
