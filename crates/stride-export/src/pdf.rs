@@ -550,6 +550,7 @@ mod tests {
             title: "Monthly county data set".to_owned(),
             as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("a date"),
             sections: vec![Section {
+                sources: vec!["ofsted_mi.csv".to_owned()],
                 charts: Vec::new(),
                 heading: "Headlines".to_owned(),
                 sentences: vec![
@@ -589,6 +590,7 @@ mod tests {
         for expected in [
             "Monthly county data set",
             "Headlines",
+            "Counts made from: ofsted_mi.csv.",
             "88.7%",
             "£1,200",
             "Group 2",
