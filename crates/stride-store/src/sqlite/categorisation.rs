@@ -21,20 +21,17 @@ use crate::StoreError;
 const CATEGORISED: &str = "e.status IN ('open', 'proposed-to-close') AND e.phase <> 'not-applicable'
       AND (? IS NULL OR e.la_code = ?)";
 
-/// `f.measure IN (...) AND +f.pupil_group IN (...)` for the pairs wanted, to bind with
-/// [`bind_pairs`] after any other value; none matches no row. It matches every pair of the
-/// measures and groups named, so readers keep the pairs wanted ([`wanted_pair`]). Only the
-/// measure may pick an index (the `+` keeps the group from it), so that SQLite looks each
-/// school's figures up by URN and measure (the primary key's first columns): offered the group
-/// as well, SQLite 3.51 chose the index by measure and group and read every school's figures of
-/// the measure for each school, a second and more for a few thousand rows.
+/// `f.measure IN (...) AND (f.measure, f.pupil_group) IN (VALUES ...)` for the pairs wanted, to
+/// bind with [`bind_pairs`] after any other value; none matches no row. The measures alone come
+/// first so that SQLite looks each school's figures up by URN and measure (the primary key's
+/// first columns) rather than reading every figure of the school.
 fn pairs_condition(pairs: &[(Measure, PupilGroup)]) -> String {
     if pairs.is_empty() {
         return "0 = 1".to_owned();
     }
     let measures = vec!["?"; distinct_measures(pairs).len()].join(", ");
-    let groups = vec!["?"; distinct_groups(pairs).len()].join(", ");
-    format!("f.measure IN ({measures}) AND +f.pupil_group IN ({groups})")
+    let values = vec!["(?, ?)"; pairs.len()].join(", ");
+    format!("f.measure IN ({measures}) AND (f.measure, f.pupil_group) IN (VALUES {values})")
 }
 
 fn distinct_measures(pairs: &[(Measure, PupilGroup)]) -> Vec<Measure> {
@@ -42,18 +39,6 @@ fn distinct_measures(pairs: &[(Measure, PupilGroup)]) -> Vec<Measure> {
     measures.sort();
     measures.dedup();
     measures
-}
-
-fn distinct_groups(pairs: &[(Measure, PupilGroup)]) -> Vec<PupilGroup> {
-    let mut groups: Vec<PupilGroup> = pairs.iter().map(|(_, group)| *group).collect();
-    groups.sort();
-    groups.dedup();
-    groups
-}
-
-/// Whether a figure read through [`pairs_condition`] is of a pair wanted.
-fn wanted_pair(pairs: &[(Measure, PupilGroup)], figure: &stride_core::SchoolFigure) -> bool {
-    pairs.contains(&(figure.measure, figure.group))
 }
 
 /// Binds the values of [`pairs_condition`], in its order.
@@ -64,8 +49,8 @@ fn bind_pairs<'q>(
     for measure in distinct_measures(pairs) {
         query = query.bind(measure.code());
     }
-    for group in distinct_groups(pairs) {
-        query = query.bind(group.code());
+    for (measure, group) in pairs {
+        query = query.bind(measure.code()).bind(group.code());
     }
     query
 }
@@ -89,7 +74,6 @@ pub(super) async fn categorisation_evidence(
 ) -> Result<CategorisationEvidence, StoreError> {
     let la_code = la.map(|la| i64::from(la.get()));
     let schools = categorised_schools(pool, la_code).await?;
-
     // The SQL is made of constant text and placeholders; the LA and the pairs are bound.
     // CROSS JOIN keeps the schools as the outer loop, each school's figures found by its URN:
     // left to itself, SQLite may instead scan every school's figures of the measures wanted.
@@ -105,13 +89,12 @@ pub(super) async fn categorisation_evidence(
     )))
     .bind(la_code)
     .bind(la_code);
-    let mut figures = bind_pairs(figures, &wanted.figures)
+    let figures = bind_pairs(figures, &wanted.figures)
         .fetch_all(pool)
         .await?
         .iter()
         .map(school_figure)
         .collect::<Result<Vec<_>, _>>()?;
-    figures.retain(|figure| wanted_pair(&wanted.figures, figure));
     let comparators = la_comparators(pool, la).await?;
     let inspections = categorised_inspections(pool, la_code).await?;
     Ok(CategorisationEvidence {
@@ -204,7 +187,7 @@ async fn national_figures(
          WHERE {}",
         pairs_condition(pairs)
     )));
-    let mut figures = bind_pairs(query, pairs)
+    bind_pairs(query, pairs)
         .fetch_all(pool)
         .await?
         .iter()
@@ -212,9 +195,7 @@ async fn national_figures(
             let phase: Phase = coded(row, "establishments", "phase")?;
             Ok((phase.comparator_group(), school_figure(row)?))
         })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    figures.retain(|(_, figure)| wanted_pair(pairs, figure));
-    Ok(figures)
+        .collect()
 }
 
 /// Saves a run and every school's result in it, whole or not at all.
