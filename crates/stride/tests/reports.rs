@@ -1486,7 +1486,12 @@ async fn the_counts_of_schools_by_outcome_name_the_ofsted_files_they_were_made_f
         "html",
     ]))
     .expect("text");
-    assert!(html.contains("Counts made from: leeds_ofsted_data.csv."), "{html}");
+    assert!(
+        html.contains(&format!(
+            "Counts made from: leeds_ofsted_data.csv; Synthetic (seed {SEED}): school census, January."
+        )),
+        "the inspections' file, and the rolls' for the pupils in good or better schools: {html}"
+    );
     let server = server_on(&database).await;
     let manager = server.sign_in("improvement.manager").await;
     let (_, page) = server.text("/reports/monthly-data-set", &manager).await;

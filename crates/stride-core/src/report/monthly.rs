@@ -272,6 +272,18 @@ fn headline_sentences(all: &MonthlyFigures, as_of: NaiveDate, year_before: &Mont
 }
 
 /// The monthly county data set as at a day.
+/// The files the monthly counts are made from: the inspections' and the rolls' (the pupils in
+/// good or better schools), each once.
+fn count_sources(evidence: &ReportEvidence) -> Vec<String> {
+    let mut sources: Vec<String> = evidence.inspection_sources.to_vec();
+    for figure in evidence.rolls {
+        if !sources.contains(&figure.source) {
+            sources.push(figure.source.clone());
+        }
+    }
+    sources
+}
+
 pub fn monthly_data_set(evidence: &ReportEvidence, as_of: NaiveDate) -> Report {
     let rows: Vec<MonthlyFigures> = groups(evidence)
         .iter()
@@ -320,14 +332,14 @@ pub fn monthly_data_set(evidence: &ReportEvidence, as_of: NaiveDate) -> Report {
         as_of,
         sections: vec![
             Section {
-                sources: evidence.inspection_sources.to_vec(),
+                sources: count_sources(evidence),
                 charts: Vec::new(),
                 heading: "Headlines".to_owned(),
                 sentences: headline_sentences(all, as_of, year_before),
                 tables: vec![figures_table(format!("Schools by phase and type as at {as_of}"), &rows)],
             },
             Section {
-                sources: evidence.inspection_sources.to_vec(),
+                sources: count_sources(evidence),
                 charts: Vec::new(),
                 heading: "The trend over twelve months".to_owned(),
                 sentences: vec![format!(
