@@ -2,9 +2,9 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 
 use super::*;
-use crate::establishment::{Establishment, EstablishmentStatus, EstablishmentType, Governance, Phase, PhaseGroup};
+use crate::establishment::{Establishment, EstablishmentType, PhaseGroup};
 use crate::figure::{Comparator, ComparatorFigure, Figure, Release, SchoolFigure};
-use crate::identifiers::{LaCode, Urn};
+use crate::identifiers::Urn;
 use crate::inspection::{
     EvaluationArea, FourPointGrade, Framework, Grade, Inspection, InspectionFields, InspectionKind, Judgement,
 };
@@ -15,25 +15,9 @@ fn date(text: &str) -> NaiveDate {
     text.parse().expect("a date")
 }
 
+/// An open community primary school of LA 990.
 fn primary(urn: u32) -> Establishment {
-    Establishment {
-        urn: Urn::new(urn).expect("a URN"),
-        la: LaCode::new(990).expect("an LA"),
-        dfe_number: None,
-        name: format!("School {urn}"),
-        establishment_type: EstablishmentType::Community,
-        phase: Phase::Primary,
-        status: EstablishmentStatus::Open,
-        opened_on: None,
-        closed_on: None,
-        statutory_low_age: Some(4),
-        statutory_high_age: Some(11),
-        locality: None,
-        governance: Governance::Maintained,
-        diocese: None,
-        leaders: Vec::new(),
-        location: None,
-    }
+    crate::testing::school(urn)
 }
 
 fn figure(urn: u32, measure: Measure, group: PupilGroup, year: i32, value: f64, cohort: u32) -> SchoolFigure {
