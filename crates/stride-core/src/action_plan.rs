@@ -6,7 +6,7 @@
 //! Invariants: a task's state on a day is its latest update made by then; updates are never
 //! changed, only added to.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::coded::coded_enum;
 
@@ -19,12 +19,6 @@ coded_enum! {
         Delayed => ("delayed", "Delayed"),
         Completed => ("completed", "Completed"),
         CompletedAndOngoing => ("completed-and-ongoing", "Completed and ongoing"),
-    }
-}
-
-impl TaskStatus {
-    pub fn is_complete(self) -> bool {
-        matches!(self, TaskStatus::Completed | TaskStatus::CompletedAndOngoing)
     }
 }
 
@@ -267,14 +261,6 @@ pub enum PlanChange {
         plan: i64,
         on: NaiveDate,
     },
-}
-
-/// The month a day falls in, as a timescale.
-pub fn month_of(day: NaiveDate) -> Timescale {
-    Timescale::By {
-        year: day.year(),
-        month: day.month(),
-    }
 }
 
 #[cfg(test)]
