@@ -21,10 +21,10 @@ coded_enum! {
 }
 
 impl Role {
-    /// Only inclusion officers work with pupil-level records; everyone else reads aggregates,
-    /// with small numbers suppressed.
+    /// Inclusion officers work with pupil-level records, and a headteacher with their own
+    /// school's; everyone else reads aggregates, with small numbers suppressed.
     pub fn has_pupil_access(self) -> bool {
-        self == Role::InclusionOfficer
+        matches!(self, Role::InclusionOfficer | Role::Headteacher)
     }
 
     /// Data managers and administrators bring the published files in.
@@ -118,12 +118,13 @@ impl SchoolScope {
     /// The scope a role gives, from the assignments held for the account.
     pub fn for_role(role: Role, assigned: Vec<Urn>) -> SchoolScope {
         match role {
-            Role::DataManager
-            | Role::ImprovementManager
-            | Role::InclusionOfficer
-            | Role::ElectedMember
-            | Role::Administrator => SchoolScope::AllSchools,
+            Role::DataManager | Role::ImprovementManager | Role::ElectedMember | Role::Administrator => {
+                SchoolScope::AllSchools
+            }
             Role::Adviser => SchoolScope::Assigned(assigned),
+            // An officer of an LA-wide service has no patch; one with a patch has its schools.
+            Role::InclusionOfficer if assigned.is_empty() => SchoolScope::AllSchools,
+            Role::InclusionOfficer => SchoolScope::Assigned(assigned),
             Role::Headteacher => match assigned.as_slice() {
                 [own] => SchoolScope::OwnSchool(*own),
                 _ => SchoolScope::NoSchools,
@@ -215,12 +216,12 @@ mod tests {
     }
 
     #[test]
-    fn only_inclusion_officers_have_pupil_access() {
+    fn only_inclusion_officers_and_headteachers_have_pupil_access() {
         let with_access: Vec<Role> = Role::ALL
             .iter()
             .copied()
             .filter(|role| role.has_pupil_access())
             .collect();
-        assert_eq!(with_access, vec![Role::InclusionOfficer]);
+        assert_eq!(with_access, vec![Role::InclusionOfficer, Role::Headteacher]);
     }
 }

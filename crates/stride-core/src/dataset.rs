@@ -36,6 +36,13 @@ pub struct Dataset {
     pub providers: Vec<crate::support::Provider>,
     /// Strategy action plans with the history of their tasks.
     pub action_plans: Vec<crate::action_plan::ActionPlan>,
+    /// Pupils' census returns and register marks.
+    pub pupils: Vec<crate::pupils::PupilCensusRecord>,
+    pub attendance: Vec<crate::pupils::PupilMarks>,
+    /// Children on officers' caseloads, by the officer's username.
+    pub caseloads: Vec<(crate::pupils::Upn, String)>,
+    /// Episodes out of school or at risk of it, by the pupil's UPN.
+    pub episodes: Vec<(crate::pupils::Upn, crate::pupils::episodes::EpisodeKind)>,
 }
 
 impl Dataset {

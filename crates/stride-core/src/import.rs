@@ -31,6 +31,8 @@ coded_enum! {
         StatisticsDataSet => ("ees-data-set", "Explore Education Statistics open data: a tidy CSV (time_period, geographic_level, filters and indicators), plain or zipped"),
         StatisticsMetadata => ("ees-metadata", "Explore Education Statistics: a data set's .meta.csv (col_name, col_type, label)"),
         OfstedInspections => ("ofsted-inspections", "Ofsted state-funded schools inspections MI: the 2025/26 layout (report cards and latest OEIF grades) or an older one (Overall effectiveness)"),
+        PupilCensus => ("pupil-census", "Pupils: school census returns, a row a pupil a census (CensusDate, URN, UPN, NCyearActual and characteristics)"),
+        AttendanceMarks => ("attendance-marks", "Attendance: session marks from the register, a row a mark (UPN, URN, Date, Session, Mark)"),
     }
 }
 
@@ -58,6 +60,7 @@ impl FileKind {
             FileKind::OfstedInspections => {
                 "Ofsted: state-funded schools inspections and outcomes, management information"
             }
+            FileKind::PupilCensus | FileKind::AttendanceMarks => "Schools: returned to the local authority",
         }
     }
 }
@@ -208,6 +211,8 @@ impl ImportContent {
             ImportContent::Inspections(inspections) => inspections.len(),
             ImportContent::Statistics(set) => set.figures.len(),
             ImportContent::StatisticsMetadata { columns, .. } => columns.len(),
+            ImportContent::PupilCensus(records) => records.len(),
+            ImportContent::AttendanceMarks(marks) => marks.len(),
         }
     }
 }
@@ -307,6 +312,8 @@ pub enum ImportContent {
         data_set: String,
         columns: Vec<StatisticsColumn>,
     },
+    PupilCensus(Vec<crate::pupils::PupilCensusRecord>),
+    AttendanceMarks(Vec<crate::pupils::PupilMarks>),
 }
 
 /// What writing a file did, or would do in a dry run.

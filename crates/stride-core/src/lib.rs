@@ -20,10 +20,12 @@ pub mod inspection;
 pub mod intelligence;
 pub mod intervention;
 pub mod measure;
+pub mod pupils;
 pub mod report;
 pub mod school_list;
 pub mod school_profile;
 pub mod support;
+pub mod suppression;
 pub mod table;
 #[cfg(test)]
 mod testing;

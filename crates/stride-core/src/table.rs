@@ -45,6 +45,14 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// A count as a reader is shown it: the number, or `c` where it is withheld.
+    pub fn of_count(count: crate::suppression::Count) -> Cell {
+        match count {
+            crate::suppression::Count::Shown(count) => Cell::Integer(i64::try_from(count).unwrap_or(i64::MAX)),
+            crate::suppression::Count::Suppressed => Cell::Missing("c".into()),
+        }
+    }
+
     pub fn display(&self) -> String {
         match self {
             Cell::Text(text) | Cell::Missing(text) => text.clone(),
