@@ -11,10 +11,20 @@ pub struct RowError {
     pub expected: String,
 }
 
+/// Stands for a value of personal data in a row error, which names where the value is and what
+/// was expected but never repeats it: errors are printed, logged and shown on pages.
+pub const WITHHELD: &str = "\u{2063}withheld";
+
 impl fmt::Display for RowError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.column.is_empty() {
             write!(formatter, "row {}: {}", self.row, self.expected)
+        } else if self.value == WITHHELD {
+            write!(
+                formatter,
+                "row {}, column {}: the value (not repeated: it is personal data) is not {}",
+                self.row, self.column, self.expected
+            )
         } else {
             write!(
                 formatter,

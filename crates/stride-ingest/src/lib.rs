@@ -11,10 +11,12 @@ mod ees;
 mod error;
 mod gias;
 mod lait;
+mod marks_summary;
 mod ofsted;
 mod parallel;
 mod parquet_text;
 pub mod performance;
+mod pupils;
 mod reference;
 mod source;
 mod spine;
@@ -22,6 +24,7 @@ mod table;
 
 pub use edition::{Stated, year_in_name};
 pub use error::{IngestError, RowError};
+pub use marks_summary::{PupilSessions, summarise_marks};
 pub use parallel::try_in_parallel;
 pub use source::SourceFile;
 pub use table::Table;
@@ -65,6 +68,10 @@ pub fn recognise(headers: &[String]) -> Option<FileKind> {
         Some(FileKind::LaitDictionary)
     } else if has("SN1") && (has("SN1_closeness") || has("SNP")) {
         Some(FileKind::StatisticalNeighbours)
+    } else if has("UPN") && has("CensusDate") && has("NCyearActual") {
+        Some(FileKind::PupilCensus)
+    } else if has("UPN") && has("Session") && has("Mark") {
+        Some(FileKind::AttendanceMarks)
     } else if ofsted::is_inspections_file(has) {
         Some(FileKind::OfstedInspections)
     } else if ees::is_data_set(has) {
@@ -117,6 +124,8 @@ pub fn read_among(
         FileKind::LaitDictionary => ImportContent::IndicatorDictionary(lait::dictionary(&table)?),
         FileKind::StatisticalNeighbours => ImportContent::StatisticalNeighbours(lait::statistical_neighbours(&table)?),
         FileKind::OfstedInspections => ImportContent::Inspections(ofsted::inspections(&table)?),
+        FileKind::PupilCensus => ImportContent::PupilCensus(pupils::census(&table)?),
+        FileKind::AttendanceMarks => ImportContent::AttendanceMarks(pupils::marks(&table)?),
         FileKind::StatisticsMetadata => ImportContent::StatisticsMetadata {
             data_set: ees::data_set_name(&file.name),
             columns: ees::metadata(&table)?,

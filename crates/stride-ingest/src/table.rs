@@ -16,7 +16,7 @@ pub struct Table {
 #[derive(Debug, Clone, Copy)]
 pub struct Column<'a> {
     pub name: &'a str,
-    position: usize,
+    pub(crate) position: usize,
 }
 
 pub struct Row<'a> {
@@ -194,6 +194,16 @@ impl Errors {
             row: row.line,
             column: column.name.to_owned(),
             value: row.get(column).to_owned(),
+            expected: expected.to_owned(),
+        });
+    }
+
+    /// As [`Errors::push`], for a column of personal data: the value is not kept.
+    pub fn push_personal(&mut self, row: &Row<'_>, column: Column<'_>, expected: &str) {
+        self.note(RowError {
+            row: row.line,
+            column: column.name.to_owned(),
+            value: crate::error::WITHHELD.to_owned(),
             expected: expected.to_owned(),
         });
     }
