@@ -20,4 +20,7 @@ pub enum StoreError {
     },
     #[error("{0}")]
     Unsupported(String),
+    /// What was asked would leave the record wrong, said in words.
+    #[error("{0}")]
+    Refused(String),
 }

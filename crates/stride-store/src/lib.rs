@@ -6,6 +6,7 @@
 //! see it); every write of many rows is one transaction, so it happens whole or not at all.
 
 mod error;
+pub mod pupils;
 mod reports;
 mod sqlite;
 
@@ -24,6 +25,28 @@ pub use reports::{
     ProfileData, ReportData, profile_data, report_data, school_profile_data, scoped_intervention_evidence,
 };
 pub use sqlite::SqliteStore;
+
+/// Which pupils to read.
+#[derive(Debug, Clone, Copy)]
+pub enum PupilFilter<'a> {
+    All,
+    Id(i64),
+    /// On roll at a school: their latest return is from it.
+    AtSchool(Urn),
+    OnCaseload(i64),
+    Ids(&'a [i64]),
+    /// A UPN exactly, or the start of a surname or of a forename and surname.
+    Named(&'a str),
+}
+
+/// Whose register marks to read.
+#[derive(Debug, Clone, Copy)]
+pub enum MarksOf {
+    Everyone,
+    Pupil(i64),
+    /// Every pupil's marks at a school.
+    School(Urn),
+}
 
 /// An account to create, with its password already hashed by the caller.
 #[derive(Debug, Clone)]
@@ -354,6 +377,66 @@ pub trait Store: Send + Sync {
         data_set: Option<&str>,
         code: Option<&str>,
     ) -> Result<Vec<stride_core::held_statistics::HeldStatistic>, StoreError>;
+
+    /// Pupils with every census return held, by surname; only through [`pupils::read_pupils`],
+    /// which keeps to the reader's scope and writes the audit log.
+    async fn pupils(&self, filter: PupilFilter<'_>) -> Result<Vec<stride_core::pupils::Pupil>, StoreError>;
+
+    /// Each pupil's return standing on a day, without who they are: (pupil, school, year group,
+    /// characteristics with disadvantaged worked out), for counting.
+    async fn pupil_characteristics(
+        &self,
+        on: chrono::NaiveDate,
+    ) -> Result<Vec<stride_core::pupils::overlap::CountedPupil>, StoreError>;
+
+    /// Every episode as it stands, or one pupil's.
+    async fn episodes(&self, pupil: Option<i64>) -> Result<Vec<stride_core::pupils::episodes::Episode>, StoreError>;
+
+    /// Records a new episode of a pupil's, or a new version of one of theirs of the same kind:
+    /// its id, or none where the episode named is not theirs or not of that kind.
+    async fn record_episode(
+        &self,
+        pupil_id: i64,
+        episode_id: Option<i64>,
+        kind: &stride_core::pupils::episodes::EpisodeKind,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError>;
+
+    /// Every caseload: (pupil, officer) pairs.
+    async fn caseloads(&self) -> Result<Vec<(i64, i64)>, StoreError>;
+
+    /// Puts pupils (by UPN) on officers' caseloads from a day.
+    async fn assign_caseloads(
+        &self,
+        assignments: &[(stride_core::pupils::Upn, i64)],
+        since: chrono::NaiveDate,
+    ) -> Result<(), StoreError>;
+
+    /// Puts a pupil on an officer's caseload from a day, or (with none) takes them off it.
+    async fn set_caseload(
+        &self,
+        pupil_id: i64,
+        account_id: i64,
+        since: Option<chrono::NaiveDate>,
+    ) -> Result<(), StoreError>;
+
+    /// Pupils' marks of a year at each school: (pupil, school, marks).
+    async fn attendance_marks(
+        &self,
+        year: stride_core::AcademicYear,
+        of: MarksOf,
+    ) -> Result<Vec<(i64, Urn, stride_core::pupils::YearOfMarks)>, StoreError>;
+
+    /// Appends to the audit log.
+    async fn record_audit(&self, entries: &[stride_core::pupils::AuditEntry]) -> Result<(), StoreError>;
+
+    /// The audit log, newest first; of one pupil where one is named.
+    async fn audit_log(
+        &self,
+        pupil: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<stride_core::pupils::AuditEntry>, StoreError>;
 
     /// Every figure held, for schools and areas, with the file each came from; or one school's.
     /// With `history`, the values that later files of the same release replaced as well.

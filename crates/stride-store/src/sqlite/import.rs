@@ -64,6 +64,10 @@ pub(super) async fn import(
         ImportContent::Inspections(inspections) => {
             super::import_inspections::inspections(&mut transaction, inspections, import_id).await?
         }
+        ImportContent::PupilCensus(records) => {
+            super::pupils::census(&mut transaction, records, Some(import_id)).await?
+        }
+        ImportContent::AttendanceMarks(marks) => super::pupils::marks(&mut transaction, marks, Some(import_id)).await?,
         ImportContent::ColumnDictionary(columns) => {
             super::import_figures::column_dictionary(&mut transaction, columns, import_id, previously_imported_at)
                 .await?

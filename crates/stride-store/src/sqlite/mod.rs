@@ -9,6 +9,7 @@ mod import_figures;
 mod import_inspections;
 mod import_statistics;
 mod intervention;
+mod pupils;
 mod read;
 mod support;
 mod write;
@@ -120,6 +121,79 @@ impl crate::Store for SqliteStore {
         accounts: &[crate::NewAccount],
     ) -> Result<(), StoreError> {
         write::dataset(&self.pool, dataset, accounts).await
+    }
+
+    async fn pupils(&self, filter: crate::PupilFilter<'_>) -> Result<Vec<stride_core::pupils::Pupil>, StoreError> {
+        pupils::pupils(&self.pool, filter).await
+    }
+
+    async fn pupil_characteristics(
+        &self,
+        on: chrono::NaiveDate,
+    ) -> Result<Vec<stride_core::pupils::overlap::CountedPupil>, StoreError> {
+        pupils::pupil_characteristics(&self.pool, on).await
+    }
+
+    async fn episodes(&self, pupil: Option<i64>) -> Result<Vec<stride_core::pupils::episodes::Episode>, StoreError> {
+        pupils::episodes(&self.pool, pupil).await
+    }
+
+    async fn record_episode(
+        &self,
+        pupil_id: i64,
+        episode_id: Option<i64>,
+        kind: &stride_core::pupils::episodes::EpisodeKind,
+        by: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let id = pupils::record_episode(&mut transaction, pupil_id, episode_id, kind, by, at).await?;
+        transaction.commit().await?;
+        Ok(id)
+    }
+
+    async fn caseloads(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+        pupils::caseloads(&self.pool).await
+    }
+
+    async fn assign_caseloads(
+        &self,
+        assignments: &[(stride_core::pupils::Upn, i64)],
+        since: chrono::NaiveDate,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        pupils::assign_caseload(&mut transaction, assignments, since).await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn set_caseload(
+        &self,
+        pupil_id: i64,
+        account_id: i64,
+        since: Option<chrono::NaiveDate>,
+    ) -> Result<(), StoreError> {
+        pupils::set_caseload(&self.pool, pupil_id, account_id, since).await
+    }
+
+    async fn attendance_marks(
+        &self,
+        year: stride_core::AcademicYear,
+        of: crate::MarksOf,
+    ) -> Result<Vec<(i64, stride_core::Urn, stride_core::pupils::YearOfMarks)>, StoreError> {
+        pupils::attendance_marks(&self.pool, year, of).await
+    }
+
+    async fn record_audit(&self, entries: &[stride_core::pupils::AuditEntry]) -> Result<(), StoreError> {
+        pupils::record_audit(&self.pool, entries).await
+    }
+
+    async fn audit_log(
+        &self,
+        pupil: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<stride_core::pupils::AuditEntry>, StoreError> {
+        pupils::audit_log(&self.pool, pupil, limit).await
     }
 
     async fn imports(&self, limit: u32) -> Result<Vec<stride_core::import::ImportRecord>, StoreError> {

@@ -74,9 +74,26 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
         written_at,
     )
     .await?;
+    let mut account_ids = std::collections::HashMap::new();
     for account in accounts {
-        super::accounts::insert_account(&mut transaction, account).await?;
+        let id = super::accounts::insert_account(&mut transaction, account).await?;
+        account_ids.insert(account.username.as_str(), id);
     }
+    super::pupils::census(&mut transaction, &dataset.pupils, None).await?;
+    super::pupils::marks(&mut transaction, &dataset.attendance, None).await?;
+    let caseloads: Vec<(stride_core::pupils::Upn, i64)> = dataset
+        .caseloads
+        .iter()
+        .filter_map(|(upn, username)| account_ids.get(username.as_str()).map(|id| (upn.clone(), *id)))
+        .collect();
+    let since = dataset
+        .pupils
+        .iter()
+        .map(|pupil| pupil.census.census_date)
+        .max()
+        .unwrap_or_default();
+    super::pupils::assign_caseload(&mut transaction, &caseloads, since).await?;
+    super::pupils::write_episodes(&mut transaction, &dataset.episodes, written_at).await?;
     transaction.commit().await?;
     Ok(())
 }
