@@ -212,6 +212,115 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// An UpSet chart of an overlap: a bar for each of the largest combinations, and under it a row
+/// of dots a characteristic, filled where the combination holds it. Suppressed counts have no bar
+/// and say so. None when there is no combination with members.
+pub fn upset_chart(
+    id: &str,
+    title: &str,
+    overlap: &stride_core::pupils::overlap::Overlap,
+    most: usize,
+) -> Option<String> {
+    use stride_core::suppression::Count;
+    let combinations: Vec<_> = overlap
+        .combinations
+        .iter()
+        .filter(|each| !each.members.is_empty())
+        .take(most)
+        .collect();
+    if combinations.is_empty() {
+        return None;
+    }
+    let label_width = 250.0;
+    let column = 30.0;
+    let bars_height = 150.0;
+    let row = 20.0;
+    let top = 24.0;
+    let width = label_width + column * combinations.len() as f64 + 10.0;
+    let height = top + bars_height + 10.0 + row * overlap.characteristics.len() as f64;
+    let largest = combinations
+        .iter()
+        .filter_map(|each| each.count.shown())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let words: Vec<String> = combinations
+        .iter()
+        .map(|each| {
+            let names: Vec<&str> = each.members.iter().map(|member| member.label()).collect();
+            format!("{}: {}", names.join(" and "), each.count)
+        })
+        .collect();
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="stride-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">Pupils with exactly each combination, largest first. {}. A c is a count withheld because it is small or would give a small one away.</desc>"#,
+        escape(title),
+        escape(&words.join("; ")),
+    );
+    for (index, combination) in combinations.iter().enumerate() {
+        let x = label_width + column * index as f64 + column / 2.0;
+        match combination.count {
+            Count::Shown(count) => {
+                let bar = bars_height * count as f64 / largest;
+                let _ = write!(
+                    svg,
+                    r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{bar:.1}" fill="#1d70b8"/><text x="{x:.1}" y="{:.1}" text-anchor="middle" font-size="11">{count}</text>"##,
+                    x - column * 0.35,
+                    top + bars_height - bar,
+                    column * 0.7,
+                    top + bars_height - bar - 4.0,
+                );
+            }
+            Count::Suppressed => {
+                let _ = write!(
+                    svg,
+                    r##"<text x="{x:.1}" y="{:.1}" text-anchor="middle" font-size="11">c</text>"##,
+                    top + bars_height - 4.0,
+                );
+            }
+        }
+        let rows: Vec<f64> = overlap
+            .characteristics
+            .iter()
+            .enumerate()
+            .filter(|(_, characteristic)| combination.members.contains(characteristic))
+            .map(|(position, _)| top + bars_height + 10.0 + row * position as f64 + row / 2.0)
+            .collect();
+        if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+            let _ = write!(
+                svg,
+                r##"<line x1="{x:.1}" x2="{x:.1}" y1="{first:.1}" y2="{last:.1}" stroke="#0b0c0c" stroke-width="2"/>"##
+            );
+        }
+        for position in 0..overlap.characteristics.len() {
+            let y = top + bars_height + 10.0 + row * position as f64 + row / 2.0;
+            let filled = rows.contains(&y);
+            let _ = write!(
+                svg,
+                r##"<circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{}" stroke="#0b0c0c"/>"##,
+                if filled { "#0b0c0c" } else { "#ffffff" }
+            );
+        }
+    }
+    for (position, characteristic) in overlap.characteristics.iter().enumerate() {
+        let y = top + bars_height + 10.0 + row * position as f64 + row / 2.0 + 4.0;
+        let _ = write!(
+            svg,
+            r#"<text x="{:.1}" y="{y:.1}" text-anchor="end" font-size="12">{} ({})</text>"#,
+            label_width - 8.0,
+            escape(characteristic.label()),
+            overlap
+                .with_each
+                .get(position)
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        );
+    }
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,5 +399,43 @@ mod tests {
             values: vec![None, None, None],
         };
         assert!(line_chart("c", &chart("t", vec![empty])).is_none());
+    }
+
+    #[test]
+    fn an_upset_chart_draws_a_bar_a_combination_and_says_what_is_withheld() {
+        use stride_core::pupils::Characteristic::{Disadvantaged, SenSupport};
+        use stride_core::pupils::overlap::overlap;
+        let mut sets: Vec<std::collections::BTreeSet<_>> = vec![[Disadvantaged].into_iter().collect(); 5];
+        sets.push([Disadvantaged, SenSupport].into_iter().collect());
+        sets.extend(vec![[SenSupport].into_iter().collect(); 4]);
+        let shown = overlap(&sets, &[Disadvantaged, SenSupport], Some(3));
+        let svg = upset_chart("o", "Overlap", &shown, 10).expect("a chart");
+        // One pupil with both is withheld, and with the totals shown so must the others be.
+        let drawn = shown.combinations.iter().filter(|each| !each.members.is_empty());
+        let bars = drawn
+            .clone()
+            .filter(|each| each.count != stride_core::suppression::Count::Suppressed)
+            .count();
+        assert_eq!(svg.matches("<rect").count(), bars);
+        assert!(svg.contains("Disadvantaged and SEN support: c"), "{svg}");
+        assert_eq!(svg.matches(">c</text>").count(), drawn.count() - bars);
+        let open =
+            upset_chart("o", "Overlap", &overlap(&sets, &[Disadvantaged, SenSupport], None), 10).expect("a chart");
+        assert_eq!(open.matches("<rect").count(), 3);
+        assert!(open.contains("Disadvantaged and SEN support: 1"));
+        assert_eq!(
+            open.matches("<circle").count(),
+            6,
+            "a dot per characteristic per combination"
+        );
+        assert_eq!(
+            upset_chart(
+                "o",
+                "Overlap",
+                &overlap(&[std::collections::BTreeSet::new()], &[Disadvantaged], None),
+                10
+            ),
+            None
+        );
     }
 }

@@ -11,6 +11,7 @@ mod england;
 mod figures;
 mod inspections;
 mod intelligence;
+mod learners;
 mod names;
 mod outcomes;
 mod plans;
@@ -58,6 +59,10 @@ pub const OTHER_ADVISERS: [(&str, &str); 3] = [
     ("joanne.price", "Joanne Price"),
 ];
 
+/// The inclusion officer with a patch (the north's schools) and a caseload: the LA's children in
+/// care, wherever they go to school, whose education the virtual school follows.
+pub const INCLUSION_NORTH: &str = "inclusion.north";
+
 pub fn generate(seed: u64) -> SyntheticLocalAuthority {
     let mut random = Random::seed_from_u64(seed);
     let as_of = data_as_at();
@@ -68,6 +73,8 @@ pub fn generate(seed: u64) -> SyntheticLocalAuthority {
     let history = support::plan_history(seed, &mut plans);
     let calibration = outcomes::Calibration::build(&mut random);
     let figures = figures::generate(&mut random, &plans, &calibration, seed);
+    let mut learners = learners::generate(seed, &plans);
+    let episodes = learners::episodes(seed, &mut learners);
     let mut inspections: Vec<_> = plans
         .iter()
         .flat_map(|plan| inspections::history(&mut random, plan, as_of))
@@ -96,9 +103,25 @@ pub fn generate(seed: u64) -> SyntheticLocalAuthority {
         support: Vec::new(),
         providers: support::providers(seed),
         action_plans: plans::action_plans(as_of),
+        ..Dataset::default()
     };
     let record = cases::generate(seed, &dataset, &accounts, as_of, &history);
+    let caseloads = learners
+        .census
+        .iter()
+        .filter(|record| {
+            record
+                .census
+                .characteristics
+                .contains(&stride_core::pupils::Characteristic::LookedAfter)
+        })
+        .map(|record| (record.upn.clone(), INCLUSION_NORTH.to_owned()))
+        .collect();
     let dataset = Dataset {
+        pupils: learners.census,
+        attendance: learners.marks,
+        caseloads,
+        episodes,
         cases: record.cases,
         activities: record.activities,
         support: record.support,
@@ -234,6 +257,7 @@ fn demo_accounts(plans: &mut [SchoolPlan]) -> Vec<DemoAccount> {
             .collect()
     };
     let north = in_localities(plans, &["Ashbourne Vale", "Brindleford"]);
+    let north_patch = north.clone();
     let south = in_localities(plans, &["Greyhaven", "Hollowmoor"]);
     // The rest of the LA's schools, shared among its other advisers, so that every school has
     // one whose job its visits are.
@@ -282,6 +306,7 @@ fn demo_accounts(plans: &mut [SchoolPlan]) -> Vec<DemoAccount> {
         account(OTHER_ADVISERS[1].0, OTHER_ADVISERS[1].1, Role::Adviser, share(1)),
         account(OTHER_ADVISERS[2].0, OTHER_ADVISERS[2].1, Role::Adviser, share(2)),
         account("inclusion.officer", "Amina Yusuf", Role::InclusionOfficer, Vec::new()),
+        account(INCLUSION_NORTH, "Dev Mistry", Role::InclusionOfficer, north_patch),
         account("headteacher", "Rachel Green", Role::Headteacher, own_school),
         account("elected.member", "Cllr John Barnes", Role::ElectedMember, Vec::new()),
         account("administrator", "Sam Patel", Role::Administrator, Vec::new()),
