@@ -46,7 +46,15 @@ pub struct AppState {
     pub categorisation: Arc<pages::categorisation::KeptEvidence>,
     /// The batches of school data profiles this server is making or has made.
     pub profile_batches: Arc<pages::profiles::ProfileBatches>,
+    /// Every pupil's characteristics on a day, for counting: they change only by an import.
+    pub counted_pupils:
+        Arc<pages::categorisation::KeptUntilImport<chrono::NaiveDate, Vec<stride_core::pupils::overlap::CountedPupil>>>,
+    /// Every pupil's sessions this year to a day, for counting: (pupil, school, sessions).
+    pub counted_sessions: Arc<pages::categorisation::KeptUntilImport<chrono::NaiveDate, Vec<CountedSessions>>>,
 }
+
+/// A pupil's sessions at a school this year, for counting.
+pub type CountedSessions = (i64, stride_core::Urn, stride_core::pupils::SessionCounts);
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: Config) -> AppState {
@@ -56,6 +64,8 @@ impl AppState {
             imports: pages::imports::jobs(),
             categorisation: Arc::default(),
             profile_batches: pages::profiles::batches(),
+            counted_pupils: Arc::default(),
+            counted_sessions: Arc::default(),
         }
     }
 
@@ -222,6 +232,28 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/imports/{id}", get(pages::imports::job))
         .route("/sources", get(pages::sources::show))
+        .route("/pupils", get(pages::pupils::index))
+        .route("/pupils/search", post(pages::pupils::search))
+        .route("/pupils/due", get(pages::pupils::due))
+        .route("/pupils/not-in-school", get(pages::pupils::register))
+        .route("/pupils/not-in-school.csv", get(pages::pupils::register_csv))
+        .route("/pupils/not-in-school.xlsx", get(pages::pupils::register_xlsx))
+        .route("/pupils/due.csv", get(pages::pupils::due_csv))
+        .route("/pupils/due.xlsx", get(pages::pupils::due_xlsx))
+        .route("/pupils/{id}/episodes", post(pages::pupils::start_episode))
+        .route("/pupils/{id}/caseload", post(pages::pupils::change_caseload))
+        .route("/pupils/{id}/episodes/{episode}", post(pages::pupils::record_event))
+        .route("/pupils/{id}", get(pages::pupils::show))
+        .route("/attendance/schools/{file}", get(pages::pupils::school))
+        .route("/attendance", get(pages::pupils::attendance))
+        .route("/attendance.csv", get(pages::pupils::attendance_csv))
+        .route("/attendance.xlsx", get(pages::pupils::attendance_xlsx))
+        .route("/vulnerable-learners", get(pages::pupils::vulnerable_learners))
+        .route("/vulnerable-learners.csv", get(pages::pupils::vulnerable_learners_csv))
+        .route(
+            "/vulnerable-learners.xlsx",
+            get(pages::pupils::vulnerable_learners_xlsx),
+        )
         .route("/health", get(|| async { "ok" }))
         .merge(assets::routes())
         .fallback(pages::not_found)

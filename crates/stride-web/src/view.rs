@@ -18,6 +18,10 @@ pub struct UserChrome {
     pub can_see_register: bool,
     pub can_read_reports: bool,
     pub can_read_action_plans: bool,
+    /// Whether Pupils is theirs: pupil records in their scope.
+    pub has_pupil_access: bool,
+    /// Whether they may count pupils (vulnerable learners), suppressed without pupil access.
+    pub can_count_pupils: bool,
 }
 
 /// What the layout shows around every page.
@@ -53,6 +57,8 @@ fn user(account: &Account, csrf_token: &str) -> UserChrome {
         can_see_register: account.role.can_see_register(),
         can_read_reports: account.role.can_read_reports(),
         can_read_action_plans: account.role.can_read_action_plans(),
+        has_pupil_access: account.role.has_pupil_access(),
+        can_count_pupils: account.role.has_pupil_access() || account.role.can_read_reports(),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod imports;
 pub mod intervention;
 pub mod plans;
 pub mod profiles;
+pub mod pupils;
 pub mod reports;
 pub mod school;
 pub mod schools;

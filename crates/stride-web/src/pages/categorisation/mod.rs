@@ -8,7 +8,7 @@ mod history;
 mod kept_evidence;
 mod rule_sets;
 
-pub use kept_evidence::KeptEvidence;
+pub use kept_evidence::{KeptEvidence, KeptUntilImport};
 
 pub use decisions::{save, self_nominate, set_level};
 pub use history::history;
