@@ -58,6 +58,14 @@ after(async () => {
   if (workdir) rmSync(workdir, { recursive: true, force: true })
 })
 
+/** Signs in as a demo account with the demo password, from the sign-in page. */
+async function signIn (page, username) {
+  await page.goto(`${base}/sign-in`)
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password').fill('stride-demo-2026')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
 /** Runs axe-core on the page and fails on any serious or critical violation. */
 async function checkAccessibility (page, name) {
   // Evaluated through the DevTools protocol, so the page's Content Security Policy still holds.
@@ -188,10 +196,7 @@ test('a data manager uploads a file and follows the import to its end', async ()
   page.on('console', message => { if (message.type() === 'error') problems.push(message.text()) })
   page.on('pageerror', error => problems.push(error.message))
 
-  await page.goto(`${base}/sign-in`)
-  await page.getByLabel('Username').fill('data.manager')
-  await page.getByLabel('Password').fill('stride-demo-2026')
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await signIn(page, 'data.manager')
   await page.getByRole('heading', { name: 'Schools', level: 1 }).waitFor()
 
   await page.getByRole('link', { name: 'Imports' }).click()
@@ -231,10 +236,7 @@ test('an adviser sees an overdue visit, records its note of visit, and it leaves
   // The first of the LA's advisers with a visit overdue: which one has depends on the synthetic
   // record, not on anything this journey checks.
   for (const username of ['adviser.north', 'adviser.south', 'sue.whitfield', 'mark.ellis', 'joanne.price']) {
-    await page.goto(`${base}/sign-in`)
-    await page.getByLabel('Username').fill(username)
-    await page.getByLabel('Password').fill('stride-demo-2026')
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    await signIn(page, username)
     await page.getByRole('heading', { name: 'Schools', level: 1 }).waitFor()
     await page.getByRole('link', { name: 'My work', exact: true }).click()
     await page.getByRole('heading', { name: 'My work', level: 1 }).waitFor()
@@ -288,10 +290,7 @@ test('a manager finds a provider for a priority, commissions five days, records 
   page.on('console', message => { if (message.type() === 'error') problems.push(message.text()) })
   page.on('pageerror', error => problems.push(error.message))
 
-  await page.goto(`${base}/sign-in`)
-  await page.getByLabel('Username').fill('improvement.manager')
-  await page.getByLabel('Password').fill('stride-demo-2026')
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await signIn(page, 'improvement.manager')
   await page.getByRole('heading', { name: 'Schools', level: 1 }).waitFor()
 
   await page.getByRole('link', { name: 'Register', exact: true }).click()
@@ -364,10 +363,7 @@ test('an inclusion officer keeps the strategy\'s action plan: adds a task, updat
   page.on('console', message => { if (message.type() === 'error') problems.push(message.text()) })
   page.on('pageerror', error => problems.push(error.message))
 
-  await page.goto(`${base}/sign-in`)
-  await page.getByLabel('Username').fill('inclusion.officer')
-  await page.getByLabel('Password').fill('stride-demo-2026')
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await signIn(page, 'inclusion.officer')
   await page.getByRole('link', { name: 'Action plans', exact: true }).click()
   await page.getByRole('heading', { name: 'Strategy action plans', level: 1 }).waitFor()
   await checkAccessibility(page, 'plans')
@@ -410,10 +406,7 @@ test('an elected member makes every school\'s data profile in the background and
   page.on('console', message => { if (message.type() === 'error') problems.push(message.text()) })
   page.on('pageerror', error => problems.push(error.message))
 
-  await page.goto(`${base}/sign-in`)
-  await page.getByLabel('Username').fill('elected.member')
-  await page.getByLabel('Password').fill('stride-demo-2026')
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await signIn(page, 'elected.member')
   await page.getByRole('link', { name: 'Reports', exact: true }).click()
   await page.getByRole('link', { name: 'School data profiles' }).click()
   await page.getByRole('heading', { name: 'School data profiles', level: 1 }).waitFor()
@@ -438,6 +431,52 @@ test('an elected member makes every school\'s data profile in the background and
   const saved = join(workdir, 'profiles.pdf')
   await download.saveAs(saved)
   assert.ok(readFileSync(saved).subarray(0, 5).toString() === '%PDF-', 'a PDF')
+  assert.deepEqual(problems, [], 'no errors in the browser console')
+  await context.close()
+})
+
+test('an inclusion officer finds a child, reads their record, works a school\'s attendance list and sees how vulnerabilities overlap', async () => {
+  const context = await browser.newContext({ acceptDownloads: true })
+  const page = await context.newPage()
+  const problems = []
+  page.on('console', message => { if (message.type() === 'error') problems.push(message.text()) })
+  page.on('pageerror', error => problems.push(error.message))
+
+  await signIn(page, 'inclusion.north')
+  await page.getByRole('link', { name: 'Pupils', exact: true }).click()
+  await page.getByRole('heading', { name: 'Pupils', level: 1 }).waitFor()
+  await checkAccessibility(page, 'pupils')
+
+  await page.getByLabel('Find a pupil').fill('Adams')
+  await page.getByRole('button', { name: 'Search' }).click()
+  await page.getByRole('heading', { name: /pupils? found$/, level: 2 }).waitFor()
+  assert.ok(!page.url().includes('Adams'), 'the name is not in the address')
+  const found = page.locator('table').first().locator('tbody a').first()
+  const name = (await found.textContent()).trim()
+  await found.click()
+  await page.getByRole('heading', { name, level: 1 }).waitFor()
+  assert.ok(/\/pupils\/\d+$/.test(page.url()), 'a pupil is addressed by number, not by name or UPN')
+  await checkAccessibility(page, 'pupil')
+
+  await page.getByRole('link', { name: 'Pupils', exact: true }).click()
+  await page.locator('a[href^="/attendance/schools/"]').first().click()
+  await page.getByRole('heading', { name: 'For the targeting meeting', level: 2 }).waitFor()
+  await checkAccessibility(page, 'attendance')
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'CSV' }).click()
+  ])
+  const saved = join(workdir, 'attendance.csv')
+  await download.saveAs(saved)
+  assert.ok(readFileSync(saved, 'utf8').startsWith('Pupil,UPN,URN'), 'every pupil\'s sessions as CSV')
+
+  await page.getByRole('link', { name: 'Vulnerable learners', exact: true }).click()
+  await page.getByRole('heading', { name: 'How vulnerabilities overlap', level: 1 }).waitFor()
+  assert.ok(await page.locator('svg.stride-chart').first().isVisible(), 'with its UpSet chart')
+  await page.getByLabel('Year group').selectOption({ label: 'Reception' })
+  await page.getByRole('button', { name: 'Show' }).click()
+  await page.locator('caption', { hasText: 'pupils in your scope, reception' }).waitFor()
+  await checkAccessibility(page, 'vulnerable-learners')
   assert.deepEqual(problems, [], 'no errors in the browser console')
   await context.close()
 })

@@ -108,6 +108,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         today: Some(stride_synth::data_as_at()),
         ..Config::default()
     };
+    let pupil = store
+        .pupils(stride_store::PupilFilter::Named("Smith"))
+        .await?
+        .first()
+        .map(|pupil| pupil.id)
+        .ok_or("a pupil")?;
     tokio::spawn(stride_web::serve(AppState::new(store, config), listener));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -115,6 +121,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cookie = sign_in(&client, &base, "data.manager").await?;
     // The Schools Causing Concern pages are the improvement manager's and the advisers'.
     let manager = sign_in(&client, &base, "improvement.manager").await?;
+    // The pupil pages are the inclusion officers'; the overlap is counted for elected members too.
+    let officer = sign_in(&client, &base, "inclusion.officer").await?;
+    let member = sign_in(&client, &base, "elected.member").await?;
     let school = authority
         .dataset
         .establishments
@@ -141,6 +150,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("/schools.xlsx".to_owned(), &cookie),
         (format!("/schools/{school}/figures.xlsx"), &cookie),
         (format!("/schools/{school}/data-profile"), &manager),
+        (format!("/attendance/schools/{school}"), &officer),
+        (format!("/attendance/schools/{school}.xlsx"), &officer),
+        ("/pupils/due".to_owned(), &officer),
+        (format!("/pupils/{pupil}"), &officer),
+        ("/vulnerable-learners".to_owned(), &officer),
+        (format!("/vulnerable-learners?school={school}"), &member),
         ("/my-work?whose=team".to_owned(), &manager),
         ("/register".to_owned(), &manager),
         (format!("/schools/{with_case}/record"), &manager),

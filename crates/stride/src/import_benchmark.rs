@@ -114,7 +114,7 @@ pub async fn import_all(store: &Arc<dyn Store>, files: &[PathBuf]) -> anyhow::Re
 }
 
 /// Linux's high-water mark of resident memory for this process.
-fn peak_resident_mib() -> Option<f64> {
+pub fn peak_resident_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

@@ -1,6 +1,7 @@
 //! The wiring behind the `stride` command: filling a database with the synthetic authority and
 //! its demo accounts. Kept in a library so that the tests fill their databases the same way.
 
+pub mod attendance_benchmark;
 pub mod import_benchmark;
 
 use std::sync::Arc;

@@ -47,6 +47,22 @@ enum Export {
         #[arg(long)]
         history: bool,
     },
+    /// Every pupil's attendance in a year at each school, one row per pupil and school: possible
+    /// sessions, attended, authorised and unauthorised absence, and the persistent and severe
+    /// absence flags. Pupil data: the export is written to the audit log.
+    Attendance {
+        /// The database file.
+        #[arg(long)]
+        db: String,
+        /// The academic year by the calendar year it starts in; this one if not given.
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// Write to this file rather than to standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
     /// Every statistic held as published beyond Stride's own measures, one per row: LAIT's
     /// indicators and the Explore Education Statistics data sets, with period, filters, value or
     /// missing reason, release and source file.
@@ -81,6 +97,17 @@ enum Bench {
         /// A shipped rule set by name, or a rule set file.
         #[arg(long, default_value = "national-2025")]
         rules: String,
+    },
+    /// Count a year of register marks (written first if the folder lacks them) into every
+    /// pupil's attendance, persistent and severe absence, by school and by group, and report the
+    /// time and the peak memory it took.
+    Attendance {
+        /// Where the marks and pupils files are kept.
+        #[arg(long, default_value = "target/bench/attendance")]
+        folder: std::path::PathBuf,
+        /// How many pupils.
+        #[arg(long, default_value_t = 100_000)]
+        pupils: usize,
     },
     /// Import every published file under a folder into a new SQLite file, and report the time
     /// and the peak memory it took.
@@ -400,6 +427,15 @@ async fn run() -> anyhow::Result<()> {
         } => export_figures(&db, urn, history, format, output.as_deref()).await,
         Command::Export {
             what:
+                Export::Attendance {
+                    db,
+                    year,
+                    format,
+                    output,
+                },
+        } => export_attendance(&db, year, format, output.as_deref()).await,
+        Command::Export {
+            what:
                 Export::Statistics {
                     db,
                     data_set,
@@ -423,6 +459,9 @@ async fn run() -> anyhow::Result<()> {
         Command::Bench {
             what: Bench::Import { data, db },
         } => bench_import(&data, db.as_deref()).await,
+        Command::Bench {
+            what: Bench::Attendance { folder, pupils },
+        } => bench_attendance(&folder, pupils),
         Command::Bench {
             what: Bench::Categorise { db, rules },
         } => categorise::bench(&db, &rules).await,
@@ -582,6 +621,44 @@ async fn export_figures(
     write_out(output, &bytes)
 }
 
+async fn export_attendance(
+    db: &str,
+    year: Option<i32>,
+    format: ExportFormat,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use stride_core::pupils::tables::{attendance_rows, attendance_table};
+    let store = open(db).await?;
+    let today = chrono::Utc::now().date_naive();
+    let year = year.map_or_else(
+        || stride_core::AcademicYear::containing(today),
+        stride_core::AcademicYear::starting,
+    );
+    let pupils = store
+        .pupils(stride_store::PupilFilter::All)
+        .await
+        .context("reading the pupils")?;
+    let marks = store
+        .attendance_marks(year, stride_store::MarksOf::Everyone)
+        .await
+        .context("reading the register marks")?;
+    let rows = attendance_rows(&pupils, &marks, year, year.last_day());
+    store
+        .record_audit(&[stride_core::pupils::AuditEntry {
+            at: chrono::Utc::now(),
+            account_id: 0,
+            action: stride_core::pupils::AuditAction::ExportPupils,
+            pupil_id: None,
+            what: format!("attendance of {} pupils in {year}, from the command line", pupils.len()),
+        }])
+        .await?;
+    let bytes = match format {
+        ExportFormat::Csv => stride_export::to_csv(&attendance_table(&format!("Attendance, {year}"), &rows))?,
+        ExportFormat::Json => serde_json::to_vec_pretty(&rows.iter().map(|row| row.record()).collect::<Vec<_>>())?,
+    };
+    write_out(output, &bytes)
+}
+
 async fn export_statistics(
     db: &str,
     data_set: Option<&str>,
@@ -602,6 +679,38 @@ async fn export_statistics(
         }
     };
     write_out(output, &bytes)
+}
+
+fn bench_attendance(folder: &std::path::Path, pupils: usize) -> anyhow::Result<()> {
+    let written = std::time::Instant::now();
+    let (marks, roll) = stride::attendance_benchmark::write_files(folder, pupils)
+        .with_context(|| format!("writing the marks into {}", folder.display()))?;
+    println!(
+        "files: {} and {} ({:.1} s to have them)",
+        marks.display(),
+        roll.display(),
+        written.elapsed().as_secs_f64()
+    );
+    let found = stride::attendance_benchmark::run(&marks, &roll)?;
+    println!(
+        "stride: {} pupils at {} schools, {} possible sessions counted in {:.2} s ({:.2} s reading and counting the marks), peak resident memory {}",
+        found.pupils,
+        found.schools,
+        found.possible,
+        found.seconds,
+        found.counting_seconds,
+        found
+            .peak_resident_mib
+            .map_or_else(|| "not known".to_owned(), |mib| format!("{mib:.0} MiB")),
+    );
+    println!(
+        "stride: persistently absent {}, severely absent {}",
+        found.persistent, found.severe
+    );
+    for (group, pupils, persistent, absence) in &found.groups {
+        println!("stride: {group}: {pupils} pupils, {persistent} persistently absent, absence {absence:.2}%");
+    }
+    Ok(())
 }
 
 async fn bench_import(data: &std::path::Path, db: Option<&std::path::Path>) -> anyhow::Result<()> {
@@ -654,7 +763,14 @@ fn print_demo_accounts() {
         ("sue.whitfield", "adviser: a third of the other schools"),
         ("mark.ellis", "adviser: a third of the other schools"),
         ("joanne.price", "adviser: a third of the other schools"),
-        ("inclusion.officer", "inclusion officer"),
+        (
+            "inclusion.officer",
+            "inclusion officer: the LA's attendance service, every pupil",
+        ),
+        (
+            "inclusion.north",
+            "inclusion officer: pupils of the north's schools, and the children in care",
+        ),
         ("headteacher", "headteacher: one primary school"),
         ("elected.member", "elected member"),
         ("administrator", "administrator"),

@@ -7,6 +7,7 @@ mod gias;
 mod lait;
 mod ofsted;
 mod performance;
+mod pupils;
 mod quartiles;
 
 use std::path::{Path, PathBuf};
