@@ -435,7 +435,7 @@ test('an elected member makes every school\'s data profile in the background and
   await context.close()
 })
 
-test('an inclusion officer finds a child, reads their record, works a school\'s attendance list and sees how vulnerabilities overlap', async () => {
+test('an inclusion officer finds a child, reads their record, works a school\'s attendance list, sees how vulnerabilities overlap, the trend by term and each group\'s outcomes', async () => {
   const context = await browser.newContext({ acceptDownloads: true })
   const page = await context.newPage()
   const problems = []
@@ -477,6 +477,16 @@ test('an inclusion officer finds a child, reads their record, works a school\'s 
   await page.getByRole('button', { name: 'Show' }).click()
   await page.locator('caption', { hasText: 'pupils in your scope, reception' }).waitFor()
   await checkAccessibility(page, 'vulnerable-learners')
+
+  await page.getByRole('link', { name: 'Attendance and absence' }).click()
+  await page.getByRole('heading', { name: 'Term by term', level: 2 }).waitFor()
+  assert.ok(await page.locator('svg.stride-chart').first().isVisible(), 'absence by term, charted')
+  await page.locator('caption', { hasText: 'Absence (%) by term' }).waitFor()
+  await checkAccessibility(page, 'la-attendance')
+  await page.getByRole('link', { name: 'each group\'s outcomes against comparators' }).click()
+  await page.getByRole('heading', { name: 'Vulnerable groups\' outcomes', level: 1 }).waitFor()
+  await page.getByRole('heading', { name: 'This year, from pupils\' records' }).waitFor()
+  await checkAccessibility(page, 'vulnerable-outcomes')
   assert.deepEqual(problems, [], 'no errors in the browser console')
   await context.close()
 })

@@ -39,6 +39,8 @@ pub struct Dataset {
     /// Pupils' census returns and register marks.
     pub pupils: Vec<crate::pupils::PupilCensusRecord>,
     pub attendance: Vec<crate::pupils::PupilMarks>,
+    /// Pupils' termly attendance totals of earlier years, for which no marks are held.
+    pub attendance_summaries: Vec<crate::pupils::TermSummary>,
     /// Children on officers' caseloads, by the officer's username.
     pub caseloads: Vec<(crate::pupils::Upn, String)>,
     /// Episodes out of school or at risk of it, by the pupil's UPN.

@@ -33,6 +33,7 @@ coded_enum! {
         OfstedInspections => ("ofsted-inspections", "Ofsted state-funded schools inspections MI: the 2025/26 layout (report cards and latest OEIF grades) or an older one (Overall effectiveness)"),
         PupilCensus => ("pupil-census", "Pupils: school census returns, a row a pupil a census (CensusDate, URN, UPN, NCyearActual and characteristics)"),
         AttendanceMarks => ("attendance-marks", "Attendance: session marks from the register, a row a mark (UPN, URN, Date, Session, Mark)"),
+        AttendanceSummaries => ("attendance-summaries", "Attendance: termly totals, as the census's attendance module returns them, a row a pupil a school a term (UPN, URN, AcademicYear, Term, SessionsPossible, SessionsAuthorised, SessionsUnauthorised)"),
     }
 }
 
@@ -60,7 +61,9 @@ impl FileKind {
             FileKind::OfstedInspections => {
                 "Ofsted: state-funded schools inspections and outcomes, management information"
             }
-            FileKind::PupilCensus | FileKind::AttendanceMarks => "Schools: returned to the local authority",
+            FileKind::PupilCensus | FileKind::AttendanceMarks | FileKind::AttendanceSummaries => {
+                "Schools: returned to the local authority"
+            }
         }
     }
 }
@@ -213,6 +216,7 @@ impl ImportContent {
             ImportContent::StatisticsMetadata { columns, .. } => columns.len(),
             ImportContent::PupilCensus(records) => records.len(),
             ImportContent::AttendanceMarks(marks) => marks.len(),
+            ImportContent::AttendanceSummaries(summaries) => summaries.len(),
         }
     }
 }
@@ -314,6 +318,7 @@ pub enum ImportContent {
     },
     PupilCensus(Vec<crate::pupils::PupilCensusRecord>),
     AttendanceMarks(Vec<crate::pupils::PupilMarks>),
+    AttendanceSummaries(Vec<crate::pupils::TermSummary>),
 }
 
 /// What writing a file did, or would do in a dry run.

@@ -72,6 +72,8 @@ pub fn recognise(headers: &[String]) -> Option<FileKind> {
         Some(FileKind::PupilCensus)
     } else if has("UPN") && has("Session") && has("Mark") {
         Some(FileKind::AttendanceMarks)
+    } else if has("UPN") && has("Term") && has("SessionsPossible") {
+        Some(FileKind::AttendanceSummaries)
     } else if ofsted::is_inspections_file(has) {
         Some(FileKind::OfstedInspections)
     } else if ees::is_data_set(has) {
@@ -126,6 +128,7 @@ pub fn read_among(
         FileKind::OfstedInspections => ImportContent::Inspections(ofsted::inspections(&table)?),
         FileKind::PupilCensus => ImportContent::PupilCensus(pupils::census(&table)?),
         FileKind::AttendanceMarks => ImportContent::AttendanceMarks(pupils::marks(&table)?),
+        FileKind::AttendanceSummaries => ImportContent::AttendanceSummaries(pupils::term_summaries(&table)?),
         FileKind::StatisticsMetadata => ImportContent::StatisticsMetadata {
             data_set: ees::data_set_name(&file.name),
             columns: ees::metadata(&table)?,

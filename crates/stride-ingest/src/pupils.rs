@@ -5,9 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::NaiveDate;
+use stride_core::pupils::terms::summary_counts;
 use stride_core::pupils::{
-    AttendanceCode, CensusReturn, Characteristic, Gender, PupilCensusRecord, PupilMarks, SenNeed, Session, Upn,
-    YearGroup, YearOfMarks,
+    AttendanceCode, CensusReturn, Characteristic, Gender, PupilCensusRecord, PupilMarks, SenNeed, Session, Term,
+    TermOfYear, TermSummary, Upn, YearGroup, YearOfMarks,
 };
 use stride_core::{AcademicYear, Urn};
 
@@ -35,6 +36,7 @@ const FLAG_COLUMNS: &[(&str, Characteristic)] = &[
 
 const FLAG: &str = "a flag: 1 or 0, Y or N, true or false, or blank for no";
 const DATE: &str = "a date: YYYY-MM-DD or DD/MM/YYYY";
+const SESSIONS: &str = "a whole number of sessions";
 
 pub fn date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
@@ -243,6 +245,74 @@ pub fn marks(table: &Table) -> Result<Vec<PupilMarks>, IngestError> {
     errors.finish(marks)
 }
 
+/// Termly attendance totals, a row a pupil a school a term, as the census's attendance module
+/// returns them: for the years a school sends totals rather than every mark.
+pub fn term_summaries(table: &Table) -> Result<Vec<TermSummary>, IngestError> {
+    let upn_column = table.column("UPN")?;
+    let urn_column = table.column("URN")?;
+    let year_column = table.column("AcademicYear")?;
+    let term_column = table.column("Term")?;
+    let possible_column = table.column("SessionsPossible")?;
+    let authorised_column = table.column("SessionsAuthorised")?;
+    let unauthorised_column = table.column("SessionsUnauthorised")?;
+    let last = [
+        upn_column,
+        urn_column,
+        year_column,
+        term_column,
+        possible_column,
+        authorised_column,
+        unauthorised_column,
+    ]
+    .into_iter()
+    .max_by_key(|column| column.position)
+    .unwrap_or(upn_column);
+    let sessions = |text: &str| text.trim().parse::<u32>().ok();
+    let mut errors = Errors::new(table);
+    let mut seen = HashSet::new();
+    let mut summaries = Vec::with_capacity(table.len());
+    for row in table.rows() {
+        if !row.has(last) {
+            errors.push_row(
+                &row,
+                format!("the row ends before column {}: it was cut short", last.name),
+            );
+            continue;
+        }
+        let pupil = upn(&mut errors, &row, upn_column);
+        let school = errors.required(&row, urn_column, "a URN: six digits", urn);
+        let year = errors.required(&row, year_column, "an academic year, such as 2025/26", |text| {
+            text.trim().parse::<AcademicYear>().ok()
+        });
+        let term = errors.required(&row, term_column, "a term: Autumn, Spring or Summer", Term::parse);
+        let possible = errors.required(&row, possible_column, SESSIONS, sessions);
+        let authorised = errors.required(&row, authorised_column, SESSIONS, sessions);
+        let unauthorised = errors.required(&row, unauthorised_column, SESSIONS, sessions);
+        let (Some(upn), Some(urn), Some(year), Some(term), Some(possible), Some(authorised), Some(unauthorised)) =
+            (pupil, school, year, term, possible, authorised, unauthorised)
+        else {
+            continue;
+        };
+        let Some(counts) = summary_counts(possible, authorised, unauthorised) else {
+            errors.push_row(
+                &row,
+                format!("{authorised} authorised and {unauthorised} unauthorised sessions missed are more than the {possible} possible"),
+            );
+            continue;
+        };
+        let term = TermOfYear { year, term };
+        if !seen.insert((upn.clone(), urn, term)) {
+            errors.push_row(
+                &row,
+                format!("the pupil of this row's UPN is returned a second time for {term} at school {urn}"),
+            );
+            continue;
+        }
+        summaries.push(TermSummary { upn, urn, term, counts });
+    }
+    errors.finish(summaries)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,5 +377,43 @@ mod tests {
             error.contains("row 2, column Mark: 'H'") && error.contains("withdrawn"),
             "{error}"
         );
+    }
+
+    const SUMMARY_HEADER: &str = "UPN,URN,AcademicYear,Term,SessionsPossible,SessionsAuthorised,SessionsUnauthorised";
+
+    #[test]
+    fn termly_totals_become_sessions_and_impossible_ones_are_refused() {
+        let text = format!(
+            "{SUMMARY_HEADER}\nB801200005001,914001,2025/26,Autumn,144,10,5\nB801200005001,914001,2025/26,SPR,116,0,0\n"
+        );
+        let summaries = term_summaries(&Table::from_text("summaries.csv", &text)).expect("reads");
+        assert_eq!(summaries.len(), 2);
+        assert_eq!(summaries[0].counts.attended(), 129);
+        assert!(summaries[0].counts.persistently_absent(), "15 of 144 is over 10%");
+        assert_eq!(summaries[1].term.to_string(), "Spring 2025/26");
+        let text = format!("{SUMMARY_HEADER}\nB801200005001,914001,2025/26,Autumn,14,10,5\n");
+        let error = term_summaries(&Table::from_text("summaries.csv", &text))
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            error.contains("row 2") && error.contains("more than the 14 possible"),
+            "{error}"
+        );
+        let text = format!(
+            "{SUMMARY_HEADER}\nB801200005001,914001,2025/26,Winter,144,1,0\nB801200005001,914001,2025/26,Autumn,lots,1,0\n"
+        );
+        let error = term_summaries(&Table::from_text("summaries.csv", &text))
+            .expect_err("refused")
+            .to_string();
+        assert!(error.contains("row 2, column Term: 'Winter'"), "{error}");
+        assert!(error.contains("row 3, column SessionsPossible: 'lots'"), "{error}");
+        let twice = format!(
+            "{SUMMARY_HEADER}\nB801200005001,914001,2025/26,AUT,144,1,0\nB801200005001,914001,2025/26,Autumn,144,1,0\n"
+        );
+        let error = term_summaries(&Table::from_text("summaries.csv", &twice))
+            .expect_err("refused")
+            .to_string();
+        assert!(error.contains("row 3") && error.contains("second time"), "{error}");
+        assert!(!error.contains("801200005001"), "the UPN is not repeated: {error}");
     }
 }

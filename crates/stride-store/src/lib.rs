@@ -428,6 +428,20 @@ pub trait Store: Send + Sync {
         of: MarksOf,
     ) -> Result<Vec<(i64, Urn, stride_core::pupils::YearOfMarks)>, StoreError>;
 
+    /// Pupils' termly attendance totals at each school: (pupil, school, term, sessions).
+    async fn attendance_summaries(
+        &self,
+        of: MarksOf,
+    ) -> Result<
+        Vec<(
+            i64,
+            Urn,
+            stride_core::pupils::TermOfYear,
+            stride_core::pupils::SessionCounts,
+        )>,
+        StoreError,
+    >;
+
     /// Appends to the audit log.
     async fn record_audit(&self, entries: &[stride_core::pupils::AuditEntry]) -> Result<(), StoreError>;
 

@@ -1,6 +1,7 @@
 //! The LA's pupils as records: a census return each autumn and summer, characteristics at the
 //! prevalence and overlap an English county has (disadvantage raising the chance of the others),
-//! and this term's register marks, from a generator of its own so that nothing else changes.
+//! this term's register marks and last year's termly totals, from generators of their own so
+//! that nothing else changes.
 //! Absence is drawn from a skewed spread, so some pupils are persistently and a few severely
 //! absent, more of them among the disadvantaged and those with SEN or a social worker.
 
@@ -8,9 +9,10 @@ use std::collections::BTreeSet;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use rand::{Rng, SeedableRng};
+use stride_core::pupils::terms::summary_counts;
 use stride_core::pupils::{
-    AttendanceCode, CensusReturn, Characteristic, Gender, PupilCensusRecord, PupilMarks, SenNeed, Session, Upn,
-    YearGroup, YearOfMarks,
+    AttendanceCode, CensusReturn, Characteristic, Gender, PupilCensusRecord, PupilMarks, SenNeed, Session,
+    SessionCounts, Term, TermOfYear, TermSummary, Upn, YearGroup, YearOfMarks,
 };
 use stride_core::{AcademicYear, Phase};
 
@@ -20,6 +22,8 @@ use crate::schools::{SchoolPlan, date};
 pub struct Learners {
     pub census: Vec<PupilCensusRecord>,
     pub marks: Vec<PupilMarks>,
+    /// Last year's termly totals, as the census's attendance module returned them.
+    pub summaries: Vec<TermSummary>,
 }
 
 const FORENAMES: [&str; 48] = [
@@ -133,9 +137,13 @@ fn earlier(random: &mut Random, now: &BTreeSet<Characteristic>) -> BTreeSet<Char
 
 pub fn generate(seed: u64, plans: &[SchoolPlan]) -> Learners {
     let mut random = Random::seed_from_u64(seed ^ 0x001e_a70e_750f_ca7e);
+    // Last year's totals draw from a generator of their own, so that adding them changed
+    // nothing else the generator makes.
+    let mut last_year_random = Random::seed_from_u64(seed ^ 0x005e_5510_0a55_1e55);
     let days = census_days();
     let mut census = Vec::new();
     let mut marks = Vec::new();
+    let mut summaries = Vec::new();
     let schools: Vec<&SchoolPlan> = plans
         .iter()
         .filter(|plan| plan.establishment.dfe_number.is_some() && plan.phase() != Phase::NotApplicable)
@@ -189,21 +197,36 @@ pub fn generate(seed: u64, plans: &[SchoolPlan]) -> Learners {
                         },
                     })
                 };
+                let rate = absence_rate(&mut random, &now);
                 if groups.contains(&(year - 1)) {
                     census.extend(record(days[0], year - 1, &before));
                     census.extend(record(days[1], year - 1, &before));
+                    summaries.extend(
+                        last_year(&mut last_year_random, rate)
+                            .into_iter()
+                            .map(|(term, counts)| TermSummary {
+                                upn: upn.clone(),
+                                urn: plan.urn(),
+                                term,
+                                counts,
+                            }),
+                    );
                 }
                 census.extend(record(days[2], year, &now));
                 marks.push(PupilMarks {
                     upn: upn.clone(),
                     urn: plan.urn(),
                     year: AcademicYear::starting(2026),
-                    marks: autumn_marks(&mut random, &now),
+                    marks: autumn_marks(&mut random, rate),
                 });
             }
         }
     }
-    Learners { census, marks }
+    Learners {
+        census,
+        marks,
+        summaries,
+    }
 }
 
 /// This autumn's sessions so far: 3 September to the day the data describes, without the
@@ -221,10 +244,13 @@ fn sessions() -> Vec<NaiveDate> {
     days
 }
 
-fn autumn_marks(random: &mut Random, characteristics: &BTreeSet<Characteristic>) -> YearOfMarks {
-    use AttendanceCode::*;
+/// How often a child misses a session: skewed, raised by disadvantage, SEN and a social worker,
+/// and for a few children most of the time.
+fn absence_rate(random: &mut Random, characteristics: &BTreeSet<Characteristic>) -> f64 {
     use Characteristic::{ChildInNeed, EhcPlan, EverFsm6, SenSupport, YoungCarer};
-    let mut rate = normal(random, (0.045f64).ln(), 0.8).exp();
+    // A median child misses 3.6% of sessions; the spread and the raised groups bring the LA's
+    // absence to about 6.5% and persistent absence to about a sixth of pupils, near England's.
+    let mut rate = normal(random, (0.036f64).ln(), 0.75).exp();
     for (characteristic, factor) in [
         (EverFsm6, 1.5),
         (SenSupport, 1.3),
@@ -239,8 +265,38 @@ fn autumn_marks(random: &mut Random, characteristics: &BTreeSet<Characteristic>)
     if chance(random, 0.012) {
         rate = 0.5 + 0.4 * random.random::<f64>();
     }
-    let rate = rate.min(0.95);
-    let unauthorised_share = if rate > 0.1 { 0.45 } else { 0.2 };
+    rate.min(0.95)
+}
+
+/// The share of a child's absence that is unauthorised: more of it the more they miss.
+fn unauthorised_share(rate: f64) -> f64 {
+    if rate > 0.1 { 0.45 } else { 0.2 }
+}
+
+/// Last year's three terms, as totals: the sessions each term offered, and absence a little
+/// above this year's (the LA's attendance has been improving), highest in the spring's illness.
+fn last_year(random: &mut Random, rate: f64) -> Vec<(TermOfYear, SessionCounts)> {
+    let year = AcademicYear::starting(2025);
+    let terms = [
+        (Term::Autumn, 144, 1.05),
+        (Term::Spring, 116, 1.2),
+        (Term::Summer, 124, 1.0),
+    ];
+    terms
+        .into_iter()
+        .filter_map(|(term, possible, season)| {
+            let rate = (rate * season * 1.08).min(0.95);
+            let absent = (0..possible).filter(|_| chance(random, rate)).count() as u32;
+            let unauthorised = (0..absent).filter(|_| chance(random, unauthorised_share(rate))).count() as u32;
+            summary_counts(possible, absent - unauthorised, unauthorised)
+                .map(|counts| (TermOfYear { year, term }, counts))
+        })
+        .collect()
+}
+
+fn autumn_marks(random: &mut Random, rate: f64) -> YearOfMarks {
+    use AttendanceCode::*;
+    let unauthorised_share = unauthorised_share(rate);
     let year = AcademicYear::starting(2026);
     let mut marks = YearOfMarks::default();
     for day in sessions() {

@@ -120,6 +120,7 @@ pub fn generate(seed: u64) -> SyntheticLocalAuthority {
     let dataset = Dataset {
         pupils: learners.census,
         attendance: learners.marks,
+        attendance_summaries: learners.summaries,
         caseloads,
         episodes,
         cases: record.cases,

@@ -49,12 +49,19 @@ pub struct AppState {
     /// Every pupil's characteristics on a day, for counting: they change only by an import.
     pub counted_pupils:
         Arc<pages::categorisation::KeptUntilImport<chrono::NaiveDate, Vec<stride_core::pupils::overlap::CountedPupil>>>,
-    /// Every pupil's sessions this year to a day, for counting: (pupil, school, sessions).
-    pub counted_sessions: Arc<pages::categorisation::KeptUntilImport<chrono::NaiveDate, Vec<CountedSessions>>>,
+    /// Every pupil's sessions term by term to a day, for counting.
+    pub counted_terms: Arc<pages::categorisation::KeptUntilImport<chrono::NaiveDate, Vec<CountedTerm>>>,
 }
 
-/// A pupil's sessions at a school this year, for counting.
-pub type CountedSessions = (i64, stride_core::Urn, stride_core::pupils::SessionCounts);
+/// A pupil's sessions at a school in a term, with their characteristics then, for counting.
+#[derive(Debug, Clone)]
+pub struct CountedTerm {
+    pub pupil_id: i64,
+    pub urn: stride_core::Urn,
+    pub term: stride_core::pupils::TermOfYear,
+    pub counts: stride_core::pupils::SessionCounts,
+    pub characteristics: Vec<stride_core::pupils::Characteristic>,
+}
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: Config) -> AppState {
@@ -65,7 +72,7 @@ impl AppState {
             categorisation: Arc::default(),
             profile_batches: pages::profiles::batches(),
             counted_pupils: Arc::default(),
-            counted_sessions: Arc::default(),
+            counted_terms: Arc::default(),
         }
     }
 
@@ -250,6 +257,7 @@ pub fn router(state: AppState) -> Router {
         .route("/attendance.xlsx", get(pages::pupils::attendance_xlsx))
         .route("/vulnerable-learners", get(pages::pupils::vulnerable_learners))
         .route("/vulnerable-learners.csv", get(pages::pupils::vulnerable_learners_csv))
+        .route("/vulnerable-learners/{file}", get(pages::pupils::outcomes))
         .route(
             "/vulnerable-learners.xlsx",
             get(pages::pupils::vulnerable_learners_xlsx),

@@ -628,6 +628,7 @@ async fn export_attendance(
     output: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     use stride_core::pupils::tables::{attendance_rows, attendance_table};
+    use stride_core::pupils::terms::{sessions_by_term, sessions_in_year};
     let store = open(db).await?;
     let today = chrono::Utc::now().date_naive();
     let year = year.map_or_else(
@@ -642,7 +643,12 @@ async fn export_attendance(
         .attendance_marks(year, stride_store::MarksOf::Everyone)
         .await
         .context("reading the register marks")?;
-    let rows = attendance_rows(&pupils, &marks, year, year.last_day());
+    let summaries = store
+        .attendance_summaries(stride_store::MarksOf::Everyone)
+        .await
+        .context("reading the termly totals")?;
+    let sessions = sessions_in_year(&sessions_by_term(&marks, year, year.last_day(), &summaries), year);
+    let rows = attendance_rows(&pupils, &sessions, year.last_day());
     store
         .record_audit(&[stride_core::pupils::AuditEntry {
             at: chrono::Utc::now(),

@@ -817,3 +817,172 @@ async fn the_overlap_of_a_locality_counts_its_schools_pupils() {
     let all = rows.iter().find(|row| row[0] == "All pupils").expect("a total");
     assert_eq!(all[column(&headers, "Pupils")], expected.to_string());
 }
+
+/// The LA's absence term by term: last year's terms from the termly totals and this year's from
+/// the marks, each worked out again here from what the store holds; for a reader without pupil
+/// access, a term's rate is withheld wherever this year's table withholds the count it comes from.
+#[tokio::test]
+async fn absence_term_by_term_adds_up_the_totals_and_the_marks_and_withholds_what_the_tables_do() {
+    use stride_core::pupils::{Term, TermOfYear};
+    let server = server().await;
+    let store = stride_store::open(fixture().database.to_str().expect("utf-8"))
+        .await
+        .expect("opens");
+    let today = chrono::Utc::now().date_naive();
+    let year = stride_core::AcademicYear::containing(today);
+    let officer = server.sign_in("inclusion.officer").await;
+    let trend = async |name: &str, user: &User| {
+        let response = server.get(&format!("/attendance.csv?table={name}"), Some(user)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        csv_records(&response.bytes().await.expect("body"))
+    };
+    let (headers, rows) = trend("trend-absence", &officer).await;
+    let all = rows.iter().find(|row| row[0] == "All pupils").expect("all pupils");
+    let last_autumn = TermOfYear {
+        year: year.previous(),
+        term: Term::Autumn,
+    };
+    let (mut absent, mut possible) = (0u64, 0u64);
+    let (mut pupils, mut persistent) = (0u64, 0u64);
+    for (_, _, term, counts) in store
+        .attendance_summaries(stride_store::MarksOf::Everyone)
+        .await
+        .expect("reads")
+    {
+        if term == last_autumn {
+            absent += u64::from(counts.authorised + counts.unauthorised);
+            possible += u64::from(counts.possible);
+            pupils += 1;
+            persistent += u64::from((counts.authorised + counts.unauthorised) * 10 >= counts.possible);
+        }
+    }
+    assert!(possible > 0, "the demo holds last year's totals");
+    let shown = |row: &[String], heading: &str| -> f64 { row[column(&headers, heading)].parse().expect("a rate") };
+    let worked_out = absent as f64 * 100.0 / possible as f64;
+    assert!((shown(all, &last_autumn.to_string()) - worked_out).abs() < 0.05);
+    let (mut absent, mut possible) = (0u64, 0u64);
+    for (_, _, marks) in store
+        .attendance_marks(year, stride_store::MarksOf::Everyone)
+        .await
+        .expect("reads")
+    {
+        let counts = marks.counts_until(year, today);
+        absent += u64::from(counts.authorised + counts.unauthorised);
+        possible += u64::from(counts.possible);
+    }
+    let this_autumn = TermOfYear {
+        year,
+        term: Term::Autumn,
+    };
+    let worked_out = absent as f64 * 100.0 / possible as f64;
+    assert!((shown(all, &this_autumn.to_string()) - worked_out).abs() < 0.05);
+    let (headers, rows) = trend("trend-persistent", &officer).await;
+    let all = rows.iter().find(|row| row[0] == "All pupils").expect("all pupils");
+    let worked_out = persistent as f64 * 100.0 / pupils as f64;
+    let rate: f64 = all[column(&headers, &last_autumn.to_string())].parse().expect("a rate");
+    assert!((rate - worked_out).abs() < 0.05, "{rate} against {worked_out}");
+
+    // An elected member: where this year's table withholds a group's persistently absent, this
+    // term's rate of them is withheld too, since with the group's pupils it would give it away.
+    let member = server.sign_in("elected.member").await;
+    let (group_headers, groups) = trend("group", &member).await;
+    let (headers, rows) = trend("trend-persistent", &member).await;
+    let this_term = column(&headers, &this_autumn.to_string());
+    let mut withheld = 0;
+    for group in &groups {
+        if group[column(&group_headers, "Persistently absent")] == "c" {
+            withheld += 1;
+            let row = rows.iter().find(|row| row[0] == group[0]).expect("the group's trend");
+            assert_eq!(row[this_term], "c", "{}", group[0]);
+        }
+    }
+    assert!(withheld > 0, "some group is small enough to be withheld");
+}
+
+/// The vulnerable groups' outcomes: looked-after children's absence this year, worked out here
+/// from their marks, beside all pupils' with the gap; and the report's downloads.
+#[tokio::test]
+async fn each_groups_outcomes_stand_beside_all_pupils_with_the_gap() {
+    let server = server().await;
+    let store = stride_store::open(fixture().database.to_str().expect("utf-8"))
+        .await
+        .expect("opens");
+    let today = chrono::Utc::now().date_naive();
+    let year = stride_core::AcademicYear::containing(today);
+    let officer = server.sign_in("inclusion.officer").await;
+    let response = server.get("/vulnerable-learners/outcomes.csv", Some(&officer)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.bytes().await.expect("body");
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(bytes.as_ref());
+    let records: Vec<Vec<String>> = reader
+        .records()
+        .map(|record| record.expect("a record").iter().map(str::to_owned).collect())
+        .collect();
+    let find = |group: &str| {
+        records
+            .iter()
+            .find(|record| record.len() > 4 && record[0] == "Overall absence" && record[1] == group)
+            .unwrap_or_else(|| panic!("a row of {group}"))
+    };
+    let rate = |text: &str| text.trim_start_matches('+').parse::<f64>().expect("a rate");
+    let looked_after: BTreeSet<i64> = store
+        .pupil_characteristics(today)
+        .await
+        .expect("reads")
+        .into_iter()
+        .filter(|pupil| pupil.characteristics.contains(&Characteristic::LookedAfter))
+        .map(|pupil| pupil.pupil_id)
+        .collect();
+    let (mut absent, mut possible) = (0u64, 0u64);
+    for (pupil, _, marks) in store
+        .attendance_marks(year, stride_store::MarksOf::Everyone)
+        .await
+        .expect("reads")
+    {
+        if looked_after.contains(&pupil) {
+            let counts = marks.counts_until(year, today);
+            absent += u64::from(counts.authorised + counts.unauthorised);
+            possible += u64::from(counts.possible);
+        }
+    }
+    let worked_out = absent as f64 * 100.0 / possible as f64;
+    let row = find("Looked after");
+    assert!(
+        (rate(&row[3]) - worked_out).abs() < 0.05,
+        "{} against {worked_out}",
+        row[3]
+    );
+    let all = find("All pupils");
+    assert!(
+        (rate(&row[4]) - (rate(&row[3]) - rate(&all[3]))).abs() < 0.11,
+        "the gap"
+    );
+    assert!(
+        records.iter().any(|record| record[0].starts_with("Gaps in")),
+        "the gaps over time follow"
+    );
+
+    for (ending, kind) in [("pdf", "application/pdf"), ("xlsx", "spreadsheetml")] {
+        let response = server
+            .get(&format!("/vulnerable-learners/outcomes.{ending}"), Some(&officer))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let content_type = response.headers()["content-type"].to_str().expect("ascii").to_owned();
+        assert!(content_type.contains(kind), "{content_type}");
+    }
+    let (status, html) = server.text("/vulnerable-learners/outcomes", &officer).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("This year, from pupils"),
+        "the section from pupils' records"
+    );
+    let member = server.sign_in("elected.member").await;
+    let (status, html) = server.text("/vulnerable-learners/outcomes", &member).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("withheld"), "the reader is told what is withheld");
+    let response = server.get("/vulnerable-learners/elsewhere", Some(&member)).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}

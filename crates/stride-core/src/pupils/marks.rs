@@ -91,11 +91,19 @@ impl YearOfMarks {
 
     /// Every session marked, counted, up to and including `until`'s afternoon.
     pub fn counts_until(&self, year: AcademicYear, until: NaiveDate) -> SessionCounts {
-        let end = YearOfMarks::slot(year, until.min(year.last_day()), Session::Afternoon)
+        self.counts_between(year, year.first_day(), until)
+    }
+
+    /// Every session marked from `first`'s morning to `last`'s afternoon, both days included.
+    pub fn counts_between(&self, year: AcademicYear, first: NaiveDate, last: NaiveDate) -> SessionCounts {
+        let end = YearOfMarks::slot(year, last.min(year.last_day()), Session::Afternoon)
             .map_or(0, |slot| slot + 1)
             .min(self.bytes.len());
+        let start = YearOfMarks::slot(year, first.max(year.first_day()), Session::Morning)
+            .unwrap_or(end)
+            .min(end);
         let mut counts = SessionCounts::default();
-        for code in self.bytes[..end]
+        for code in self.bytes[start..end]
             .iter()
             .filter_map(|byte| AttendanceCode::from_byte(*byte))
         {
@@ -157,6 +165,20 @@ mod tests {
             (3, 1, 1, 1)
         );
         assert_eq!(marks.counts_until(year, day(2025, 9, 3)).possible, 2);
+        assert_eq!(
+            marks
+                .counts_between(year, day(2025, 9, 4), day(2025, 9, 30))
+                .unauthorised,
+            1
+        );
+        assert_eq!(
+            marks.counts_between(year, day(2025, 9, 4), day(2025, 9, 30)).possible,
+            1
+        );
+        assert_eq!(
+            marks.counts_between(year, day(2025, 10, 1), day(2025, 9, 30)).possible,
+            0
+        );
         assert_eq!(marks.marked(year).count(), 3);
         assert_eq!(
             marks.marked(year).last(),

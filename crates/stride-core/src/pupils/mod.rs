@@ -14,6 +14,8 @@ pub mod overlap;
 pub mod record;
 pub mod scope;
 pub mod tables;
+pub mod terms;
+pub mod trend;
 mod upn;
 
 pub use attendance::{AbsenceBand, AttendanceCode, SessionCounts, SessionMeaning};
@@ -23,4 +25,5 @@ pub use record::{
     CensusReturn, Characteristic, CharacteristicSpan, Gender, Placement, Pupil, PupilCensusRecord, SenNeed, YearGroup,
 };
 pub use scope::PupilScope;
+pub use terms::{Term, TermOfYear, TermSummary};
 pub use upn::{Upn, UpnError};

@@ -7,11 +7,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::attendance::{AbsenceBand, SessionCounts};
-use super::{Characteristic, Pupil, YearOfMarks};
+use super::{Characteristic, Pupil};
 use crate::identifiers::Urn;
 use crate::suppression::{Count, Relation, parts_of_whole, shown_counts};
 use crate::table::{Cell, Column, Table};
-use crate::year::AcademicYear;
 
 /// One pupil's attendance at one school over a period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -76,17 +75,19 @@ impl PupilAttendance {
     }
 }
 
-/// A row for each year of marks of a pupil among `pupils`, counted to `until`, in the pupils'
-/// order: what a school's list, a download and `stride export attendance` show.
+/// A row for each school a pupil among `pupils` has sessions at, as they stood on `on`, in the
+/// pupils' order: what a school's list, a download and `stride export attendance` show.
 pub fn attendance_rows(
     pupils: &[Pupil],
-    marks: &[(i64, Urn, YearOfMarks)],
-    year: AcademicYear,
-    until: NaiveDate,
+    sessions: &[(i64, Urn, SessionCounts)],
+    on: NaiveDate,
 ) -> Vec<PupilAttendance> {
-    let mut by_pupil: HashMap<i64, Vec<(Urn, &YearOfMarks)>> = HashMap::new();
-    for (pupil, urn, year_of_marks) in marks {
-        by_pupil.entry(*pupil).or_default().push((*urn, year_of_marks));
+    let mut by_pupil: HashMap<i64, Vec<(Urn, SessionCounts)>> = HashMap::new();
+    for (pupil, urn, counts) in sessions {
+        by_pupil.entry(*pupil).or_default().push((*urn, *counts));
+    }
+    for schools in by_pupil.values_mut() {
+        schools.sort_by_key(|(urn, _)| *urn);
     }
     pupils
         .iter()
@@ -95,9 +96,7 @@ pub fn attendance_rows(
                 .get(&pupil.id)
                 .into_iter()
                 .flatten()
-                .map(move |(urn, year_of_marks)| {
-                    PupilAttendance::new(pupil, *urn, year_of_marks.counts_until(year, until), until)
-                })
+                .map(move |(urn, counts)| PupilAttendance::new(pupil, *urn, *counts, on))
         })
         .collect()
 }

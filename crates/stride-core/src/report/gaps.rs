@@ -1,7 +1,7 @@
 //! Gaps over time at each key stage, five years: disadvantaged pupils against the others, and
 //! pupils with SEN support and with an EHC plan against all pupils, in the LA and in England.
-//! Looked-after children's outcomes come from pupil records, which the vulnerable learners' work
-//! brings; until then the report says so rather than showing nothing silently.
+//! Looked-after children's attainment is not published by LA in the files Stride reads; the
+//! report says so rather than showing nothing silently.
 
 use super::Section;
 use super::area::{derived_cell, group_figure, sources_sentence, value, years};
@@ -142,7 +142,7 @@ pub(super) fn gaps_section(comparators: &[ComparatorFigure]) -> Section {
         .filter_map(|(measure, what)| gap_sentence(comparators, *measure, what))
         .collect();
     sentences.push(
-        "Looked-after children's outcomes are read from pupils' records, which Stride does not yet hold; they are not shown here."
+        "Looked-after children's attainment is not among the published figures held; their attendance and suspensions this year, from pupils' records, are on the vulnerable groups' outcomes page."
             .to_owned(),
     );
     let measures: Vec<Measure> = KEY_STAGES.iter().map(|(measure, _)| *measure).collect();

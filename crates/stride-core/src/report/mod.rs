@@ -15,6 +15,7 @@ mod profile;
 mod rag;
 mod standards;
 mod termly;
+mod vulnerable;
 
 pub use absence::exclusions_and_absence;
 pub use chart::{Chart, ChartLine, LineStyle, tick_step, value_range};
@@ -27,6 +28,7 @@ pub use profile::{
 pub use rag::{band, margin, rag, rag_report, rank};
 pub use standards::{gaps_report, standards_report};
 pub use termly::termly_movement;
+pub use vulnerable::{GroupOutcome, group_outcomes, vulnerable_outcomes};
 
 use chrono::NaiveDate;
 

@@ -68,6 +68,9 @@ pub(super) async fn import(
             super::pupils::census(&mut transaction, records, Some(import_id)).await?
         }
         ImportContent::AttendanceMarks(marks) => super::pupils::marks(&mut transaction, marks, Some(import_id)).await?,
+        ImportContent::AttendanceSummaries(summaries) => {
+            super::pupils::summaries(&mut transaction, summaries, Some(import_id)).await?
+        }
         ImportContent::ColumnDictionary(columns) => {
             super::import_figures::column_dictionary(&mut transaction, columns, import_id, previously_imported_at)
                 .await?

@@ -184,6 +184,21 @@ impl crate::Store for SqliteStore {
         pupils::attendance_marks(&self.pool, year, of).await
     }
 
+    async fn attendance_summaries(
+        &self,
+        of: crate::MarksOf,
+    ) -> Result<
+        Vec<(
+            i64,
+            stride_core::Urn,
+            stride_core::pupils::TermOfYear,
+            stride_core::pupils::SessionCounts,
+        )>,
+        StoreError,
+    > {
+        pupils::attendance_summaries(&self.pool, of).await
+    }
+
     async fn record_audit(&self, entries: &[stride_core::pupils::AuditEntry]) -> Result<(), StoreError> {
         pupils::record_audit(&self.pool, entries).await
     }

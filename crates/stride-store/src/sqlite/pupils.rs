@@ -7,9 +7,10 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, Row, Sqlite, SqlitePool, Transaction};
 use stride_core::import::ImportSummary;
+use stride_core::pupils::terms::summary_counts;
 use stride_core::pupils::{
-    AuditAction, AuditEntry, CensusReturn, Characteristic, Gender, Pupil, PupilCensusRecord, PupilMarks, SenNeed, Upn,
-    YearGroup, YearOfMarks,
+    AuditAction, AuditEntry, CensusReturn, Characteristic, Gender, Pupil, PupilCensusRecord, PupilMarks, SenNeed,
+    SessionCounts, Term, TermOfYear, TermSummary, Upn, YearGroup, YearOfMarks,
 };
 use stride_core::{AcademicYear, Urn};
 
@@ -207,6 +208,142 @@ pub(super) async fn marks(
         query.execute(&mut **transaction).await?;
     }
     Ok(summary)
+}
+
+/// A summary as held: (pupil, school, academic year, term) and its three figures.
+type HeldSummary = ((i64, i64, i32, u8), [u32; 3]);
+
+fn sessions(counts: &SessionCounts) -> [u32; 3] {
+    [counts.possible, counts.authorised, counts.unauthorised]
+}
+
+/// Writes pupils' termly totals, each replacing the one held for its pupil, school and term.
+/// As with marks, every pupil must have been returned by a census first.
+pub(super) async fn summaries(
+    transaction: &mut Transaction<'_, Sqlite>,
+    summaries: &[TermSummary],
+    import_id: Option<i64>,
+) -> Result<ImportSummary, StoreError> {
+    let ids = pupil_ids(transaction).await?;
+    let unknown = summaries
+        .iter()
+        .filter(|each| !ids.contains_key(each.upn.as_str()))
+        .count();
+    if unknown > 0 {
+        return Err(StoreError::Refused(format!(
+            "{unknown} termly totals name a UPN that no census return has given: import the census returns first"
+        )));
+    }
+    let held: HashMap<(i64, i64, i32, u8), [u32; 3]> = sqlx::query(
+        "SELECT pupil_id, urn, academic_year, term, possible, authorised, unauthorised FROM attendance_summaries",
+    )
+    .fetch_all(&mut **transaction)
+    .await?
+    .into_iter()
+    .map(|row| {
+        let term: i64 = row.get("term");
+        let figure = |name: &str| u32::try_from(row.get::<i64, _>(name)).unwrap_or_default();
+        (
+            (
+                row.get("pupil_id"),
+                row.get("urn"),
+                row.get("academic_year"),
+                u8::try_from(term).unwrap_or_default(),
+            ),
+            [figure("possible"), figure("authorised"), figure("unauthorised")],
+        )
+    })
+    .collect();
+    let mut summary = ImportSummary::default();
+    let mut written: Vec<HeldSummary> = Vec::new();
+    for each in summaries {
+        let pupil = ids.get(each.upn.as_str()).copied().unwrap_or_default();
+        let key = (
+            pupil,
+            i64::from(each.urn.get()),
+            each.term.year.start_year(),
+            each.term.term.number(),
+        );
+        let figures = sessions(&each.counts);
+        match held.get(&key) {
+            Some(before) if *before == figures => summary.unchanged += 1,
+            Some(_) => {
+                summary.changed += 1;
+                written.push((key, figures));
+            }
+            None => {
+                summary.added += 1;
+                written.push((key, figures));
+            }
+        }
+    }
+    for batch in written.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT OR REPLACE INTO attendance_summaries (pupil_id, urn, academic_year, term, possible, authorised, unauthorised, import_id) VALUES {}",
+            placeholders(batch.len(), 8)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for ((pupil, urn, year, term), [possible, authorised, unauthorised]) in batch {
+            query = query
+                .bind(pupil)
+                .bind(urn)
+                .bind(year)
+                .bind(i64::from(*term))
+                .bind(i64::from(*possible))
+                .bind(i64::from(*authorised))
+                .bind(i64::from(*unauthorised))
+                .bind(import_id);
+        }
+        query.execute(&mut **transaction).await?;
+    }
+    Ok(summary)
+}
+
+/// The termly totals held of every pupil, one pupil or those at one school: (pupil, school,
+/// term, sessions).
+pub(super) async fn attendance_summaries(
+    pool: &SqlitePool,
+    of: crate::MarksOf,
+) -> Result<Vec<(i64, Urn, TermOfYear, SessionCounts)>, StoreError> {
+    let select =
+        "SELECT pupil_id, urn, academic_year, term, possible, authorised, unauthorised FROM attendance_summaries";
+    let rows = match of {
+        crate::MarksOf::Everyone => sqlx::query(select).fetch_all(pool).await?,
+        crate::MarksOf::Pupil(id) => {
+            sqlx::query(AssertSqlSafe(format!("{select} WHERE pupil_id = ?1")))
+                .bind(id)
+                .fetch_all(pool)
+                .await?
+        }
+        crate::MarksOf::School(urn) => {
+            sqlx::query(AssertSqlSafe(format!("{select} WHERE urn = ?1")))
+                .bind(i64::from(urn.get()))
+                .fetch_all(pool)
+                .await?
+        }
+    };
+    rows.into_iter()
+        .map(|row| {
+            let urn: i64 = row.get("urn");
+            let urn = u32::try_from(urn)
+                .ok()
+                .and_then(|urn| Urn::new(urn).ok())
+                .ok_or_else(|| unreadable("urn", format!("{urn}")))?;
+            let term: i64 = row.get("term");
+            let term = u8::try_from(term)
+                .ok()
+                .and_then(Term::from_number)
+                .ok_or_else(|| unreadable("term", format!("{term}")))?;
+            let figure = |name: &'static str| {
+                let value: i64 = row.get(name);
+                u32::try_from(value).map_err(|_| unreadable(name, format!("{value}")))
+            };
+            let counts = summary_counts(figure("possible")?, figure("authorised")?, figure("unauthorised")?)
+                .ok_or_else(|| unreadable("possible", "fewer sessions possible than missed".to_owned()))?;
+            let year = AcademicYear::starting(row.get("academic_year"));
+            Ok((row.get("pupil_id"), urn, TermOfYear { year, term }, counts))
+        })
+        .collect()
 }
 
 async fn pupil_ids(transaction: &mut Transaction<'_, Sqlite>) -> Result<HashMap<String, i64>, StoreError> {

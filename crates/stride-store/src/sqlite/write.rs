@@ -81,6 +81,7 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
     }
     super::pupils::census(&mut transaction, &dataset.pupils, None).await?;
     super::pupils::marks(&mut transaction, &dataset.attendance, None).await?;
+    super::pupils::summaries(&mut transaction, &dataset.attendance_summaries, None).await?;
     let caseloads: Vec<(stride_core::pupils::Upn, i64)> = dataset
         .caseloads
         .iter()

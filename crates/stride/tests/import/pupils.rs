@@ -300,3 +300,95 @@ async fn a_bad_pupil_file_is_refused_whole_naming_the_place_but_not_the_child() 
         .expect("reads");
     assert!(held.is_empty(), "no marks were written by a refused file");
 }
+
+/// Termly totals for 2022/23, and for two terms of 2024/25: autumn 2024, whose marks are held,
+/// and spring 2025, whose are not.
+fn totals_csv() -> String {
+    let mut text = String::from("UPN,URN,AcademicYear,Term,SessionsPossible,SessionsAuthorised,SessionsUnauthorised\n");
+    for serial in 0..6u32 {
+        for (term, possible) in [("Autumn", 140), ("Spring", 118), ("Summer", 126)] {
+            text.push_str(&format!(
+                "{},{SCHOOL},2022/23,{term},{possible},{},{}\n",
+                upn(serial),
+                serial * 3,
+                serial * 2
+            ));
+        }
+        text.push_str(&format!("{},{SCHOOL},2024/25,AUT,150,40,40\n", upn(serial)));
+        text.push_str(&format!("{},{SCHOOL},2024/25,SPR,100,{serial},0\n", upn(serial)));
+    }
+    text
+}
+
+/// What the totals of a year give each pupil, added up here from the file's text.
+fn totals_of(text: &str, year: &str, terms: &[&str]) -> HashMap<String, Sessions> {
+    let mut sessions: HashMap<String, Sessions> = HashMap::new();
+    for line in text.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        if fields[2] != year || !terms.contains(&fields[3]) {
+            continue;
+        }
+        let number = |index: usize| fields[index].parse::<u64>().expect("a number");
+        let pupil = sessions.entry(fields[0].to_owned()).or_default();
+        pupil.possible += number(4);
+        pupil.authorised += number(5);
+        pupil.unauthorised += number(6);
+        pupil.attended += number(4) - number(5) - number(6);
+    }
+    sessions
+}
+
+#[tokio::test]
+async fn termly_totals_fill_the_terms_without_marks_and_a_second_import_changes_nothing() {
+    let directory = tempfile::tempdir().expect("a folder");
+    let (store, database) = fresh_store(&directory).await;
+    import(&store, &write(&directory, "census.csv", &census_csv()), false).await;
+    let marks_text = marks_csv();
+    import(&store, &write(&directory, "marks.csv", &marks_text), false).await;
+    let text = totals_csv();
+    let totals = write(&directory, "attendance-totals.csv", &text);
+    let first = import(&store, &totals, false).await;
+    assert_eq!(first.added, 30, "five terms for each of six pupils");
+
+    let exported_2022 = exported(&database, 2022);
+    let expected_2022 = totals_of(&text, "2022/23", &["Autumn", "Spring", "Summer"]);
+    assert_eq!(exported_2022.len(), 6);
+    for (upn, (sessions, persistent, _)) in &exported_2022 {
+        assert_eq!(*sessions, expected_2022[upn], "{upn}");
+        let absent = sessions.authorised + sessions.unauthorised;
+        assert_eq!(*persistent, absent * 10 >= sessions.possible, "{upn}");
+    }
+    // 2024/25: the autumn from its marks, not its totals; the spring from its totals.
+    let marked = expected(&marks_text, 2024);
+    let spring = totals_of(&text, "2024/25", &["SPR"]);
+    for (upn, (sessions, _, _)) in exported(&database, 2024) {
+        let (autumn, spring) = (marked[&upn], spring[&upn]);
+        assert_eq!(sessions.possible, autumn.possible + spring.possible, "{upn}");
+        assert_eq!(
+            sessions.unauthorised,
+            autumn.unauthorised + spring.unauthorised,
+            "{upn}"
+        );
+    }
+
+    let again = import(&store, &totals, false).await;
+    assert_eq!((again.added, again.changed), (0, 0));
+    assert_eq!(exported(&database, 2022), exported_2022);
+    let corrected = text.replacen("2022/23,Autumn,140,3,2", "2022/23,Autumn,140,4,2", 1);
+    let corrected = import(&store, &write(&directory, "corrected.csv", &corrected), false).await;
+    assert_eq!((corrected.added, corrected.changed, corrected.unchanged), (0, 1, 29));
+
+    // A row missing more sessions than were possible is refused whole, naming its place.
+    let impossible = text.replacen("2022/23,Spring,118,3,2", "2022/23,Spring,4,3,2", 1);
+    let error = refusal(&directory, &database, "impossible.csv", &impossible);
+    assert!(
+        error.contains("impossible.csv") && error.contains("row 8") && error.contains("more than the 4 possible"),
+        "{error}"
+    );
+    assert!(!error.contains(upn(1).as_str()), "the UPN is not repeated: {error}");
+    let held = store
+        .attendance_summaries(stride_store::MarksOf::Everyone)
+        .await
+        .expect("reads");
+    assert_eq!(held.len(), 30, "nothing of the refused file is written");
+}

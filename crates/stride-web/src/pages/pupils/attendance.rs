@@ -1,7 +1,7 @@
 //! Attendance: each school's list for the termly targeting meeting, and the LA's absence and
 //! exclusions by phase, group and school, suppressed for readers without pupil access.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -12,20 +12,26 @@ use stride_core::pupils::tables::{
     PupilAttendance, attendance_by_characteristic, attendance_by_group, attendance_by_part, attendance_rows,
     attendance_table, group_attendance_table, targeting_list,
 };
-use stride_core::pupils::{AuditAction, Characteristic, PupilScope};
+use stride_core::pupils::terms::{sessions_by_term, sessions_in_year};
+use stride_core::pupils::trend::{TermAttendance, attendance_trend};
+use stride_core::pupils::{AuditAction, Characteristic, PupilScope, SessionCounts, TermOfYear};
+use stride_core::report::Chart;
 use stride_core::table::Table;
 use stride_core::{AcademicYear, Urn};
+use stride_export::svg::line_chart;
 use stride_store::pupils::{caseloads_by_pupil, read_pupils};
 use stride_store::{MarksOf, PupilFilter};
 
 use crate::pages::{csv_download, render, xlsx_download};
 use crate::session::SignedIn;
 use crate::view::{Chrome, ShownTable, long_date};
-use crate::{AppState, WebError};
+use crate::{AppState, CountedTerm, WebError};
 
 use stride_core::pupils::exclusions::{
-    PupilExclusions, exclusions_by_characteristic, exclusions_by_part, exclusions_in, exclusions_table,
+    ExclusionRow, PupilExclusions, exclusions_by_characteristic, exclusions_by_part, exclusions_in, exclusions_table,
 };
+use stride_core::pupils::tables::GroupAttendance;
+use stride_core::report::{GroupOutcome, group_outcomes};
 
 use super::overlap::{counted_pupils, counting};
 use super::record::percent_text;
@@ -58,7 +64,9 @@ async fn school_attendance(
     )
     .await?;
     let marks = state.store.attendance_marks(year, MarksOf::School(urn)).await?;
-    Ok((attendance_rows(&pupils, &marks, year, today), year))
+    let summaries = state.store.attendance_summaries(MarksOf::School(urn)).await?;
+    let sessions = sessions_in_year(&sessions_by_term(&marks, year, today, &summaries), year);
+    Ok((attendance_rows(&pupils, &sessions, today), year))
 }
 
 #[derive(Template)]
@@ -130,25 +138,52 @@ pub async fn school(
     .into_response())
 }
 
-/// Every pupil's sessions this year to today, kept until the next import.
-async fn counted_sessions(
-    state: &AppState,
-) -> Result<std::sync::Arc<Vec<(i64, Urn, stride_core::pupils::SessionCounts)>>, WebError> {
+/// Every pupil's sessions term by term, with their characteristics in the term: this year's
+/// terms from the marks to today, the rest from the termly totals (the marks where both are
+/// held), kept until the next import.
+async fn counted_terms(state: &AppState) -> Result<std::sync::Arc<Vec<CountedTerm>>, WebError> {
     let today = state.today();
     let version = state.store.figures_version().await?;
-    if let Some(kept) = state.counted_sessions.get(&today, version) {
+    if let Some(kept) = state.counted_terms.get(&today, version) {
         return Ok(kept);
     }
     let year = AcademicYear::containing(today);
-    let counted: Vec<_> = state
-        .store
-        .attendance_marks(year, MarksOf::Everyone)
-        .await?
-        .into_iter()
-        .map(|(pupil, urn, marks)| (pupil, urn, marks.counts_until(year, today)))
-        .collect();
-    let counted = std::sync::Arc::new(counted);
-    state.counted_sessions.keep(today, version, counted.clone());
+    let counted = sessions_by_term(
+        &state.store.attendance_marks(year, MarksOf::Everyone).await?,
+        year,
+        today,
+        &state.store.attendance_summaries(MarksOf::Everyone).await?,
+    );
+    let terms: BTreeSet<TermOfYear> = counted.keys().map(|(_, _, term)| *term).collect();
+    let mut characteristics: HashMap<TermOfYear, HashMap<i64, Vec<Characteristic>>> = HashMap::new();
+    for term in terms {
+        let on = term.days().1.min(today);
+        let standing = state.store.pupil_characteristics(on).await?;
+        characteristics.insert(
+            term,
+            standing
+                .into_iter()
+                .map(|pupil| (pupil.pupil_id, pupil.characteristics.into_iter().collect()))
+                .collect(),
+        );
+    }
+    let counted = std::sync::Arc::new(
+        counted
+            .into_iter()
+            .map(|((pupil_id, urn, term), counts)| CountedTerm {
+                pupil_id,
+                urn,
+                term,
+                counts,
+                characteristics: characteristics
+                    .get(&term)
+                    .and_then(|of_term| of_term.get(&pupil_id))
+                    .cloned()
+                    .unwrap_or_default(),
+            })
+            .collect::<Vec<_>>(),
+    );
+    state.counted_terms.keep(today, version, counted.clone());
     Ok(counted)
 }
 
@@ -168,9 +203,20 @@ struct Counted {
     exclusions: PupilExclusions,
 }
 
+/// What the reader may count: the pupils on roll now, each term's sessions for the trend, and
+/// the threshold counts are suppressed below.
+struct Countable {
+    pupils: Vec<Counted>,
+    terms: Vec<TermAttendance>,
+    threshold: Option<u64>,
+}
+
+/// How many years of terms the trend goes back, as the LA's reports do.
+const TREND_YEARS: i32 = 5;
+
 /// The pupils on roll at the LA's schools that the reader may count: in their pupil scope with
 /// pupil access, else at the schools they may see (and then counted with suppression).
-async fn countable(state: &AppState, signed_in: &SignedIn) -> Result<(Vec<Counted>, Option<u64>), WebError> {
+async fn countable(state: &AppState, signed_in: &SignedIn) -> Result<Countable, WebError> {
     let threshold = counting(signed_in)?;
     let scope = PupilScope::of(&signed_in.account);
     let caseloads = caseloads_by_pupil(state.store.as_ref()).await?;
@@ -182,23 +228,34 @@ async fn countable(state: &AppState, signed_in: &SignedIn) -> Result<(Vec<Counte
         .into_iter()
         .map(|row| (row.urn, (row.name, row.phase.label().to_owned(), row.locality)))
         .collect();
-    let mut sessions: HashMap<i64, stride_core::pupils::SessionCounts> = HashMap::new();
-    for (pupil, _, counts) in counted_sessions(state).await?.iter() {
-        sessions.entry(*pupil).or_default().add(counts);
-    }
     let year = AcademicYear::containing(state.today());
-    let exclusions = exclusions_in(&state.store.episodes(None).await?, year);
-    let may_count = |pupil: &CountedPupil| match threshold {
-        None => scope.includes(
-            Some(pupil.urn),
-            caseloads.get(&pupil.pupil_id).map_or(&[], Vec::as_slice),
-        ),
-        Some(_) => signed_in.account.can_see_school(pupil.urn),
+    let may_count = |pupil_id: i64, urn: Urn| match threshold {
+        None => scope.includes(Some(urn), caseloads.get(&pupil_id).map_or(&[], Vec::as_slice)),
+        Some(_) => signed_in.account.can_see_school(urn),
     };
+    let counted_terms = counted_terms(state).await?;
+    let mut sessions: HashMap<i64, SessionCounts> = HashMap::new();
+    for counted in counted_terms.iter().filter(|counted| counted.term.year == year) {
+        sessions.entry(counted.pupil_id).or_default().add(&counted.counts);
+    }
+    let terms = counted_terms
+        .iter()
+        .filter(|counted| counted.term.year.start_year() > year.start_year() - TREND_YEARS)
+        .filter(|counted| may_count(counted.pupil_id, counted.urn))
+        .filter_map(|counted| {
+            Some(TermAttendance {
+                term: counted.term,
+                phase: schools.get(&counted.urn)?.1.clone(),
+                characteristics: counted.characteristics.clone(),
+                counts: counted.counts,
+            })
+        })
+        .collect();
+    let exclusions = exclusions_in(&state.store.episodes(None).await?, year);
     let counted = counted_pupils(state)
         .await?
         .iter()
-        .filter(|pupil| may_count(pupil))
+        .filter(|pupil: &&CountedPupil| may_count(pupil.pupil_id, pupil.urn))
         .filter_map(|pupil| {
             let (school, phase, locality) = schools.get(&pupil.urn)?.clone();
             Some(Counted {
@@ -211,7 +268,11 @@ async fn countable(state: &AppState, signed_in: &SignedIn) -> Result<(Vec<Counte
             })
         })
         .collect();
-    Ok((counted, threshold))
+    Ok(Countable {
+        pupils: counted,
+        terms,
+        threshold,
+    })
 }
 
 /// Parts of the whole by a key (phase, school), each part's values in the key's order.
@@ -229,12 +290,43 @@ fn parts_by<T: Copy>(
     parts.into_iter().collect()
 }
 
-/// The page's tables, by the code its downloads name them by.
+/// Absence and exclusions by group of the pupils counted, all pupils first.
+fn by_group(counted: &[Counted], threshold: Option<u64>) -> (Vec<GroupAttendance>, Vec<ExclusionRow>) {
+    let with_sessions: Vec<(&[Characteristic], SessionCounts)> = counted
+        .iter()
+        .filter_map(|pupil| Some((pupil.characteristics.as_slice(), pupil.sessions?)))
+        .collect();
+    let with_exclusions: Vec<(&[Characteristic], PupilExclusions)> = counted
+        .iter()
+        .map(|pupil| (pupil.characteristics.as_slice(), pupil.exclusions))
+        .collect();
+    (
+        attendance_by_characteristic(&with_sessions, threshold),
+        exclusions_by_characteristic(&with_exclusions, threshold),
+    )
+}
+
+/// Each vulnerable group's outcomes this year from the pupils the reader may count, and the
+/// threshold they were withheld below.
+pub(super) async fn group_outcomes_counted(
+    state: &AppState,
+    signed_in: &SignedIn,
+) -> Result<(Vec<GroupOutcome>, Option<u64>), WebError> {
+    let countable = countable(state, signed_in).await?;
+    let (groups, exclusions) = by_group(&countable.pupils, countable.threshold);
+    Ok((group_outcomes(&groups, &exclusions), countable.threshold))
+}
+
+/// The page's tables, by the code its downloads name them by, and the trend's chart.
 async fn attendance_tables(
     state: &AppState,
     signed_in: &SignedIn,
-) -> Result<(Vec<(&'static str, Table)>, String), WebError> {
-    let (counted, threshold) = countable(state, signed_in).await?;
+) -> Result<(Vec<(&'static str, Table)>, Chart, String), WebError> {
+    let Countable {
+        pupils: counted,
+        terms,
+        threshold,
+    } = countable(state, signed_in).await?;
     let as_at = long_date(state.today());
     let by_phase = |pupil: &Counted| pupil.phase.clone();
     let by_school = |pupil: &Counted| pupil.school.clone();
@@ -245,11 +337,7 @@ async fn attendance_tables(
     let (mut phases, whole) = attendance_by_part(&parts_by(&counted, by_phase, sessions), threshold);
     let (schools, _) = attendance_by_part(&parts_by(&counted, by_school, sessions), threshold);
     let (localities, _) = attendance_by_part(&parts_by(&counted, by_locality, sessions), threshold);
-    let with_sessions: Vec<(&[Characteristic], stride_core::pupils::SessionCounts)> = counted
-        .iter()
-        .filter_map(|pupil| Some((pupil.characteristics.as_slice(), pupil.sessions?)))
-        .collect();
-    let mut groups = attendance_by_characteristic(&with_sessions, threshold);
+    let (mut groups, mut excluded_groups) = by_group(&counted, threshold);
     if let Some(first) = groups.first_mut() {
         *first = whole.clone();
     }
@@ -258,15 +346,11 @@ async fn attendance_tables(
         exclusions_by_part(&parts_by(&counted, by_phase, exclusions), threshold);
     let (excluded_schools, _) = exclusions_by_part(&parts_by(&counted, by_school, exclusions), threshold);
     let (excluded_localities, _) = exclusions_by_part(&parts_by(&counted, by_locality, exclusions), threshold);
-    let with_exclusions: Vec<(&[Characteristic], PupilExclusions)> = counted
-        .iter()
-        .map(|pupil| (pupil.characteristics.as_slice(), pupil.exclusions))
-        .collect();
-    let mut excluded_groups = exclusions_by_characteristic(&with_exclusions, threshold);
     if let Some(first) = excluded_groups.first_mut() {
         *first = excluded_whole.clone();
     }
     excluded_phases.push(excluded_whole);
+    let trend = attendance_trend(&terms, threshold);
     let tables = vec![
         (
             "phase",
@@ -312,8 +396,17 @@ async fn attendance_tables(
                 &excluded_schools,
             ),
         ),
+        (
+            "trend-absence",
+            trend.absence_table("Absence (%) by term: all pupils, each phase and each group"),
+        ),
+        (
+            "trend-persistent",
+            trend.persistent_table("Pupils persistently absent in the term (%): all pupils, each phase and each group"),
+        ),
     ];
-    Ok((tables, as_at))
+    let chart = trend.absence_chart("Absence by term: all pupils and each phase");
+    Ok((tables, chart, as_at))
 }
 
 #[derive(Template)]
@@ -323,18 +416,23 @@ struct LaAttendancePage {
     as_at: String,
     suppressed: bool,
     tables: Vec<(&'static str, ShownTable)>,
+    trend_chart: Option<String>,
+    trend_tables: Vec<(&'static str, ShownTable)>,
 }
 
 pub async fn attendance(State(state): State<AppState>, signed_in: SignedIn) -> Result<Html<String>, WebError> {
-    let (tables, as_at) = attendance_tables(&state, &signed_in).await?;
+    let (tables, chart, as_at) = attendance_tables(&state, &signed_in).await?;
+    let (trend_tables, tables): (Vec<_>, Vec<_>) = tables
+        .iter()
+        .map(|(name, table)| (*name, ShownTable::of(table)))
+        .partition(|(name, _)| name.starts_with("trend-"));
     render(&LaAttendancePage {
         chrome: Chrome::for_user(&signed_in, "vulnerable-learners"),
         as_at,
         suppressed: !signed_in.account.role.has_pupil_access(),
-        tables: tables
-            .iter()
-            .map(|(name, table)| (*name, ShownTable::of(table)))
-            .collect(),
+        tables,
+        trend_chart: line_chart("attendance-trend", &chart),
+        trend_tables,
     })
 }
 
@@ -343,7 +441,7 @@ async fn attendance_table_of(
     signed_in: &SignedIn,
     query: &AttendanceQuery,
 ) -> Result<Table, WebError> {
-    let (tables, _) = attendance_tables(state, signed_in).await?;
+    let (tables, _, _) = attendance_tables(state, signed_in).await?;
     tables
         .into_iter()
         .find(|(name, _)| *name == query.table)

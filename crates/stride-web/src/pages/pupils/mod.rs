@@ -6,11 +6,13 @@
 
 mod attendance;
 mod episodes;
+mod outcomes;
 mod overlap;
 mod record;
 
 pub use attendance::{attendance, attendance_csv, attendance_xlsx, school};
 pub use episodes::{due, due_csv, due_xlsx, record_event, register, register_csv, register_xlsx, start_episode};
+pub use outcomes::outcomes;
 pub use overlap::{vulnerable_learners, vulnerable_learners_csv, vulnerable_learners_xlsx};
 pub use record::{change_caseload, show};
 

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use chrono::NaiveDate;
 use stride_core::pupils::episodes::{EpisodeKind, ExclusionReason, STARTED_KINDS, events_of};
+use stride_core::pupils::terms::sessions_by_term;
 use stride_core::pupils::{AuditAction, Pupil};
 use stride_core::{AcademicYear, Urn};
 use stride_store::MarksOf;
@@ -19,6 +20,7 @@ use crate::{AppState, WebError};
 use super::*;
 
 struct AttendanceSummary {
+    term: String,
     school: String,
     possible: u32,
     attendance: String,
@@ -200,21 +202,27 @@ pub(super) async fn pupil_page(
     let names = school_names(state).await?;
     let school = |urn: Urn| names.get(&urn).cloned().unwrap_or_else(|| format!("URN {urn}"));
     let year = AcademicYear::containing(state.today());
-    let attendance = state
-        .store
-        .attendance_marks(year, MarksOf::Pupil(id))
-        .await?
+    let mut by_term: Vec<_> = sessions_by_term(
+        &state.store.attendance_marks(year, MarksOf::Pupil(id)).await?,
+        year,
+        state.today(),
+        &state.store.attendance_summaries(MarksOf::Pupil(id)).await?,
+    )
+    .into_iter()
+    .collect();
+    by_term.sort_by(|((_, a_school, a_term), _), ((_, b_school, b_term), _)| {
+        b_term.cmp(a_term).then(a_school.cmp(b_school))
+    });
+    let attendance = by_term
         .into_iter()
-        .map(|(_, urn, marks)| {
-            let counts = marks.counts_until(year, state.today());
-            AttendanceSummary {
-                school: school(urn),
-                possible: counts.possible,
-                attendance: percent_text(counts.attendance_percent()),
-                authorised: percent_text(counts.authorised_percent()),
-                unauthorised: percent_text(counts.unauthorised_percent()),
-                band: counts.band().map_or("", |band| band.label()),
-            }
+        .map(|((_, urn, term), counts)| AttendanceSummary {
+            term: term.to_string(),
+            school: school(urn),
+            possible: counts.possible,
+            attendance: percent_text(counts.attendance_percent()),
+            authorised: percent_text(counts.authorised_percent()),
+            unauthorised: percent_text(counts.unauthorised_percent()),
+            band: counts.band().map_or("", |band| band.label()),
         })
         .collect();
     let caseloads = caseloads_by_pupil(state.store.as_ref()).await?;
