@@ -28,7 +28,7 @@ pub use profile::{
 pub use rag::{band, margin, rag, rag_report, rank};
 pub use standards::{gaps_report, standards_report};
 pub use termly::termly_movement;
-pub use vulnerable::{GroupOutcome, group_outcomes, vulnerable_outcomes};
+pub use vulnerable::{GroupOutcome, group_outcomes, phase_outcomes, vulnerable_outcomes};
 
 use chrono::NaiveDate;
 

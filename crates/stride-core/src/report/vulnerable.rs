@@ -26,6 +26,8 @@ pub struct GroupOutcome {
     pub group: String,
     /// The group the DfE publishes that is the same children, where there is one.
     pub published: Option<PupilGroup>,
+    /// The schools the figures are of: all of them for a group, a phase's for a phase.
+    pub phase: PhaseGroup,
     pub pupils: Count,
     pub absence_percent: Option<f64>,
     pub persistent_percent: Option<f64>,
@@ -77,6 +79,7 @@ pub fn group_outcomes(attendance: &[GroupAttendance], exclusions: &[ExclusionRow
             GroupOutcome {
                 group: group.group.clone(),
                 published: published_group(&group.group),
+                phase: PhaseGroup::AllSchools,
                 pupils: group.pupils,
                 absence_percent: group.absence_percent,
                 persistent_percent,
@@ -89,12 +92,30 @@ pub fn group_outcomes(attendance: &[GroupAttendance], exclusions: &[ExclusionRow
         .collect()
 }
 
-/// A comparator's figure of a group at its latest year held, all schools.
+/// Each phase's outcomes, from the year's absence and exclusions by the phases the DfE
+/// publishes (primary, secondary, special, and the other schools with no comparator of their
+/// own), as all pupils of its schools.
+pub fn phase_outcomes(attendance: &[GroupAttendance], exclusions: &[ExclusionRow]) -> Vec<GroupOutcome> {
+    group_outcomes(attendance, exclusions)
+        .into_iter()
+        .map(|mut outcome| {
+            let phase = PhaseGroup::ALL
+                .iter()
+                .copied()
+                .find(|phase| phase.label() == outcome.group && *phase != PhaseGroup::AllSchools);
+            outcome.published = phase.map(|_| PupilGroup::All);
+            outcome.phase = phase.unwrap_or(PhaseGroup::AllSchools);
+            outcome
+        })
+        .collect()
+}
+
+/// A comparator's figure of a group of a phase's schools at its latest year held.
 fn latest(
     comparators: &[ComparatorFigure],
     comparator: Comparator,
     measure: Measure,
-    group: PupilGroup,
+    (group, phase): (PupilGroup, PhaseGroup),
 ) -> Option<&ComparatorFigure> {
     comparators
         .iter()
@@ -102,7 +123,7 @@ fn latest(
             held.comparator == comparator
                 && held.measure == measure
                 && held.group == group
-                && held.phase_group == PhaseGroup::AllSchools
+                && held.phase_group == phase
                 && held.figure.value().is_some()
         })
         .max_by_key(|held| (held.year, held.release))
@@ -140,7 +161,7 @@ fn outcome_row(
     ] {
         let held = outcome
             .published
-            .and_then(|group| latest(comparators, comparator, measure, group));
+            .and_then(|group| latest(comparators, comparator, measure, (group, outcome.phase)));
         // Suspensions per 100 pupils grow through the year: a part year's are not rated
         // against a whole year's. Absence is a share of the sessions so far, and is.
         let rating = ours
@@ -161,6 +182,7 @@ fn outcome_row(
 /// published figures of the same group.
 pub fn pupil_outcomes_section(
     outcomes: &[GroupOutcome],
+    phases: &[GroupOutcome],
     comparators: &[ComparatorFigure],
     suppressed: bool,
 ) -> Section {
@@ -174,17 +196,21 @@ pub fn pupil_outcomes_section(
             ..Section::default()
         };
     };
-    let rows: Vec<Vec<Cell>> = MEASURES
-        .iter()
-        .flat_map(|measure| outcomes.iter().map(move |outcome| (*measure, outcome)))
-        .map(|(measure, outcome)| outcome_row(measure, outcome, all, comparators))
-        .collect();
+    let rows_of = |outcomes: &[GroupOutcome]| -> Vec<Vec<Cell>> {
+        MEASURES
+            .iter()
+            .flat_map(|measure| outcomes.iter().map(move |outcome| (*measure, outcome)))
+            .map(|(measure, outcome)| outcome_row(measure, outcome, all, comparators))
+            .collect()
+    };
+    let rows = rows_of(outcomes);
+    let phase_rows = rows_of(phases);
     let reds = rows
         .iter()
         .filter(|row| row.iter().any(|cell| matches!(cell, Cell::Text(text) if text == "Red")))
         .count();
     let mut sentences = vec![
-        "Each group's absence, share of pupils persistently absent and suspensions per 100 pupils this year to date, from its pupils' register marks and exclusions, beside all pupils (the gap is the group's figure less all pupils') and beside the latest published figure for the same group in England, the statistical neighbours and the region.".to_owned(),
+        "Each group's absence, share of pupils persistently absent and suspensions per 100 pupils this year to date, from its pupils' register marks and exclusions, beside all pupils (the gap is the group's figure less all pupils') and beside the latest published figure for the same group in England, the statistical neighbours and the region; then the same for the pupils of each phase's schools, as the DfE publishes them (primary, secondary and special; other schools have no comparator of their own).".to_owned(),
         "Green: at or better than the comparator; amber: worse by no more than 1 percentage point (0.1 of a rate per 100 pupils); red: worse by more. Lower is better for all three. The published figures are whole years and this year's are to date, so the season shows in the comparison; suspensions, which add up through the year, are shown beside the whole year's but not rated until the year is over.".to_owned(),
         format!("{reds} of the group's rows are red against at least one comparator."),
         "The DfE publishes these figures for disadvantaged pupils, pupils with SEN support or an EHC plan and pupils with English as an additional language; for the other groups (looked after, in need, young carers…) the gap to all pupils is the comparison.".to_owned(),
@@ -193,26 +219,36 @@ pub fn pupil_outcomes_section(
         sentences.push("A group of fewer than three pupils, or one whose count would give such a group away, has its figures withheld.".to_owned());
     }
     sentences.extend(sources_sentence(comparators, &MEASURES));
-    let mut columns = vec![
-        Column::text("Measure"),
-        Column::text("Pupils"),
-        Column::number("Pupils counted"),
-        Column::number("This year"),
-        Column::number("Gap to all pupils"),
-    ];
-    for area in ["England", "Statistical neighbours", "Region"] {
-        columns.push(Column::text(format!("{area}: year")));
-        columns.push(Column::number(area));
-        columns.push(Column::text(format!("Against {}", area.to_lowercase())));
-    }
+    let columns = |what: &str| {
+        let mut columns = vec![
+            Column::text("Measure"),
+            Column::text(what),
+            Column::number("Pupils counted"),
+            Column::number("This year"),
+            Column::number("Gap to all pupils"),
+        ];
+        for area in ["England", "Statistical neighbours", "Region"] {
+            columns.push(Column::text(format!("{area}: year")));
+            columns.push(Column::number(area));
+            columns.push(Column::text(format!("Against {}", area.to_lowercase())));
+        }
+        columns
+    };
     Section {
         heading: "This year, from pupils' records".to_owned(),
         sentences,
-        tables: vec![Table {
-            title: "Each group against all pupils and the same group elsewhere".to_owned(),
-            columns,
-            rows,
-        }],
+        tables: vec![
+            Table {
+                title: "Each group against all pupils and the same group elsewhere".to_owned(),
+                columns: columns("Pupils"),
+                rows,
+            },
+            Table {
+                title: "Each phase against all pupils and the same phase elsewhere".to_owned(),
+                columns: columns("Schools"),
+                rows: phase_rows,
+            },
+        ],
         ..Section::default()
     }
 }
@@ -220,12 +256,17 @@ pub fn pupil_outcomes_section(
 /// The whole report: this year from pupils' records, then attainment against comparators and
 /// the gaps over five years from the published figures.
 pub fn vulnerable_outcomes(
-    outcomes: &[GroupOutcome],
+    (outcomes, phases): (&[GroupOutcome], &[GroupOutcome]),
     evidence: &ReportEvidence,
     as_of: NaiveDate,
     suppressed: bool,
 ) -> Report {
-    let mut sections = vec![pupil_outcomes_section(outcomes, evidence.comparators, suppressed)];
+    let mut sections = vec![pupil_outcomes_section(
+        outcomes,
+        phases,
+        evidence.comparators,
+        suppressed,
+    )];
     sections.extend(rag_report(evidence, as_of).sections.into_iter().map(|mut section| {
         section.heading =
             "Attainment and attendance by group against comparators, from the published figures".to_owned();
@@ -285,7 +326,29 @@ mod tests {
             england(Measure::OverallAbsence, PupilGroup::SenSupport, 2024, 8.0),
             england(Measure::OverallAbsence, PupilGroup::All, 2024, 6.5),
         ];
-        let section = pupil_outcomes_section(&outcomes, &comparators, false);
+        let phases = phase_outcomes(
+            &[
+                attendance("Primary", 120, 5.0, 10),
+                attendance("Other schools", 2, 30.0, 2),
+            ],
+            &[],
+        );
+        assert_eq!(phases[0].phase, PhaseGroup::Primary);
+        assert_eq!(phases[0].published, Some(PupilGroup::All));
+        assert_eq!(phases[1].published, None);
+        let mut comparators = comparators.to_vec();
+        comparators.push(ComparatorFigure {
+            phase_group: PhaseGroup::Primary,
+            ..england(Measure::OverallAbsence, PupilGroup::All, 2024, 5.5)
+        });
+        let section = pupil_outcomes_section(&outcomes, &phases, &comparators, false);
+        let primary = &section.tables[1].rows[0];
+        assert_eq!(
+            primary[6],
+            Cell::of_figure(Figure::Value(5.5), 1, "england.csv"),
+            "primary schools' England"
+        );
+        assert_eq!(primary[7], Cell::Text("Green".into()));
         let rows = &section.tables[0].rows;
         assert_eq!(rows.len(), 9, "three measures for three groups");
         let sen = &rows[1];
@@ -317,7 +380,7 @@ mod tests {
             ..outcomes[0].clone()
         }];
         let comparators = [england(Measure::SuspensionRate, PupilGroup::All, 2024, 10.0)];
-        let section = pupil_outcomes_section(&suspensions, &comparators, false);
+        let section = pupil_outcomes_section(&suspensions, &[], &comparators, false);
         let row = &section.tables[0].rows[2];
         assert_eq!(row[5], Cell::Text("2024/25".into()), "shown beside the whole year's");
         assert_eq!(row[7], Cell::Text(String::new()), "but a part year is not rated");

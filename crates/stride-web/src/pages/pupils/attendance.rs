@@ -27,11 +27,12 @@ use crate::session::SignedIn;
 use crate::view::{Chrome, ShownTable, long_date};
 use crate::{AppState, CountedTerm, WebError};
 
+use stride_core::PhaseGroup;
 use stride_core::pupils::exclusions::{
     ExclusionRow, PupilExclusions, exclusions_by_characteristic, exclusions_by_part, exclusions_in, exclusions_table,
 };
 use stride_core::pupils::tables::GroupAttendance;
-use stride_core::report::{GroupOutcome, group_outcomes};
+use stride_core::report::{GroupOutcome, group_outcomes, phase_outcomes};
 
 use super::overlap::{counted_pupils, counting};
 use super::record::percent_text;
@@ -197,6 +198,8 @@ pub struct AttendanceQuery {
 struct Counted {
     school: String,
     phase: String,
+    /// The phase the DfE publishes comparators for: "Other schools" where there is none.
+    published_phase: String,
     locality: String,
     characteristics: Vec<Characteristic>,
     sessions: Option<stride_core::pupils::SessionCounts>,
@@ -221,12 +224,26 @@ async fn countable(state: &AppState, signed_in: &SignedIn) -> Result<Countable, 
     let scope = PupilScope::of(&signed_in.account);
     let caseloads = caseloads_by_pupil(state.store.as_ref()).await?;
     let own_la = state.store.local_authority().await?.map(|la| la.code);
-    let schools: HashMap<Urn, (String, String, String)> = state
+    let schools: HashMap<Urn, (String, String, String, String)> = state
         .store
         .school_list_rows(own_la)
         .await?
         .into_iter()
-        .map(|row| (row.urn, (row.name, row.phase.label().to_owned(), row.locality)))
+        .map(|row| {
+            let published = match row.phase.comparator_group() {
+                PhaseGroup::AllSchools => "Other schools",
+                group => group.label(),
+            };
+            (
+                row.urn,
+                (
+                    row.name,
+                    row.phase.label().to_owned(),
+                    row.locality,
+                    published.to_owned(),
+                ),
+            )
+        })
         .collect();
     let year = AcademicYear::containing(state.today());
     let may_count = |pupil_id: i64, urn: Urn| match threshold {
@@ -257,10 +274,11 @@ async fn countable(state: &AppState, signed_in: &SignedIn) -> Result<Countable, 
         .iter()
         .filter(|pupil: &&CountedPupil| may_count(pupil.pupil_id, pupil.urn))
         .filter_map(|pupil| {
-            let (school, phase, locality) = schools.get(&pupil.urn)?.clone();
+            let (school, phase, locality, published_phase) = schools.get(&pupil.urn)?.clone();
             Some(Counted {
                 school,
                 phase,
+                published_phase,
                 locality,
                 characteristics: pupil.characteristics.iter().copied().collect(),
                 sessions: sessions.get(&pupil.pupil_id).copied(),
@@ -311,10 +329,21 @@ fn by_group(counted: &[Counted], threshold: Option<u64>) -> (Vec<GroupAttendance
 pub(super) async fn group_outcomes_counted(
     state: &AppState,
     signed_in: &SignedIn,
-) -> Result<(Vec<GroupOutcome>, Option<u64>), WebError> {
-    let countable = countable(state, signed_in).await?;
-    let (groups, exclusions) = by_group(&countable.pupils, countable.threshold);
-    Ok((group_outcomes(&groups, &exclusions), countable.threshold))
+) -> Result<(Vec<GroupOutcome>, Vec<GroupOutcome>, Option<u64>), WebError> {
+    let Countable {
+        pupils: counted,
+        threshold,
+        ..
+    } = countable(state, signed_in).await?;
+    let (groups, exclusions) = by_group(&counted, threshold);
+    let by_phase = |pupil: &Counted| pupil.published_phase.clone();
+    let (phases, _) = attendance_by_part(&parts_by(&counted, by_phase, |pupil| pupil.sessions), threshold);
+    let (excluded, _) = exclusions_by_part(&parts_by(&counted, by_phase, |pupil| Some(pupil.exclusions)), threshold);
+    Ok((
+        group_outcomes(&groups, &exclusions),
+        phase_outcomes(&phases, &excluded),
+        threshold,
+    ))
 }
 
 /// The page's tables, by the code its downloads name them by, and the trend's chart.

@@ -24,7 +24,7 @@ pub async fn outcomes(
     if stem != "outcomes" {
         return Err(WebError::NotFound);
     }
-    let (outcomes, threshold) = group_outcomes_counted(&state, &signed_in).await?;
+    let (outcomes, phases, threshold) = group_outcomes_counted(&state, &signed_in).await?;
     let la = state.store.local_authority().await?.map(|la| la.code);
     // Area figures are published, not of pupils: every reader who may count pupils reads them.
     let comparators = state.store.la_comparators(la).await?;
@@ -42,7 +42,7 @@ pub async fn outcomes(
         action_plans: &[],
         inspection_sources: &[],
     };
-    let report = vulnerable_outcomes(&outcomes, &evidence, state.today(), threshold.is_some());
+    let report = vulnerable_outcomes((&outcomes, &phases), &evidence, state.today(), threshold.is_some());
     if !extension.is_empty() {
         return download(&report, extension, report.name);
     }
