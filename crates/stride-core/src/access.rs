@@ -50,6 +50,12 @@ impl Role {
         self.works_cases() || self == Role::DataManager
     }
 
+    /// Who reads the audit log of pupil data, and checks its chain: the administrator, who
+    /// answers the LA's information governance team.
+    pub fn reads_audit_log(self) -> bool {
+        self == Role::Administrator
+    }
+
     /// Who sets the cycle's clock rules and the LA's terms: the administrator.
     pub fn configures_cycle(self) -> bool {
         self == Role::Administrator

@@ -39,6 +39,17 @@ pub enum PupilFilter<'a> {
     Named(&'a str),
 }
 
+/// What an administrator searches the audit log for; each part left out matches every entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditSearch {
+    pub account_id: Option<i64>,
+    pub action: Option<stride_core::pupils::AuditAction>,
+    pub pupil_id: Option<i64>,
+    /// The first and last days, both included.
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
 /// Whose register marks to read.
 #[derive(Debug, Clone, Copy)]
 pub enum MarksOf {
@@ -451,6 +462,16 @@ pub trait Store: Send + Sync {
         pupil: Option<i64>,
         limit: u32,
     ) -> Result<Vec<stride_core::pupils::AuditEntry>, StoreError>;
+
+    /// Every entry of the audit log with its seal, oldest first, for checking the chain.
+    async fn audit_chain(&self) -> Result<Vec<stride_core::pupils::SealedEntry>, StoreError>;
+
+    /// The audit entries an administrator searches for, newest first, with their numbers.
+    async fn audit_search(
+        &self,
+        search: &AuditSearch,
+        limit: u32,
+    ) -> Result<Vec<(i64, stride_core::pupils::AuditEntry)>, StoreError>;
 
     /// Every figure held, for schools and areas, with the file each came from; or one school's.
     /// With `history`, the values that later files of the same release replaced as well.

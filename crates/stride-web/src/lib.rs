@@ -262,6 +262,9 @@ pub fn router(state: AppState) -> Router {
             "/vulnerable-learners.xlsx",
             get(pages::pupils::vulnerable_learners_xlsx),
         )
+        .route("/audit", get(pages::audit::show))
+        .route("/audit.csv", get(pages::audit::download_csv))
+        .route("/audit.xlsx", get(pages::audit::download_xlsx))
         .route("/health", get(|| async { "ok" }))
         .merge(assets::routes())
         .fallback(pages::not_found)

@@ -20,6 +20,7 @@ pub struct UserChrome {
     pub can_read_action_plans: bool,
     /// Whether Pupils is theirs: pupil records in their scope.
     pub has_pupil_access: bool,
+    pub reads_audit_log: bool,
     /// Whether they may count pupils (vulnerable learners), suppressed without pupil access.
     pub can_count_pupils: bool,
 }
@@ -58,6 +59,7 @@ fn user(account: &Account, csrf_token: &str) -> UserChrome {
         can_read_reports: account.role.can_read_reports(),
         can_read_action_plans: account.role.can_read_action_plans(),
         has_pupil_access: account.role.has_pupil_access(),
+        reads_audit_log: account.role.reads_audit_log(),
         can_count_pupils: account.role.has_pupil_access() || account.role.can_read_reports(),
     }
 }

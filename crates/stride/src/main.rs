@@ -171,6 +171,18 @@ enum GenerateSize {
 }
 
 #[derive(Subcommand)]
+enum Audit {
+    /// Check that every entry of the audit log is sealed to the one before it: an entry edited
+    /// or removed outside Stride breaks the chain there. Exits with an error naming the first
+    /// broken entry.
+    Verify {
+        /// The SQLite database file.
+        #[arg(long)]
+        db: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Serve Stride on a demonstration database, generating a synthetic local authority into it
     /// first if it is empty.
@@ -331,6 +343,11 @@ enum Command {
         #[command(subcommand)]
         what: Export,
     },
+    /// The audit log of every read and change of pupil data.
+    Audit {
+        #[command(subcommand)]
+        what: Audit,
+    },
     /// Write a synthetic local authority into an empty database: the same data for the same seed.
     Generate {
         /// The SQLite database file (created if it does not exist).
@@ -404,6 +421,9 @@ async fn run() -> anyhow::Result<()> {
             };
             serve(open(&db).await?, listen, config).await
         }
+        Command::Audit {
+            what: Audit::Verify { db },
+        } => verify_audit(&db).await,
         Command::Import {
             db,
             dry_run,
@@ -663,6 +683,14 @@ async fn export_attendance(
         ExportFormat::Json => serde_json::to_vec_pretty(&rows.iter().map(|row| row.record()).collect::<Vec<_>>())?,
     };
     write_out(output, &bytes)
+}
+
+async fn verify_audit(db: &str) -> anyhow::Result<()> {
+    let entries = open(db).await?.audit_chain().await.context("reading the audit log")?;
+    let checked = stride_core::pupils::audit::verify_chain(&entries)
+        .map_err(|broken| anyhow::anyhow!("the audit log's chain is broken: {broken}"))?;
+    println!("The audit log's chain is whole: {checked} entries, each sealed to the one before.");
+    Ok(())
 }
 
 async fn export_statistics(

@@ -252,10 +252,108 @@ async fn the_audit_log_refuses_every_edit() {
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", fixture().database.display()))
         .await
         .expect("opens");
-    for edit in ["UPDATE audit_log SET what = 'nothing'", "DELETE FROM audit_log"] {
+    for edit in [
+        "UPDATE audit_log SET what = 'nothing'",
+        "DELETE FROM audit_log",
+        "UPDATE audit_seals SET seal = upper(seal)",
+        "DELETE FROM audit_seals",
+    ] {
         let refused = sqlx::query(edit).execute(&pool).await.expect_err("refused");
         assert!(refused.to_string().contains("append-only"), "{refused}");
     }
+}
+
+fn verify_audit(database: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_stride"))
+        .args(["audit", "verify", "--db", database.to_str().expect("utf-8")])
+        .output()
+        .expect("runs")
+}
+
+/// The audit log's chain: whole as Stride writes it, broken where an entry is edited behind its
+/// back; and the administrator's search of it, which no one else may read.
+#[tokio::test]
+async fn the_audit_logs_chain_finds_an_edited_entry_and_the_administrator_searches_it() {
+    let server = server().await;
+    let officer = server.sign_in("inclusion.officer").await;
+    let store = stride_store::open(fixture().database.to_str().expect("utf-8"))
+        .await
+        .expect("opens");
+    let pupil = store
+        .pupils(PupilFilter::All)
+        .await
+        .expect("reads")
+        .into_iter()
+        .nth(7)
+        .expect("a pupil");
+    let (status, _) = server.text(&format!("/pupils/{}", pupil.id), &officer).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let admin = server.sign_in("administrator").await;
+    let (status, html) = server.text("/audit", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("The chain is whole"), "as Stride wrote it");
+    let response = server
+        .get(
+            &format!(
+                "/audit.csv?username=inclusion.officer&action=view-pupil&pupil={}",
+                pupil.id
+            ),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let (headers, rows) = csv_records(&response.bytes().await.expect("body"));
+    assert!(!rows.is_empty(), "the officer's view is found");
+    for row in &rows {
+        assert_eq!(row[column(&headers, "Who")], "inclusion.officer");
+        assert_eq!(row[column(&headers, "Pupil")], pupil.id.to_string());
+        assert_eq!(row[column(&headers, "Action")], "Viewed a pupil's record");
+    }
+    let (_, html) = server.text("/audit?pupil=seven", &admin).await;
+    assert!(html.contains("a whole number"), "a search it cannot read is explained");
+    for path in ["/audit", "/audit.csv"] {
+        let response = server.get(path, Some(&officer)).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+
+    let output = verify_audit(&fixture().database);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("whole"));
+
+    // A copy edited behind Stride's back, its trigger dropped first, breaks at the edited entry.
+    let directory = tempfile::tempdir().expect("a folder");
+    let copy = directory.path().join("copy.sqlite");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", fixture().database.display()))
+        .await
+        .expect("opens");
+    sqlx::query("VACUUM INTO ?1")
+        .bind(copy.to_str().expect("utf-8"))
+        .execute(&pool)
+        .await
+        .expect("copied");
+    let copied = sqlx::SqlitePool::connect(&format!("sqlite://{}", copy.display()))
+        .await
+        .expect("opens");
+    let edited: i64 = sqlx::query_scalar("SELECT min(id) FROM audit_log WHERE pupil_id = ?1")
+        .bind(pupil.id)
+        .fetch_one(&copied)
+        .await
+        .expect("an entry of the pupil");
+    sqlx::query("DROP TRIGGER audit_log_kept_on_update")
+        .execute(&copied)
+        .await
+        .expect("dropped");
+    sqlx::query("UPDATE audit_log SET what = 'nothing to see' WHERE id = ?1")
+        .bind(edited)
+        .execute(&copied)
+        .await
+        .expect("edited");
+    copied.close().await;
+    let output = verify_audit(&copy);
+    assert!(!output.status.success(), "the edit is found");
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains(&format!("audit entry {edited} ")), "{error}");
 }
 
 /// The counts of a school's overlap as its elected member reads them, against the pupils held.
@@ -963,6 +1061,42 @@ async fn each_groups_outcomes_stand_beside_all_pupils_with_the_gap() {
     assert!(
         records.iter().any(|record| record[0].starts_with("Gaps in")),
         "the gaps over time follow"
+    );
+    // Primary schools' pupils (nursery schools' with them, as the DfE counts them) beside
+    // primary schools elsewhere.
+    let primary_schools: BTreeSet<Urn> = store
+        .school_list_rows(None)
+        .await
+        .expect("reads")
+        .into_iter()
+        .filter(|row| row.phase.comparator_group() == stride_core::PhaseGroup::Primary)
+        .map(|row| row.urn)
+        .collect();
+    let on_roll: HashMap<i64, Urn> = store
+        .pupil_characteristics(today)
+        .await
+        .expect("reads")
+        .into_iter()
+        .map(|pupil| (pupil.pupil_id, pupil.urn))
+        .collect();
+    let (mut absent, mut possible) = (0u64, 0u64);
+    for (pupil, _, marks) in store
+        .attendance_marks(year, stride_store::MarksOf::Everyone)
+        .await
+        .expect("reads")
+    {
+        if on_roll.get(&pupil).is_some_and(|urn| primary_schools.contains(urn)) {
+            let counts = marks.counts_until(year, today);
+            absent += u64::from(counts.authorised + counts.unauthorised);
+            possible += u64::from(counts.possible);
+        }
+    }
+    let worked_out = absent as f64 * 100.0 / possible as f64;
+    let primary = find("Primary");
+    assert!(
+        (rate(&primary[3]) - worked_out).abs() < 0.05,
+        "{} against {worked_out}",
+        primary[3]
     );
 
     for (ending, kind) in [("pdf", "application/pdf"), ("xlsx", "spreadsheetml")] {

@@ -19,7 +19,7 @@ pub mod trend;
 mod upn;
 
 pub use attendance::{AbsenceBand, AttendanceCode, SessionCounts, SessionMeaning};
-pub use audit::{AuditAction, AuditEntry};
+pub use audit::{AuditAction, AuditEntry, ChainBreak, SealedEntry};
 pub use marks::{PupilMarks, Session, YearOfMarks};
 pub use record::{
     CensusReturn, Characteristic, CharacteristicSpan, Gender, Placement, Pupil, PupilCensusRecord, SenNeed, YearGroup,

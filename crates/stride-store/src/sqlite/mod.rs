@@ -211,6 +211,18 @@ impl crate::Store for SqliteStore {
         pupils::audit_log(&self.pool, pupil, limit).await
     }
 
+    async fn audit_chain(&self) -> Result<Vec<stride_core::pupils::SealedEntry>, StoreError> {
+        pupils::audit_chain(&self.pool).await
+    }
+
+    async fn audit_search(
+        &self,
+        search: &crate::AuditSearch,
+        limit: u32,
+    ) -> Result<Vec<(i64, stride_core::pupils::AuditEntry)>, StoreError> {
+        pupils::audit_search(&self.pool, search, limit).await
+    }
+
     async fn imports(&self, limit: u32) -> Result<Vec<stride_core::import::ImportRecord>, StoreError> {
         read::imports(&self.pool, limit).await
     }

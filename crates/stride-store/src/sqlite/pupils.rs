@@ -9,8 +9,8 @@ use sqlx::{AssertSqlSafe, Row, Sqlite, SqlitePool, Transaction};
 use stride_core::import::ImportSummary;
 use stride_core::pupils::terms::summary_counts;
 use stride_core::pupils::{
-    AuditAction, AuditEntry, CensusReturn, Characteristic, Gender, Pupil, PupilCensusRecord, PupilMarks, SenNeed,
-    SessionCounts, Term, TermOfYear, TermSummary, Upn, YearGroup, YearOfMarks,
+    AuditAction, AuditEntry, CensusReturn, Characteristic, Gender, Pupil, PupilCensusRecord, PupilMarks, SealedEntry,
+    SenNeed, SessionCounts, Term, TermOfYear, TermSummary, Upn, YearGroup, YearOfMarks,
 };
 use stride_core::{AcademicYear, Urn};
 
@@ -585,8 +585,99 @@ pub(super) async fn record_audit(pool: &SqlitePool, entries: &[AuditEntry]) -> R
         }
         query.execute(&mut *transaction).await?;
     }
+    // The entries are written first, so the transaction holds the write lock while it reads
+    // the last seal: two writers cannot seal to the same one.
+    seal_unsealed(&mut transaction).await?;
     transaction.commit().await?;
     Ok(())
+}
+
+fn audit_entry(row: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
+        at: row.get("at"),
+        account_id: row.get("account_id"),
+        action: AuditAction::from_code(row.get("action")).map_err(|error| unreadable("action", error.to_string()))?,
+        pupil_id: row.get("pupil_id"),
+        what: row.get("what"),
+    })
+}
+
+/// Seals every entry after the last sealed one, in order, each to the seal before it.
+async fn seal_unsealed(transaction: &mut Transaction<'_, Sqlite>) -> Result<(), StoreError> {
+    let last = sqlx::query("SELECT entry_id, seal FROM audit_seals ORDER BY entry_id DESC LIMIT 1")
+        .fetch_optional(&mut **transaction)
+        .await?;
+    let (after, mut previous): (i64, String) =
+        last.map_or((0, String::new()), |row| (row.get("entry_id"), row.get("seal")));
+    let rows =
+        sqlx::query("SELECT id, at, account_id, action, pupil_id, what FROM audit_log WHERE id > ?1 ORDER BY id")
+            .bind(after)
+            .fetch_all(&mut **transaction)
+            .await?;
+    let mut seals = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: i64 = row.get("id");
+        previous = stride_core::pupils::audit::seal(&previous, id, &audit_entry(row)?);
+        seals.push((id, previous.clone()));
+    }
+    for batch in seals.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO audit_seals (entry_id, seal) VALUES {}",
+            placeholders(batch.len(), 2)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for (id, seal) in batch {
+            query = query.bind(id).bind(seal);
+        }
+        query.execute(&mut **transaction).await?;
+    }
+    Ok(())
+}
+
+/// Every entry with its seal, in order: what `stride audit verify` checks.
+pub(super) async fn audit_chain(pool: &SqlitePool) -> Result<Vec<SealedEntry>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT audit_log.id, at, account_id, action, pupil_id, what, audit_seals.seal FROM audit_log
+         LEFT JOIN audit_seals ON audit_seals.entry_id = audit_log.id ORDER BY audit_log.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(SealedEntry {
+                id: row.get("id"),
+                entry: audit_entry(row)?,
+                seal: row.get("seal"),
+            })
+        })
+        .collect()
+}
+
+/// The entries an administrator asks for, newest first, with their numbers.
+pub(super) async fn audit_search(
+    pool: &SqlitePool,
+    search: &crate::AuditSearch,
+    limit: u32,
+) -> Result<Vec<(i64, AuditEntry)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, at, account_id, action, pupil_id, what FROM audit_log
+         WHERE (?1 IS NULL OR account_id = ?1) AND (?2 IS NULL OR action = ?2)
+           AND (?3 IS NULL OR pupil_id = ?3) AND (?4 IS NULL OR at >= ?4) AND (?5 IS NULL OR at < ?5)
+         ORDER BY id DESC LIMIT ?6",
+    )
+    .bind(search.account_id)
+    .bind(search.action.map(AuditAction::code))
+    .bind(search.pupil_id)
+    .bind(search.from.map(|day| day.and_time(chrono::NaiveTime::MIN).and_utc()))
+    .bind(
+        search
+            .to
+            .map(|day| (day + chrono::Days::new(1)).and_time(chrono::NaiveTime::MIN).and_utc()),
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(|row| Ok((row.get("id"), audit_entry(row)?))).collect()
 }
 
 /// The latest entries, newest first; of one pupil where one is named.
@@ -603,19 +694,7 @@ pub(super) async fn audit_log(
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    rows.into_iter()
-        .map(|row| {
-            let at: DateTime<Utc> = row.get("at");
-            Ok(AuditEntry {
-                at,
-                account_id: row.get("account_id"),
-                action: AuditAction::from_code(row.get("action"))
-                    .map_err(|error| unreadable("code", error.to_string()))?,
-                pupil_id: row.get("pupil_id"),
-                what: row.get("what"),
-            })
-        })
-        .collect()
+    rows.iter().map(audit_entry).collect()
 }
 
 /// Records an episode: a new one, or a new version of one held for the same pupil and of the

@@ -1,5 +1,6 @@
 //! The pages, one module each.
 
+pub mod audit;
 pub mod categorisation;
 pub mod imports;
 pub mod intervention;
