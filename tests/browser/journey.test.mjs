@@ -490,3 +490,33 @@ test('an inclusion officer finds a child, reads their record, works a school\'s 
   assert.deepEqual(problems, [], 'no errors in the browser console')
   await context.close()
 })
+
+test('an administrator searches the audit log for pupils\' records viewed and finds its chain whole', async () => {
+  const context = await browser.newContext({ acceptDownloads: true })
+  const page = await context.newPage()
+  const problems = []
+  page.on('console', message => { if (message.type() === 'error') problems.push(message.text()) })
+  page.on('pageerror', error => problems.push(error.message))
+
+  await signIn(page, 'administrator')
+  await page.getByRole('link', { name: 'Audit log', exact: true }).click()
+  await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor()
+  await page.getByText('The chain is whole').waitFor()
+  await page.getByLabel('Action').selectOption({ label: 'Viewed a pupil\'s record' })
+  await page.getByRole('button', { name: 'Search' }).click()
+  await page.locator('caption', { hasText: 'Audit log entries' }).waitFor()
+  assert.ok(page.url().includes('action=view-pupil'), 'the search is in the address, and no pupil\'s name is')
+  const actions = await page.locator('tbody tr td:nth-child(4)').allTextContents()
+  assert.ok(actions.length > 0, 'the earlier journey\'s views are found')
+  assert.ok(actions.every(action => action === 'Viewed a pupil\'s record'), 'and only views')
+  await checkAccessibility(page, 'audit-log')
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'CSV' }).click()
+  ])
+  const saved = join(workdir, 'audit-log.csv')
+  await download.saveAs(saved)
+  assert.ok(readFileSync(saved, 'utf8').startsWith('Entry,When (UTC),Who,Action'), 'the entries as CSV')
+  assert.deepEqual(problems, [], 'no errors in the browser console')
+  await context.close()
+})
