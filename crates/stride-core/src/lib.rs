@@ -24,6 +24,7 @@ pub mod pupils;
 pub mod report;
 pub mod school_list;
 pub mod school_profile;
+pub mod sign_in;
 pub mod support;
 pub mod suppression;
 pub mod table;

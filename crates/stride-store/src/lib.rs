@@ -25,6 +25,7 @@ pub use reports::{
     ProfileData, ReportData, profile_data, report_data, school_profile_data, scoped_intervention_evidence,
 };
 pub use sqlite::SqliteStore;
+pub use sqlite::backup::check_copy;
 
 /// Which pupils to read.
 #[derive(Debug, Clone, Copy)]
@@ -380,6 +381,22 @@ pub trait Store: Send + Sync {
     async fn touch_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// Writes a consistent copy of the whole database to a new file, while it goes on serving.
+    async fn backup_to(&self, to: &std::path::Path) -> Result<(), StoreError>;
+
+    /// Notes a wrong password for a username (by its hash), and forgets those of the day before.
+    async fn record_sign_in_failure(&self, username_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// When the wrong passwords for a username (by its hash) since a time were given.
+    async fn sign_in_failures(
+        &self,
+        username_hash: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>, StoreError>;
+
+    /// Forgets a username's wrong passwords, once it has signed in.
+    async fn clear_sign_in_failures(&self, username_hash: &str) -> Result<(), StoreError>;
 
     /// Every LAIT indicator and Explore Education Statistics figure held, or one data set's, or
     /// one subject's (an LA code, a region's name, a school's URN or DfE number as `935/4604`).

@@ -26,13 +26,27 @@ use tokio::net::TcpListener;
 
 pub use error::WebError;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Mark the session cookie Secure: set when Stride is served over HTTPS.
     pub secure_cookies: bool,
     /// The day to treat as today, for a demonstration of a fixed moment and for tests; none
     /// for the real date.
     pub today: Option<chrono::NaiveDate>,
+    /// Counts of pupils under this are withheld from readers without pupil access, with any
+    /// count that would give one away: the LA's own rule, three (as seed 003's) unless it sets
+    /// another.
+    pub suppress_below: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            secure_cookies: false,
+            today: None,
+            suppress_below: stride_core::suppression::DEFAULT_THRESHOLD,
+        }
+    }
 }
 
 #[derive(Clone)]

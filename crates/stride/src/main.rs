@@ -215,6 +215,10 @@ enum Command {
         /// Serve as on this day rather than today.
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
+        /// Withhold counts of pupils under this from readers without pupil access (and any
+        /// count that would give one away): the LA's own small-number rule.
+        #[arg(long, default_value_t = stride_core::suppression::DEFAULT_THRESHOLD, value_parser = clap::value_parser!(u64).range(1..))]
+        suppress_below: u64,
     },
     /// Import files as the DfE and Ofsted publish them. Every file is read and checked before
     /// anything is written; a file with a bad row is refused whole.
@@ -343,6 +347,29 @@ enum Command {
         #[command(subcommand)]
         what: Export,
     },
+    /// Write a consistent copy of the database to a new file, while Stride goes on serving
+    /// from it, and check the copy is whole.
+    Backup {
+        /// The SQLite database file.
+        #[arg(long)]
+        db: String,
+        /// The new file to write the copy to.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Bring a database back from a backup, after checking the backup is whole. Stop Stride
+    /// first: the database is replaced, not merged.
+    Restore {
+        /// The backup to restore from.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// The SQLite database file to restore into.
+        #[arg(long)]
+        db: std::path::PathBuf,
+        /// Replace the database if it exists (it is otherwise refused).
+        #[arg(long)]
+        replace: bool,
+    },
     /// The audit log of every read and change of pupil data.
     Audit {
         #[command(subcommand)]
@@ -414,16 +441,20 @@ async fn run() -> anyhow::Result<()> {
             listen,
             secure_cookies,
             as_of,
+            suppress_below,
         } => {
             let config = Config {
                 secure_cookies,
                 today: as_of,
+                suppress_below,
             };
             serve(open(&db).await?, listen, config).await
         }
         Command::Audit {
             what: Audit::Verify { db },
         } => verify_audit(&db).await,
+        Command::Backup { db, to } => backup(&db, &to).await,
+        Command::Restore { from, db, replace } => restore(&from, &db, replace).await,
         Command::Import {
             db,
             dry_run,
@@ -683,6 +714,47 @@ async fn export_attendance(
         ExportFormat::Json => serde_json::to_vec_pretty(&rows.iter().map(|row| row.record()).collect::<Vec<_>>())?,
     };
     write_out(output, &bytes)
+}
+
+async fn backup(db: &str, to: &std::path::Path) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    open(db).await?.backup_to(to).await.context("writing the backup")?;
+    stride_store::check_copy(to).await.context("checking the backup")?;
+    let bytes = std::fs::metadata(to).map(|metadata| metadata.len()).unwrap_or_default();
+    println!(
+        "Backed up {db} to {} ({:.1} MB) in {:.1} s; the copy is whole.",
+        to.display(),
+        bytes as f64 / 1_000_000.0,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Checks the backup, copies it beside the database and renames it into place, so that the
+/// database is never part of one and part of the other. The old write-ahead log goes first: left
+/// beside the backup it would be replayed onto it.
+async fn restore(from: &std::path::Path, db: &std::path::Path, replace: bool) -> anyhow::Result<()> {
+    stride_store::check_copy(from)
+        .await
+        .with_context(|| format!("checking the backup {}", from.display()))?;
+    if db.exists() && !replace {
+        anyhow::bail!(
+            "{} exists: give --replace to replace it with the backup (stop Stride first)",
+            db.display()
+        );
+    }
+    let staged = db.with_extension("restoring");
+    std::fs::copy(from, &staged).with_context(|| format!("copying the backup to {}", staged.display()))?;
+    std::fs::File::open(&staged)?.sync_all()?;
+    // The old database's write-ahead log belongs to it, not to the backup.
+    for ending in ["-wal", "-shm"] {
+        let mut side = db.as_os_str().to_owned();
+        side.push(ending);
+        let _ = std::fs::remove_file(side);
+    }
+    std::fs::rename(&staged, db).with_context(|| format!("putting the backup in place of {}", db.display()))?;
+    println!("Restored {} from {}.", db.display(), from.display());
+    Ok(())
 }
 
 async fn verify_audit(db: &str) -> anyhow::Result<()> {

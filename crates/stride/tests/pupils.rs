@@ -1120,3 +1120,40 @@ async fn each_groups_outcomes_stand_beside_all_pupils_with_the_gap() {
     let response = server.get("/vulnerable-learners/elsewhere", Some(&member)).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+/// The small-number rule is the LA's own: served withholding counts under ten, no count from
+/// one to nine is shown to an elected member, where under the default rule some are.
+#[tokio::test]
+async fn counts_are_withheld_below_the_threshold_the_la_sets() {
+    let strict = stride_web::Config {
+        suppress_below: 10,
+        ..stride_web::Config::default()
+    };
+    let mut shown_small = Vec::new();
+    for server in [server().await, server_with(&fixture().database, strict).await] {
+        let member = server.sign_in("elected.member").await;
+        let response = server.get("/attendance.csv?table=school", Some(&member)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let (headers, rows) = csv_records(&response.bytes().await.expect("body"));
+        let counts: Vec<&str> = rows
+            .iter()
+            .flat_map(|row| {
+                ["Pupils", "Persistently absent", "Severely absent"].map(|name| row[column(&headers, name)].as_str())
+            })
+            .collect();
+        let small = counts
+            .iter()
+            .filter(|count| count.parse::<u64>().is_ok_and(|count| (1..10).contains(&count)))
+            .count();
+        shown_small.push((small, counts.iter().filter(|count| **count == "c").count()));
+    }
+    let [(default_small, default_withheld), (strict_small, strict_withheld)] = shown_small[..] else {
+        panic!("two servers")
+    };
+    assert!(
+        default_small > 0,
+        "the default rule shows some counts from three to nine"
+    );
+    assert_eq!(strict_small, 0, "the LA's rule of ten shows none under ten");
+    assert!(strict_withheld > default_withheld);
+}

@@ -42,6 +42,37 @@ async fn pages_need_a_signed_in_user() {
     );
 }
 
+/// Guessing is slowed: the fifth wrong password in fifteen minutes refuses the username, even
+/// with the right password, an unknown username alike; others sign in as before; and the
+/// usernames tried are kept only as hashes.
+#[tokio::test]
+async fn five_wrong_passwords_refuse_the_username_for_a_while_and_no_other() {
+    let server = server().await;
+    for username in ["joanne.price", "no.such.person"] {
+        for _ in 0..5 {
+            let (response, _) = server.try_sign_in(username, "a-guess").await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{username}");
+        }
+    }
+    for username in ["joanne.price", "Joanne.Price", "no.such.person"] {
+        let (response, _) = server.try_sign_in(username, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "{username}");
+        let page = response.text().await.expect("body");
+        assert!(page.contains("Try again in 15 minutes"), "{page}");
+    }
+    let (response, _) = server.try_sign_in("mark.ellis", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "another officer signs in");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", fixture().database.display()))
+        .await
+        .expect("opens");
+    let kept: Vec<String> = sqlx::query_scalar("SELECT username_hash FROM sign_in_failures")
+        .fetch_all(&pool)
+        .await
+        .expect("reads");
+    assert!(kept.len() >= 10);
+    assert!(kept.iter().all(|hash| hash.len() == 64 && !hash.contains("joanne")));
+}
+
 #[tokio::test]
 async fn a_wrong_password_or_unknown_user_is_refused_alike_and_a_form_without_its_token_is_rejected() {
     let server = server().await;

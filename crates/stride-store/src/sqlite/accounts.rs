@@ -129,6 +129,47 @@ pub(super) async fn delete_session(pool: &SqlitePool, token_hash: &str) -> Resul
     Ok(())
 }
 
+pub(super) async fn record_sign_in_failure(
+    pool: &SqlitePool,
+    username_hash: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut transaction = pool.begin().await?;
+    sqlx::query("INSERT INTO sign_in_failures (username_hash, at) VALUES (?1, ?2)")
+        .bind(username_hash)
+        .bind(at)
+        .execute(&mut *transaction)
+        .await?;
+    sqlx::query("DELETE FROM sign_in_failures WHERE at < ?1")
+        .bind(at - chrono::Duration::days(1))
+        .execute(&mut *transaction)
+        .await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn sign_in_failures(
+    pool: &SqlitePool,
+    username_hash: &str,
+    since: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT at FROM sign_in_failures WHERE username_hash = ?1 AND at >= ?2")
+            .bind(username_hash)
+            .bind(since)
+            .fetch_all(pool)
+            .await?,
+    )
+}
+
+pub(super) async fn clear_sign_in_failures(pool: &SqlitePool, username_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE username_hash = ?1")
+        .bind(username_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// Gives the account a new calendar feed, held by its token's hash, in place of any before.
 pub(super) async fn set_calendar_feed(
     pool: &SqlitePool,

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod action_plans;
+pub mod backup;
 mod categorisation;
 mod held;
 mod import;
@@ -304,8 +305,32 @@ impl crate::Store for SqliteStore {
         accounts::touch_session(&self.pool, token_hash, at).await
     }
 
+    async fn backup_to(&self, to: &std::path::Path) -> Result<(), StoreError> {
+        backup::backup_to(&self.pool, to).await
+    }
+
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         accounts::delete_session(&self.pool, token_hash).await
+    }
+
+    async fn record_sign_in_failure(
+        &self,
+        username_hash: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        accounts::record_sign_in_failure(&self.pool, username_hash, at).await
+    }
+
+    async fn sign_in_failures(
+        &self,
+        username_hash: &str,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<chrono::DateTime<chrono::Utc>>, StoreError> {
+        accounts::sign_in_failures(&self.pool, username_hash, since).await
+    }
+
+    async fn clear_sign_in_failures(&self, username_hash: &str) -> Result<(), StoreError> {
+        accounts::clear_sign_in_failures(&self.pool, username_hash).await
     }
 
     async fn held_statistics(

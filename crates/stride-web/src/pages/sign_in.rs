@@ -10,7 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::render;
-use crate::auth::{decoy_hash, verify_password};
+use chrono::Utc;
+use stride_core::sign_in;
+
+use crate::auth::{decoy_hash, token_hash, verify_password};
 use crate::session::{self, SignedIn, check_csrf};
 use crate::view::Chrome;
 use crate::{AppState, WebError};
@@ -21,7 +24,7 @@ struct SignInPage {
     chrome: Chrome,
     csrf_token: String,
     username: String,
-    error: Option<&'static str>,
+    error: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -55,7 +58,7 @@ pub async fn form(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     }
 }
 
-fn page(csrf_token: String, username: String, error: Option<&'static str>) -> Result<impl IntoResponse, WebError> {
+fn page(csrf_token: String, username: String, error: Option<String>) -> Result<impl IntoResponse, WebError> {
     render(&SignInPage {
         chrome: Chrome::anonymous(),
         csrf_token,
@@ -72,6 +75,23 @@ pub async fn submit(
     let anonymous = session::current(&state, &headers).await?.ok_or(WebError::FormExpired)?;
     check_csrf(&anonymous, &form.csrf_token)?;
     let username = form.username.trim().to_owned();
+    // Guesses are counted by the username tried, known or not, so that the answer says
+    // nothing of which usernames exist; by its hash, since a mistyped one may be a name.
+    let tried = token_hash(&username.to_lowercase());
+    let now = Utc::now();
+    let failures = state.store.sign_in_failures(&tried, now - sign_in::WINDOW).await?;
+    if let Some(until) = sign_in::locked_until(&failures, now) {
+        tracing::info!("sign-in refused: too many wrong passwords");
+        let message = format!(
+            "There have been too many wrong passwords for this username. Try again in {} minutes.",
+            sign_in::minutes_left(until, now)
+        );
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            page(anonymous.csrf_token, username, Some(message))?,
+        )
+            .into_response());
+    }
     let credentials = state.store.credentials(&username).await?;
     let stored_hash = credentials
         .as_ref()
@@ -83,13 +103,15 @@ pub async fn submit(
         .unwrap_or(false);
     let Some(credentials) = credentials.filter(|_| matches) else {
         tracing::info!("sign-in refused");
-        let message = "Enter a correct username and password";
+        state.store.record_sign_in_failure(&tried, now).await?;
+        let message = "Enter a correct username and password".to_owned();
         return Ok((
             StatusCode::UNAUTHORIZED,
             page(anonymous.csrf_token, username, Some(message))?,
         )
             .into_response());
     };
+    state.store.clear_sign_in_failures(&tried).await?;
     state.store.delete_session(&anonymous.token_hash).await?;
     let (_, cookie) = session::start(&state, Some(credentials.account_id)).await?;
     tracing::info!(account = credentials.account_id, "signed in");

@@ -9,27 +9,16 @@ mod ofsted;
 mod performance;
 mod pupils;
 mod quartiles;
+#[path = "../shared_data/mod.rs"]
+mod shared_data;
+
+pub use shared_data::data;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use stride_core::{Account, Role, SchoolScope};
 use stride_store::Store;
-
-/// The real DfE and Ofsted files: `STRIDE_DATA_DIR`, or the `shared/data` folder beside the
-/// repository (or beside any folder above it).
-pub fn data(path: &str) -> PathBuf {
-    let root = std::env::var_os("STRIDE_DATA_DIR").map(PathBuf::from).or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .ancestors()
-            .map(|folder| folder.join("shared/data"))
-            .find(|candidate| candidate.is_dir())
-    });
-    root.unwrap_or_else(|| {
-        panic!("the real data files are needed: put shared/data beside the repository, or set STRIDE_DATA_DIR")
-    })
-    .join(path)
-}
 
 pub async fn fresh_store(directory: &tempfile::TempDir) -> (Arc<dyn Store>, PathBuf) {
     let path = directory.path().join("import.sqlite");

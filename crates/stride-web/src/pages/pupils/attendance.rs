@@ -220,7 +220,7 @@ const TREND_YEARS: i32 = 5;
 /// The pupils on roll at the LA's schools that the reader may count: in their pupil scope with
 /// pupil access, else at the schools they may see (and then counted with suppression).
 async fn countable(state: &AppState, signed_in: &SignedIn) -> Result<Countable, WebError> {
-    let threshold = counting(signed_in)?;
+    let threshold = counting(state, signed_in)?;
     let scope = PupilScope::of(&signed_in.account);
     let caseloads = caseloads_by_pupil(state.store.as_ref()).await?;
     let own_la = state.store.local_authority().await?.map(|la| la.code);

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use stride_core::Urn;
 use stride_core::pupils::overlap::{CountedPupil, Overlap, VULNERABLE_GROUPS, overlap};
 use stride_core::pupils::{AuditAction, AuditEntry, PupilScope};
-use stride_core::suppression::{Count, DEFAULT_THRESHOLD};
+use stride_core::suppression::Count;
 use stride_core::table::{Cell, Column, Table};
 use stride_store::pupils::caseloads_by_pupil;
 
@@ -30,11 +30,11 @@ pub struct OverlapQuery {
 
 /// Who may count pupils: those with pupil access (in their scope, unsuppressed) and the readers
 /// of reports (of the schools they may see, with small numbers suppressed).
-pub(super) fn counting(signed_in: &SignedIn) -> Result<Option<u64>, WebError> {
+pub(super) fn counting(state: &AppState, signed_in: &SignedIn) -> Result<Option<u64>, WebError> {
     if signed_in.account.role.has_pupil_access() {
         Ok(None)
     } else if signed_in.account.role.can_read_reports() {
-        Ok(Some(DEFAULT_THRESHOLD))
+        Ok(Some(state.config.suppress_below))
     } else {
         Err(WebError::Forbidden)
     }
@@ -45,7 +45,7 @@ async fn overlap_of(
     signed_in: &SignedIn,
     query: &OverlapQuery,
 ) -> Result<(Overlap, String), WebError> {
-    let threshold = counting(signed_in)?;
+    let threshold = counting(state, signed_in)?;
     let scope = PupilScope::of(&signed_in.account);
     let caseloads = caseloads_by_pupil(state.store.as_ref()).await?;
     let school: Option<Urn> = query.school.parse::<u32>().ok().and_then(|urn| Urn::new(urn).ok());
