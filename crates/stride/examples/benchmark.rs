@@ -124,6 +124,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The pupil pages are the inclusion officers'; the overlap is counted for elected members too.
     let officer = sign_in(&client, &base, "inclusion.officer").await?;
     let member = sign_in(&client, &base, "elected.member").await?;
+    let administrator = sign_in(&client, &base, "administrator").await?;
     let school = authority
         .dataset
         .establishments
@@ -156,6 +157,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         (format!("/pupils/{pupil}"), &officer),
         ("/vulnerable-learners".to_owned(), &officer),
         (format!("/vulnerable-learners?school={school}"), &member),
+        ("/attendance".to_owned(), &officer),
+        ("/attendance".to_owned(), &member),
+        ("/vulnerable-learners/outcomes".to_owned(), &officer),
+        ("/audit".to_owned(), &administrator),
         ("/my-work?whose=team".to_owned(), &manager),
         ("/register".to_owned(), &manager),
         (format!("/schools/{with_case}/record"), &manager),

@@ -192,6 +192,26 @@ async fn every_page_carries_the_security_headers() {
         .await
         .expect("css");
     assert!(css.contains(".govuk-table") && !css.contains("GDS Transport"));
+    assert!(
+        headers.get("strict-transport-security").is_none(),
+        "served over plain HTTP, HSTS would be wrong"
+    );
+    let behind_https = server_with(
+        &fixture().database,
+        stride_web::Config {
+            secure_cookies: true,
+            ..stride_web::Config::default()
+        },
+    )
+    .await;
+    let response = behind_https.get("/sign-in", None).await;
+    assert_eq!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .and_then(|value| value.to_str().ok()),
+        Some("max-age=31536000")
+    );
 }
 
 #[tokio::test]
