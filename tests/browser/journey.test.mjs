@@ -501,6 +501,7 @@ test('an administrator searches the audit log for pupils\' records viewed and fi
   await signIn(page, 'administrator')
   await page.getByRole('link', { name: 'Audit log', exact: true }).click()
   await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor()
+  await page.getByRole('button', { name: 'Check the chain' }).click()
   await page.getByText('The chain is whole').waitFor()
   await page.getByLabel('Action').selectOption({ label: 'Viewed a pupil\'s record' })
   await page.getByRole('button', { name: 'Search' }).click()

@@ -6,6 +6,7 @@
 //! compute; no personal data is written to the log or put in a URL; pages work without
 //! JavaScript.
 
+pub mod access;
 mod assets;
 pub mod auth;
 mod error;
@@ -280,6 +281,9 @@ pub fn router(state: AppState) -> Router {
         .route("/audit.csv", get(pages::audit::download_csv))
         .route("/audit.xlsx", get(pages::audit::download_xlsx))
         .route("/health", get(|| async { "ok" }))
+        // Every route above is ruled by the access table before its handler runs; the assets
+        // below are public.
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), access::authorise))
         .merge(assets::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -292,6 +292,8 @@ async fn the_audit_logs_chain_finds_an_edited_entry_and_the_administrator_search
     let admin = server.sign_in("administrator").await;
     let (status, html) = server.text("/audit", &admin).await;
     assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Check the chain") && !html.contains("The chain is whole"));
+    let (_, html) = server.text("/audit?check=yes", &admin).await;
     assert!(html.contains("The chain is whole"), "as Stride wrote it");
     let response = server
         .get(
@@ -483,10 +485,10 @@ async fn an_officer_sees_what_is_due_for_their_pupils_and_records_it_done() {
     let north = north(store.as_ref()).await;
     let pupils = store.pupils(PupilFilter::All).await.expect("reads");
     let by_id: HashMap<i64, &Pupil> = pupils.iter().map(|pupil| (pupil.id, pupil)).collect();
-    let (_, _, calendar) = store.cycle().await.expect("reads");
+    let (rules, _, calendar) = store.cycle().await.expect("reads");
     let today = chrono::Utc::now().date_naive();
     let episodes = store.episodes(None).await.expect("reads");
-    let expected: Vec<_> = stride_core::pupils::episodes::due_on_episodes(&episodes, &calendar, today)
+    let expected: Vec<_> = stride_core::pupils::episodes::due_on_episodes(&episodes, &calendar, &rules.pupils, today)
         .into_iter()
         .filter(|due| north.sees(by_id[&due.pupil_id]))
         .collect();
@@ -511,12 +513,12 @@ async fn an_officer_sees_what_is_due_for_their_pupils_and_records_it_done() {
             ) && north.sees(by_id[&episode.pupil_id])
         })
         .or_else(|| {
-            episodes
-                .iter()
-                .find(|episode| north.sees(by_id[&episode.pupil_id]) && !episode.due(&calendar, today).is_empty())
+            episodes.iter().find(|episode| {
+                north.sees(by_id[&episode.pupil_id]) && !episode.due(&calendar, &rules.pupils, today).is_empty()
+            })
         })
         .expect("an open episode in scope");
-    let before = missing.due(&calendar, today);
+    let before = missing.due(&calendar, &rules.pupils, today);
     let event = stride_core::pupils::episodes::events_of(&missing.kind)[0].0;
     let (day, month, year) = (
         today.format("%d").to_string(),
@@ -541,7 +543,11 @@ async fn an_officer_sees_what_is_due_for_their_pupils_and_records_it_done() {
     let after = store.episodes(Some(missing.pupil_id)).await.expect("reads");
     let after = after.iter().find(|episode| episode.id == missing.id).expect("held");
     assert_ne!(after.kind, missing.kind, "the event is recorded");
-    assert_ne!(after.due(&calendar, today), before, "and what is due moves on");
+    assert_ne!(
+        after.due(&calendar, &rules.pupils, today),
+        before,
+        "and what is due moves on"
+    );
 
     // An event that does not belong is refused, with the form's problem, and nothing is kept.
     let wrong = if event == "offered" { "enquiry" } else { "offered" };

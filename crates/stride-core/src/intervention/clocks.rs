@@ -111,6 +111,8 @@ pub struct ClockRules {
     pub name: String,
     pub version: String,
     pub clocks: Vec<ClockRule>,
+    /// The LA's own periods for the duties on pupils' episodes that its policies set.
+    pub pupils: crate::pupils::episodes::PupilClocks,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -134,6 +136,15 @@ struct RawClockRules {
     version: String,
     #[serde(rename = "clock", default)]
     clocks: Vec<RawClock>,
+    #[serde(default)]
+    pupils: RawPupilClocks,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPupilClocks {
+    enquiry_school_days: Option<u32>,
+    timetable_review_school_days: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -238,10 +249,35 @@ impl ClockRules {
             }
             clocks.push(clock_rule(file, clock)?);
         }
+        let defaults = crate::pupils::episodes::PupilClocks::default();
+        let period = |field: &'static str, value: Option<u32>, default: u32| match value {
+            None => Ok(default),
+            Some(days) if (1..=195).contains(&days) => Ok(days),
+            Some(days) => Err(ClockRulesError::Invalid {
+                file: file.to_owned(),
+                clock: "pupils".to_owned(),
+                field,
+                value: days.to_string(),
+                expected: "a number of school days from 1 to 195 (a school year)".to_owned(),
+            }),
+        };
+        let pupils = crate::pupils::episodes::PupilClocks {
+            enquiry_school_days: period(
+                "enquiry_school_days",
+                raw.pupils.enquiry_school_days,
+                defaults.enquiry_school_days,
+            )?,
+            timetable_review_school_days: period(
+                "timetable_review_school_days",
+                raw.pupils.timetable_review_school_days,
+                defaults.timetable_review_school_days,
+            )?,
+        };
         Ok(ClockRules {
             name: raw.name,
             version: raw.version,
             clocks,
+            pupils,
         })
     }
 }
@@ -368,6 +404,26 @@ mod tests {
             error.to_string().contains("stages: 'red' is not one of: light-touch,"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn the_las_periods_for_pupils_episodes_are_its_own_and_checked() {
+        let shipped = ClockRules::shipped().expect("valid");
+        assert_eq!(shipped.pupils, crate::pupils::episodes::PupilClocks::default());
+        let text = "name = \"mine\"\nversion = \"1\"\n[pupils]\nenquiry_school_days = 5\n";
+        let mine = ClockRules::from_toml("mine.toml", text).expect("valid");
+        assert_eq!(mine.pupils.enquiry_school_days, 5);
+        assert_eq!(mine.pupils.timetable_review_school_days, 30, "the other as shipped");
+        let error = ClockRules::from_toml("mine.toml", &text.replace("= 5", "= 0")).expect_err("refused");
+        assert!(
+            error
+                .to_string()
+                .contains("clock 'pupils', enquiry_school_days: '0' is not a number of school days"),
+            "{error}"
+        );
+        let error = ClockRules::from_toml("mine.toml", &text.replace("enquiry_school_days", "enquiry_days"))
+            .expect_err("refused");
+        assert!(error.to_string().contains("enquiry_days"), "{error}");
     }
 }
 

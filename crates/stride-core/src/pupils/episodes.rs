@@ -99,10 +99,28 @@ pub struct Episode {
 pub const SIXTH_DAY: u32 = 5;
 pub const GOVERNORS_SCHOOL_DAYS: u32 = 15;
 pub const SCHOOL_PLACE_SCHOOL_DAYS: u32 = 20;
+
 /// The LA's own rhythm, which its children missing education and part-time timetable policies
-/// set: an enquiry every ten school days until the child is found, a review every six weeks.
-pub const ENQUIRY_SCHOOL_DAYS: u32 = 10;
-pub const TIMETABLE_REVIEW_SCHOOL_DAYS: u32 = 30;
+/// set rather than the law: kept with its clock rules (their `[pupils]` table), so that an LA
+/// whose policy differs changes it as it changes the cycle's clocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PupilClocks {
+    /// School days from a referral or the last enquiry to the next, until the child is found.
+    pub enquiry_school_days: u32,
+    /// School days from a reduced timetable's start or last review to the next review.
+    pub timetable_review_school_days: u32,
+}
+
+impl Default for PupilClocks {
+    /// An enquiry every ten school days, a review every six weeks: what the statutory guidance's
+    /// "regular" reviews and the DfE's children missing education guidance are usually read as.
+    fn default() -> PupilClocks {
+        PupilClocks {
+            enquiry_school_days: 10,
+            timetable_review_school_days: 30,
+        }
+    }
+}
 
 /// A duty outstanding on an episode, as of a day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -165,7 +183,12 @@ impl EpisodeKind {
     }
 
     /// The duties outstanding on a day: each with its deadline, none once it is recorded done.
-    fn duties(&self, calendar: &Calendar, today: NaiveDate) -> Vec<(&'static str, Option<NaiveDate>)> {
+    fn duties(
+        &self,
+        calendar: &Calendar,
+        clocks: &PupilClocks,
+        today: NaiveDate,
+    ) -> Vec<(&'static str, Option<NaiveDate>)> {
         let after = |start: NaiveDate, days: u32| calendar.add_school_days(start, days);
         let latest = |first: NaiveDate, later: &[NaiveDate]| later.iter().copied().max().unwrap_or(first).max(first);
         match self {
@@ -217,7 +240,7 @@ impl EpisodeKind {
             } => {
                 vec![(
                     "Next enquiry to find the child",
-                    after(latest(*referred, enquiries), ENQUIRY_SCHOOL_DAYS),
+                    after(latest(*referred, enquiries), clocks.enquiry_school_days),
                 )]
             }
             EpisodeKind::HomeEducation {
@@ -240,7 +263,7 @@ impl EpisodeKind {
             } => {
                 let mut duties = vec![(
                     "Review of the reduced timetable",
-                    after(latest(*started, reviews), TIMETABLE_REVIEW_SCHOOL_DAYS),
+                    after(latest(*started, reviews), clocks.timetable_review_school_days),
                 )];
                 if *planned_end < today {
                     duties.push((
@@ -520,9 +543,9 @@ impl NewEpisode<'_> {
 
 impl Episode {
     /// What is due on the episode as of `today`, overdue or due soon or later.
-    pub fn due(&self, calendar: &Calendar, today: NaiveDate) -> Vec<EpisodeDue> {
+    pub fn due(&self, calendar: &Calendar, clocks: &PupilClocks, today: NaiveDate) -> Vec<EpisodeDue> {
         self.kind
-            .duties(calendar, today)
+            .duties(calendar, clocks, today)
             .into_iter()
             .filter_map(|(what, due_on)| {
                 let due_on = due_on?;
@@ -546,10 +569,15 @@ impl Episode {
 }
 
 /// Everything due on these episodes, overdue first, then by date.
-pub fn due_on_episodes(episodes: &[Episode], calendar: &Calendar, today: NaiveDate) -> Vec<EpisodeDue> {
+pub fn due_on_episodes(
+    episodes: &[Episode],
+    calendar: &Calendar,
+    clocks: &PupilClocks,
+    today: NaiveDate,
+) -> Vec<EpisodeDue> {
     let mut due: Vec<EpisodeDue> = episodes
         .iter()
-        .flat_map(|episode| episode.due(calendar, today))
+        .flat_map(|episode| episode.due(calendar, clocks, today))
         .collect();
     due.sort_by(|a, b| {
         a.state
@@ -594,7 +622,7 @@ mod tests {
             provision: None,
             reintegration_meeting: None,
         });
-        let due = suspension.due(&calendar(), day(2026, 11, 12));
+        let due = suspension.due(&calendar(), &PupilClocks::default(), day(2026, 11, 12));
         assert_eq!(
             due[0].what,
             "Full-time education from the sixth school day (the school's duty)"
@@ -604,7 +632,7 @@ mod tests {
         // Return on the ninth school day, Thursday 19th.
         assert_eq!(due[1].due_on, day(2026, 11, 19));
         assert_eq!(
-            suspension.due(&calendar(), day(2026, 11, 17))[0].state,
+            suspension.due(&calendar(), &PupilClocks::default(), day(2026, 11, 17))[0].state,
             DueState::Overdue
         );
         assert!(suspension.kind.is_open(&calendar(), day(2026, 11, 18)));
@@ -617,7 +645,11 @@ mod tests {
             provision: None,
             reintegration_meeting: Some(day(2026, 11, 11)),
         });
-        assert!(short.due(&calendar(), day(2026, 11, 10)).is_empty());
+        assert!(
+            short
+                .due(&calendar(), &PupilClocks::default(), day(2026, 11, 10))
+                .is_empty()
+        );
     }
 
     #[test]
@@ -630,7 +662,7 @@ mod tests {
             provision: None,
             governors_considered: None,
         });
-        let due = exclusion.due(&calendar(), day(2026, 10, 23));
+        let due = exclusion.due(&calendar(), &PupilClocks::default(), day(2026, 10, 23));
         // Fri 23, then Mon 2 to Thu 5 November: the sixth school day is Thursday 5th.
         assert_eq!(due[0].due_on, day(2026, 11, 5));
         assert_eq!(due[1].what, "Governors consider reinstatement");
@@ -646,25 +678,47 @@ mod tests {
             outcome: None,
             closed: None,
         });
-        assert_eq!(missing.due(&calendar(), day(2026, 11, 10))[0].due_on, day(2026, 11, 23));
+        assert_eq!(
+            missing.due(&calendar(), &PupilClocks::default(), day(2026, 11, 10))[0].due_on,
+            day(2026, 11, 23)
+        );
+        // An LA whose policy asks for an enquiry every five school days.
+        let weekly = PupilClocks {
+            enquiry_school_days: 5,
+            ..PupilClocks::default()
+        };
+        assert_eq!(
+            missing.due(&calendar(), &weekly, day(2026, 11, 10))[0].due_on,
+            day(2026, 11, 16)
+        );
         let found = episode(EpisodeKind::MissingEducation {
             referred: day(2026, 11, 2),
             enquiries: vec![],
             outcome: Some("On roll at a school in another LA".into()),
             closed: Some(day(2026, 11, 6)),
         });
-        assert!(found.due(&calendar(), day(2026, 11, 10)).is_empty());
+        assert!(
+            found
+                .due(&calendar(), &PupilClocks::default(), day(2026, 11, 10))
+                .is_empty()
+        );
         let home = episode(EpisodeKind::HomeEducation {
             registered: day(2025, 9, 15),
             reviews: vec![],
             returned_to_school: None,
         });
-        assert_eq!(home.due(&calendar(), day(2026, 11, 10))[0].state, DueState::Overdue);
+        assert_eq!(
+            home.due(&calendar(), &PupilClocks::default(), day(2026, 11, 10))[0].state,
+            DueState::Overdue
+        );
         let place = episode(EpisodeKind::SchoolPlace {
             requested: day(2026, 11, 2),
             offered: None,
         });
-        assert_eq!(place.due(&calendar(), day(2026, 11, 3))[0].due_on, day(2026, 11, 30));
+        assert_eq!(
+            place.due(&calendar(), &PupilClocks::default(), day(2026, 11, 3))[0].due_on,
+            day(2026, 11, 30)
+        );
         let timetable = episode(EpisodeKind::ReducedTimetable {
             urn: urn(914_001),
             started: day(2026, 9, 7),
@@ -672,7 +726,7 @@ mod tests {
             reviews: vec![day(2026, 10, 5)],
             ended: None,
         });
-        let due = timetable.due(&calendar(), day(2026, 11, 10));
+        let due = timetable.due(&calendar(), &PupilClocks::default(), day(2026, 11, 10));
         assert_eq!(due.len(), 2, "a review, and its planned end has passed");
         assert!(
             due.iter()
@@ -685,13 +739,17 @@ mod tests {
         let reviewed_last_term = episode(EpisodeKind::PersonalEducationPlan {
             reviews: vec![day(2026, 6, 10)],
         });
-        let due = reviewed_last_term.due(&calendar(), day(2026, 11, 10));
+        let due = reviewed_last_term.due(&calendar(), &PupilClocks::default(), day(2026, 11, 10));
         assert_eq!(due.len(), 1);
         assert_eq!(Some(due[0].due_on), calendar().end_of_term(day(2026, 11, 10)));
         let reviewed = episode(EpisodeKind::PersonalEducationPlan {
             reviews: vec![day(2026, 6, 10), day(2026, 10, 1)],
         });
-        assert!(reviewed.due(&calendar(), day(2026, 11, 10)).is_empty());
+        assert!(
+            reviewed
+                .due(&calendar(), &PupilClocks::default(), day(2026, 11, 10))
+                .is_empty()
+        );
     }
 
     #[test]
@@ -708,7 +766,11 @@ mod tests {
         let closed = enquired
             .with(EpisodeEvent::from_form("closed", day(2026, 11, 9), "On roll in Kent").expect("an event"))
             .expect("closed");
-        assert!(episode(closed.clone()).due(&calendar(), day(2026, 11, 10)).is_empty());
+        assert!(
+            episode(closed.clone())
+                .due(&calendar(), &PupilClocks::default(), day(2026, 11, 10))
+                .is_empty()
+        );
         assert!(!closed.is_open(&calendar(), day(2026, 11, 10)));
         assert_eq!(
             missing.with(EpisodeEvent::Offered(day(2026, 11, 4))),

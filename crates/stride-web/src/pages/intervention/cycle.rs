@@ -35,6 +35,7 @@ struct ClockRow {
 struct ClocksPage {
     chrome: Chrome,
     version: String,
+    pupils: stride_core::pupils::episodes::PupilClocks,
     clocks: Vec<ClockRow>,
     versions: Vec<(String, String, String)>,
     can_edit: bool,
@@ -63,6 +64,7 @@ async fn clocks_page(
     render(&ClocksPage {
         chrome: Chrome::for_user(signed_in, "my-work"),
         version: rules.version.clone(),
+        pupils: rules.pupils,
         clocks: rules
             .clocks
             .iter()

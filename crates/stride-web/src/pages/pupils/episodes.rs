@@ -160,10 +160,10 @@ struct DuePage {
 /// What is due on the episodes of the pupils in the reader's scope, overdue first.
 async fn due_rows(state: &AppState, signed_in: &SignedIn) -> Result<Vec<(DueRow, NaiveDate)>, WebError> {
     pupil_scope(signed_in)?;
-    let (_, _, calendar) = state.store.cycle().await?;
+    let (rules, _, calendar) = state.store.cycle().await?;
     let today = state.today();
     let episodes = state.store.episodes(None).await?;
-    let due = due_on_episodes(&episodes, &calendar, today);
+    let due = due_on_episodes(&episodes, &calendar, &rules.pupils, today);
     let by_id = visible_by_id(state, signed_in, due.iter().map(|each| each.pupil_id), "what is due").await?;
     let names = school_names(state).await?;
     Ok(due
@@ -279,7 +279,7 @@ fn register_kind(kind: &EpisodeKind) -> Option<&'static str> {
 
 async fn register_rows(state: &AppState, signed_in: &SignedIn) -> Result<Vec<(&'static str, RegisterRow)>, WebError> {
     pupil_scope(signed_in)?;
-    let (_, _, calendar) = state.store.cycle().await?;
+    let (rules, _, calendar) = state.store.cycle().await?;
     let today = state.today();
     let year = AcademicYear::containing(today);
     let open: Vec<_> = state
@@ -301,7 +301,10 @@ async fn register_rows(state: &AppState, signed_in: &SignedIn) -> Result<Vec<(&'
         .into_iter()
         .filter_map(|(code, episode)| {
             let pupil = by_id.get(&episode.pupil_id)?;
-            let next = episode.due(&calendar, today).into_iter().min_by_key(|due| due.due_on);
+            let next = episode
+                .due(&calendar, &rules.pupils, today)
+                .into_iter()
+                .min_by_key(|due| due.due_on);
             Some((
                 code,
                 RegisterRow {

@@ -226,7 +226,7 @@ pub(super) async fn pupil_page(
         })
         .collect();
     let caseloads = caseloads_by_pupil(state.store.as_ref()).await?;
-    let (_, _, calendar) = state.store.cycle().await?;
+    let (rules, _, calendar) = state.store.cycle().await?;
     let today = state.today();
     let episodes = state
         .store
@@ -239,7 +239,7 @@ pub(super) async fn pupil_page(
             described: describe(&episode.kind, &school),
             open: episode.kind.is_open(&calendar, today),
             due: episode
-                .due(&calendar, today)
+                .due(&calendar, &rules.pupils, today)
                 .into_iter()
                 .map(|due| (due.what.to_owned(), long_date(due.due_on), due.state.label()))
                 .collect(),
