@@ -279,7 +279,10 @@ mod tests {
     #[test]
     fn a_route_is_ruled_by_its_method_and_anything_unruled_is_refused() {
         assert!(matches!(rule_for("GET", "/schools"), Some(Rule::SignedIn)));
-        assert!(matches!(rule_for("HEAD", "/schools"), Some(Rule::SignedIn)), "a HEAD as its GET");
+        assert!(
+            matches!(rule_for("HEAD", "/schools"), Some(Rule::SignedIn)),
+            "a HEAD as its GET"
+        );
         assert!(rule_for("PUT", "/schools").is_none(), "refused: no rule");
         assert!(rule_for("GET", "/no-such-route").is_none());
         let Some(Rule::Role(may)) = rule_for("GET", "/audit") else {
