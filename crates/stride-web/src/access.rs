@@ -108,7 +108,7 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     (
         "POST",
         "/schools/{urn}/record/plan/changes",
-        Rule::Role(Role::decides_steps),
+        Rule::Role(Role::works_cases),
     ),
     ("POST", "/schools/{urn}/record/documents", Rule::Role(Role::works_cases)),
     (
