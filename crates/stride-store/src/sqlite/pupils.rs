@@ -15,6 +15,7 @@ use stride_core::pupils::{
 use stride_core::{AcademicYear, Urn};
 
 use super::import_figures::{execute, scalar};
+use super::urn;
 use super::write::placeholders;
 use crate::{PupilFilter, StoreError};
 
@@ -324,11 +325,7 @@ pub(super) async fn attendance_summaries(
     };
     rows.into_iter()
         .map(|row| {
-            let urn: i64 = row.get("urn");
-            let urn = u32::try_from(urn)
-                .ok()
-                .and_then(|urn| Urn::new(urn).ok())
-                .ok_or_else(|| unreadable("urn", format!("{urn}")))?;
+            let urn = urn(&row, "attendance_summaries")?;
             let term: i64 = row.get("term");
             let term = u8::try_from(term)
                 .ok()
@@ -557,11 +554,7 @@ pub(super) async fn attendance_marks(
     };
     rows.into_iter()
         .map(|row| {
-            let urn: i64 = row.get("urn");
-            let urn = u32::try_from(urn)
-                .ok()
-                .and_then(|urn| Urn::new(urn).ok())
-                .ok_or_else(|| unreadable("urn", format!("{urn}")))?;
+            let urn = urn(&row, "attendance_marks")?;
             Ok((row.get("pupil_id"), urn, YearOfMarks::from_bytes(row.get("marks"))))
         })
         .collect()

@@ -172,14 +172,19 @@ pub async fn show(
     })
 }
 
+/// The entries a download's query asks for, up to [`DOWNLOAD_LIMIT`].
+async fn download_table(state: &AppState, signed_in: &SignedIn, query: &AuditQuery) -> Result<Table, WebError> {
+    reading(signed_in)?;
+    let (search, _) = search_of(state, query).await?;
+    entries_table(state, &search, DOWNLOAD_LIMIT).await
+}
+
 pub async fn download_csv(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, WebError> {
-    reading(&signed_in)?;
-    let (search, _) = search_of(&state, &query).await?;
-    csv_download(&entries_table(&state, &search, DOWNLOAD_LIMIT).await?, "audit-log")
+    csv_download(&download_table(&state, &signed_in, &query).await?, "audit-log")
 }
 
 pub async fn download_xlsx(
@@ -187,7 +192,5 @@ pub async fn download_xlsx(
     signed_in: SignedIn,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, WebError> {
-    reading(&signed_in)?;
-    let (search, _) = search_of(&state, &query).await?;
-    xlsx_download(&entries_table(&state, &search, DOWNLOAD_LIMIT).await?, "audit-log")
+    xlsx_download(&download_table(&state, &signed_in, &query).await?, "audit-log")
 }
