@@ -56,6 +56,12 @@ impl Role {
         self == Role::Administrator
     }
 
+    /// Administrators can change who sees what, so a stolen password alone must not be enough:
+    /// they sign in with a code from an authenticator too. Everyone else is offered it.
+    pub fn requires_second_factor(self) -> bool {
+        self == Role::Administrator
+    }
+
     /// Who sets the cycle's clock rules and the LA's terms: the administrator.
     pub fn configures_cycle(self) -> bool {
         self == Role::Administrator
@@ -156,6 +162,8 @@ pub struct Account {
     pub display_name: String,
     pub role: Role,
     pub scope: SchoolScope,
+    /// Whether the account signs in with a code from an authenticator as well as a password.
+    pub second_factor: bool,
 }
 
 /// Proof that the account asking may see this school. Made only by [`Account::visible_school`].
@@ -195,6 +203,7 @@ mod tests {
             display_name: "Someone".into(),
             role,
             scope: SchoolScope::for_role(role, assigned),
+            second_factor: false,
         }
     }
 

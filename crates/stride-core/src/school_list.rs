@@ -366,6 +366,7 @@ mod tests {
             display_name: "Manager".into(),
             role: Role::ImprovementManager,
             scope: SchoolScope::AllSchools,
+            second_factor: false,
         }
     }
 

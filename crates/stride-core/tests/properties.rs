@@ -46,7 +46,7 @@ proptest! {
             })
             .collect();
         let scope: Vec<Urn> = assigned.iter().map(|urn| Urn::new(*urn).expect("in range")).collect();
-        let adviser = Account { id: 1, username: "a".into(), display_name: "A".into(), role: Role::Adviser, scope: SchoolScope::Assigned(scope.clone()) };
+        let adviser = Account { id: 1, username: "a".into(), display_name: "A".into(), role: Role::Adviser, second_factor: false, scope: SchoolScope::Assigned(scope.clone()) };
         let query = SchoolListQuery {
             phase: phase_filter.map(|index| phases[index]),
             sort: SortColumn::Progress8,

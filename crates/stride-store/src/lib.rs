@@ -84,6 +84,17 @@ pub struct SessionRecord {
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    /// The account whose code this session waits for, between a right password and the code.
+    pub awaiting_account_id: Option<i64>,
+    /// The authenticator key offered to this session's account, until a code confirms it.
+    pub offered_secret: Option<String>,
+}
+
+/// An account's authenticator key and the step of the last code taken from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondFactor {
+    pub secret: String,
+    pub last_step: Option<i64>,
 }
 
 #[async_trait]
@@ -381,6 +392,22 @@ pub trait Store: Send + Sync {
     async fn touch_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// Gives an account a new password hash and ends every session it has, in one transaction.
+    async fn set_password(&self, account_id: i64, password_hash: &str) -> Result<(), StoreError>;
+
+    /// Keeps (or, with none, forgets) the authenticator key offered to a session's account.
+    async fn offer_secret(&self, token_hash: &str, secret: Option<&str>) -> Result<(), StoreError>;
+
+    /// The account's authenticator key, if it has one.
+    async fn second_factor(&self, account_id: i64) -> Result<Option<SecondFactor>, StoreError>;
+
+    /// Gives the account its authenticator key, confirmed by the code of `step`.
+    async fn enrol_second_factor(&self, account_id: i64, secret: &str, step: i64) -> Result<(), StoreError>;
+
+    /// Takes the code of `step` for the account, if no code of that step or later has been
+    /// taken: false when it was, so that two requests racing with one code cannot both pass.
+    async fn take_second_factor_step(&self, account_id: i64, step: i64) -> Result<bool, StoreError>;
 
     /// Writes a consistent copy of the whole database to a new file, while it goes on serving.
     async fn backup_to(&self, to: &std::path::Path) -> Result<(), StoreError>;

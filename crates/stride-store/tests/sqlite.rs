@@ -16,6 +16,7 @@ fn manager() -> Account {
         display_name: "M".into(),
         role: Role::ImprovementManager,
         scope: SchoolScope::AllSchools,
+        second_factor: false,
     }
 }
 

@@ -6,7 +6,7 @@
 
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use stride_core::Role;
 
 use crate::session::SignedIn;
@@ -37,7 +37,13 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("GET", "/", Rule::Anyone),
     ("GET", "/sign-in", Rule::Anyone),
     ("POST", "/sign-in", Rule::Anyone),
+    ("GET", "/sign-in/code", Rule::Anyone),
+    ("POST", "/sign-in/code", Rule::Anyone),
     ("POST", "/sign-out", Rule::SignedIn),
+    ("GET", "/account", Rule::SignedIn),
+    ("POST", "/account/password", Rule::SignedIn),
+    ("GET", "/account/two-factor", Rule::SignedIn),
+    ("POST", "/account/two-factor", Rule::SignedIn),
     ("GET", "/health", Rule::Anyone),
     ("GET", "/categorisation", Rule::Role(Role::can_see_categorisation)),
     ("GET", "/categorisation.csv", Rule::Role(Role::can_see_categorisation)),
@@ -242,6 +248,13 @@ pub fn rule_for(method: &str, route: &str) -> Option<Rule> {
         .map(|(_, _, rule)| *rule)
 }
 
+/// The routes an account that must set up its second factor may use before it has.
+const SETTING_UP: &[&str] = &["/account", "/account/two-factor", "/sign-out"];
+
+fn must_set_up_second_factor(account: &stride_core::Account) -> bool {
+    account.role.requires_second_factor() && !account.second_factor
+}
+
 /// Applies the route's rule: a stranger is sent to sign in, a role without the right refused,
 /// and the signed-in account handed on to the handler so that it is read once.
 pub async fn authorise(
@@ -267,6 +280,9 @@ pub async fn authorise(
         && !may(signed_in.account.role)
     {
         return WebError::Forbidden.into_response();
+    }
+    if must_set_up_second_factor(&signed_in.account) && !SETTING_UP.contains(&route) {
+        return Redirect::to("/account/two-factor").into_response();
     }
     parts.extensions.insert(signed_in);
     next.run(Request::from_parts(parts, body)).await

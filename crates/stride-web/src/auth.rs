@@ -31,6 +31,37 @@ pub fn decoy_hash() -> &'static str {
     "$argon2id$v=19$m=19456,t=2,p=1$c3RyaWRlZGVjb3lzYWx0$7X8hBv6jbFjbTVpHtZ1pWQ0e1Sx3Hjl1uPLMHHb3xN8"
 }
 
+/// The shortest password taken: the NCSC's minimum.
+pub const SHORTEST_PASSWORD: usize = 8;
+/// The longest: long passphrases are welcome, but hashing a megabyte is a way to tie up a server.
+pub const LONGEST_PASSWORD: usize = 256;
+
+/// Why a new password is refused, if it is. The NCSC advises against rules of composition
+/// (a capital, a digit, a symbol) and for refusing the passwords attackers try first: this
+/// refuses those zxcvbn finds quickly, from its list of 30,000 common passwords, English words
+/// and names, keyboard patterns, dates and repeats, and from the account's own name.
+pub fn password_problem(password: &str, own_names: &[&str]) -> Option<String> {
+    let length = password.chars().count();
+    if length < SHORTEST_PASSWORD {
+        return Some(format!("Enter a password of at least {SHORTEST_PASSWORD} characters"));
+    }
+    if length > LONGEST_PASSWORD {
+        return Some(format!("Enter a password of {LONGEST_PASSWORD} characters or fewer"));
+    }
+    let estimate = zxcvbn::zxcvbn(password, own_names);
+    if u8::from(estimate.score()) >= 3 {
+        return None;
+    }
+    let why = estimate
+        .feedback()
+        .and_then(|feedback| feedback.warning())
+        .map(|warning| format!(" ({warning})"))
+        .unwrap_or_default();
+    Some(format!(
+        "Enter a password that is harder to guess{why}: a few unrelated words together make a good one"
+    ))
+}
+
 /// 32 random bytes, as hex, from the thread's cryptographically secure generator (seeded and
 /// reseeded from the operating system).
 pub fn random_token() -> String {
@@ -69,6 +100,32 @@ mod tests {
         assert!(verify_password(&hash, "correct horse battery staple"));
         assert!(!verify_password(&hash, "Correct horse battery staple"));
         assert!(!verify_password("not a hash", "anything"));
+    }
+
+    #[test]
+    fn common_and_short_passwords_are_refused_and_passphrases_taken() {
+        for refused in [
+            "password1",
+            "Password123!",
+            "qwertyuiop",
+            "letmein2024",
+            "sunshine",
+            "short",
+        ] {
+            assert!(password_problem(refused, &[]).is_some(), "{refused} refused");
+        }
+        assert!(
+            password_problem("wealdshire.manager", &["wealdshire.manager"]).is_some(),
+            "own name"
+        );
+        assert!(password_problem(&"x".repeat(257), &[]).is_some());
+        for taken in [
+            "correct horse battery staple",
+            "otter kettle marmalade 1987",
+            "stride-demo-2026",
+        ] {
+            assert_eq!(password_problem(taken, &[]), None, "{taken} taken");
+        }
     }
 
     #[test]

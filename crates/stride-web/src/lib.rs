@@ -14,6 +14,7 @@ mod error;
 mod fixtures;
 mod headers;
 mod pages;
+pub mod second_factor;
 mod session;
 mod view;
 
@@ -114,7 +115,17 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::home))
         .route("/sign-in", get(pages::sign_in::form).post(pages::sign_in::submit))
+        .route(
+            "/sign-in/code",
+            get(pages::sign_in::code_form).post(pages::sign_in::submit_code),
+        )
         .route("/sign-out", post(pages::sign_in::sign_out))
+        .route("/account", get(pages::account::show))
+        .route("/account/password", post(pages::account::change_password))
+        .route(
+            "/account/two-factor",
+            get(pages::account::two_factor).post(pages::account::confirm_two_factor),
+        )
         .route("/categorisation", get(pages::categorisation::list))
         .route("/categorisation.csv", get(pages::categorisation::download_csv))
         .route("/categorisation.xlsx", get(pages::categorisation::download_xlsx))

@@ -55,6 +55,20 @@ pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Ses
 /// Starts a session, for an account or (for the sign-in form) for nobody yet, and returns the
 /// cookie that carries it.
 pub async fn start(state: &AppState, account_id: Option<i64>) -> Result<(SessionRecord, HeaderValue), WebError> {
+    begin(state, account_id, None).await
+}
+
+/// Starts a session for nobody yet that waits for the code of an account whose password was
+/// right: only the code makes it the account's.
+pub async fn start_awaiting_code(state: &AppState, account_id: i64) -> Result<(SessionRecord, HeaderValue), WebError> {
+    begin(state, None, Some(account_id)).await
+}
+
+async fn begin(
+    state: &AppState,
+    account_id: Option<i64>,
+    awaiting_account_id: Option<i64>,
+) -> Result<(SessionRecord, HeaderValue), WebError> {
     let token = random_token();
     let now = Utc::now();
     let session = SessionRecord {
@@ -63,6 +77,8 @@ pub async fn start(state: &AppState, account_id: Option<i64>) -> Result<(Session
         csrf_token: random_token(),
         created_at: now,
         last_seen_at: now,
+        awaiting_account_id,
+        offered_secret: None,
     };
     state.store.create_session(&session).await?;
     Ok((session, cookie(state, &token, None)))

@@ -53,6 +53,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         display_name: "Benchmark".to_owned(),
         role: stride_core::Role::Administrator,
         scope: stride_core::SchoolScope::AllSchools,
+        second_factor: false,
     };
     let mut times = Vec::new();
     let mut pages = 0;
@@ -204,10 +205,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 async fn sign_in(client: &reqwest::Client, base: &str, username: &str) -> Result<String, Box<dyn std::error::Error>> {
     let form = client.get(format!("{base}/sign-in")).send().await?;
     let cookie = cookie_of(&form).ok_or("no cookie")?;
-    let html = form.text().await?;
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker).ok_or("no token")? + marker.len();
-    let token = html[start..start + 64].to_owned();
+    let token = csrf_token(&form.text().await?)?;
     let response = client
         .post(format!("{base}/sign-in"))
         .header("Cookie", &cookie)
@@ -218,7 +216,58 @@ async fn sign_in(client: &reqwest::Client, base: &str, username: &str) -> Result
         ])
         .send()
         .await?;
-    cookie_of(&response).ok_or_else(|| "sign-in failed".into())
+    let cookie = cookie_of(&response).ok_or("sign-in failed")?;
+    let first = client
+        .get(format!("{base}/schools"))
+        .header("Cookie", &cookie)
+        .send()
+        .await?;
+    if first
+        .headers()
+        .get("location")
+        .is_some_and(|to| to == "/account/two-factor")
+    {
+        set_up_authenticator(client, base, &cookie).await?;
+    }
+    Ok(cookie)
+}
+
+/// An administrator sets up an authenticator before anything else: the key offered, its code.
+async fn set_up_authenticator(
+    client: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let page = client
+        .get(format!("{base}/account/two-factor"))
+        .header("Cookie", cookie)
+        .send()
+        .await?
+        .text()
+        .await?;
+    let key_start = page.find("<code id=\"key\"").ok_or("no key offered")?;
+    let key_text = &page[key_start..];
+    let key_text = &key_text[key_text.find('>').ok_or("no key")? + 1..];
+    let key: String = key_text[..key_text.find('<').ok_or("no key")?]
+        .split_whitespace()
+        .collect();
+    let bytes = totp_rs::Secret::Encoded(key)
+        .to_bytes()
+        .map_err(|error| format!("{error:?}"))?;
+    let code = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 0, 30, bytes)?.generate_current()?;
+    client
+        .post(format!("{base}/account/two-factor"))
+        .header("Cookie", cookie)
+        .form(&[("code", code.as_str()), ("csrf_token", csrf_token(&page)?.as_str())])
+        .send()
+        .await?;
+    Ok(())
+}
+
+fn csrf_token(html: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).ok_or("no token")? + marker.len();
+    Ok(html.get(start..start + 64).ok_or("a short token")?.to_owned())
 }
 
 fn cookie_of(response: &reqwest::Response) -> Option<String> {

@@ -31,6 +31,7 @@ fn the_command_line() -> Account {
         display_name: "stride report".to_owned(),
         role: Role::Administrator,
         scope: SchoolScope::AllSchools,
+        second_factor: false,
     }
 }
 

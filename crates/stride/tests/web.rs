@@ -163,6 +163,230 @@ async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
     );
 }
 
+/// A session ends after half an hour unused, and after ten hours however busy: the database's
+/// clock is moved back under a signed-in session and the next request finds it gone.
+#[tokio::test]
+async fn a_session_expires_when_idle_and_after_a_working_day() {
+    let server = server().await;
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", fixture().database.display()))
+        .await
+        .expect("opens");
+    for (moved, minutes_ago) in [
+        ("UPDATE sessions SET last_seen_at = ?1 WHERE token_hash = ?2", 31),
+        ("UPDATE sessions SET created_at = ?1 WHERE token_hash = ?2", 10 * 60 + 1),
+    ] {
+        let user = server.sign_in("sue.whitfield").await;
+        assert_eq!(server.get("/schools", Some(&user)).await.status(), StatusCode::OK);
+        let token = user.cookie.trim_start_matches("stride_session=");
+        let hash = stride_web::auth::token_hash(token);
+        let then = chrono::Utc::now() - chrono::Duration::minutes(minutes_ago);
+        sqlx::query(moved)
+            .bind(then)
+            .bind(&hash)
+            .execute(&pool)
+            .await
+            .expect("moves the clock");
+        let after = server.get("/schools", Some(&user)).await;
+        assert_eq!(
+            location(&after),
+            "/sign-in",
+            "{moved} {minutes_ago} minutes ago ends it"
+        );
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE token_hash = ?1")
+            .bind(&hash)
+            .fetch_one(&pool)
+            .await
+            .expect("reads");
+        assert_eq!(left, 0, "the expired session is deleted");
+    }
+}
+
+/// An administrator can do nothing before setting up an authenticator; a key is taken only with
+/// its code; then signing in asks for a code, refuses a wrong or used one, and five wrong codes
+/// refuse the username as five wrong passwords do.
+#[tokio::test]
+async fn an_administrator_sets_up_an_authenticator_first_and_then_signs_in_with_its_codes() {
+    let directory = tempfile::tempdir().expect("directory");
+    let (database, _store) = generated_database(&directory).await;
+    let server = server_on(&database).await;
+    let (response, _) = server.try_sign_in("administrator", PASSWORD).await;
+    assert_eq!(location(&response), "/schools");
+    let cookie = session_cookie(&response).expect("signed in by password");
+    let bare = User {
+        cookie: cookie.clone(),
+        csrf: String::new(),
+    };
+    for path in ["/schools", "/audit", "/cycle/clocks"] {
+        assert_eq!(
+            location(&server.get(path, Some(&bare)).await),
+            "/account/two-factor",
+            "{path}"
+        );
+    }
+    assert_eq!(server.get("/account", Some(&bare)).await.status(), StatusCode::OK);
+    let (status, page) = server.text("/account/two-factor", &bare).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<svg") && page.contains("Administrators sign in with a code"));
+    let (_, again) = server.text("/account/two-factor", &bare).await;
+    assert_eq!(offered_key(&page), offered_key(&again), "a reload offers the same key");
+    let user = User {
+        cookie: cookie.clone(),
+        csrf: csrf_token(&page),
+    };
+    let wrong = server
+        .post_form("/account/two-factor", &user, &[("code", "000000")])
+        .await;
+    let wrong_page = wrong.text().await.expect("body");
+    assert!(wrong_page.contains("Enter the 6-digit code"), "{wrong_page}");
+    assert_eq!(
+        location(&server.get("/schools", Some(&bare)).await),
+        "/account/two-factor"
+    );
+    let key = server.set_up_authenticator(&cookie).await;
+    assert_eq!(server.get("/audit", Some(&bare)).await.status(), StatusCode::OK);
+    let (_, account) = server.text("/account", &bare).await;
+    assert!(account.contains("You sign in with your password and a code"));
+
+    let (response, _) = server.try_sign_in("administrator", PASSWORD).await;
+    assert_eq!(location(&response), "/sign-in/code", "the password alone is not enough");
+    let waiting = User {
+        cookie: session_cookie(&response).expect("a waiting session"),
+        csrf: String::new(),
+    };
+    assert_eq!(location(&server.get("/schools", Some(&waiting)).await), "/sign-in");
+    let (_, form) = server.text("/sign-in/code", &waiting).await;
+    let waiting = User {
+        csrf: csrf_token(&form),
+        ..waiting
+    };
+    let used = authenticator_code(&key, chrono::Utc::now().timestamp());
+    let replayed = server.post_form("/sign-in/code", &waiting, &[("code", &used)]).await;
+    assert_eq!(
+        replayed.status(),
+        StatusCode::UNAUTHORIZED,
+        "the code that set the key up is used"
+    );
+    let code = server.next_code("administrator").await;
+    let taken = server.post_form("/sign-in/code", &waiting, &[("code", &code)]).await;
+    assert_eq!(location(&taken), "/schools");
+    let signed_in = User {
+        cookie: session_cookie(&taken).expect("a new session"),
+        csrf: String::new(),
+    };
+    assert_ne!(signed_in.cookie, waiting.cookie, "the session is rotated at the code");
+    assert_eq!(server.get("/audit", Some(&signed_in)).await.status(), StatusCode::OK);
+
+    let (response, _) = server.try_sign_in("administrator", PASSWORD).await;
+    let waiting = User {
+        cookie: session_cookie(&response).expect("a waiting session"),
+        csrf: String::new(),
+    };
+    let (_, form) = server.text("/sign-in/code", &waiting).await;
+    let waiting = User {
+        csrf: csrf_token(&form),
+        ..waiting
+    };
+    // The replayed code's failure was forgotten at the right code; five more lock.
+    for _ in 0..5 {
+        let refused = server.post_form("/sign-in/code", &waiting, &[("code", "123456")]).await;
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    }
+    let code = server.next_code("administrator").await;
+    let locked = server.post_form("/sign-in/code", &waiting, &[("code", &code)]).await;
+    assert_eq!(
+        locked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right code waits"
+    );
+    let (response, _) = server.try_sign_in("administrator", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "and the password");
+}
+
+/// Changing a password checks the current one, refuses a common or mistyped new one, ends every
+/// session of the account (one stolen before is worthless after) and starts a new one; then
+/// only the new password signs in.
+#[tokio::test]
+async fn changing_a_password_refuses_common_ones_and_ends_every_other_session() {
+    let directory = tempfile::tempdir().expect("directory");
+    let (database, _store) = generated_database(&directory).await;
+    let server = server_on(&database).await;
+    let elsewhere = server.sign_in("headteacher").await;
+    let user = server.sign_in("headteacher").await;
+    let (status, page) = server.text("/account", &user).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Change your password"));
+    let new_password = "ledger otter quilt harbour";
+    for (current, new, confirm, error) in [
+        (
+            "not-it",
+            new_password,
+            new_password,
+            "Enter your current password correctly",
+        ),
+        (PASSWORD, "password123", "password123", "harder to guess"),
+        (PASSWORD, "headteacher1", "headteacher1", "harder to guess"),
+        (PASSWORD, "short", "short", "at least 8 characters"),
+        (
+            PASSWORD,
+            new_password,
+            "ledger otter quilt",
+            "Enter the same new password twice",
+        ),
+    ] {
+        let refused = server
+            .post_form(
+                "/account/password",
+                &user,
+                &[
+                    ("current_password", current),
+                    ("new_password", new),
+                    ("confirm_password", confirm),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{new}");
+        let body = refused.text().await.expect("body");
+        assert!(
+            body.contains(error) && body.contains("govuk-error-summary"),
+            "{new}: {error}"
+        );
+        assert!(
+            !body.contains(new_password),
+            "a password is never written back into the page"
+        );
+    }
+    let changed = server
+        .post_form(
+            "/account/password",
+            &user,
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", new_password),
+                ("confirm_password", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(location(&changed), "/account?done=password");
+    let renewed = User {
+        cookie: session_cookie(&changed).expect("a new session"),
+        csrf: String::new(),
+    };
+    for old in [&user, &elsewhere] {
+        assert_eq!(
+            location(&server.get("/schools", Some(old)).await),
+            "/sign-in",
+            "every old session ends"
+        );
+    }
+    let (status, page) = server.text("/account?done=password", &renewed).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Your password has been changed"));
+    let (old_password, _) = server.try_sign_in("headteacher", PASSWORD).await;
+    assert_eq!(old_password.status(), StatusCode::UNAUTHORIZED);
+    let (new_one, _) = server.try_sign_in("headteacher", new_password).await;
+    assert_eq!(location(&new_one), "/schools");
+}
+
 #[tokio::test]
 async fn every_page_carries_the_security_headers() {
     let server = server().await;

@@ -64,6 +64,7 @@ mod tests {
             display_name: "Someone".into(),
             role,
             scope: SchoolScope::for_role(role, assigned),
+            second_factor: false,
         }
     }
 

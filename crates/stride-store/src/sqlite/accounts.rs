@@ -5,7 +5,7 @@ use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 use stride_core::{Account, Role, SchoolScope, Urn};
 
 use super::{coded, urn};
-use crate::{Credentials, NewAccount, SessionRecord, StoreError};
+use crate::{Credentials, NewAccount, SecondFactor, SessionRecord, StoreError};
 
 pub(super) async fn create_account(pool: &SqlitePool, account: &NewAccount) -> Result<i64, StoreError> {
     let mut transaction = pool.begin().await?;
@@ -55,10 +55,13 @@ pub(super) async fn credentials(pool: &SqlitePool, username: &str) -> Result<Opt
 }
 
 pub(super) async fn account(pool: &SqlitePool, account_id: i64) -> Result<Option<Account>, StoreError> {
-    let Some(row) = sqlx::query("SELECT id, username, display_name, role FROM accounts WHERE id = ?")
-        .bind(account_id)
-        .fetch_optional(pool)
-        .await?
+    let Some(row) = sqlx::query(
+        "SELECT id, username, display_name, role, second_factor_secret IS NOT NULL AS second_factor
+         FROM accounts WHERE id = ?",
+    )
+    .bind(account_id)
+    .fetch_optional(pool)
+    .await?
     else {
         return Ok(None);
     };
@@ -76,18 +79,22 @@ pub(super) async fn account(pool: &SqlitePool, account_id: i64) -> Result<Option
         display_name: row.try_get("display_name")?,
         role,
         scope: SchoolScope::for_role(role, schools),
+        second_factor: row.try_get("second_factor")?,
     }))
 }
 
 pub(super) async fn create_session(pool: &SqlitePool, session: &SessionRecord) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, awaiting_account_id,
+         offered_secret) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&session.token_hash)
     .bind(session.account_id)
     .bind(&session.csrf_token)
     .bind(session.created_at)
     .bind(session.last_seen_at)
+    .bind(session.awaiting_account_id)
+    .bind(&session.offered_secret)
     .execute(pool)
     .await?;
     Ok(())
@@ -95,7 +102,8 @@ pub(super) async fn create_session(pool: &SqlitePool, session: &SessionRecord) -
 
 pub(super) async fn session(pool: &SqlitePool, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
     let row = sqlx::query(
-        "SELECT token_hash, account_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = ?",
+        "SELECT token_hash, account_id, csrf_token, created_at, last_seen_at, awaiting_account_id, offered_secret
+         FROM sessions WHERE token_hash = ?",
     )
     .bind(token_hash)
     .fetch_optional(pool)
@@ -107,6 +115,8 @@ pub(super) async fn session(pool: &SqlitePool, token_hash: &str) -> Result<Optio
             csrf_token: row.try_get("csrf_token")?,
             created_at: row.try_get("created_at")?,
             last_seen_at: row.try_get("last_seen_at")?,
+            awaiting_account_id: row.try_get("awaiting_account_id")?,
+            offered_secret: row.try_get("offered_secret")?,
         })
     })
     .transpose()
@@ -127,6 +137,75 @@ pub(super) async fn delete_session(pool: &SqlitePool, token_hash: &str) -> Resul
         .execute(pool)
         .await?;
     Ok(())
+}
+
+pub(super) async fn set_password(pool: &SqlitePool, account_id: i64, password_hash: &str) -> Result<(), StoreError> {
+    let mut transaction = pool.begin().await?;
+    sqlx::query("UPDATE accounts SET password_hash = ?1 WHERE id = ?2")
+        .bind(password_hash)
+        .bind(account_id)
+        .execute(&mut *transaction)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE account_id = ?1 OR awaiting_account_id = ?1")
+        .bind(account_id)
+        .execute(&mut *transaction)
+        .await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn offer_secret(pool: &SqlitePool, token_hash: &str, secret: Option<&str>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE sessions SET offered_secret = ?1 WHERE token_hash = ?2")
+        .bind(secret)
+        .bind(token_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn second_factor(pool: &SqlitePool, account_id: i64) -> Result<Option<SecondFactor>, StoreError> {
+    let row = sqlx::query(
+        "SELECT second_factor_secret, second_factor_last_step FROM accounts
+         WHERE id = ? AND second_factor_secret IS NOT NULL",
+    )
+    .bind(account_id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| {
+        Ok(SecondFactor {
+            secret: row.try_get("second_factor_secret")?,
+            last_step: row.try_get("second_factor_last_step")?,
+        })
+    })
+    .transpose()
+}
+
+pub(super) async fn enrol_second_factor(
+    pool: &SqlitePool,
+    account_id: i64,
+    secret: &str,
+    step: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE accounts SET second_factor_secret = ?1, second_factor_last_step = ?2 WHERE id = ?3")
+        .bind(secret)
+        .bind(step)
+        .bind(account_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn take_second_factor_step(pool: &SqlitePool, account_id: i64, step: i64) -> Result<bool, StoreError> {
+    let taken = sqlx::query(
+        "UPDATE accounts SET second_factor_last_step = ?1
+         WHERE id = ?2 AND second_factor_secret IS NOT NULL
+           AND (second_factor_last_step IS NULL OR second_factor_last_step < ?1)",
+    )
+    .bind(step)
+    .bind(account_id)
+    .execute(pool)
+    .await?;
+    Ok(taken.rows_affected() == 1)
 }
 
 pub(super) async fn record_sign_in_failure(

@@ -313,6 +313,26 @@ impl crate::Store for SqliteStore {
         accounts::delete_session(&self.pool, token_hash).await
     }
 
+    async fn set_password(&self, account_id: i64, password_hash: &str) -> Result<(), StoreError> {
+        accounts::set_password(&self.pool, account_id, password_hash).await
+    }
+
+    async fn offer_secret(&self, token_hash: &str, secret: Option<&str>) -> Result<(), StoreError> {
+        accounts::offer_secret(&self.pool, token_hash, secret).await
+    }
+
+    async fn second_factor(&self, account_id: i64) -> Result<Option<crate::SecondFactor>, StoreError> {
+        accounts::second_factor(&self.pool, account_id).await
+    }
+
+    async fn enrol_second_factor(&self, account_id: i64, secret: &str, step: i64) -> Result<(), StoreError> {
+        accounts::enrol_second_factor(&self.pool, account_id, secret, step).await
+    }
+
+    async fn take_second_factor_step(&self, account_id: i64, step: i64) -> Result<bool, StoreError> {
+        accounts::take_second_factor_step(&self.pool, account_id, step).await
+    }
+
     async fn record_sign_in_failure(
         &self,
         username_hash: &str,

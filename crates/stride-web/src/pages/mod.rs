@@ -1,5 +1,6 @@
 //! The pages, one module each.
 
+pub mod account;
 pub mod audit;
 pub mod categorisation;
 pub mod imports;

@@ -16,7 +16,7 @@ use stride_core::sign_in;
 use crate::auth::{decoy_hash, token_hash, verify_password};
 use crate::session::{self, SignedIn, check_csrf};
 use crate::view::Chrome;
-use crate::{AppState, WebError};
+use crate::{AppState, WebError, second_factor};
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
@@ -79,13 +79,8 @@ pub async fn submit(
     // nothing of which usernames exist; by its hash, since a mistyped one may be a name.
     let tried = token_hash(&username.to_lowercase());
     let now = Utc::now();
-    let failures = state.store.sign_in_failures(&tried, now - sign_in::WINDOW).await?;
-    if let Some(until) = sign_in::locked_until(&failures, now) {
+    if let Some(message) = lockout(&state, &tried).await? {
         tracing::info!("sign-in refused: too many wrong passwords");
-        let message = format!(
-            "There have been too many wrong passwords for this username. Try again in {} minutes.",
-            sign_in::minutes_left(until, now)
-        );
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,
             page(anonymous.csrf_token, username, Some(message))?,
@@ -111,11 +106,112 @@ pub async fn submit(
         )
             .into_response());
     };
-    state.store.clear_sign_in_failures(&tried).await?;
     state.store.delete_session(&anonymous.token_hash).await?;
-    let (_, cookie) = session::start(&state, Some(credentials.account_id)).await?;
-    tracing::info!(account = credentials.account_id, "signed in");
+    if state.store.second_factor(credentials.account_id).await?.is_some() {
+        // Wrong passwords are forgotten only once the code is right too, or a thief with the
+        // password could guess codes without end by signing in again between guesses.
+        let (_, cookie) = session::start_awaiting_code(&state, credentials.account_id).await?;
+        return Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/sign-in/code")).into_response());
+    }
+    state.store.clear_sign_in_failures(&tried).await?;
+    signed_in_response(&state, credentials.account_id).await
+}
+
+/// Why a username may not try again yet, if it may not.
+async fn lockout(state: &AppState, tried: &str) -> Result<Option<String>, WebError> {
+    let now = Utc::now();
+    let failures = state.store.sign_in_failures(tried, now - sign_in::WINDOW).await?;
+    Ok(sign_in::locked_until(&failures, now).map(|until| {
+        format!(
+            "There have been too many wrong passwords or codes for this username. Try again in {} minutes.",
+            sign_in::minutes_left(until, now)
+        )
+    }))
+}
+
+async fn signed_in_response(state: &AppState, account_id: i64) -> Result<Response, WebError> {
+    let (_, cookie) = session::start(state, Some(account_id)).await?;
+    tracing::info!(account = account_id, "signed in");
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/schools")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "sign_in_code.html")]
+struct CodePage {
+    chrome: Chrome,
+    csrf_token: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// The second step of signing in, for an account with an authenticator.
+pub async fn code_form(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
+    match session::current(&state, &headers).await? {
+        Some(waiting) if waiting.awaiting_account_id.is_some() => Ok(render(&CodePage {
+            chrome: Chrome::anonymous(),
+            csrf_token: waiting.csrf_token,
+            error: None,
+        })?
+        .into_response()),
+        _ => Ok(Redirect::to("/sign-in").into_response()),
+    }
+}
+
+pub async fn submit_code(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    let waiting = session::current(&state, &headers).await?.ok_or(WebError::FormExpired)?;
+    check_csrf(&waiting, &form.csrf_token)?;
+    let Some(account_id) = waiting.awaiting_account_id else {
+        return Ok(Redirect::to("/sign-in").into_response());
+    };
+    let (Some(account), Some(factor)) = (
+        state.store.account(account_id).await?,
+        state.store.second_factor(account_id).await?,
+    ) else {
+        return Ok(Redirect::to("/sign-in").into_response());
+    };
+    let tried = token_hash(&account.username.to_lowercase());
+    let refusal = |status, message: String| -> Result<Response, WebError> {
+        Ok((
+            status,
+            render(&CodePage {
+                chrome: Chrome::anonymous(),
+                csrf_token: waiting.csrf_token.clone(),
+                error: Some(message),
+            })?,
+        )
+            .into_response())
+    };
+    if let Some(message) = lockout(&state, &tried).await? {
+        return refusal(StatusCode::TOO_MANY_REQUESTS, message);
+    }
+    let now = Utc::now();
+    let step = second_factor::matching_step(&factor.secret, &form.code, now.timestamp(), factor.last_step);
+    let taken = match step {
+        Some(step) => state.store.take_second_factor_step(account_id, step).await?,
+        None => false,
+    };
+    if !taken {
+        tracing::info!("sign-in refused: wrong code");
+        state.store.record_sign_in_failure(&tried, now).await?;
+        return refusal(
+            StatusCode::UNAUTHORIZED,
+            "Enter the 6-digit code your authenticator app shows now".to_owned(),
+        );
+    }
+    state.store.clear_sign_in_failures(&tried).await?;
+    state.store.delete_session(&waiting.token_hash).await?;
+    signed_in_response(&state, account_id).await
 }
 
 pub async fn sign_out(

@@ -49,6 +49,8 @@ pub fn fixture() -> &'static Fixture {
 pub struct Server {
     pub base: String,
     pub client: reqwest::Client,
+    /// The server's own store, where the helpers find an account's authenticator key.
+    pub store: std::sync::Arc<dyn stride_store::Store>,
 }
 
 pub async fn server() -> Server {
@@ -65,13 +67,13 @@ pub async fn server_with(database: &std::path::Path, config: Config) -> Server {
         .expect("opens");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let base = format!("http://{}", listener.local_addr().expect("address"));
-    let state = AppState::new(store, config);
+    let state = AppState::new(store.clone(), config);
     tokio::spawn(stride_web::serve(state, listener));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    Server { base, client }
+    Server { base, client, store }
 }
 
 pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
@@ -131,29 +133,131 @@ impl Server {
         (response, cookie)
     }
 
+    /// Signs in with the demo password, and the code of the account's authenticator where it
+    /// has one; an administrator without one sets one up first, as they must.
     pub async fn sign_in(&self, username: &str) -> User {
+        // One sign-in at a time in the test binary: two at once as one account could offer the
+        // same code, and the second would be refused as a replay.
+        static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        let _turn = ONE_AT_A_TIME.lock().await;
         let (response, _) = self.try_sign_in(username, PASSWORD).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{username} signs in");
-        let cookie = session_cookie(&response).expect("a new session cookie");
-        let (_, html) = (
-            StatusCode::OK,
-            self.get(
-                "/schools",
-                Some(&User {
-                    cookie: cookie.clone(),
-                    csrf: String::new(),
-                }),
-            )
+        let mut cookie = session_cookie(&response).expect("a new session cookie");
+        if location(&response) == "/sign-in/code" {
+            cookie = self.enter_code(&cookie, username).await;
+        }
+        let schools = self.get("/schools", Some(&User::cookie_only(&cookie))).await;
+        if location(&schools) == "/account/two-factor" {
+            self.set_up_authenticator(&cookie).await;
+        }
+        let html = self
+            .get("/schools", Some(&User::cookie_only(&cookie)))
             .await
             .text()
             .await
-            .expect("body"),
-        );
+            .expect("body");
         User {
             csrf: csrf_token(&html),
             cookie,
         }
     }
+
+    async fn enter_code(&self, waiting_cookie: &str, username: &str) -> String {
+        let form = self
+            .get("/sign-in/code", Some(&User::cookie_only(waiting_cookie)))
+            .await;
+        let csrf = csrf_token(&form.text().await.expect("body"));
+        let code = self.next_code(username).await;
+        let response = self
+            .client
+            .post(format!("{}/sign-in/code", self.base))
+            .header("Cookie", waiting_cookie)
+            .form(&[("code", code.as_str()), ("csrf_token", &csrf)])
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(location(&response), "/schools", "{username}'s code is taken");
+        session_cookie(&response).expect("the signed-in session")
+    }
+
+    /// A code the server will take for the account: of this half-minute, or of the next where
+    /// this one's has been used, waiting for the half-minute to pass where both have.
+    pub async fn next_code(&self, username: &str) -> String {
+        let account = self
+            .store
+            .credentials(username)
+            .await
+            .expect("reads")
+            .expect("an account");
+        let factor = self
+            .store
+            .second_factor(account.account_id)
+            .await
+            .expect("reads")
+            .expect("an authenticator key");
+        loop {
+            let now = chrono::Utc::now().timestamp();
+            let step = (now / 30).max(factor.last_step.map_or(0, |used| used + 1));
+            if step <= now / 30 + 1 {
+                return authenticator_code(&factor.secret, step * 30);
+            }
+            tokio::time::sleep(std::time::Duration::from_secs((30 - now % 30) as u64)).await;
+        }
+    }
+
+    /// Sets up an authenticator as a user would: reads the key the page offers and enters its code.
+    pub async fn set_up_authenticator(&self, cookie: &str) -> String {
+        let (status, page) = self.text("/account/two-factor", &User::cookie_only(cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        let key = offered_key(&page);
+        let code = authenticator_code(&key, chrono::Utc::now().timestamp());
+        let user = User {
+            cookie: cookie.to_owned(),
+            csrf: csrf_token(&page),
+        };
+        let response = self.post_form("/account/two-factor", &user, &[("code", &code)]).await;
+        assert_eq!(
+            location(&response),
+            "/account?done=two-factor",
+            "the code confirms the key"
+        );
+        key
+    }
+}
+
+impl User {
+    fn cookie_only(cookie: &str) -> User {
+        User {
+            cookie: cookie.to_owned(),
+            csrf: String::new(),
+        }
+    }
+}
+
+pub fn location(response: &reqwest::Response) -> &str {
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// The key the set-up page offers to type in, without its spaces.
+pub fn offered_key(page: &str) -> String {
+    let start = page.find("<code id=\"key\"").expect("the page offers a key");
+    let text = &page[start..];
+    let text = &text[text.find('>').expect("tag ends") + 1..];
+    text[..text.find('<').expect("key ends")].split_whitespace().collect()
+}
+
+/// The code an authenticator app shows for a key at a time (RFC 6238's defaults).
+pub fn authenticator_code(key: &str, unix_seconds: i64) -> String {
+    let bytes = totp_rs::Secret::Encoded(key.to_owned())
+        .to_bytes()
+        .expect("a base32 key");
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 0, 30, bytes)
+        .expect("a key of 160 bits")
+        .generate(unix_seconds as u64)
 }
 
 pub fn csv_records(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {

@@ -50,6 +50,7 @@ pub fn everyone() -> Account {
         display_name: "T".into(),
         role: Role::DataManager,
         scope: SchoolScope::AllSchools,
+        second_factor: false,
     }
 }
 
