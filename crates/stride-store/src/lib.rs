@@ -405,6 +405,9 @@ pub trait Store: Send + Sync {
     /// Gives the account its authenticator key, confirmed by the code of `step`.
     async fn enrol_second_factor(&self, account_id: i64, secret: &str, step: i64) -> Result<(), StoreError>;
 
+    /// Takes the account's authenticator key away, and ends its sessions.
+    async fn remove_second_factor(&self, account_id: i64) -> Result<(), StoreError>;
+
     /// Takes the code of `step` for the account, if no code of that step or later has been
     /// taken: false when it was, so that two requests racing with one code cannot both pass.
     async fn take_second_factor_step(&self, account_id: i64, step: i64) -> Result<bool, StoreError>;

@@ -171,6 +171,39 @@ enum GenerateSize {
 }
 
 #[derive(Subcommand)]
+enum AccountCommand {
+    /// Add an account. Its password is read from standard input, one line, so that it is never
+    /// in the shell's history or the list of processes; a common or easily guessed one is
+    /// refused. An administrator sets up an authenticator at their first sign-in.
+    Add {
+        /// The SQLite database file.
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        username: String,
+        /// The name shown, such as "Priya Shah".
+        #[arg(long)]
+        name: String,
+        /// data-manager, improvement-manager, adviser, inclusion-officer, headteacher,
+        /// elected-member or administrator.
+        #[arg(long)]
+        role: stride_core::Role,
+        /// An adviser's assigned school or a headteacher's own (repeat for each), by URN.
+        #[arg(long = "school")]
+        schools: Vec<stride_core::Urn>,
+    },
+    /// Take away an account's authenticator, for someone who has lost their phone: they sign in
+    /// with their password alone until they set up a new one (an administrator at once).
+    ResetAuthenticator {
+        /// The SQLite database file.
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum Audit {
     /// Check that every entry of the audit log is sealed to the one before it: an entry edited
     /// or removed outside Stride breaks the chain there. Exits with an error naming the first
@@ -370,6 +403,11 @@ enum Command {
         #[arg(long)]
         replace: bool,
     },
+    /// The accounts that sign in to Stride.
+    Account {
+        #[command(subcommand)]
+        what: AccountCommand,
+    },
     /// The audit log of every read and change of pupil data.
     Audit {
         #[command(subcommand)]
@@ -453,6 +491,7 @@ async fn run() -> anyhow::Result<()> {
         Command::Audit {
             what: Audit::Verify { db },
         } => verify_audit(&db).await,
+        Command::Account { what } => account(what).await,
         Command::Backup { db, to } => backup(&db, &to).await,
         Command::Restore { from, db, replace } => restore(&from, &db, replace).await,
         Command::Import {
@@ -755,6 +794,59 @@ async fn restore(from: &std::path::Path, db: &std::path::Path, replace: bool) ->
     std::fs::rename(&staged, db).with_context(|| format!("putting the backup in place of {}", db.display()))?;
     println!("Restored {} from {}.", db.display(), from.display());
     Ok(())
+}
+
+async fn account(what: AccountCommand) -> anyhow::Result<()> {
+    match what {
+        AccountCommand::Add {
+            db,
+            username,
+            name,
+            role,
+            schools,
+        } => {
+            let needs_schools = matches!(role, stride_core::Role::Adviser | stride_core::Role::Headteacher);
+            if needs_schools && schools.is_empty() {
+                anyhow::bail!("an {role} account needs its schools: give --school URN for each");
+            }
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            if let Some(problem) = stride_web::auth::password_problem(&password, &[&username, &name]) {
+                anyhow::bail!("the password is refused: {problem}");
+            }
+            let store = open(&db).await?;
+            if store.credentials(&username).await?.is_some() {
+                anyhow::bail!("there is already an account {username}");
+            }
+            let password_hash = stride_web::auth::hash_password(&password)?;
+            let account = stride_store::NewAccount {
+                username: username.clone(),
+                display_name: name,
+                role,
+                password_hash,
+                schools,
+            };
+            store
+                .create_account(&account)
+                .await
+                .context("adding the account (is each --school a URN Stride holds?)")?;
+            println!("Added {username}, {}.", role.label());
+            Ok(())
+        }
+        AccountCommand::ResetAuthenticator { db, username } => {
+            let store = open(&db).await?;
+            let found = store
+                .credentials(&username)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("there is no account {username}"))?;
+            store.remove_second_factor(found.account_id).await?;
+            println!("{username} signs in with their password alone until they set up a new authenticator.");
+            Ok(())
+        }
+    }
 }
 
 async fn verify_audit(db: &str) -> anyhow::Result<()> {

@@ -385,6 +385,85 @@ async fn changing_a_password_refuses_common_ones_and_ends_every_other_session() 
     assert_eq!(old_password.status(), StatusCode::UNAUTHORIZED);
     let (new_one, _) = server.try_sign_in("headteacher", new_password).await;
     assert_eq!(location(&new_one), "/schools");
+    accounts_are_added_and_authenticators_reset_from_the_command_line(&server, &database).await;
+}
+
+fn stride_account(arguments: &[&str], password: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stride"))
+        .arg("account")
+        .args(arguments)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("stride runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "{password}").expect("writes the password");
+    drop(stdin);
+    child.wait_with_output().expect("stride finishes")
+}
+
+async fn accounts_are_added_and_authenticators_reset_from_the_command_line(
+    server: &Server,
+    database: &std::path::Path,
+) {
+    let db = database.to_str().expect("utf-8");
+    let school = fixture().authority.dataset.establishments[0].urn.to_string();
+    let add = [
+        "add",
+        "--db",
+        db,
+        "--username",
+        "priya.shah",
+        "--name",
+        "Priya Shah",
+        "--role",
+        "adviser",
+    ];
+    let without_schools = stride_account(&add, "ledger otter quilt harbour");
+    assert!(!without_schools.status.success());
+    assert!(String::from_utf8_lossy(&without_schools.stderr).contains("--school"));
+    let with_school = [&add[..], &["--school", &school]].concat();
+    let common = stride_account(&with_school, "iloveyou1");
+    assert!(!common.status.success());
+    assert!(String::from_utf8_lossy(&common.stderr).contains("the password is refused"));
+    let added = stride_account(&with_school, "marble pylon cider walrus");
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let again = stride_account(&with_school, "marble pylon cider walrus");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already an account priya.shah"));
+
+    let (response, _) = server.try_sign_in("priya.shah", "marble pylon cider walrus").await;
+    assert_eq!(location(&response), "/schools", "the new adviser signs in");
+    let cookie = session_cookie(&response).expect("signed in");
+    let list = server
+        .get(
+            "/schools.csv",
+            Some(&User {
+                cookie: cookie.clone(),
+                csrf: String::new(),
+            }),
+        )
+        .await;
+    let (_, rows) = csv_records(&list.bytes().await.expect("csv"));
+    assert_eq!(rows.len(), 1, "and sees the one school assigned");
+    server.set_up_authenticator(&cookie).await;
+    let (response, _) = server.try_sign_in("priya.shah", "marble pylon cider walrus").await;
+    assert_eq!(location(&response), "/sign-in/code");
+
+    let reset = stride_account(&["reset-authenticator", "--db", db, "--username", "priya.shah"], "");
+    assert!(reset.status.success(), "{}", String::from_utf8_lossy(&reset.stderr));
+    let old = User {
+        cookie,
+        csrf: String::new(),
+    };
+    assert_eq!(
+        location(&server.get("/schools", Some(&old)).await),
+        "/sign-in",
+        "its sessions end"
+    );
+    let (response, _) = server.try_sign_in("priya.shah", "marble pylon cider walrus").await;
+    assert_eq!(location(&response), "/schools", "the password alone again");
 }
 
 #[tokio::test]

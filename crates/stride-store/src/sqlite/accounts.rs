@@ -146,11 +146,17 @@ pub(super) async fn set_password(pool: &SqlitePool, account_id: i64, password_ha
         .bind(account_id)
         .execute(&mut *transaction)
         .await?;
+    end_sessions(&mut transaction, account_id).await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+/// Ends every session of an account, and any waiting for its code.
+async fn end_sessions(transaction: &mut Transaction<'_, Sqlite>, account_id: i64) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM sessions WHERE account_id = ?1 OR awaiting_account_id = ?1")
         .bind(account_id)
-        .execute(&mut *transaction)
+        .execute(&mut **transaction)
         .await?;
-    transaction.commit().await?;
     Ok(())
 }
 
@@ -192,6 +198,17 @@ pub(super) async fn enrol_second_factor(
         .bind(account_id)
         .execute(pool)
         .await?;
+    Ok(())
+}
+
+pub(super) async fn remove_second_factor(pool: &SqlitePool, account_id: i64) -> Result<(), StoreError> {
+    let mut transaction = pool.begin().await?;
+    sqlx::query("UPDATE accounts SET second_factor_secret = NULL, second_factor_last_step = NULL WHERE id = ?1")
+        .bind(account_id)
+        .execute(&mut *transaction)
+        .await?;
+    end_sessions(&mut transaction, account_id).await?;
+    transaction.commit().await?;
     Ok(())
 }
 

@@ -329,6 +329,10 @@ impl crate::Store for SqliteStore {
         accounts::enrol_second_factor(&self.pool, account_id, secret, step).await
     }
 
+    async fn remove_second_factor(&self, account_id: i64) -> Result<(), StoreError> {
+        accounts::remove_second_factor(&self.pool, account_id).await
+    }
+
     async fn take_second_factor_step(&self, account_id: i64, step: i64) -> Result<bool, StoreError> {
         accounts::take_second_factor_step(&self.pool, account_id, step).await
     }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::auth::{hash_password, password_problem, token_hash, verify_password};
 use crate::pages::render;
+use crate::pages::sign_in::{CodeForm, lockout};
 use crate::second_factor::{grouped, key_uri, matching_step, new_secret, qr_code_svg};
 use crate::session::{self, SignedIn, check_csrf};
 use crate::view::Chrome;
@@ -100,11 +101,7 @@ pub async fn change_password(
     let account = &signed_in.account;
     let tried = token_hash(&account.username.to_lowercase());
     let now = Utc::now();
-    let failures = state
-        .store
-        .sign_in_failures(&tried, now - stride_core::sign_in::WINDOW)
-        .await?;
-    let locked = stride_core::sign_in::locked_until(&failures, now).is_some();
+    let locked = lockout(&state, &tried).await?.is_some();
     let stored = state
         .store
         .credentials(&account.username)
@@ -215,14 +212,6 @@ fn two_factor_page(signed_in: &SignedIn, secret: &str, error: Option<String>) ->
         grouped_key: grouped(secret),
         error,
     }
-}
-
-#[derive(Deserialize)]
-pub struct CodeForm {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    csrf_token: String,
 }
 
 /// Confirms the key offered with a code from it: only then does the account sign in with it.

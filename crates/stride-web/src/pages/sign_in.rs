@@ -117,8 +117,8 @@ pub async fn submit(
     signed_in_response(&state, credentials.account_id).await
 }
 
-/// Why a username may not try again yet, if it may not.
-async fn lockout(state: &AppState, tried: &str) -> Result<Option<String>, WebError> {
+/// Why a username (by its hash) may not try again yet, if it may not.
+pub(crate) async fn lockout(state: &AppState, tried: &str) -> Result<Option<String>, WebError> {
     let now = Utc::now();
     let failures = state.store.sign_in_failures(tried, now - sign_in::WINDOW).await?;
     Ok(sign_in::locked_until(&failures, now).map(|until| {
@@ -143,12 +143,13 @@ struct CodePage {
     error: Option<String>,
 }
 
+/// A code from an authenticator app, at sign-in or when setting one up.
 #[derive(Deserialize)]
 pub struct CodeForm {
     #[serde(default)]
-    code: String,
+    pub(crate) code: String,
     #[serde(default)]
-    csrf_token: String,
+    pub(crate) csrf_token: String,
 }
 
 /// The second step of signing in, for an account with an authenticator.
