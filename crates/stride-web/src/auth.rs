@@ -39,8 +39,9 @@ pub const LONGEST_PASSWORD: usize = 256;
 /// Why a new password is refused, if it is. The NCSC advises against rules of composition
 /// (a capital, a digit, a symbol) and for refusing the passwords attackers try first: this
 /// refuses those zxcvbn finds quickly, from its list of 30,000 common passwords, English words
-/// and names, keyboard patterns, dates and repeats, and from the account's own name.
-pub fn password_problem(password: &str, own_names: &[&str]) -> Option<String> {
+/// and names, keyboard patterns, dates and repeats, and from the account's own names and the
+/// service's. The web and the command line both ask here, so both refuse the same passwords.
+pub fn password_problem(password: &str, username: &str, display_name: &str) -> Option<String> {
     let length = password.chars().count();
     if length < SHORTEST_PASSWORD {
         return Some(format!("Enter a password of at least {SHORTEST_PASSWORD} characters"));
@@ -48,7 +49,7 @@ pub fn password_problem(password: &str, own_names: &[&str]) -> Option<String> {
     if length > LONGEST_PASSWORD {
         return Some(format!("Enter a password of {LONGEST_PASSWORD} characters or fewer"));
     }
-    let estimate = zxcvbn::zxcvbn(password, own_names);
+    let estimate = zxcvbn::zxcvbn(password, &[username, display_name, "stride"]);
     if u8::from(estimate.score()) >= 3 {
         return None;
     }
@@ -112,19 +113,19 @@ mod tests {
             "sunshine",
             "short",
         ] {
-            assert!(password_problem(refused, &[]).is_some(), "{refused} refused");
+            assert!(password_problem(refused, "", "").is_some(), "{refused} refused");
         }
         assert!(
-            password_problem("wealdshire.manager", &["wealdshire.manager"]).is_some(),
+            password_problem("wealdshire.manager", "wealdshire.manager", "").is_some(),
             "own name"
         );
-        assert!(password_problem(&"x".repeat(257), &[]).is_some());
+        assert!(password_problem(&"x".repeat(257), "", "").is_some());
         for taken in [
             "correct horse battery staple",
             "otter kettle marmalade 1987",
             "stride-demo-2026",
         ] {
-            assert_eq!(password_problem(taken, &[]), None, "{taken} taken");
+            assert_eq!(password_problem(taken, "", ""), None, "{taken} taken");
         }
     }
 

@@ -814,7 +814,7 @@ async fn account(what: AccountCommand) -> anyhow::Result<()> {
                 .read_line(&mut password)
                 .context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']).to_owned();
-            if let Some(problem) = stride_web::auth::password_problem(&password, &[&username, &name]) {
+            if let Some(problem) = stride_web::auth::password_problem(&password, &username, &name) {
                 anyhow::bail!("the password is refused: {problem}");
             }
             let store = open(&db).await?;

@@ -145,13 +145,7 @@ fn password_errors(
     } else if !current_matches {
         errors.push(("current_password", "Enter your current password correctly".to_owned()));
     }
-    let own_names = [
-        account.username.as_str(),
-        account.display_name.as_str(),
-        "stride",
-        "wealdshire",
-    ];
-    if let Some(problem) = password_problem(&form.new_password, &own_names) {
+    if let Some(problem) = password_problem(&form.new_password, &account.username, &account.display_name) {
         errors.push(("new_password", problem));
     } else if form.new_password == form.current_password {
         errors.push((

@@ -152,15 +152,21 @@ pub struct CodeForm {
     pub(crate) csrf_token: String,
 }
 
+fn code_page(status: StatusCode, csrf_token: &str, error: Option<String>) -> Result<Response, WebError> {
+    let page = render(&CodePage {
+        chrome: Chrome::anonymous(),
+        csrf_token: csrf_token.to_owned(),
+        error,
+    })?;
+    Ok((status, page).into_response())
+}
+
 /// The second step of signing in, for an account with an authenticator.
 pub async fn code_form(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
     match session::current(&state, &headers).await? {
-        Some(waiting) if waiting.awaiting_account_id.is_some() => Ok(render(&CodePage {
-            chrome: Chrome::anonymous(),
-            csrf_token: waiting.csrf_token,
-            error: None,
-        })?
-        .into_response()),
+        Some(waiting) if waiting.awaiting_account_id.is_some() => {
+            Ok(code_page(StatusCode::OK, &waiting.csrf_token, None)?)
+        }
         _ => Ok(Redirect::to("/sign-in").into_response()),
     }
 }
@@ -182,19 +188,8 @@ pub async fn submit_code(
         return Ok(Redirect::to("/sign-in").into_response());
     };
     let tried = token_hash(&account.username.to_lowercase());
-    let refusal = |status, message: String| -> Result<Response, WebError> {
-        Ok((
-            status,
-            render(&CodePage {
-                chrome: Chrome::anonymous(),
-                csrf_token: waiting.csrf_token.clone(),
-                error: Some(message),
-            })?,
-        )
-            .into_response())
-    };
     if let Some(message) = lockout(&state, &tried).await? {
-        return refusal(StatusCode::TOO_MANY_REQUESTS, message);
+        return code_page(StatusCode::TOO_MANY_REQUESTS, &waiting.csrf_token, Some(message));
     }
     let now = Utc::now();
     let step = second_factor::matching_step(&factor.secret, &form.code, now.timestamp(), factor.last_step);
@@ -205,10 +200,8 @@ pub async fn submit_code(
     if !taken {
         tracing::info!("sign-in refused: wrong code");
         state.store.record_sign_in_failure(&tried, now).await?;
-        return refusal(
-            StatusCode::UNAUTHORIZED,
-            "Enter the 6-digit code your authenticator app shows now".to_owned(),
-        );
+        let message = "Enter the 6-digit code your authenticator app shows now".to_owned();
+        return code_page(StatusCode::UNAUTHORIZED, &waiting.csrf_token, Some(message));
     }
     state.store.clear_sign_in_failures(&tried).await?;
     state.store.delete_session(&waiting.token_hash).await?;
