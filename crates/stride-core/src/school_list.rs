@@ -32,6 +32,17 @@ pub struct LatestInspection {
     pub category_of_concern: Option<CategoryOfConcern>,
 }
 
+impl LatestInspection {
+    pub fn of(inspection: &Inspection) -> LatestInspection {
+        LatestInspection {
+            outcome: inspection.headline(),
+            framework: inspection.framework,
+            published_on: inspection.published_on,
+            category_of_concern: inspection.category_of_concern,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SchoolListRow {
     pub urn: Urn,
@@ -157,12 +168,7 @@ pub fn attach_evidence(
             .iter()
             .filter(|inspection| inspection.urn == row.urn && inspection.is_full())
             .max_by_key(|inspection| inspection.started_on)
-            .map(|inspection| LatestInspection {
-                outcome: inspection.headline(),
-                framework: inspection.framework,
-                published_on: inspection.published_on,
-                category_of_concern: inspection.category_of_concern,
-            });
+            .map(LatestInspection::of);
         for (index, measure) in LIST_MEASURES.iter().enumerate() {
             row.headline[index] = if measure.applies_to(row.phase) {
                 latest.get(&(row.urn, index)).map(|figure| figure.figure)

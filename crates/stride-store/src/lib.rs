@@ -240,6 +240,21 @@ pub trait Store: Send + Sync {
     /// The account whose calendar feed a token's hash is.
     async fn calendar_feed_account(&self, token_hash: &str) -> Result<Option<Account>, StoreError>;
 
+    /// Keeps an API token's hash for an account, with a label saying what it is for.
+    async fn create_api_token(
+        &self,
+        account_id: i64,
+        token_hash: &str,
+        label: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// The account an API token's hash belongs to, if any.
+    async fn api_token_account(&self, token_hash: &str) -> Result<Option<Account>, StoreError>;
+
+    /// Withdraws every API token of an account; how many there were.
+    async fn revoke_api_tokens(&self, account_id: i64) -> Result<u64, StoreError>;
+
     /// Keeps a version of the LA's clock rules as written; a version kept before is refused.
     async fn keep_clock_rules(&self, kept: &stride_core::intervention::KeptClockRules) -> Result<(), StoreError>;
 

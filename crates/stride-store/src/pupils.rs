@@ -27,20 +27,50 @@ pub async fn read_pupils(
     filter: PupilFilter<'_>,
     purpose: &Purpose,
 ) -> Result<Vec<Pupil>, StoreError> {
+    let visible = in_scope(store, account, filter).await?;
+    audit_read(store, account, &visible, purpose).await?;
+    Ok(visible)
+}
+
+/// A page of the pupils `filter` finds that `account` may see, `limit` of them from `offset` in
+/// the store's order, and how many there are in all. Only the pupils on the page count as read.
+pub async fn read_pupils_page(
+    store: &dyn Store,
+    account: &Account,
+    filter: PupilFilter<'_>,
+    (offset, limit): (usize, usize),
+    purpose: &Purpose,
+) -> Result<(Vec<Pupil>, usize), StoreError> {
+    let visible = in_scope(store, account, filter).await?;
+    let total = visible.len();
+    let page: Vec<Pupil> = visible.into_iter().skip(offset).take(limit).collect();
+    audit_read(store, account, &page, purpose).await?;
+    Ok((page, total))
+}
+
+async fn in_scope(store: &dyn Store, account: &Account, filter: PupilFilter<'_>) -> Result<Vec<Pupil>, StoreError> {
     let scope = PupilScope::of(account);
     if scope.is_none() {
         return Ok(Vec::new());
     }
     let caseloads = caseloads_by_pupil(store).await?;
     let found = store.pupils(filter).await?;
-    let visible: Vec<Pupil> = found
+    Ok(found
         .into_iter()
         .filter(|pupil| {
             let school = pupil.latest_return().map(|latest| latest.urn);
             scope.includes(school, caseloads.get(&pupil.id).map_or(&[], Vec::as_slice))
         })
-        .collect();
-    let entries: Vec<AuditEntry> = visible
+        .collect())
+}
+
+async fn audit_read(
+    store: &dyn Store,
+    account: &Account,
+    pupils: &[Pupil],
+    purpose: &Purpose,
+) -> Result<(), StoreError> {
+    let entries: Vec<AuditEntry> = pupils
         .iter()
         .map(|pupil| AuditEntry {
             at: purpose.at,
@@ -50,8 +80,7 @@ pub async fn read_pupils(
             what: purpose.what.clone(),
         })
         .collect();
-    store.record_audit(&entries).await?;
-    Ok(visible)
+    store.record_audit(&entries).await
 }
 
 /// One pupil's record, or none where it is not held or not in scope (the two are answered

@@ -5,10 +5,13 @@
 //! and check the role again where they answer differently by it.
 
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use stride_core::Role;
 
+use crate::api::{self, ApiError};
+use crate::auth::token_hash;
 use crate::session::SignedIn;
 use crate::{AppState, WebError};
 
@@ -237,6 +240,20 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("GET", "/audit", Rule::Role(Role::reads_audit_log)),
     ("GET", "/audit.csv", Rule::Role(Role::reads_audit_log)),
     ("GET", "/audit.xlsx", Rule::Role(Role::reads_audit_log)),
+    // The API's description is no secret; what it describes is ruled as the pages are.
+    ("GET", "/api/v1/openapi.json", Rule::Anyone),
+    ("GET", "/api/v1/schools", Rule::SignedIn),
+    ("GET", "/api/v1/schools/{urn}", Rule::SignedIn),
+    ("GET", "/api/v1/schools/{urn}/figures", Rule::SignedIn),
+    ("GET", "/api/v1/categories", Rule::Role(Role::can_see_categorisation)),
+    (
+        "GET",
+        "/api/v1/categories/{urn}",
+        Rule::Role(Role::can_see_categorisation),
+    ),
+    ("GET", "/api/v1/cases", Rule::Role(Role::can_see_register)),
+    ("GET", "/api/v1/pupils", Rule::Role(Role::has_pupil_access)),
+    ("GET", "/api/v1/pupils/{id}", Rule::Role(Role::has_pupil_access)),
 ];
 
 /// The rule of a route, by its method (a HEAD as its GET) and the router's name for it.
@@ -246,6 +263,19 @@ pub fn rule_for(method: &str, route: &str) -> Option<Rule> {
         .iter()
         .find(|(ruled, path, _)| *ruled == method && *path == route)
         .map(|(_, _, rule)| *rule)
+}
+
+/// The methods a route has rules for, as an `Allow` header lists them.
+fn allowed_methods(route: &str) -> Vec<&'static str> {
+    let mut methods: Vec<&'static str> = RULES
+        .iter()
+        .filter(|(_, path, _)| *path == route)
+        .map(|(method, _, _)| *method)
+        .collect();
+    if methods.contains(&"GET") {
+        methods.push("HEAD");
+    }
+    methods
 }
 
 /// The routes an account that must set up its second factor may use before it has.
@@ -265,11 +295,18 @@ pub async fn authorise(
 ) -> Response {
     let route = matched.as_ref().map_or("", MatchedPath::as_str);
     let Some(rule) = rule_for(request.method().as_str(), route) else {
+        let allowed = allowed_methods(route);
+        if !allowed.is_empty() {
+            return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, allowed.join(", "))]).into_response();
+        }
         tracing::error!(method = %request.method(), route, "a route without an access rule is refused");
         return WebError::Forbidden.into_response();
     };
     if matches!(rule, Rule::Anyone) {
         return next.run(request).await;
+    }
+    if route.starts_with(api::PREFIX) {
+        return authorise_api(&state, rule, request, next).await;
     }
     let (mut parts, body) = request.into_parts();
     let signed_in = match SignedIn::from_request_parts(&mut parts, &state).await {
@@ -288,6 +325,37 @@ pub async fn authorise(
     next.run(Request::from_parts(parts, body)).await
 }
 
+/// The API's answer to the same rules: the caller is a token's account or a session's, and a
+/// refusal is JSON, never a redirect to a page.
+async fn authorise_api(state: &AppState, rule: Rule, mut request: Request, next: Next) -> Response {
+    let account = match api_caller(state, request.headers()).await {
+        Ok(Some(account)) => account,
+        Ok(None) => return ApiError::Unauthorised.into_response(),
+        Err(error) => return ApiError::from(error).into_response(),
+    };
+    let refused = match rule {
+        Rule::Role(may) => !may(account.role),
+        Rule::SignedIn | Rule::Anyone => false,
+    };
+    if refused {
+        return ApiError::Forbidden.into_response();
+    }
+    request.extensions_mut().insert(api::Caller(account));
+    next.run(request).await
+}
+
+async fn api_caller(state: &AppState, headers: &HeaderMap) -> Result<Option<stride_core::Account>, WebError> {
+    if let Some(token) = api::bearer_token(headers) {
+        return Ok(state.store.api_token_account(&token_hash(token)).await?);
+    }
+    // A person signed in to the pages may read the API as themselves, once they could use the
+    // pages: an administrator only after setting up their second factor.
+    Ok(crate::session::signed_in(state, headers)
+        .await?
+        .map(|signed_in| signed_in.account)
+        .filter(|account| !must_set_up_second_factor(account)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +368,8 @@ mod tests {
             "a HEAD as its GET"
         );
         assert!(rule_for("PUT", "/schools").is_none(), "refused: no rule");
+        assert_eq!(allowed_methods("/schools"), ["GET", "HEAD"]);
+        assert!(allowed_methods("/no-such-route").is_empty());
         assert!(rule_for("GET", "/no-such-route").is_none());
         let Some(Rule::Role(may)) = rule_for("GET", "/audit") else {
             panic!("the audit log is ruled by role")

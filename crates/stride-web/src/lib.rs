@@ -7,6 +7,7 @@
 //! JavaScript.
 
 pub mod access;
+pub mod api;
 mod assets;
 pub mod auth;
 mod error;
@@ -291,6 +292,15 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(pages::audit::show))
         .route("/audit.csv", get(pages::audit::download_csv))
         .route("/audit.xlsx", get(pages::audit::download_xlsx))
+        .route("/api/v1/openapi.json", get(api::openapi_document))
+        .route("/api/v1/schools", get(api::schools))
+        .route("/api/v1/schools/{urn}", get(api::school))
+        .route("/api/v1/schools/{urn}/figures", get(api::school_figures))
+        .route("/api/v1/categories", get(api::categories))
+        .route("/api/v1/categories/{urn}", get(api::category))
+        .route("/api/v1/cases", get(api::cases))
+        .route("/api/v1/pupils", get(api::pupils))
+        .route("/api/v1/pupils/{id}", get(api::pupil))
         .route("/health", get(|| async { "ok" }))
         // Every route above is ruled by the access table before its handler runs; the assets
         // below are public.

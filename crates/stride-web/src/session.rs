@@ -121,21 +121,27 @@ impl FromRequestParts<AppState> for SignedIn {
         if let Some(signed_in) = parts.extensions.get::<SignedIn>() {
             return Ok(signed_in.clone());
         }
-        let session = current(state, &parts.headers)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let Some(session) = session else {
-            return Err(Redirect::to("/sign-in").into_response());
-        };
-        let Some(account_id) = session.account_id else {
-            return Err(Redirect::to("/sign-in").into_response());
-        };
-        match state.store.account(account_id).await {
-            Ok(Some(account)) => Ok(SignedIn { account, session }),
+        match signed_in(state, &parts.headers).await {
+            Ok(Some(signed_in)) => Ok(signed_in),
             Ok(None) => Err(Redirect::to("/sign-in").into_response()),
-            Err(error) => Err(WebError::from(error).into_response()),
+            Err(error) => Err(error.into_response()),
         }
     }
+}
+
+/// The account signed in by the request's session, if there is one.
+pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<SignedIn>, WebError> {
+    let Some(session) = current(state, headers).await? else {
+        return Ok(None);
+    };
+    let Some(account_id) = session.account_id else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .account(account_id)
+        .await?
+        .map(|account| SignedIn { account, session }))
 }
 
 #[cfg(test)]

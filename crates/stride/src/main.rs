@@ -201,6 +201,27 @@ enum AccountCommand {
         #[arg(long)]
         username: String,
     },
+    /// Issue a token for the JSON API to an account, for a service (a reporting tool, a data
+    /// warehouse) that reads as that account: the token is printed once, alone on its line, and
+    /// only its hash is kept. It is sent as 'Authorization: Bearer TOKEN'.
+    Token {
+        /// The SQLite database file.
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        username: String,
+        /// What the token is for, such as "Power BI".
+        #[arg(long)]
+        label: String,
+    },
+    /// Withdraw every API token of an account at once.
+    RevokeTokens {
+        /// The SQLite database file.
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -838,15 +859,37 @@ async fn account(what: AccountCommand) -> anyhow::Result<()> {
         }
         AccountCommand::ResetAuthenticator { db, username } => {
             let store = open(&db).await?;
-            let found = store
-                .credentials(&username)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("there is no account {username}"))?;
-            store.remove_second_factor(found.account_id).await?;
+            store
+                .remove_second_factor(account_id(store.as_ref(), &username).await?)
+                .await?;
             println!("{username} signs in with their password alone until they set up a new authenticator.");
             Ok(())
         }
+        AccountCommand::Token { db, username, label } => {
+            let store = open(&db).await?;
+            let account_id = account_id(store.as_ref(), &username).await?;
+            let token = stride_web::api::issue_token(store.as_ref(), account_id, &label, chrono::Utc::now()).await?;
+            eprintln!("A token for {username} ({label}); it is not shown again:");
+            println!("{token}");
+            Ok(())
+        }
+        AccountCommand::RevokeTokens { db, username } => {
+            let store = open(&db).await?;
+            let withdrawn = store
+                .revoke_api_tokens(account_id(store.as_ref(), &username).await?)
+                .await?;
+            println!("Withdrew {withdrawn} API token(s) of {username}.");
+            Ok(())
+        }
     }
+}
+
+async fn account_id(store: &dyn stride_store::Store, username: &str) -> anyhow::Result<i64> {
+    Ok(store
+        .credentials(username)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("there is no account {username}"))?
+        .account_id)
 }
 
 async fn verify_audit(db: &str) -> anyhow::Result<()> {

@@ -22,6 +22,16 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict as written in downloads and the API, as it serialises.
+    pub fn code(self) -> &'static str {
+        match self {
+            Verdict::Fired => "fired",
+            Verdict::NotFired => "not-fired",
+            Verdict::NotEnoughEvidence => "not-enough-evidence",
+            Verdict::NotApplicable => "not-applicable",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Fired => "Concern",

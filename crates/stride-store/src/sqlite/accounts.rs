@@ -296,3 +296,39 @@ pub(super) async fn calendar_feed_account(pool: &SqlitePool, token_hash: &str) -
         None => Ok(None),
     }
 }
+
+pub(super) async fn create_api_token(
+    pool: &SqlitePool,
+    account_id: i64,
+    token_hash: &str,
+    label: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO api_tokens (token_hash, account_id, label, created_at) VALUES (?, ?, ?, ?)")
+        .bind(token_hash)
+        .bind(account_id)
+        .bind(label)
+        .bind(at)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn api_token_account(pool: &SqlitePool, token_hash: &str) -> Result<Option<Account>, StoreError> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT account_id FROM api_tokens WHERE token_hash = ?")
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await?;
+    match id {
+        Some(id) => account(pool, id).await,
+        None => Ok(None),
+    }
+}
+
+pub(super) async fn revoke_api_tokens(pool: &SqlitePool, account_id: i64) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM api_tokens WHERE account_id = ?")
+        .bind(account_id)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -451,6 +451,24 @@ impl crate::Store for SqliteStore {
         accounts::calendar_feed_account(&self.pool, token_hash).await
     }
 
+    async fn create_api_token(
+        &self,
+        account_id: i64,
+        token_hash: &str,
+        label: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        accounts::create_api_token(&self.pool, account_id, token_hash, label, at).await
+    }
+
+    async fn api_token_account(&self, token_hash: &str) -> Result<Option<stride_core::Account>, StoreError> {
+        accounts::api_token_account(&self.pool, token_hash).await
+    }
+
+    async fn revoke_api_tokens(&self, account_id: i64) -> Result<u64, StoreError> {
+        accounts::revoke_api_tokens(&self.pool, account_id).await
+    }
+
     async fn keep_clock_rules(&self, kept: &stride_core::intervention::KeptClockRules) -> Result<(), StoreError> {
         intervention::keep_clock_rules(&self.pool, kept).await
     }

@@ -9,7 +9,7 @@ use stride_core::school_list::{
     LIST_MEASURES, SchoolList, SchoolListQuery, SchoolListRow, SortColumn, SortDirection, attach_evidence,
     headline_heading,
 };
-use stride_core::{EstablishmentType, Figure, Phase, PupilGroup, SchoolScope};
+use stride_core::{Account, EstablishmentType, Figure, Phase, PupilGroup, SchoolScope};
 
 use super::{csv_download, render, xlsx_download};
 use crate::session::SignedIn;
@@ -91,7 +91,7 @@ fn default_direction(column: SortColumn) -> SortDirection {
     }
 }
 
-pub async fn load(state: &AppState, signed_in: &SignedIn, query: &SchoolListQuery) -> Result<SchoolList, WebError> {
+pub async fn load(state: &AppState, account: &Account, query: &SchoolListQuery) -> Result<SchoolList, WebError> {
     // A deployment set up for its LA lists its own schools; other LAs' are reference data,
     // listed when asked for.
     let own = state.store.local_authority().await?;
@@ -103,7 +103,7 @@ pub async fn load(state: &AppState, signed_in: &SignedIn, query: &SchoolListQuer
         .figures_for_all_schools(&LIST_MEASURES, PupilGroup::All)
         .await?;
     let years = attach_evidence(&mut rows, &inspections, &figures);
-    Ok(SchoolList::build(rows, years, &signed_in.account, query))
+    Ok(SchoolList::build(rows, years, account, query))
 }
 
 struct FilterOption {
@@ -167,7 +167,7 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> Result<axum::response::Html<String>, WebError> {
     let query = params.query();
-    let list = load(&state, &signed_in, &query).await?;
+    let list = load(&state, &signed_in.account, &query).await?;
     let localities = state.store.localities().await?;
     let own = state.store.local_authority().await?;
     let filters = vec![
@@ -311,7 +311,7 @@ pub async fn download_csv(
     signed_in: SignedIn,
     Query(params): Query<ListParams>,
 ) -> Result<Response, WebError> {
-    let list = load(&state, &signed_in, &params.query()).await?;
+    let list = load(&state, &signed_in.account, &params.query()).await?;
     csv_download(&list.to_table(), "schools")
 }
 
@@ -320,6 +320,6 @@ pub async fn download_xlsx(
     signed_in: SignedIn,
     Query(params): Query<ListParams>,
 ) -> Result<Response, WebError> {
-    let list = load(&state, &signed_in, &params.query()).await?;
+    let list = load(&state, &signed_in.account, &params.query()).await?;
     xlsx_download(&list.to_table(), "schools")
 }

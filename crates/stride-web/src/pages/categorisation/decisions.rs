@@ -9,7 +9,7 @@ use serde::Deserialize;
 use stride_core::categorisation::{self, FoundRuleSet, LevelOverride};
 use stride_core::{IntelligenceItem, IntelligenceKind};
 
-use super::{deciding, load, visible_urn};
+use super::{categorised, deciding, visible_urn};
 use crate::session::SignedIn;
 use crate::{AppState, WebError};
 
@@ -95,7 +95,7 @@ pub async fn save(
     Form(form): Form<SaveForm>,
 ) -> Result<Redirect, WebError> {
     let FoundRuleSet { rules, text, .. } = deciding(&state, &signed_in, &form.csrf_token, &form.rules).await?;
-    let loaded = load(&state, &signed_in, &rules).await?;
+    let loaded = categorised(&state, &signed_in.account, &rules).await?;
     state
         .store
         .save_categorisation(&categorisation::NewRun {

@@ -20,19 +20,19 @@ use axum::response::{Html, Response};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-use stride_core::Urn;
 use stride_core::categorisation::{
     self, CategorisationList, CategorisationListQuery, CategorisationSort, FoundRuleSet, LevelOverride, RuleSet,
     SchoolCategorisation, Verdict, categorisation_list, final_level,
 };
 use stride_core::school_list::SortDirection;
+use stride_core::{Account, Urn};
 
 use super::{csv_download, render, xlsx_download};
 use crate::session::{SignedIn, check_csrf};
 use crate::view::{Chrome, long_date};
 use crate::{AppState, WebError};
 
-const DEFAULT_RULES: &str = "national-2025";
+pub(crate) const DEFAULT_RULES: &str = "national-2025";
 
 /// The list's query string. Values that are not codes Stride knows are ignored, as a filter
 /// left at 'Any' would be.
@@ -103,21 +103,21 @@ impl CategorisationParams {
 
 /// A rule set by its name: shipped, or the latest version the LA kept. A shipped rule set is
 /// checked by the tests and a kept one when it was kept, so one that fails here is a fault.
-async fn found(state: &AppState, name: &str) -> Result<FoundRuleSet, WebError> {
+pub(crate) async fn found(state: &AppState, name: &str) -> Result<FoundRuleSet, WebError> {
     let kept = state.store.kept_rule_sets().await?;
     Ok(categorisation::find(name, &kept).ok_or(WebError::NotFound)??)
 }
 
 /// A categorisation of the schools the user may see, on today's evidence, with the levels set
 /// by judgement under the rule set.
-struct Loaded {
-    results: Vec<SchoolCategorisation>,
-    overrides: Vec<LevelOverride>,
+pub(crate) struct Loaded {
+    pub(crate) results: Vec<SchoolCategorisation>,
+    pub(crate) overrides: Vec<LevelOverride>,
     today: chrono::NaiveDate,
 }
 
-async fn load(state: &AppState, signed_in: &SignedIn, rules: &RuleSet) -> Result<Loaded, WebError> {
-    if !signed_in.account.role.can_see_categorisation() {
+pub(crate) async fn categorised(state: &AppState, account: &Account, rules: &RuleSet) -> Result<Loaded, WebError> {
+    if !account.role.can_see_categorisation() {
         return Err(WebError::Forbidden);
     }
     let la = state.store.local_authority().await?.map(|own| own.code);
@@ -146,7 +146,7 @@ async fn load(state: &AppState, signed_in: &SignedIn, rules: &RuleSet) -> Result
     };
     let today = state.today();
     let mut results = categorisation::categorise_with(rules, &evidence, &intelligence, &quartiles, today);
-    results.retain(|result| signed_in.account.can_see_school(result.urn));
+    results.retain(|result| account.can_see_school(result.urn));
     Ok(Loaded {
         results,
         overrides: state.store.level_overrides(&rules.name).await?,
@@ -285,7 +285,7 @@ pub async fn list(
     Query(params): Query<CategorisationParams>,
 ) -> Result<Html<String>, WebError> {
     let FoundRuleSet { rules, .. } = found(&state, params.name()).await?;
-    let loaded = load(&state, &signed_in, &rules).await?;
+    let loaded = categorised(&state, &signed_in.account, &rules).await?;
     let query = params.query();
     let (list, last_run) = listed(&state, &rules, &loaded, &query).await?;
     let kept = state.store.kept_rule_sets().await?;
@@ -430,7 +430,7 @@ pub async fn school(
 ) -> Result<Html<String>, WebError> {
     let urn = visible_urn(&signed_in, &urn)?;
     let FoundRuleSet { rules, .. } = found(&state, params.name()).await?;
-    let loaded = load(&state, &signed_in, &rules).await?;
+    let loaded = categorised(&state, &signed_in.account, &rules).await?;
     let result = loaded
         .results
         .iter()
@@ -496,7 +496,7 @@ async fn download_table(
     params: &CategorisationParams,
 ) -> Result<stride_core::table::Table, WebError> {
     let FoundRuleSet { rules, .. } = found(state, params.name()).await?;
-    let loaded = load(state, signed_in, &rules).await?;
+    let loaded = categorised(state, &signed_in.account, &rules).await?;
     let (list, _) = listed(state, &rules, &loaded, &params.query()).await?;
     Ok(list.to_table(&rules))
 }

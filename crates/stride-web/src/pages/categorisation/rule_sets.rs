@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use stride_core::categorisation::{self, FoundRuleSet, Keeping, KeptRuleSet, RuleSet};
 
-use super::{CategorisationParams, deciding, found, load};
+use super::{CategorisationParams, categorised, deciding, found};
 use crate::pages::render;
 use crate::session::SignedIn;
 use crate::view::{Chrome, long_date};
@@ -204,8 +204,8 @@ pub async fn what_if(
             return render(&page);
         }
     };
-    let before = load(&state, &signed_in, &rules).await?;
-    let after = load(&state, &signed_in, &edited).await?;
+    let before = categorised(&state, &signed_in.account, &rules).await?;
+    let after = categorised(&state, &signed_in.account, &edited).await?;
     let compared = categorisation::what_if(&rules, &before.results, &edited, &after.results);
     page.compared = true;
     page.rows = compared
