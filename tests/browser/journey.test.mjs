@@ -5,58 +5,24 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { createRequire } from 'node:module'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createHmac } from 'node:crypto'
-import { chromium } from 'playwright-core'
+import { startStride, launchChromium, checkAccessibility } from './support.mjs'
 
-const require = createRequire(import.meta.url)
-const here = dirname(fileURLToPath(import.meta.url))
-const root = join(here, '..', '..')
-const results = join(here, 'test-results')
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
-const binary = process.env.STRIDE_BINARY ?? join(root, 'target', 'debug', 'stride')
-
-let server
 let browser
 let base
 let workdir
-
-function startStride () {
-  workdir = mkdtempSync(join(tmpdir(), 'stride-journey-'))
-  // Served as on a fixed day a few days after the synthetic data's, so that what is overdue is
-  // the same on every run.
-  server = spawn(binary, ['demo', '--db', join(workdir, 'journey.sqlite'), '--listen', '127.0.0.1:0', '--as-of', '2026-11-24'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  return new Promise((resolve, reject) => {
-    let output = ''
-    const timer = setTimeout(() => reject(new Error(`stride did not start:\n${output}`)), 120_000)
-    server.stdout.on('data', chunk => {
-      output += chunk
-      const match = output.match(/serving on (http:\/\/127\.0\.0\.1:\d+)/)
-      if (match) { clearTimeout(timer); resolve(match[1]) }
-    })
-    server.on('exit', code => reject(new Error(`stride exited with ${code}:\n${output}`)))
-  })
-}
+let stopStride
 
 before(async () => {
-  mkdirSync(results, { recursive: true })
-  base = await startStride()
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
+  ({ base, workdir, stop: stopStride } = await startStride())
+  browser = await launchChromium()
 })
 
 after(async () => {
   await browser?.close()
-  server?.kill()
-  if (workdir) rmSync(workdir, { recursive: true, force: true })
+  stopStride?.()
 })
 
 /** Signs in as a demo account with the demo password, from the sign-in page. */
@@ -80,19 +46,6 @@ function authenticatorCode (key, seconds = Date.now() / 1000) {
   const digest = createHmac('sha1', bytes).update(counter).digest()
   const offset = digest[digest.length - 1] & 0x0f
   return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0')
-}
-
-/** Runs axe-core on the page and fails on any serious or critical violation. */
-async function checkAccessibility (page, name) {
-  // Evaluated through the DevTools protocol, so the page's Content Security Policy still holds.
-  await page.evaluate(axeSource)
-  const report = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }
-  }))
-  const blocking = report.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-  const described = blocking.map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)
-  assert.deepEqual(described, [], `${name} has accessibility violations`)
-  await page.screenshot({ path: join(results, `${name}.png`), fullPage: false })
 }
 
 test('sign in, filter the list, open a school and download the list as CSV', async () => {

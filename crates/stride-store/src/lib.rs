@@ -77,6 +77,16 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
+/// A sign-in at the identity provider: what it must come back with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInFlow {
+    pub token_hash: String,
+    pub state: String,
+    pub nonce: String,
+    pub pkce_verifier: String,
+    pub created_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
     pub token_hash: String,
@@ -254,6 +264,19 @@ pub trait Store: Send + Sync {
 
     /// Withdraws every API token of an account; how many there were.
     async fn revoke_api_tokens(&self, account_id: i64) -> Result<u64, StoreError>;
+
+    /// The account of someone the identity provider vouches for, by its issuer and subject:
+    /// made at their first sign-in, and given the role and name the provider says at each.
+    /// Refused where the username is another account's already.
+    async fn sign_in_from_provider(&self, subject: &str, account: &NewAccount) -> Result<i64, StoreError>;
+
+    /// Keeps a sign-in sent to the identity provider until it comes back.
+    async fn start_sign_in_flow(&self, flow: &SignInFlow) -> Result<(), StoreError>;
+
+    /// Takes a sign-in back from the identity provider, once: none if it is unknown, taken
+    /// already, or older than `since`.
+    async fn take_sign_in_flow(&self, token_hash: &str, since: DateTime<Utc>)
+    -> Result<Option<SignInFlow>, StoreError>;
 
     /// Keeps a version of the LA's clock rules as written; a version kept before is refused.
     async fn keep_clock_rules(&self, kept: &stride_core::intervention::KeptClockRules) -> Result<(), StoreError>;

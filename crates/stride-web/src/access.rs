@@ -42,6 +42,8 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("POST", "/sign-in", Rule::Anyone),
     ("GET", "/sign-in/code", Rule::Anyone),
     ("POST", "/sign-in/code", Rule::Anyone),
+    ("GET", "/sign-in/single-sign-on", Rule::Anyone),
+    ("GET", "/sign-in/single-sign-on/return", Rule::Anyone),
     ("POST", "/sign-out", Rule::SignedIn),
     ("GET", "/account", Rule::SignedIn),
     ("POST", "/account/password", Rule::SignedIn),

@@ -17,6 +17,7 @@ mod headers;
 mod pages;
 pub mod second_factor;
 mod session;
+pub mod single_sign_on;
 mod view;
 
 use std::net::SocketAddr;
@@ -40,6 +41,8 @@ pub struct Config {
     /// count that would give one away: the LA's own rule, three (as seed 003's) unless it sets
     /// another.
     pub suppress_below: u64,
+    /// The LA's identity provider, where its staff sign in with single sign-on.
+    pub single_sign_on: Option<single_sign_on::SingleSignOn>,
 }
 
 impl Default for Config {
@@ -48,6 +51,7 @@ impl Default for Config {
             secure_cookies: false,
             today: None,
             suppress_below: stride_core::suppression::DEFAULT_THRESHOLD,
+            single_sign_on: None,
         }
     }
 }
@@ -120,6 +124,8 @@ pub fn router(state: AppState) -> Router {
             "/sign-in/code",
             get(pages::sign_in::code_form).post(pages::sign_in::submit_code),
         )
+        .route("/sign-in/single-sign-on", get(pages::single_sign_on::start))
+        .route("/sign-in/single-sign-on/return", get(pages::single_sign_on::finish))
         .route("/sign-out", post(pages::sign_in::sign_out))
         .route("/account", get(pages::account::show))
         .route("/account/password", post(pages::account::change_password))

@@ -170,6 +170,50 @@ enum GenerateSize {
     England,
 }
 
+/// Single sign-on through the LA's identity provider, offered beside Stride's own accounts.
+#[derive(clap::Args)]
+struct SingleSignOnArgs {
+    /// The OpenID Connect issuer of the LA's identity provider, such as
+    /// https://login.microsoftonline.com/TENANT/v2.0. Its client secret is read from the
+    /// environment variable STRIDE_OIDC_CLIENT_SECRET, never the command line.
+    #[arg(long, requires_all = ["oidc_client_id", "oidc_redirect_url"])]
+    oidc_issuer: Option<String>,
+    /// Stride's client id at the provider.
+    #[arg(long)]
+    oidc_client_id: Option<String>,
+    /// Stride's own address that the provider sends people back to, registered with it:
+    /// https://stride.example.gov.uk/sign-in/single-sign-on/return.
+    #[arg(long)]
+    oidc_redirect_url: Option<String>,
+    /// The ID token's claim holding each person's Stride role (data-manager, adviser..., or
+    /// Stride.data-manager...): Entra ID puts app roles in `roles`.
+    #[arg(long, default_value = "roles")]
+    oidc_role_claim: String,
+    /// What the sign-in button calls the provider: "Sign in with ...".
+    #[arg(long, default_value = "your organisation account")]
+    oidc_provider_name: String,
+}
+
+impl SingleSignOnArgs {
+    fn config(self) -> anyhow::Result<Option<stride_web::single_sign_on::SingleSignOn>> {
+        let (Some(issuer), Some(client_id), Some(redirect_url)) =
+            (self.oidc_issuer, self.oidc_client_id, self.oidc_redirect_url)
+        else {
+            return Ok(None);
+        };
+        let client_secret = std::env::var("STRIDE_OIDC_CLIENT_SECRET")
+            .context("single sign-on needs the client secret in the environment variable STRIDE_OIDC_CLIENT_SECRET")?;
+        Ok(Some(stride_web::single_sign_on::SingleSignOn {
+            issuer,
+            client_id,
+            client_secret,
+            redirect_url,
+            role_claim: self.oidc_role_claim,
+            provider_name: self.oidc_provider_name,
+        }))
+    }
+}
+
 #[derive(Subcommand)]
 enum AccountCommand {
     /// Add an account. Its password is read from standard input, one line, so that it is never
@@ -254,6 +298,8 @@ enum Command {
         /// categorisation reads, as they stood then.
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        single_sign_on: SingleSignOnArgs,
     },
     /// Serve Stride on a database.
     Serve {
@@ -273,6 +319,8 @@ enum Command {
         /// count that would give one away): the LA's own small-number rule.
         #[arg(long, default_value_t = stride_core::suppression::DEFAULT_THRESHOLD, value_parser = clap::value_parser!(u64).range(1..))]
         suppress_below: u64,
+        #[command(flatten)]
+        single_sign_on: SingleSignOnArgs,
     },
     /// Import files as the DfE and Ofsted publish them. Every file is read and checked before
     /// anything is written; a file with a bad row is refused whole.
@@ -481,6 +529,7 @@ async fn run() -> anyhow::Result<()> {
             listen,
             seed,
             as_of,
+            single_sign_on,
         } => {
             let store = open(&db).await?;
             if store.establishment_count().await? == 0 {
@@ -491,6 +540,7 @@ async fn run() -> anyhow::Result<()> {
             print_demo_accounts();
             let config = Config {
                 today: as_of,
+                single_sign_on: single_sign_on.config()?,
                 ..Config::default()
             };
             serve(store, listen, config).await
@@ -501,11 +551,13 @@ async fn run() -> anyhow::Result<()> {
             secure_cookies,
             as_of,
             suppress_below,
+            single_sign_on,
         } => {
             let config = Config {
                 secure_cookies,
                 today: as_of,
                 suppress_below,
+                single_sign_on: single_sign_on.config()?,
             };
             serve(open(&db).await?, listen, config).await
         }

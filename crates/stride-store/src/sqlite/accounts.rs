@@ -332,3 +332,90 @@ pub(super) async fn revoke_api_tokens(pool: &SqlitePool, account_id: i64) -> Res
         .await?;
     Ok(done.rows_affected())
 }
+
+pub(super) async fn sign_in_from_provider(
+    pool: &SqlitePool,
+    subject: &str,
+    account: &NewAccount,
+) -> Result<i64, StoreError> {
+    let mut transaction = pool.begin().await?;
+    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE single_sign_on_subject = ?")
+        .bind(subject)
+        .fetch_optional(&mut *transaction)
+        .await?;
+    let account_id = match known {
+        Some(id) => {
+            sqlx::query("UPDATE accounts SET role = ?, display_name = ? WHERE id = ?")
+                .bind(account.role.code())
+                .bind(&account.display_name)
+                .bind(id)
+                .execute(&mut *transaction)
+                .await?;
+            id
+        }
+        None => {
+            let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE username = ?")
+                .bind(&account.username)
+                .fetch_optional(&mut *transaction)
+                .await?;
+            if taken.is_some() {
+                return Err(StoreError::Refused(format!(
+                    "the username {} is another account's already",
+                    account.username
+                )));
+            }
+            let id = insert_account(&mut transaction, account).await?;
+            sqlx::query("UPDATE accounts SET single_sign_on_subject = ? WHERE id = ?")
+                .bind(subject)
+                .bind(id)
+                .execute(&mut *transaction)
+                .await?;
+            id
+        }
+    };
+    transaction.commit().await?;
+    Ok(account_id)
+}
+
+pub(super) async fn start_sign_in_flow(pool: &SqlitePool, flow: &crate::SignInFlow) -> Result<(), StoreError> {
+    // Flows never finished are cleared as new ones start: an hour is long past any sign-in.
+    sqlx::query("DELETE FROM sign_in_flows WHERE created_at < ?")
+        .bind(flow.created_at - chrono::Duration::hours(1))
+        .execute(pool)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sign_in_flows (token_hash, state, nonce, pkce_verifier, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&flow.token_hash)
+    .bind(&flow.state)
+    .bind(&flow.nonce)
+    .bind(&flow.pkce_verifier)
+    .bind(flow.created_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn take_sign_in_flow(
+    pool: &SqlitePool,
+    token_hash: &str,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<crate::SignInFlow>, StoreError> {
+    let row = sqlx::query(
+        "DELETE FROM sign_in_flows WHERE token_hash = ? RETURNING token_hash, state, nonce, pkce_verifier, created_at",
+    )
+    .bind(token_hash)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let flow = crate::SignInFlow {
+        token_hash: row.try_get("token_hash")?,
+        state: row.try_get("state")?,
+        nonce: row.try_get("nonce")?,
+        pkce_verifier: row.try_get("pkce_verifier")?,
+        created_at: row.try_get("created_at")?,
+    };
+    Ok((flow.created_at >= since).then_some(flow))
+}

@@ -469,6 +469,22 @@ impl crate::Store for SqliteStore {
         accounts::revoke_api_tokens(&self.pool, account_id).await
     }
 
+    async fn sign_in_from_provider(&self, subject: &str, account: &crate::NewAccount) -> Result<i64, StoreError> {
+        accounts::sign_in_from_provider(&self.pool, subject, account).await
+    }
+
+    async fn start_sign_in_flow(&self, flow: &crate::SignInFlow) -> Result<(), StoreError> {
+        accounts::start_sign_in_flow(&self.pool, flow).await
+    }
+
+    async fn take_sign_in_flow(
+        &self,
+        token_hash: &str,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<crate::SignInFlow>, StoreError> {
+        accounts::take_sign_in_flow(&self.pool, token_hash, since).await
+    }
+
     async fn keep_clock_rules(&self, kept: &stride_core::intervention::KeptClockRules) -> Result<(), StoreError> {
         intervention::keep_clock_rules(&self.pool, kept).await
     }

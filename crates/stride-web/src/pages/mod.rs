@@ -12,6 +12,7 @@ pub mod reports;
 pub mod school;
 pub mod schools;
 pub mod sign_in;
+pub mod single_sign_on;
 pub mod sources;
 pub mod support;
 

@@ -25,6 +25,8 @@ struct SignInPage {
     csrf_token: String,
     username: String,
     error: Option<String>,
+    /// The identity provider's name, where single sign-on is offered.
+    single_sign_on: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -46,24 +48,34 @@ pub struct CsrfForm {
 pub async fn form(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
     match session::current(&state, &headers).await? {
         Some(existing) if existing.account_id.is_some() => Ok(Redirect::to("/schools").into_response()),
-        Some(anonymous) => Ok(page(anonymous.csrf_token, String::new(), None)?.into_response()),
+        Some(anonymous) => Ok(page(&state, anonymous.csrf_token, String::new(), None)?.into_response()),
         None => {
             let (anonymous, cookie) = session::start(&state, None).await?;
             Ok((
                 [(header::SET_COOKIE, cookie)],
-                page(anonymous.csrf_token, String::new(), None)?,
+                page(&state, anonymous.csrf_token, String::new(), None)?,
             )
                 .into_response())
         }
     }
 }
 
-fn page(csrf_token: String, username: String, error: Option<String>) -> Result<impl IntoResponse, WebError> {
+fn page(
+    state: &AppState,
+    csrf_token: String,
+    username: String,
+    error: Option<String>,
+) -> Result<impl IntoResponse, WebError> {
     render(&SignInPage {
         chrome: Chrome::anonymous(),
         csrf_token,
         username,
         error,
+        single_sign_on: state
+            .config
+            .single_sign_on
+            .as_ref()
+            .map(|provider| provider.provider_name.clone()),
     })
 }
 
@@ -83,7 +95,7 @@ pub async fn submit(
         tracing::info!("sign-in refused: too many wrong passwords");
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,
-            page(anonymous.csrf_token, username, Some(message))?,
+            page(&state, anonymous.csrf_token, username, Some(message))?,
         )
             .into_response());
     }
@@ -102,7 +114,7 @@ pub async fn submit(
         let message = "Enter a correct username and password".to_owned();
         return Ok((
             StatusCode::UNAUTHORIZED,
-            page(anonymous.csrf_token, username, Some(message))?,
+            page(&state, anonymous.csrf_token, username, Some(message))?,
         )
             .into_response());
     };

@@ -107,6 +107,12 @@ impl Server {
         request.send().await.expect("request sent")
     }
 
+    pub async fn text_anonymous(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path, None).await;
+        let status = response.status();
+        (status, response.text().await.expect("body"))
+    }
+
     pub async fn text(&self, path: &str, user: &User) -> (StatusCode, String) {
         let response = self.get(path, Some(user)).await;
         let status = response.status();
