@@ -417,6 +417,10 @@ pub trait Store: Send + Sync {
     /// One school's record, with the figures of its comparators for its phase.
     async fn school_profile(&self, school: VisibleSchool, years: usize) -> Result<Option<SchoolProfile>, StoreError>;
 
+    /// The intelligence recorded about one school, newest first: the part of its record that
+    /// changes between imports.
+    async fn intelligence_of(&self, school: VisibleSchool) -> Result<Vec<stride_core::IntelligenceItem>, StoreError>;
+
     async fn create_account(&self, account: &NewAccount) -> Result<i64, StoreError>;
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError>;

@@ -70,6 +70,14 @@ pub struct AppState {
     /// Every pupil's characteristics on a day, for counting: they change only by an import.
     pub counted_pupils:
         Arc<pages::categorisation::KeptUntilImport<chrono::NaiveDate, Vec<stride_core::pupils::overlap::CountedPupil>>>,
+    /// Schools' records as their pages read them, by school and the deployment's LA, but for
+    /// intelligence, which is read afresh: the rest changes only by an import.
+    pub school_profiles: Arc<
+        pages::categorisation::KeptUntilImport<
+            (stride_core::Urn, Option<stride_core::LaCode>),
+            stride_core::school_profile::SchoolProfile,
+        >,
+    >,
     /// Every pupil's sessions term by term to a day, for counting.
     pub counted_terms: Arc<pages::categorisation::KeptUntilImport<chrono::NaiveDate, Vec<CountedTerm>>>,
 }
@@ -93,6 +101,7 @@ impl AppState {
             categorisation: Arc::default(),
             profile_batches: pages::profiles::batches(),
             counted_pupils: Arc::default(),
+            school_profiles: Arc::default(),
             counted_terms: Arc::default(),
         }
     }

@@ -2337,3 +2337,36 @@ async fn a_categorisation_kept_starts_the_visit_to_agree_each_schools_support() 
             .all(|assigned| assigned.item.due_on == due && assigned.item.started_on == run.as_of)
     );
 }
+
+/// A school's page keeps the school's record between imports, but for its intelligence, which
+/// changes without one: an item recorded after the page was first read shows on the next.
+#[tokio::test]
+async fn a_schools_page_shows_intelligence_recorded_since_it_was_last_read() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (database, store) = generated_database(&directory).await;
+    let server = server_on(&database).await;
+    let user = server.sign_in("improvement.manager").await;
+    let urn = store
+        .school_list_rows(None)
+        .await
+        .expect("reads")
+        .first()
+        .expect("a school")
+        .urn;
+    let summary = "Chair of governors resigned after the budget meeting";
+    let (status, before) = server.text(&format!("/schools/{urn}"), &user).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!before.contains(summary));
+    store
+        .record_intelligence(&stride_core::IntelligenceItem {
+            urn,
+            kind: stride_core::IntelligenceKind::SeniorStaffTurnover,
+            recorded_on: chrono::Utc::now().date_naive(),
+            summary: summary.to_owned(),
+            recorded_by: "Improvement Manager".to_owned(),
+        })
+        .await
+        .expect("recorded");
+    let (_, after) = server.text(&format!("/schools/{urn}"), &user).await;
+    assert!(after.contains(summary), "the item recorded since the page was kept");
+}

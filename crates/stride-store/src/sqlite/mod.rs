@@ -629,6 +629,13 @@ impl crate::Store for SqliteStore {
         intervention::activities(&self.pool, la).await
     }
 
+    async fn intelligence_of(
+        &self,
+        school: stride_core::VisibleSchool,
+    ) -> Result<Vec<stride_core::IntelligenceItem>, StoreError> {
+        read::intelligence(&self.pool, school.urn()).await
+    }
+
     async fn record_intelligence(&self, item: &stride_core::IntelligenceItem) -> Result<(), StoreError> {
         categorisation::record_intelligence(&self.pool, item).await
     }

@@ -570,7 +570,7 @@ async fn current_leaders(pool: &SqlitePool, urn: Urn) -> Result<Vec<Leader>, Sto
         .collect()
 }
 
-async fn intelligence(pool: &SqlitePool, urn_wanted: Urn) -> Result<Vec<IntelligenceItem>, StoreError> {
+pub(super) async fn intelligence(pool: &SqlitePool, urn_wanted: Urn) -> Result<Vec<IntelligenceItem>, StoreError> {
     let rows = sqlx::query(
         "SELECT urn, kind, recorded_on, summary, recorded_by FROM intelligence WHERE urn = ? ORDER BY recorded_on DESC, id DESC",
     )

@@ -28,12 +28,28 @@ pub struct ProfileParams {
 async fn load(state: &AppState, signed_in: &SignedIn, urn: &str) -> Result<SchoolProfile, WebError> {
     let urn: Urn = urn.parse().map_err(|_| WebError::NotFound)?;
     let school = signed_in.account.visible_school(urn).ok_or(WebError::NotFound)?;
-    state
+    let version = state.store.figures_version().await?;
+    // Setting the deployment's LA gives its schools their localities, without an import.
+    let key = (urn, state.store.local_authority().await?.map(|own| own.code));
+    if let Some(kept) = state.school_profiles.get(&key, version) {
+        let mut profile = SchoolProfile::clone(&kept);
+        profile.intelligence = state.store.intelligence_of(school).await?;
+        return Ok(profile);
+    }
+    let profile = state
         .store
         .school_profile(school, PROFILE_YEARS)
         .await?
-        .ok_or(WebError::NotFound)
+        .ok_or(WebError::NotFound)?;
+    state
+        .school_profiles
+        .keep_at_most(key, version, std::sync::Arc::new(profile.clone()), KEPT_PROFILES);
+    Ok(profile)
 }
+
+/// School records kept between imports: every school of a large LA, and the reference schools
+/// its people look at most, within a few hundred megabytes.
+const KEPT_PROFILES: usize = 1_000;
 
 struct InspectionRow {
     started: String,

@@ -34,8 +34,18 @@ impl<K: Eq + Hash, V> KeptUntilImport<K, V> {
 
     /// Keeps a value, and forgets those made from other versions, which are stale.
     pub fn keep(&self, key: K, version: i64, value: Arc<V>) {
+        self.keep_at_most(key, version, value, usize::MAX);
+    }
+
+    /// Keeps a value as [`keep`](Self::keep) does, starting afresh once `most` are kept: for
+    /// values of which there are many (a page of each of England's schools), so that memory
+    /// stays bounded however many are asked for.
+    pub fn keep_at_most(&self, key: K, version: i64, value: Arc<V>, most: usize) {
         let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
         made.retain(|_, (made_from, _)| *made_from == version);
+        if made.len() >= most {
+            made.clear();
+        }
         made.insert(key, (version, value));
     }
 }
@@ -65,6 +75,16 @@ mod tests {
         assert!(kept.get(&measures, 3).is_some());
         assert!(kept.get(&measures, 4).is_none(), "files imported since");
         assert!(kept.get(&vec![(Measure::OverallAbsence, PupilGroup::All)], 3).is_none());
+    }
+
+    #[test]
+    fn no_more_are_kept_than_asked() {
+        let kept: KeptUntilImport<u8, u8> = KeptUntilImport::default();
+        for key in 0..5 {
+            kept.keep_at_most(key, 1, Arc::new(key), 3);
+        }
+        assert!(kept.made.lock().expect("not poisoned").len() <= 3);
+        assert_eq!(kept.get(&4, 1).as_deref(), Some(&4), "the latest is kept");
     }
 
     #[test]
