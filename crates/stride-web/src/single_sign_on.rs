@@ -84,19 +84,35 @@ async fn metadata(
         .map_err(|error| failed("reading the provider's metadata")(error.to_string()))
 }
 
-fn redirect_url(config: &SingleSignOn) -> Result<RedirectUrl, SingleSignOnError> {
-    RedirectUrl::new(config.redirect_url.clone()).map_err(|error| failed("the redirect address")(error.to_string()))
+/// Stride as the provider's client, as its metadata describes the provider: its authorisation
+/// endpoint set, and its token and user-info endpoints as the metadata gives them.
+type ProviderClient = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
+async fn client(
+    config: &SingleSignOn,
+    http: &openidconnect::reqwest::Client,
+) -> Result<ProviderClient, SingleSignOnError> {
+    let redirect_url = RedirectUrl::new(config.redirect_url.clone())
+        .map_err(|error| failed("the redirect address")(error.to_string()))?;
+    Ok(CoreClient::from_provider_metadata(
+        metadata(config, http).await?,
+        ClientId::new(config.client_id.clone()),
+        Some(ClientSecret::new(config.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect_url))
 }
 
 /// The provider's sign-in address for a new sign-in, with its state, nonce and PKCE challenge.
 pub async fn authorisation_request(config: &SingleSignOn) -> Result<AuthorisationRequest, SingleSignOnError> {
     let http = http_client()?;
-    let client = CoreClient::from_provider_metadata(
-        metadata(config, &http).await?,
-        ClientId::new(config.client_id.clone()),
-        Some(ClientSecret::new(config.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect_url(config)?);
+    let client = client(config, &http).await?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, state, nonce) = client
         .authorize_url(
@@ -125,12 +141,7 @@ pub async fn vouched(
     pkce_verifier: &str,
 ) -> Result<Vouched, SingleSignOnError> {
     let http = http_client()?;
-    let client = CoreClient::from_provider_metadata(
-        metadata(config, &http).await?,
-        ClientId::new(config.client_id.clone()),
-        Some(ClientSecret::new(config.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect_url(config)?);
+    let client = client(config, &http).await?;
     let response = client
         .exchange_code(AuthorizationCode::new(code.to_owned()))
         .map_err(|error| failed("the token endpoint")(error.to_string()))?

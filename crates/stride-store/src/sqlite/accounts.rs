@@ -287,10 +287,21 @@ pub(super) async fn set_calendar_feed(
 
 /// The account whose calendar feed a token's hash is, if any.
 pub(super) async fn calendar_feed_account(pool: &SqlitePool, token_hash: &str) -> Result<Option<Account>, StoreError> {
-    let id: Option<i64> = sqlx::query_scalar("SELECT account_id FROM calendar_feeds WHERE token_hash = ?")
-        .bind(token_hash)
-        .fetch_optional(pool)
-        .await?;
+    account_of_token(
+        pool,
+        "SELECT account_id FROM calendar_feeds WHERE token_hash = ?",
+        token_hash,
+    )
+    .await
+}
+
+/// The account a query finds by a token's hash, if it finds one.
+async fn account_of_token(
+    pool: &SqlitePool,
+    query: &'static str,
+    token_hash: &str,
+) -> Result<Option<Account>, StoreError> {
+    let id: Option<i64> = sqlx::query_scalar(query).bind(token_hash).fetch_optional(pool).await?;
     match id {
         Some(id) => account(pool, id).await,
         None => Ok(None),
@@ -315,14 +326,12 @@ pub(super) async fn create_api_token(
 }
 
 pub(super) async fn api_token_account(pool: &SqlitePool, token_hash: &str) -> Result<Option<Account>, StoreError> {
-    let id: Option<i64> = sqlx::query_scalar("SELECT account_id FROM api_tokens WHERE token_hash = ?")
-        .bind(token_hash)
-        .fetch_optional(pool)
-        .await?;
-    match id {
-        Some(id) => account(pool, id).await,
-        None => Ok(None),
-    }
+    account_of_token(
+        pool,
+        "SELECT account_id FROM api_tokens WHERE token_hash = ?",
+        token_hash,
+    )
+    .await
 }
 
 pub(super) async fn revoke_api_tokens(pool: &SqlitePool, account_id: i64) -> Result<u64, StoreError> {

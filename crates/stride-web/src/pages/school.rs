@@ -24,17 +24,23 @@ pub struct ProfileParams {
 }
 
 /// Finds the school if the signed-in user may see it. A school they may not see is answered
-/// exactly as a school that does not exist, so its existence is not disclosed either.
-async fn load(state: &AppState, signed_in: &SignedIn, urn: &str) -> Result<SchoolProfile, WebError> {
+/// exactly as a school that does not exist, so its existence is not disclosed either. With it,
+/// the deployment's own LA, which the record is kept by.
+async fn load(
+    state: &AppState,
+    signed_in: &SignedIn,
+    urn: &str,
+) -> Result<(SchoolProfile, Option<stride_core::LocalAuthority>), WebError> {
     let urn: Urn = urn.parse().map_err(|_| WebError::NotFound)?;
     let school = signed_in.account.visible_school(urn).ok_or(WebError::NotFound)?;
     let version = state.store.figures_version().await?;
     // Setting the deployment's LA gives its schools their localities, without an import.
-    let key = (urn, state.store.local_authority().await?.map(|own| own.code));
+    let own = state.store.local_authority().await?;
+    let key = (urn, own.as_ref().map(|own| own.code));
     if let Some(kept) = state.school_profiles.get(&key, version) {
         let mut profile = SchoolProfile::clone(&kept);
         profile.intelligence = state.store.intelligence_of(school).await?;
-        return Ok(profile);
+        return Ok((profile, own));
     }
     let profile = state
         .store
@@ -44,7 +50,7 @@ async fn load(state: &AppState, signed_in: &SignedIn, urn: &str) -> Result<Schoo
     state
         .school_profiles
         .keep_at_most(key, version, std::sync::Arc::new(profile.clone()), KEPT_PROFILES);
-    Ok(profile)
+    Ok((profile, own))
 }
 
 /// School records kept between imports: every school of a large LA, and the reference schools
@@ -123,12 +129,11 @@ pub async fn profile(
     Path(urn): Path<String>,
     Query(params): Query<ProfileParams>,
 ) -> Result<Html<String>, WebError> {
-    let profile = load(&state, &signed_in, &urn).await?;
+    let (profile, own) = load(&state, &signed_in, &urn).await?;
     let group = PupilGroup::from_code(&params.group).unwrap_or(PupilGroup::All);
     let establishment = &profile.establishment;
     let latest_full = profile.inspections.iter().find(|inspection| inspection.is_full());
     let headline = Measure::headline_for(establishment.phase);
-    let own = state.store.local_authority().await?;
     let other_authority = own
         .filter(|own| own.code != establishment.la)
         .map(|_| establishment.la.to_string());
@@ -340,7 +345,7 @@ pub async fn download_csv(
     signed_in: SignedIn,
     Path(urn): Path<String>,
 ) -> Result<Response, WebError> {
-    let profile = load(&state, &signed_in, &urn).await?;
+    let (profile, _) = load(&state, &signed_in, &urn).await?;
     csv_download(
         &profile.figures_table(),
         &format!("school-{}-figures", profile.establishment.urn),
@@ -352,7 +357,7 @@ pub async fn download_xlsx(
     signed_in: SignedIn,
     Path(urn): Path<String>,
 ) -> Result<Response, WebError> {
-    let profile = load(&state, &signed_in, &urn).await?;
+    let (profile, _) = load(&state, &signed_in, &urn).await?;
     xlsx_download(
         &profile.figures_table(),
         &format!("school-{}-figures", profile.establishment.urn),

@@ -72,24 +72,13 @@ pub struct Returned {
     error: Option<String>,
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(found, _)| *found == name)
-        .map(|(_, value)| value.to_owned())
-}
-
 pub async fn finish(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(returned): Query<Returned>,
 ) -> Result<Response, WebError> {
     let config = configured(&state)?;
-    let flow = match cookie_value(&headers, FLOW_COOKIE) {
+    let flow = match session::cookie_value(&headers, FLOW_COOKIE) {
         Some(token) => {
             state
                 .store
