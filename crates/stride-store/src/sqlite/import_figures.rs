@@ -11,6 +11,10 @@ use stride_core::import::{
     StatisticsColumn,
 };
 
+use std::collections::BTreeSet;
+
+use stride_core::{AcademicYear, AreaFigure, Measure, PupilGroup, SchoolFigure, Urn};
+
 use super::write::{ROWS_PER_STATEMENT, area_figure_rows, school_figure_rows};
 use crate::StoreError;
 
@@ -73,6 +77,16 @@ impl FigureTable {
     /// `held` and `incoming` are the same figure in the same release.
     fn same_figure(&self) -> String {
         format!("{} AND held.release = incoming.release", self.same_key())
+    }
+
+    /// How a figure a file states twice is held, written straight into the table: as its last
+    /// statement, as a staged file's is.
+    fn last_statement_held(&self) -> String {
+        format!(
+            "ON CONFLICT ({}, release) DO UPDATE SET value = excluded.value, missing_reason = excluded.missing_reason,
+                 cohort = excluded.cohort, source = excluded.source, import_id = excluded.import_id",
+            self.key.join(", ")
+        )
     }
 
     fn count_where(&self, condition: &str) -> String {
@@ -207,28 +221,68 @@ pub(super) async fn figures(
     import_id: i64,
     told: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<ImportSummary, StoreError> {
-    let mut staged = 0;
-    stage(transaction, &SCHOOL_FIGURES).await?;
-    for batch in figures.schools.chunks(ROWS_PER_STATEMENT) {
-        school_figure_rows(transaction, SCHOOL_FIGURES.staging, batch, Some(import_id)).await?;
-        staged += batch.len();
-        told(staged);
-    }
-    stage(transaction, &AREA_FIGURES).await?;
-    for batch in figures.areas.chunks(ROWS_PER_STATEMENT) {
-        area_figure_rows(transaction, AREA_FIGURES.staging, batch, Some(import_id)).await?;
-        staged += batch.len();
-        told(staged);
-    }
-    let schools_not_held = scalar(
-        transaction,
-        "SELECT COUNT(DISTINCT urn) FROM incoming_school_figures
-         WHERE urn NOT IN (SELECT urn FROM establishments)"
-            .to_owned(),
-    )
-    .await?;
-    let school = merge(transaction, &SCHOOL_FIGURES, figures.schools.len(), import_id).await?;
-    let area = merge(transaction, &AREA_FIGURES, figures.areas.len(), import_id).await?;
+    let schools_not_held = schools_not_held(transaction, figures.schools.iter().map(|figure| figure.urn)).await?;
+    let school_met = figures
+        .schools
+        .iter()
+        .map(|figure| (figure.measure, figure.group, figure.year));
+    let school = if any_held_of(transaction, &SCHOOL_FIGURES, school_met.collect()).await? {
+        stage(transaction, &SCHOOL_FIGURES).await?;
+        for (number, batch) in figures.schools.chunks(ROWS_PER_STATEMENT).enumerate() {
+            school_figure_rows(transaction, SCHOOL_FIGURES.staging, batch, Some(import_id), "").await?;
+            told(number * ROWS_PER_STATEMENT + batch.len());
+        }
+        merge(transaction, &SCHOOL_FIGURES, figures.schools.len(), import_id).await?
+    } else {
+        let mut in_key_order: Vec<&SchoolFigure> = figures.schools.iter().collect();
+        in_key_order.sort_by_key(|figure| {
+            (
+                figure.urn,
+                figure.measure.code(),
+                figure.year,
+                figure.group.code(),
+                figure.release.code(),
+            )
+        });
+        let then = SCHOOL_FIGURES.last_statement_held();
+        for (number, batch) in in_key_order.chunks(ROWS_PER_STATEMENT).enumerate() {
+            school_figure_rows(transaction, SCHOOL_FIGURES.table, batch, Some(import_id), &then).await?;
+            told(number * ROWS_PER_STATEMENT + batch.len());
+        }
+        ImportSummary::compared(figures.schools.len(), 0, 0, 0)
+    };
+    let told_after_schools = |written: usize| told(figures.schools.len() + written);
+    let area_met = figures
+        .areas
+        .iter()
+        .map(|figure| (figure.measure, figure.group, figure.year));
+    let area = if any_held_of(transaction, &AREA_FIGURES, area_met.collect()).await? {
+        stage(transaction, &AREA_FIGURES).await?;
+        for (number, batch) in figures.areas.chunks(ROWS_PER_STATEMENT).enumerate() {
+            area_figure_rows(transaction, AREA_FIGURES.staging, batch, Some(import_id), "").await?;
+            told_after_schools(number * ROWS_PER_STATEMENT + batch.len());
+        }
+        merge(transaction, &AREA_FIGURES, figures.areas.len(), import_id).await?
+    } else {
+        let mut in_key_order: Vec<&AreaFigure> = figures.areas.iter().collect();
+        in_key_order.sort_by_cached_key(|figure| {
+            (
+                figure.area.kind_code(),
+                figure.area.code(),
+                figure.phase_group.code(),
+                figure.measure.code(),
+                figure.year,
+                figure.group.code(),
+                figure.release.code(),
+            )
+        });
+        let then = AREA_FIGURES.last_statement_held();
+        for (number, batch) in in_key_order.chunks(ROWS_PER_STATEMENT).enumerate() {
+            area_figure_rows(transaction, AREA_FIGURES.table, batch, Some(import_id), &then).await?;
+            told_after_schools(number * ROWS_PER_STATEMENT + batch.len());
+        }
+        ImportSummary::compared(figures.areas.len(), 0, 0, 0)
+    };
     Ok(ImportSummary {
         added: school.added + area.added,
         changed: school.changed + area.changed,
@@ -237,6 +291,56 @@ pub(super) async fn figures(
         schools_not_held,
         ..ImportSummary::default()
     })
+}
+
+/// The schools, by URN, that figures name and Stride does not hold.
+pub(super) async fn schools_not_held(
+    transaction: &mut Transaction<'_, Sqlite>,
+    urns: impl Iterator<Item = Urn>,
+) -> Result<usize, StoreError> {
+    let urns: BTreeSet<u32> = urns.map(Urn::get).collect();
+    if urns.is_empty() {
+        return Ok(0);
+    }
+    let list = urns.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM json_each(?) WHERE value NOT IN (SELECT urn FROM establishments)")
+            .bind(format!("[{list}]"))
+            .fetch_one(&mut **transaction)
+            .await?;
+    Ok(usize::try_from(count).unwrap_or(0))
+}
+
+/// Whether Stride holds any figure in `figures` of a measure, pupil group and year that `met`
+/// names. Where it holds none (a year's national file met for the first time), a file's figures
+/// have nothing to be compared with, and go straight into their table in its key order.
+async fn any_held_of(
+    transaction: &mut Transaction<'_, Sqlite>,
+    figures: &FigureTable,
+    met: BTreeSet<(Measure, PupilGroup, AcademicYear)>,
+) -> Result<bool, StoreError> {
+    if met.is_empty() {
+        return Ok(false);
+    }
+    let met: Vec<(&str, &str, i32)> = met
+        .into_iter()
+        .map(|(measure, group, year)| (measure.code(), group.code(), year.start_year()))
+        .collect();
+    let met = serde_json::to_string(&met).map_err(|error| StoreError::Unreadable {
+        table: figures.table,
+        column: "measure",
+        detail: error.to_string(),
+    })?;
+    let held: bool = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT EXISTS (SELECT 1 FROM json_each(?) met JOIN {table} held
+             ON held.measure = met.value ->> 0 AND held.pupil_group = met.value ->> 1
+            AND held.academic_year = met.value ->> 2)",
+        table = figures.table
+    )))
+    .bind(met)
+    .fetch_one(&mut **transaction)
+    .await?;
+    Ok(held)
 }
 
 /// A data set's columns, held as the file stated them; the same file again adds nothing.

@@ -2,6 +2,9 @@
 //! they were published in, staged, and compared with what is held row by row. A row a later file
 //! of the same release changes is kept in `superseded_statistics_rows` before it is replaced.
 
+use std::fmt::Write;
+use std::sync::Arc;
+
 use sqlx::{AssertSqlSafe, Sqlite, Transaction};
 
 use super::import_figures::{execute, scalar};
@@ -48,13 +51,24 @@ fn figures_json(row: &[StatisticsFigure]) -> String {
         json_string(&mut json, &figure.indicator);
         json.push(':');
         match figure.figure {
-            // Values were read as finite numbers; Rust writes them without an exponent.
-            Figure::Value(value) => json.push_str(&value.to_string()),
+            Figure::Value(value) => json_number(&mut json, value),
             Figure::Missing(reason) => json_string(&mut json, reason.code()),
         }
     }
     json.push('}');
     json
+}
+
+/// A value as Rust writes a float, without an exponent (values were read as finite numbers);
+/// most published values are whole counts, written as integers, which is quicker and the same.
+fn json_number(json: &mut String, value: f64) {
+    const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
+    if value.fract() == 0.0 && value.abs() < EXACT_INTEGERS && !(value == 0.0 && value.is_sign_negative()) {
+        // Writing into a String cannot fail.
+        let _ = write!(json, "{}", value as i64);
+    } else {
+        let _ = write!(json, "{value}");
+    }
 }
 
 fn json_string(json: &mut String, text: &str) {
@@ -90,7 +104,7 @@ pub(super) async fn statistics(
         .fetch_one(&mut **transaction)
         .await?;
     let summary = if held_before {
-        stage(transaction, &set.data_set, &published, told).await?;
+        stage(transaction, &set.data_set, &mut published, told).await?;
         merge(transaction, set.figures.len(), source, import_id).await?
     } else {
         // A data set met for the first time has nothing to compare with: its rows go straight
@@ -107,7 +121,7 @@ pub(super) async fn statistics(
             )
         });
         let mut written = 0;
-        for batch in published.chunks(ROWS_PER_STATEMENT) {
+        for batch in published.chunks_mut(ROWS_PER_STATEMENT) {
             insert(
                 transaction,
                 Destination::Held { source, import_id },
@@ -132,29 +146,17 @@ async fn schools_not_held(
     transaction: &mut Transaction<'_, Sqlite>,
     published: &[PublishedRow<'_>],
 ) -> Result<usize, StoreError> {
-    let urns: std::collections::BTreeSet<u32> = published
-        .iter()
-        .filter_map(|row| match row.first.subject {
-            StatisticsSubject::School(urn) => Some(urn.get()),
-            _ => None,
-        })
-        .collect();
-    if urns.is_empty() {
-        return Ok(0);
-    }
-    let list = urns.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
-    let count: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM json_each(?) WHERE value NOT IN (SELECT urn FROM establishments)")
-            .bind(format!("[{list}]"))
-            .fetch_one(&mut **transaction)
-            .await?;
-    Ok(usize::try_from(count).unwrap_or(0))
+    let urns = published.iter().filter_map(|row| match row.first.subject {
+        StatisticsSubject::School(urn) => Some(urn),
+        _ => None,
+    });
+    super::import_figures::schools_not_held(transaction, urns).await
 }
 
 async fn stage(
     transaction: &mut Transaction<'_, Sqlite>,
     data_set: &str,
-    published: &[PublishedRow<'_>],
+    published: &mut [PublishedRow<'_>],
     told: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<(), StoreError> {
     execute(
@@ -167,7 +169,7 @@ async fn stage(
     .await?;
     execute(transaction, "DELETE FROM incoming_statistics_rows".to_owned()).await?;
     let mut staged = 0;
-    for batch in published.chunks(ROWS_PER_STATEMENT) {
+    for batch in published.chunks_mut(ROWS_PER_STATEMENT) {
         insert(transaction, Destination::Staging, data_set, batch).await?;
         staged += batch.iter().map(|row| row.count).sum::<usize>();
         told(staged);
@@ -185,7 +187,7 @@ async fn insert(
     transaction: &mut Transaction<'_, Sqlite>,
     into: Destination<'_>,
     data_set: &str,
-    batch: &[PublishedRow<'_>],
+    batch: &mut [PublishedRow<'_>],
 ) -> Result<(), StoreError> {
     let (table, last_column, conflict) = match into {
         Destination::Staging => ("incoming_statistics_rows", "figure_count", String::new()),
@@ -203,10 +205,16 @@ async fn insert(
     );
     // The SQL is made only of constant text and placeholders; values are bound.
     let mut query = sqlx::query(AssertSqlSafe(sql));
+    // Shared by every row of the statement rather than copied into each.
+    let data_set: Arc<str> = Arc::from(data_set);
+    let source: Option<Arc<str>> = match into {
+        Destination::Staging => None,
+        Destination::Held { source, .. } => Some(Arc::from(source)),
+    };
     for row in batch {
         let first = row.first;
         query = query
-            .bind(data_set.to_owned())
+            .bind(Arc::clone(&data_set))
             .bind(first.subject.kind_code())
             .bind(first.subject.code())
             .bind(first.time_period.clone())
@@ -214,10 +222,11 @@ async fn insert(
             .bind(first.filters.clone())
             .bind(first.year.map(|year| year.start_year()))
             .bind(first.release.code())
-            .bind(row.figures.clone());
-        query = match into {
-            Destination::Staging => query.bind(row.count as i64),
-            Destination::Held { source, import_id } => query.bind(source.to_owned()).bind(import_id),
+            // Each row is written once, so its figures move into the statement.
+            .bind(std::mem::take(&mut row.figures));
+        query = match (&into, &source) {
+            (Destination::Held { import_id, .. }, Some(source)) => query.bind(Arc::clone(source)).bind(*import_id),
+            _ => query.bind(row.count as i64),
         };
     }
     query.execute(&mut **transaction).await?;

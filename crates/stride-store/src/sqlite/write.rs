@@ -1,5 +1,7 @@
 //! Writing a whole local authority in one transaction.
 
+use std::borrow::Borrow;
+
 use sqlx::{AssertSqlSafe, Sqlite, SqlitePool, Transaction};
 use stride_core::{
     AreaFigure, Dataset, Establishment, Figure, Governance, Inspection, IntelligenceItem, LocalAuthority, SchoolFigure,
@@ -30,10 +32,10 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
         establishment_row(&mut transaction, establishment).await?;
     }
     for batch in dataset.school_figures.chunks(ROWS_PER_STATEMENT) {
-        school_figure_rows(&mut transaction, "school_figures", batch, None).await?;
+        school_figure_rows(&mut transaction, "school_figures", batch, None, "").await?;
     }
     for batch in dataset.area_figures().chunks(ROWS_PER_STATEMENT) {
-        area_figure_rows(&mut transaction, "area_figures", batch, None).await?;
+        area_figure_rows(&mut transaction, "area_figures", batch, None, "").await?;
     }
     for inspection in &dataset.inspections {
         inspection_rows(&mut transaction, inspection, None).await?;
@@ -190,22 +192,25 @@ pub(super) fn placeholders(rows: usize, columns: usize) -> String {
 }
 
 /// Writes figures into `table`: the figures themselves, or the staging table an import compares
-/// them from. `table` is one of this crate's constant names.
-pub(super) async fn school_figure_rows(
+/// them from. `table` is one of this crate's constant names, and `then` (an `ON CONFLICT`
+/// clause, or nothing) is made of them.
+pub(super) async fn school_figure_rows<F: Borrow<SchoolFigure>>(
     transaction: &mut Transaction<'_, Sqlite>,
     table: &'static str,
-    figures: &[SchoolFigure],
+    figures: &[F],
     import_id: Option<i64>,
+    then: &str,
 ) -> Result<(), StoreError> {
     let sql = format!(
         "INSERT INTO {table} (urn, measure, academic_year, pupil_group, release, value, missing_reason, cohort, source,
              import_id)
-         VALUES {}",
+         VALUES {} {then}",
         placeholders(figures.len(), 10)
     );
     // The SQL is made only of constant text and placeholders; values are bound.
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for figure in figures {
+        let figure = figure.borrow();
         let (value, missing_reason) = value_and_reason(figure.figure);
         query = query
             .bind(i64::from(figure.urn.get()))
@@ -224,21 +229,23 @@ pub(super) async fn school_figure_rows(
 }
 
 /// Writes area figures into `table`, as [`school_figure_rows`] does.
-pub(super) async fn area_figure_rows(
+pub(super) async fn area_figure_rows<F: Borrow<AreaFigure>>(
     transaction: &mut Transaction<'_, Sqlite>,
     table: &'static str,
-    figures: &[AreaFigure],
+    figures: &[F],
     import_id: Option<i64>,
+    then: &str,
 ) -> Result<(), StoreError> {
     let sql = format!(
         "INSERT INTO {table} (area_kind, area_code, phase_group, measure, academic_year, pupil_group, release, value,
              missing_reason, cohort, source, import_id)
-         VALUES {}",
+         VALUES {} {then}",
         placeholders(figures.len(), 12)
     );
     // The SQL is made only of constant text and placeholders; values are bound.
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for figure in figures {
+        let figure = figure.borrow();
         let (value, missing_reason) = value_and_reason(figure.figure);
         query = query
             .bind(figure.area.kind_code())
