@@ -222,67 +222,9 @@ pub(super) async fn figures(
     told: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<ImportSummary, StoreError> {
     let schools_not_held = schools_not_held(transaction, figures.schools.iter().map(|figure| figure.urn)).await?;
-    let school_met = figures
-        .schools
-        .iter()
-        .map(|figure| (figure.measure, figure.group, figure.year));
-    let school = if any_held_of(transaction, &SCHOOL_FIGURES, school_met.collect()).await? {
-        stage(transaction, &SCHOOL_FIGURES).await?;
-        for (number, batch) in figures.schools.chunks(ROWS_PER_STATEMENT).enumerate() {
-            school_figure_rows(transaction, SCHOOL_FIGURES.staging, batch, Some(import_id), "").await?;
-            told(number * ROWS_PER_STATEMENT + batch.len());
-        }
-        merge(transaction, &SCHOOL_FIGURES, figures.schools.len(), import_id).await?
-    } else {
-        let mut in_key_order: Vec<&SchoolFigure> = figures.schools.iter().collect();
-        in_key_order.sort_by_key(|figure| {
-            (
-                figure.urn,
-                figure.measure.code(),
-                figure.year,
-                figure.group.code(),
-                figure.release.code(),
-            )
-        });
-        let then = SCHOOL_FIGURES.last_statement_held();
-        for (number, batch) in in_key_order.chunks(ROWS_PER_STATEMENT).enumerate() {
-            school_figure_rows(transaction, SCHOOL_FIGURES.table, batch, Some(import_id), &then).await?;
-            told(number * ROWS_PER_STATEMENT + batch.len());
-        }
-        ImportSummary::compared(figures.schools.len(), 0, 0, 0)
-    };
+    let school = file_figures(transaction, &figures.schools, import_id, told).await?;
     let told_after_schools = |written: usize| told(figures.schools.len() + written);
-    let area_met = figures
-        .areas
-        .iter()
-        .map(|figure| (figure.measure, figure.group, figure.year));
-    let area = if any_held_of(transaction, &AREA_FIGURES, area_met.collect()).await? {
-        stage(transaction, &AREA_FIGURES).await?;
-        for (number, batch) in figures.areas.chunks(ROWS_PER_STATEMENT).enumerate() {
-            area_figure_rows(transaction, AREA_FIGURES.staging, batch, Some(import_id), "").await?;
-            told_after_schools(number * ROWS_PER_STATEMENT + batch.len());
-        }
-        merge(transaction, &AREA_FIGURES, figures.areas.len(), import_id).await?
-    } else {
-        let mut in_key_order: Vec<&AreaFigure> = figures.areas.iter().collect();
-        in_key_order.sort_by_cached_key(|figure| {
-            (
-                figure.area.kind_code(),
-                figure.area.code(),
-                figure.phase_group.code(),
-                figure.measure.code(),
-                figure.year,
-                figure.group.code(),
-                figure.release.code(),
-            )
-        });
-        let then = AREA_FIGURES.last_statement_held();
-        for (number, batch) in in_key_order.chunks(ROWS_PER_STATEMENT).enumerate() {
-            area_figure_rows(transaction, AREA_FIGURES.table, batch, Some(import_id), &then).await?;
-            told_after_schools(number * ROWS_PER_STATEMENT + batch.len());
-        }
-        ImportSummary::compared(figures.areas.len(), 0, 0, 0)
-    };
+    let area = file_figures(transaction, &figures.areas, import_id, &told_after_schools).await?;
     Ok(ImportSummary {
         added: school.added + area.added,
         changed: school.changed + area.changed,
@@ -291,6 +233,105 @@ pub(super) async fn figures(
         schools_not_held,
         ..ImportSummary::default()
     })
+}
+
+/// A school's or an area's figure, as writing a file's figures into its table needs it.
+trait FileFigure: Sync {
+    const TABLE: &'static FigureTable;
+    type Key: Ord;
+    fn measure_group_year(&self) -> (Measure, PupilGroup, AcademicYear);
+    /// The figure's place in its table's key order, release last.
+    fn key(&self) -> Self::Key;
+    fn batch<'a>(figures: &'a [&'a Self]) -> FigureBatch<'a>;
+}
+
+enum FigureBatch<'a> {
+    Schools(&'a [&'a SchoolFigure]),
+    Areas(&'a [&'a AreaFigure]),
+}
+
+impl FileFigure for SchoolFigure {
+    const TABLE: &'static FigureTable = &SCHOOL_FIGURES;
+    type Key = (Urn, &'static str, AcademicYear, &'static str, &'static str);
+    fn measure_group_year(&self) -> (Measure, PupilGroup, AcademicYear) {
+        (self.measure, self.group, self.year)
+    }
+    fn key(&self) -> Self::Key {
+        (
+            self.urn,
+            self.measure.code(),
+            self.year,
+            self.group.code(),
+            self.release.code(),
+        )
+    }
+    fn batch<'a>(figures: &'a [&'a Self]) -> FigureBatch<'a> {
+        FigureBatch::Schools(figures)
+    }
+}
+
+impl FileFigure for AreaFigure {
+    const TABLE: &'static FigureTable = &AREA_FIGURES;
+    type Key = (
+        &'static str,
+        String,
+        &'static str,
+        &'static str,
+        AcademicYear,
+        &'static str,
+        &'static str,
+    );
+    fn measure_group_year(&self) -> (Measure, PupilGroup, AcademicYear) {
+        (self.measure, self.group, self.year)
+    }
+    fn key(&self) -> Self::Key {
+        (
+            self.area.kind_code(),
+            self.area.code(),
+            self.phase_group.code(),
+            self.measure.code(),
+            self.year,
+            self.group.code(),
+            self.release.code(),
+        )
+    }
+    fn batch<'a>(figures: &'a [&'a Self]) -> FigureBatch<'a> {
+        FigureBatch::Areas(figures)
+    }
+}
+
+/// Writes one table's figures of a file: staged and compared with those held, or, where none
+/// held is of their measures, groups and years, straight into the table in its key order.
+async fn file_figures<F: FileFigure>(
+    transaction: &mut Transaction<'_, Sqlite>,
+    figures: &[F],
+    import_id: i64,
+    told: &(dyn Fn(usize) + Send + Sync),
+) -> Result<ImportSummary, StoreError> {
+    let table = F::TABLE;
+    let met = figures.iter().map(FileFigure::measure_group_year).collect();
+    let mut in_order: Vec<&F> = figures.iter().collect();
+    let held_alike = any_held_of(transaction, table, met).await?;
+    let (into, then) = if held_alike {
+        stage(transaction, table).await?;
+        (table.staging, String::new())
+    } else {
+        // Stable, so that of a figure a file states twice the last is written last.
+        in_order.sort_by_cached_key(|figure| figure.key());
+        (table.table, table.last_statement_held())
+    };
+    for (number, batch) in in_order.chunks(ROWS_PER_STATEMENT).enumerate() {
+        match F::batch(batch) {
+            FigureBatch::Schools(batch) => school_figure_rows(transaction, into, batch, Some(import_id), &then).await?,
+            FigureBatch::Areas(batch) => area_figure_rows(transaction, into, batch, Some(import_id), &then).await?,
+        }
+        told(number * ROWS_PER_STATEMENT + batch.len());
+    }
+    if held_alike {
+        merge(transaction, table, figures.len(), import_id).await
+    } else {
+        Ok(ImportSummary::compared(figures.len(), 0, 0, 0))
+    }
 }
 
 /// The schools, by URN, that figures name and Stride does not hold.
