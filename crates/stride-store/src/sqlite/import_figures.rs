@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 
 use stride_core::{AcademicYear, AreaFigure, Measure, PupilGroup, SchoolFigure, Urn};
 
+use super::overlapped::{SharedText, run_in_order};
 use super::write::{ROWS_PER_STATEMENT, area_figure_rows, school_figure_rows};
 use crate::StoreError;
 
@@ -320,13 +321,12 @@ async fn file_figures<F: FileFigure>(
         in_order.sort_by_cached_key(|figure| figure.key());
         (table.table, table.last_statement_held())
     };
-    for (number, batch) in in_order.chunks(ROWS_PER_STATEMENT).enumerate() {
-        match F::batch(batch) {
-            FigureBatch::Schools(batch) => school_figure_rows(transaction, into, batch, Some(import_id), &then).await?,
-            FigureBatch::Areas(batch) => area_figure_rows(transaction, into, batch, Some(import_id), &then).await?,
-        }
-        told(number * ROWS_PER_STATEMENT + batch.len());
-    }
+    let mut shared = SharedText::default();
+    let statement = |batch| match F::batch(batch) {
+        FigureBatch::Schools(batch) => school_figure_rows(into, batch, Some(import_id), &then, &mut shared),
+        FigureBatch::Areas(batch) => area_figure_rows(into, batch, Some(import_id), &then, &mut shared),
+    };
+    run_in_order(transaction, in_order.chunks(ROWS_PER_STATEMENT), statement, told).await?;
     if held_alike {
         merge(transaction, table, figures.len(), import_id).await
     } else {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use sqlx::{AssertSqlSafe, Sqlite, Transaction};
 
 use super::import_figures::{execute, scalar};
+use super::overlapped::{SharedText, Statement, run_in_order};
 use stride_core::Figure;
 use stride_core::import::{ImportSummary, StatisticsFigure, StatisticsSet, StatisticsSubject};
 
@@ -120,18 +121,14 @@ pub(super) async fn statistics(
                 first.release.code(),
             )
         });
-        let mut written = 0;
-        for batch in published.chunks_mut(ROWS_PER_STATEMENT) {
-            insert(
-                transaction,
-                Destination::Held { source, import_id },
-                &set.data_set,
-                batch,
-            )
-            .await?;
-            written += batch.iter().map(|row| row.count).sum::<usize>();
-            told(written);
-        }
+        let (into, mut shared) = (Destination::Held { source, import_id }, SharedText::default());
+        run_in_order(
+            transaction,
+            published.chunks_mut(ROWS_PER_STATEMENT),
+            |batch| statement(&into, &set.data_set, batch, &mut shared),
+            told,
+        )
+        .await?;
         ImportSummary::compared(set.figures.len(), 0, 0, 0)
     };
     super::import_figures::figures(transaction, &set.measures, import_id, &|_| {}).await?;
@@ -168,13 +165,14 @@ async fn stage(
     )
     .await?;
     execute(transaction, "DELETE FROM incoming_statistics_rows".to_owned()).await?;
-    let mut staged = 0;
-    for batch in published.chunks_mut(ROWS_PER_STATEMENT) {
-        insert(transaction, Destination::Staging, data_set, batch).await?;
-        staged += batch.iter().map(|row| row.count).sum::<usize>();
-        told(staged);
-    }
-    Ok(())
+    let mut shared = SharedText::default();
+    run_in_order(
+        transaction,
+        published.chunks_mut(ROWS_PER_STATEMENT),
+        |batch| statement(&Destination::Staging, data_set, batch, &mut shared),
+        told,
+    )
+    .await
 }
 
 /// Where published rows are written: staged to be compared with those held, or held.
@@ -183,12 +181,13 @@ enum Destination<'a> {
     Held { source: &'a str, import_id: i64 },
 }
 
-async fn insert(
-    transaction: &mut Transaction<'_, Sqlite>,
-    into: Destination<'_>,
+/// The statement that writes a batch of rows, with the number of figures they hold.
+fn statement(
+    into: &Destination<'_>,
     data_set: &str,
     batch: &mut [PublishedRow<'_>],
-) -> Result<(), StoreError> {
+    shared: &mut SharedText,
+) -> (Statement, usize) {
     let (table, last_column, conflict) = match into {
         Destination::Staging => ("incoming_statistics_rows", "figure_count", String::new()),
         // A row a file states twice is held as its last statement.
@@ -205,32 +204,30 @@ async fn insert(
     );
     // The SQL is made only of constant text and placeholders; values are bound.
     let mut query = sqlx::query(AssertSqlSafe(sql));
-    // Shared by every row of the statement rather than copied into each.
-    let data_set: Arc<str> = Arc::from(data_set);
-    let source: Option<Arc<str>> = match into {
+    let data_set = shared.of(data_set);
+    let source = match into {
         Destination::Staging => None,
-        Destination::Held { source, .. } => Some(Arc::from(source)),
+        Destination::Held { source, .. } => Some(shared.of(source)),
     };
-    for row in batch {
+    for row in batch.iter_mut() {
         let first = row.first;
         query = query
             .bind(Arc::clone(&data_set))
-            .bind(first.subject.kind_code())
-            .bind(first.subject.code())
+            .bind(shared.of(first.subject.kind_code()))
+            .bind(shared.of(&first.subject.code()))
             .bind(first.time_period.clone())
             .bind(first.time_identifier.clone())
             .bind(first.filters.clone())
             .bind(first.year.map(|year| year.start_year()))
-            .bind(first.release.code())
+            .bind(shared.of(first.release.code()))
             // Each row is written once, so its figures move into the statement.
             .bind(std::mem::take(&mut row.figures));
-        query = match (&into, &source) {
+        query = match (into, &source) {
             (Destination::Held { import_id, .. }, Some(source)) => query.bind(Arc::clone(source)).bind(*import_id),
             _ => query.bind(row.count as i64),
         };
     }
-    query.execute(&mut **transaction).await?;
-    Ok(())
+    (query, batch.iter().map(|row| row.count).sum())
 }
 
 /// The figures in staged rows that meet a held row of the same release on `condition`.

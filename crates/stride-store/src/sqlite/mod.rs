@@ -10,6 +10,7 @@ mod import_figures;
 mod import_inspections;
 mod import_statistics;
 mod intervention;
+mod overlapped;
 mod pupils;
 mod read;
 mod support;

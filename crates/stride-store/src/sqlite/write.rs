@@ -7,6 +7,7 @@ use stride_core::{
     AreaFigure, Dataset, Establishment, Figure, Governance, Inspection, IntelligenceItem, LocalAuthority, SchoolFigure,
 };
 
+use super::overlapped::{SharedText, Statement, run_in_order};
 use crate::{NewAccount, StoreError};
 
 pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[NewAccount]) -> Result<(), StoreError> {
@@ -31,12 +32,21 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
     for establishment in &dataset.establishments {
         establishment_row(&mut transaction, establishment).await?;
     }
-    for batch in dataset.school_figures.chunks(ROWS_PER_STATEMENT) {
-        school_figure_rows(&mut transaction, "school_figures", batch, None, "").await?;
-    }
-    for batch in dataset.area_figures().chunks(ROWS_PER_STATEMENT) {
-        area_figure_rows(&mut transaction, "area_figures", batch, None, "").await?;
-    }
+    let (nothing_told, mut shared) = (|_| {}, SharedText::default());
+    run_in_order(
+        &mut transaction,
+        dataset.school_figures.chunks(ROWS_PER_STATEMENT),
+        |batch| school_figure_rows("school_figures", batch, None, "", &mut shared),
+        &nothing_told,
+    )
+    .await?;
+    run_in_order(
+        &mut transaction,
+        dataset.area_figures().chunks(ROWS_PER_STATEMENT),
+        |batch| area_figure_rows("area_figures", batch, None, "", &mut shared),
+        &nothing_told,
+    )
+    .await?;
     for inspection in &dataset.inspections {
         inspection_rows(&mut transaction, inspection, None).await?;
     }
@@ -194,13 +204,13 @@ pub(super) fn placeholders(rows: usize, columns: usize) -> String {
 /// Writes figures into `table`: the figures themselves, or the staging table an import compares
 /// them from. `table` is one of this crate's constant names, and `then` (an `ON CONFLICT`
 /// clause, or nothing) is made of them.
-pub(super) async fn school_figure_rows<F: Borrow<SchoolFigure>>(
-    transaction: &mut Transaction<'_, Sqlite>,
+pub(super) fn school_figure_rows<F: Borrow<SchoolFigure>>(
     table: &'static str,
     figures: &[F],
     import_id: Option<i64>,
     then: &str,
-) -> Result<(), StoreError> {
+    shared: &mut SharedText,
+) -> (Statement, usize) {
     let sql = format!(
         "INSERT INTO {table} (urn, measure, academic_year, pupil_group, release, value, missing_reason, cohort, source,
              import_id)
@@ -214,28 +224,27 @@ pub(super) async fn school_figure_rows<F: Borrow<SchoolFigure>>(
         let (value, missing_reason) = value_and_reason(figure.figure);
         query = query
             .bind(i64::from(figure.urn.get()))
-            .bind(figure.measure.code())
+            .bind(shared.of(figure.measure.code()))
             .bind(figure.year.start_year())
-            .bind(figure.group.code())
-            .bind(figure.release.code())
+            .bind(shared.of(figure.group.code()))
+            .bind(shared.of(figure.release.code()))
             .bind(value)
-            .bind(missing_reason)
+            .bind(missing_reason.map(|reason| shared.of(reason)))
             .bind(figure.cohort.map(i64::from))
-            .bind(figure.source.clone())
+            .bind(shared.of(&figure.source))
             .bind(import_id);
     }
-    query.execute(&mut **transaction).await?;
-    Ok(())
+    (query, figures.len())
 }
 
 /// Writes area figures into `table`, as [`school_figure_rows`] does.
-pub(super) async fn area_figure_rows<F: Borrow<AreaFigure>>(
-    transaction: &mut Transaction<'_, Sqlite>,
+pub(super) fn area_figure_rows<F: Borrow<AreaFigure>>(
     table: &'static str,
     figures: &[F],
     import_id: Option<i64>,
     then: &str,
-) -> Result<(), StoreError> {
+    shared: &mut SharedText,
+) -> (Statement, usize) {
     let sql = format!(
         "INSERT INTO {table} (area_kind, area_code, phase_group, measure, academic_year, pupil_group, release, value,
              missing_reason, cohort, source, import_id)
@@ -248,21 +257,20 @@ pub(super) async fn area_figure_rows<F: Borrow<AreaFigure>>(
         let figure = figure.borrow();
         let (value, missing_reason) = value_and_reason(figure.figure);
         query = query
-            .bind(figure.area.kind_code())
-            .bind(figure.area.code())
-            .bind(figure.phase_group.code())
-            .bind(figure.measure.code())
+            .bind(shared.of(figure.area.kind_code()))
+            .bind(shared.of(&figure.area.code()))
+            .bind(shared.of(figure.phase_group.code()))
+            .bind(shared.of(figure.measure.code()))
             .bind(figure.year.start_year())
-            .bind(figure.group.code())
-            .bind(figure.release.code())
+            .bind(shared.of(figure.group.code()))
+            .bind(shared.of(figure.release.code()))
             .bind(value)
-            .bind(missing_reason)
+            .bind(missing_reason.map(|reason| shared.of(reason)))
             .bind(figure.cohort.map(i64::from))
-            .bind(figure.source.clone())
+            .bind(shared.of(&figure.source))
             .bind(import_id);
     }
-    query.execute(&mut **transaction).await?;
-    Ok(())
+    (query, figures.len())
 }
 
 /// Writes an inspection and its judgements; `import_id` names the file it came from, if any.
