@@ -25,7 +25,7 @@ mod table;
 pub use edition::{Stated, year_in_name};
 pub use error::{IngestError, RowError};
 pub use marks_summary::{PupilSessions, summarise_marks};
-pub use parallel::try_in_parallel;
+pub use parallel::{try_in_parallel, try_in_parallel_in_order};
 pub use source::SourceFile;
 pub use table::Table;
 

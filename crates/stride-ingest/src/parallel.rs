@@ -1,7 +1,9 @@
 //! Files are read independently of one another, so a batch is read on every core the machine
 //! has; results come back in the batch's order, whichever thread finished first.
 
+use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
+use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// `work` done on every item, or the first failure in the items' order. Once an item fails no
@@ -13,35 +15,74 @@ where
     R: Send,
     E: Send,
 {
+    let mut done = Vec::with_capacity(items.len());
+    try_in_parallel_in_order(items, work, |result| {
+        done.push(result);
+        ControlFlow::Continue(())
+    })?;
+    Ok(done)
+}
+
+/// As [`try_in_parallel`], handing each result on, on the calling thread, as soon as it and
+/// every one before it are done, so that a batch can be written while its later files are still
+/// being read. `hand_on` breaks off to stop the work (no more items are started).
+pub fn try_in_parallel_in_order<T, R, E>(
+    items: &[T],
+    work: impl Fn(usize, &T) -> Result<R, E> + Sync,
+    mut hand_on: impl FnMut(R) -> ControlFlow<()>,
+) -> Result<(), E>
+where
+    T: Sync,
+    R: Send,
+    E: Send,
+{
     let threads = std::thread::available_parallelism()
         .map_or(1, NonZeroUsize::get)
         .clamp(1, items.len().max(1));
-    let (next, failed) = (AtomicUsize::new(0), AtomicBool::new(false));
-    let mut done: Vec<(usize, Result<R, E>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    while !failed.load(Ordering::Acquire) {
-                        let position = next.fetch_add(1, Ordering::AcqRel);
-                        let Some(item) = items.get(position) else { break };
-                        let result = work(position, item);
-                        if result.is_err() {
-                            failed.store(true, Ordering::Release);
-                        }
-                        mine.push((position, result));
+    let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let (finished, arrivals) = std::sync::mpsc::channel::<(usize, Result<R, E>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let finished = finished.clone();
+            let (next, stop, work) = (&next, &stop, &work);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Acquire) {
+                    let position = next.fetch_add(1, Ordering::AcqRel);
+                    let Some(item) = items.get(position) else { break };
+                    let result = work(position, item);
+                    if result.is_err() {
+                        stop.store(true, Ordering::Release);
                     }
-                    mine
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    });
-    done.sort_by_key(|(position, _)| *position);
-    done.into_iter().map(|(_, result)| result).collect()
+                    if finished.send((position, result)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        // Only the workers hold senders now, so the arrivals end when the last of them does.
+        drop(finished);
+        let outcome = hand_on_in_order(arrivals, &mut hand_on);
+        stop.store(true, Ordering::Release);
+        outcome
+    })
+}
+
+/// Results as they arrive, out of order, handed on in order; the first failure in order ends it.
+fn hand_on_in_order<R, E>(
+    arrivals: std::sync::mpsc::Receiver<(usize, Result<R, E>)>,
+    hand_on: &mut impl FnMut(R) -> ControlFlow<()>,
+) -> Result<(), E> {
+    let (mut waiting, mut wanted) = (BTreeMap::new(), 0);
+    for (position, result) in arrivals {
+        waiting.insert(position, result);
+        while let Some(result) = waiting.remove(&wanted) {
+            wanted += 1;
+            if hand_on(result?).is_break() {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -79,6 +120,62 @@ mod tests {
             }
         });
         assert_eq!(outcome, Err(40));
+    }
+
+    #[test]
+    fn a_result_is_handed_on_while_later_items_are_still_being_worked() {
+        let items: Vec<u32> = (0..4).collect();
+        let (first_handed_on, told) = std::sync::mpsc::channel();
+        let told = std::sync::Mutex::new(told);
+        let mut handed_on = Vec::new();
+        let outcome: Result<(), &str> = try_in_parallel_in_order(
+            &items,
+            |_, item| {
+                if *item == 3 {
+                    // The last item waits to hear that the first was handed on; were results only
+                    // handed on at the end, it would wait in vain.
+                    let told = told.lock().map_err(|_| "poisoned")?;
+                    told.recv_timeout(std::time::Duration::from_secs(10))
+                        .map_err(|_| "the first was not handed on before the last was done")?;
+                }
+                Ok(*item)
+            },
+            |item| {
+                if item == 0 {
+                    let _ = first_handed_on.send(());
+                }
+                handed_on.push(item);
+                ControlFlow::Continue(())
+            },
+        );
+        assert_eq!(outcome, Ok(()));
+        assert_eq!(handed_on, [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn breaking_off_starts_no_more_items() {
+        let items: Vec<u32> = (0..200).collect();
+        let started = AtomicUsize::new(0);
+        let mut handed_on = 0;
+        let outcome = try_in_parallel_in_order(
+            &items,
+            |_, item| {
+                started.fetch_add(1, Ordering::AcqRel);
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                Ok::<_, ()>(*item)
+            },
+            |_| {
+                handed_on += 1;
+                if handed_on == 5 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        );
+        assert_eq!(outcome, Ok(()));
+        assert_eq!(handed_on, 5);
+        assert!(started.load(Ordering::Acquire) < 200);
     }
 
     #[test]

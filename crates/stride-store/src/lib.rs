@@ -590,10 +590,47 @@ pub trait Store: Send + Sync {
         dry_run: bool,
         progress: Progress<'_>,
     ) -> Result<stride_core::import::ImportSummary, StoreError>;
+
+    /// Writes a batch of files in one transaction, each as soon as the reader hands it on (so
+    /// that writing the first overlaps reading the last), whole or not at all: a
+    /// [`BatchFile::Refused`] ends the batch with nothing written. A dry run writes nothing.
+    async fn import_batch(
+        &self,
+        files: &mut tokio::sync::mpsc::Receiver<BatchFile>,
+        dry_run: bool,
+        told: BatchTold<'_>,
+    ) -> Result<Vec<stride_core::import::ImportSummary>, StoreError>;
 }
 
 /// Told how many of a file's records an import has written, and of how many.
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Send + Sync);
+
+/// A file of a batch, as its reader hands it on to be written.
+#[derive(Debug)]
+pub enum BatchFile {
+    Read(
+        Box<stride_core::import::ImportedFile>,
+        Box<stride_core::import::ImportContent>,
+    ),
+    /// The reader refused a file: nothing of the batch is to be written.
+    Refused,
+}
+
+/// Told of a batch's writing as it goes.
+pub type BatchTold<'a> = &'a (dyn Fn(BatchWriting<'_>) + Send + Sync);
+
+#[derive(Debug, Clone, Copy)]
+pub enum BatchWriting<'a> {
+    Started {
+        file: &'a stride_core::import::ImportedFile,
+    },
+    /// Of the file being written, how many records so far, and of how many.
+    Records { written: usize, of: usize },
+    Written {
+        file: &'a stride_core::import::ImportedFile,
+        summary: &'a stride_core::import::ImportSummary,
+    },
+}
 
 /// Opens the database a `--db` argument names: a file path (or `sqlite:` URL) for SQLite.
 pub async fn open(location: &str) -> Result<Arc<dyn Store>, StoreError> {

@@ -1,9 +1,9 @@
 //! `stride bench import`: every published file in a folder read, checked and written into a new
-//! SQLite file, timed, with the process's peak memory, to set beside a plain load of the same
-//! files as untyped text (`scripts/bench-import`).
+//! SQLite file as `stride import` does it, timed, with the process's peak memory, to set beside
+//! a plain load of the same files as untyped text (`scripts/bench-import`).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use stride_store::Store;
@@ -15,7 +15,8 @@ pub struct ImportBenchmark {
     pub rows: usize,
     pub records: usize,
     pub seconds: f64,
-    /// Of those, the seconds spent reading and checking every file before any was written.
+    /// When the last file had been read and checked, in seconds from the start: the writing of
+    /// the files before it runs alongside.
     pub reading_seconds: f64,
     /// Each file and the seconds its writing took, slowest first.
     pub writing: Vec<(String, f64)>,
@@ -80,33 +81,55 @@ fn read_stating(
     outcome.unwrap_or_else(|| stride_ingest::read_among(source, all, stride_ingest::Stated::default()))
 }
 
-/// Imports every file, each read whole before any is written, as `stride import` does.
+/// Imports every file as `stride import` does: read side by side, each written as soon as it
+/// and those before it are read, the batch in one transaction.
 pub async fn import_all(store: &Arc<dyn Store>, files: &[PathBuf]) -> anyhow::Result<ImportBenchmark> {
     let started = Instant::now();
     let each = stride_ingest::try_in_parallel(files, |_, path| stride_ingest::SourceFile::read_all(path, None))?;
-    let sources: Vec<(&PathBuf, stride_ingest::SourceFile)> = files
-        .iter()
-        .zip(each)
-        .flat_map(|(path, sources)| sources.into_iter().map(move |source| (path, source)))
-        .collect();
-    let all: Vec<stride_ingest::SourceFile> = sources.iter().map(|(_, source)| source.clone()).collect();
-    // Read side by side, as `stride import` reads a batch.
-    let read = stride_ingest::try_in_parallel(&sources, |_, (path, source)| read_stating(path, source, &all))?;
-    let reading_seconds = started.elapsed().as_secs_f64();
-    let (mut rows, mut records, mut writing) = (0, 0, Vec::new());
-    for (file, content) in &read {
-        let writing_started = Instant::now();
-        let summary = store.import(file, content, false).await?;
-        writing.push((file.name.clone(), writing_started.elapsed().as_secs_f64()));
-        rows += file.rows;
-        records += summary.added + summary.changed + summary.unchanged;
+    let (mut paths, mut sources) = (Vec::new(), Vec::new());
+    for (path, read) in files.iter().zip(each) {
+        for source in read {
+            paths.push(path.clone());
+            sources.push(source);
+        }
     }
+    let last_read = Arc::new(Mutex::new(0.0_f64));
+    let read = {
+        let last_read = Arc::clone(&last_read);
+        move |position: usize, source: &stride_ingest::SourceFile, all: &[stride_ingest::SourceFile]| {
+            let read = read_stating(&paths[position], source, all);
+            if let Ok(mut last_read) = last_read.lock() {
+                *last_read = last_read.max(started.elapsed().as_secs_f64());
+            }
+            read
+        }
+    };
+    let writing = Mutex::new((Vec::new(), Instant::now(), 0));
+    let told = |step: stride_store::BatchWriting<'_>| {
+        let Ok(mut writing) = writing.lock() else { return };
+        match step {
+            stride_store::BatchWriting::Started { .. } => writing.1 = Instant::now(),
+            stride_store::BatchWriting::Records { .. } => {}
+            stride_store::BatchWriting::Written { file, .. } => {
+                let seconds = writing.1.elapsed().as_secs_f64();
+                writing.0.push((file.name.clone(), seconds));
+                writing.2 += file.rows;
+            }
+        }
+    };
+    let summaries = crate::batch_import::read_and_write(store, Arc::new(sources), read, false, &told).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    let (mut writing, _, rows) = writing.into_inner().map_err(|_| anyhow::anyhow!("a writer panicked"))?;
     writing.sort_by(|first, second| second.1.total_cmp(&first.1));
+    let reading_seconds = last_read.lock().map_or(0.0, |last_read| *last_read);
     Ok(ImportBenchmark {
-        files: read.len(),
+        files: summaries.len(),
         rows,
-        records,
-        seconds: started.elapsed().as_secs_f64(),
+        records: summaries
+            .iter()
+            .map(|summary| summary.added + summary.changed + summary.unchanged)
+            .sum(),
+        seconds,
         reading_seconds,
         writing,
         peak_resident_mib: peak_resident_mib(),

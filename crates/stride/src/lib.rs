@@ -2,6 +2,7 @@
 //! its demo accounts. Kept in a library so that the tests fill their databases the same way.
 
 pub mod attendance_benchmark;
+pub mod batch_import;
 pub mod import_benchmark;
 
 use std::sync::Arc;

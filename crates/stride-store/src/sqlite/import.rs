@@ -16,64 +16,101 @@ pub(super) async fn import(
     dry_run: bool,
     progress: crate::Progress<'_>,
 ) -> Result<ImportSummary, StoreError> {
+    let mut transaction = pool.begin().await?;
+    let summary = import_in(&mut transaction, file, content, progress).await?;
+    finish(transaction, dry_run).await?;
+    Ok(summary)
+}
+
+/// Writes a batch of files in one transaction as the reader hands them on, so that the writing
+/// of the first overlaps the reading of the last, and the batch is written whole or not at all.
+pub(super) async fn import_batch(
+    pool: &SqlitePool,
+    files: &mut tokio::sync::mpsc::Receiver<crate::BatchFile>,
+    dry_run: bool,
+    told: crate::BatchTold<'_>,
+) -> Result<Vec<ImportSummary>, StoreError> {
+    let mut transaction = pool.begin().await?;
+    let mut summaries = Vec::new();
+    while let Some(handed_on) = files.recv().await {
+        let crate::BatchFile::Read(file, content) = handed_on else {
+            // Dropping the transaction rolls back what the batch wrote so far.
+            return Err(StoreError::Refused(
+                "a file of the batch was refused, so none of it was written".to_owned(),
+            ));
+        };
+        told(crate::BatchWriting::Started { file: &file });
+        let progress = |written, of| told(crate::BatchWriting::Records { written, of });
+        let summary = import_in(&mut transaction, &file, &content, &progress).await?;
+        told(crate::BatchWriting::Written {
+            file: &file,
+            summary: &summary,
+        });
+        summaries.push(summary);
+    }
+    finish(transaction, dry_run).await?;
+    Ok(summaries)
+}
+
+async fn finish(transaction: Transaction<'_, Sqlite>, dry_run: bool) -> Result<(), StoreError> {
+    if dry_run {
+        transaction.rollback().await?;
+    } else {
+        transaction.commit().await?;
+    }
+    Ok(())
+}
+
+/// Writes one file's records in the transaction.
+async fn import_in(
+    transaction: &mut Transaction<'_, Sqlite>,
+    file: &ImportedFile,
+    content: &ImportContent,
+    progress: crate::Progress<'_>,
+) -> Result<ImportSummary, StoreError> {
     let total = content.records();
     let told = |written: usize| progress(written, total);
-    let mut transaction = pool.begin().await?;
     let previously_imported_at: Option<DateTime<Utc>> =
         sqlx::query_scalar("SELECT MAX(imported_at) FROM imports WHERE sha256 = ?")
             .bind(&file.sha256)
-            .fetch_one(&mut *transaction)
+            .fetch_one(&mut **transaction)
             .await?;
     // The file is recorded first, so that every figure it writes can name it.
-    let import_id = record_import(&mut transaction, file).await?;
+    let import_id = record_import(transaction, file).await?;
     let mut summary = match content {
-        ImportContent::Establishments(records) => establishments(&mut transaction, records).await?,
-        ImportContent::SchoolInformation(records) => school_information(&mut transaction, records).await?,
-        ImportContent::Links(links) => establishment_links(&mut transaction, links).await?,
+        ImportContent::Establishments(records) => establishments(transaction, records).await?,
+        ImportContent::SchoolInformation(records) => school_information(transaction, records).await?,
+        ImportContent::Links(links) => establishment_links(transaction, links).await?,
         ImportContent::Figures(figures) => {
-            super::import_figures::figures(&mut transaction, figures, import_id, &told).await?
+            super::import_figures::figures(transaction, figures, import_id, &told).await?
         }
         ImportContent::LocalAuthorities(records) => {
-            super::import_figures::local_authorities(&mut transaction, records, import_id).await?
+            super::import_figures::local_authorities(transaction, records, import_id).await?
         }
         ImportContent::IndicatorDictionary(definitions) => {
-            super::import_figures::indicator_dictionary(
-                &mut transaction,
-                definitions,
-                import_id,
-                previously_imported_at,
-            )
-            .await?
+            super::import_figures::indicator_dictionary(transaction, definitions, import_id, previously_imported_at)
+                .await?
         }
         ImportContent::StatisticalNeighbours(records) => {
-            super::import_figures::statistical_neighbours(&mut transaction, records, import_id).await?
+            super::import_figures::statistical_neighbours(transaction, records, import_id).await?
         }
         ImportContent::Statistics(set) => {
-            super::import_statistics::statistics(&mut transaction, set, file.kind.publisher(), import_id, &told).await?
+            super::import_statistics::statistics(transaction, set, file.kind.publisher(), import_id, &told).await?
         }
         ImportContent::StatisticsMetadata { data_set, columns } => {
-            super::import_figures::statistics_columns(
-                &mut transaction,
-                data_set,
-                columns,
-                import_id,
-                previously_imported_at,
-            )
-            .await?
+            super::import_figures::statistics_columns(transaction, data_set, columns, import_id, previously_imported_at)
+                .await?
         }
         ImportContent::Inspections(inspections) => {
-            super::import_inspections::inspections(&mut transaction, inspections, import_id).await?
+            super::import_inspections::inspections(transaction, inspections, import_id).await?
         }
-        ImportContent::PupilCensus(records) => {
-            super::pupils::census(&mut transaction, records, Some(import_id)).await?
-        }
-        ImportContent::AttendanceMarks(marks) => super::pupils::marks(&mut transaction, marks, Some(import_id)).await?,
+        ImportContent::PupilCensus(records) => super::pupils::census(transaction, records, Some(import_id)).await?,
+        ImportContent::AttendanceMarks(marks) => super::pupils::marks(transaction, marks, Some(import_id)).await?,
         ImportContent::AttendanceSummaries(summaries) => {
-            super::pupils::summaries(&mut transaction, summaries, Some(import_id)).await?
+            super::pupils::summaries(transaction, summaries, Some(import_id)).await?
         }
         ImportContent::ColumnDictionary(columns) => {
-            super::import_figures::column_dictionary(&mut transaction, columns, import_id, previously_imported_at)
-                .await?
+            super::import_figures::column_dictionary(transaction, columns, import_id, previously_imported_at).await?
         }
     };
     told(total);
@@ -82,15 +119,10 @@ pub(super) async fn import(
     if previously_imported_at.is_some() && summary.added + summary.changed == 0 {
         sqlx::query("DELETE FROM imports WHERE id = ?")
             .bind(import_id)
-            .execute(&mut *transaction)
+            .execute(&mut **transaction)
             .await?;
     } else {
-        record_counts(&mut transaction, import_id, &summary).await?;
-    }
-    if dry_run {
-        transaction.rollback().await?;
-    } else {
-        transaction.commit().await?;
+        record_counts(transaction, import_id, &summary).await?;
     }
     Ok(summary)
 }

@@ -650,4 +650,13 @@ impl crate::Store for SqliteStore {
     ) -> Result<stride_core::import::ImportSummary, StoreError> {
         import::import(&self.pool, file, content, dry_run, progress).await
     }
+
+    async fn import_batch(
+        &self,
+        files: &mut tokio::sync::mpsc::Receiver<crate::BatchFile>,
+        dry_run: bool,
+        told: crate::BatchTold<'_>,
+    ) -> Result<Vec<stride_core::import::ImportSummary>, StoreError> {
+        import::import_batch(&self.pool, files, dry_run, told).await
+    }
 }

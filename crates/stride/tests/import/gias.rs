@@ -189,6 +189,36 @@ async fn refused(directory: &tempfile::TempDir, name: &str, corrupt: impl Fn(&st
 }
 
 #[tokio::test]
+async fn a_batch_with_a_refused_file_writes_nothing_of_the_files_before_it() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let original = String::from_utf8_lossy(&std::fs::read(data(EXTRACTS[0])).expect("readable")).into_owned();
+    let mut lines: Vec<&str> = original.lines().collect();
+    lines.truncate(12);
+    let bad = directory.path().join("z-truncated.csv");
+    std::fs::write(&bad, format!("{}\n{}", lines.join("\n"), "100000,\"unfinished")).expect("written");
+    let database = directory.path().join("batch.sqlite");
+    // The good file comes first, so it is read and handed to the writer before the refusal.
+    let output = Command::new(env!("CARGO_BIN_EXE_stride"))
+        .args(["import", "--db", database.to_str().expect("utf-8")])
+        .arg(data(EXTRACTS[0]))
+        .arg(&bad)
+        .output()
+        .expect("stride runs");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "the batch was refused: {said}");
+    assert!(said.contains("z-truncated.csv"), "the refusal names the file: {said}");
+    let store = stride_store::open(database.to_str().expect("utf-8"))
+        .await
+        .expect("opens");
+    assert_eq!(
+        store.establishment_count().await.expect("counts"),
+        0,
+        "nothing of the good file before it was kept"
+    );
+    assert!(store.imports(10).await.expect("reads").is_empty(), "no import recorded");
+}
+
+#[tokio::test]
 async fn a_corrupted_copy_is_refused_whole_with_its_location() {
     let directory = tempfile::tempdir().expect("temporary directory");
 
