@@ -96,18 +96,15 @@ async fn what_is_written_reads_back_and_the_file_reopens() {
     );
 }
 
-/// A deployment made before LAIT's figures were held as rows of statistics: its indicator
-/// figures, and a value a later file replaced, are carried across when it is next opened.
-#[tokio::test]
-async fn lait_figures_held_one_per_row_are_carried_into_statistics_rows() {
-    let directory = tempfile::tempdir().expect("temporary directory");
+/// A database made by an earlier build: every migration before `first_not_run`, and no more.
+async fn migrated_before(directory: &tempfile::TempDir, first_not_run: &str) -> (sqlx::SqlitePool, std::path::PathBuf) {
     let earlier = directory.path().join("migrations");
     std::fs::create_dir(&earlier).expect("folder");
     let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
     for entry in std::fs::read_dir(&migrations).expect("migrations") {
         let path = entry.expect("entry").path();
         let name = path.file_name().expect("name").to_string_lossy().into_owned();
-        if name.as_str() < "0008" {
+        if name.as_str() < first_not_run {
             std::fs::copy(&path, earlier.join(&name)).expect("copied");
         }
     }
@@ -121,7 +118,72 @@ async fn lait_figures_held_one_per_row_are_carried_into_statistics_rows() {
         .expect("reads the earlier migrations")
         .run(&pool)
         .await
-        .expect("migrates to 0007");
+        .expect("migrates to the earlier schema");
+    (pool, location)
+}
+
+/// A deployment made while every statistics row repeated its publisher: its rows are carried
+/// across whole, the publisher still read from the row's import.
+#[tokio::test]
+async fn statistics_rows_that_named_their_publisher_are_carried_across_whole() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (pool, location) = migrated_before(&directory, "0029").await;
+    for statement in [
+        "INSERT INTO imports (id, file_name, sha256, kind, publisher, imported_at, row_count, added, changed, unchanged)
+         VALUES (1, 'absence_by_term.csv', 'a', 'ees-data-set', 'Department for Education: Explore Education Statistics',
+                 '2026-11-01T00:00:00Z', 1, 2, 0, 0)",
+        "INSERT INTO statistics_rows (data_set, subject_kind, subject_code, time_period, time_identifier, academic_year,
+             filters, release, figures, source, import_id)
+         VALUES ('absence_by_term', 'la', '936', '201819', 'Spring term', 2018, 'school_type: Total', 'final',
+                 '{\"sess_overall_percent\":4.2,\"enrolments\":\"suppressed\"}',
+                 'Department for Education: Explore Education Statistics', 1)",
+    ] {
+        sqlx::query(statement).execute(&pool).await.expect("written at 0028");
+    }
+    pool.close().await;
+
+    let store = stride_store::open(location.to_str().expect("utf-8"))
+        .await
+        .expect("migrates");
+    let held = store
+        .held_statistics(Some("absence_by_term"), None)
+        .await
+        .expect("reads");
+    let found: Vec<(&str, Figure, Option<&str>)> = held
+        .iter()
+        .map(|statistic| {
+            (
+                statistic.indicator.as_str(),
+                statistic.figure,
+                statistic.file.as_ref().map(|file| file.publisher.as_str()),
+            )
+        })
+        .collect();
+    let publisher = Some("Department for Education: Explore Education Statistics");
+    assert_eq!(
+        found,
+        [
+            ("enrolments", Figure::Missing(MissingReason::Suppressed), publisher),
+            ("sess_overall_percent", Figure::Value(4.2), publisher),
+        ]
+    );
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", location.display()))
+        .await
+        .expect("opens");
+    let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info('statistics_rows')")
+        .fetch_all(&pool)
+        .await
+        .expect("reads the columns");
+    assert!(!columns.iter().any(|column| column == "source"), "{columns:?}");
+    assert_eq!(columns.len(), 10, "{columns:?}");
+}
+
+/// A deployment made before LAIT's figures were held as rows of statistics: its indicator
+/// figures, and a value a later file replaced, are carried across when it is next opened.
+#[tokio::test]
+async fn lait_figures_held_one_per_row_are_carried_into_statistics_rows() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let (pool, location) = migrated_before(&directory, "0008").await;
     for statement in [
         "INSERT INTO imports (id, file_name, sha256, kind, publisher, imported_at, row_count, added, changed, unchanged)
          VALUES (1, 'bds_long.csv', 'a', 'lait-data-set', 'LAIT', '2026-11-01T00:00:00Z', 3, 3, 0, 0),

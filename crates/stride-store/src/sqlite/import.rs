@@ -95,7 +95,7 @@ async fn import_in(
             super::import_figures::statistical_neighbours(transaction, records, import_id).await?
         }
         ImportContent::Statistics(set) => {
-            super::import_statistics::statistics(transaction, set, file.kind.publisher(), import_id, &told).await?
+            super::import_statistics::statistics(transaction, set, import_id, &told).await?
         }
         ImportContent::StatisticsMetadata { data_set, columns } => {
             super::import_figures::statistics_columns(transaction, data_set, columns, import_id, previously_imported_at)

@@ -94,7 +94,6 @@ const SAME_ROW: &str = "held.data_set = incoming.data_set AND held.subject_kind 
 pub(super) async fn statistics(
     transaction: &mut Transaction<'_, Sqlite>,
     set: &StatisticsSet,
-    source: &str,
     import_id: i64,
     told: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<ImportSummary, StoreError> {
@@ -106,7 +105,7 @@ pub(super) async fn statistics(
         .await?;
     let summary = if held_before {
         stage(transaction, &set.data_set, &mut published, told).await?;
-        merge(transaction, set.figures.len(), source, import_id).await?
+        merge(transaction, set.figures.len(), import_id).await?
     } else {
         // A data set met for the first time has nothing to compare with: its rows go straight
         // in, in the table's key order, so that each lands at the end of the table.
@@ -121,7 +120,7 @@ pub(super) async fn statistics(
                 first.release.code(),
             )
         });
-        let (into, mut shared) = (Destination::Held { source, import_id }, SharedText::default());
+        let (into, mut shared) = (Destination::Held { import_id }, SharedText::default());
         run_in_order(
             transaction,
             published.chunks_mut(ROWS_PER_STATEMENT),
@@ -176,14 +175,14 @@ async fn stage(
 }
 
 /// Where published rows are written: staged to be compared with those held, or held.
-enum Destination<'a> {
+enum Destination {
     Staging,
-    Held { source: &'a str, import_id: i64 },
+    Held { import_id: i64 },
 }
 
 /// The statement that writes a batch of rows, with the number of figures they hold.
 fn statement(
-    into: &Destination<'_>,
+    into: &Destination,
     data_set: &str,
     batch: &mut [PublishedRow<'_>],
     shared: &mut SharedText,
@@ -193,22 +192,17 @@ fn statement(
         // A row a file states twice is held as its last statement.
         Destination::Held { .. } => (
             "statistics_rows",
-            "source, import_id",
+            "import_id",
             format!("ON CONFLICT ({KEY}, release) DO UPDATE SET figures = excluded.figures"),
         ),
     };
-    let columns = if matches!(into, Destination::Staging) { 10 } else { 11 };
     let sql = format!(
         "INSERT INTO {table} ({KEY}, academic_year, release, figures, {last_column}) VALUES {} {conflict}",
-        super::write::placeholders(batch.len(), columns)
+        super::write::placeholders(batch.len(), 10)
     );
     // The SQL is made only of constant text and placeholders; values are bound.
     let mut query = sqlx::query(AssertSqlSafe(sql));
     let data_set = shared.of(data_set);
-    let source = match into {
-        Destination::Staging => None,
-        Destination::Held { source, .. } => Some(shared.of(source)),
-    };
     for row in batch.iter_mut() {
         let first = row.first;
         query = query
@@ -221,11 +215,11 @@ fn statement(
             .bind(first.year.map(|year| year.start_year()))
             .bind(shared.of(first.release.code()))
             // Each row is written once, so its figures move into the statement.
-            .bind(std::mem::take(&mut row.figures));
-        query = match (into, &source) {
-            (Destination::Held { import_id, .. }, Some(source)) => query.bind(Arc::clone(source)).bind(*import_id),
-            _ => query.bind(row.count as i64),
-        };
+            .bind(std::mem::take(&mut row.figures))
+            .bind(match into {
+                Destination::Held { import_id } => *import_id,
+                Destination::Staging => row.count as i64,
+            });
     }
     (query, batch.iter().map(|row| row.count).sum())
 }
@@ -241,7 +235,6 @@ fn figures_where(condition: &str) -> String {
 async fn merge(
     transaction: &mut Transaction<'_, Sqlite>,
     incoming: usize,
-    source: &str,
     import_id: i64,
 ) -> Result<ImportSummary, StoreError> {
     let unchanged = scalar(transaction, figures_where("held.figures = incoming.figures")).await?;
@@ -272,7 +265,7 @@ async fn merge(
         ),
     )
     .await?;
-    write(transaction, source, import_id).await?;
+    write(transaction, import_id).await?;
     Ok(ImportSummary::compared(
         incoming,
         unchanged,
@@ -282,16 +275,15 @@ async fn merge(
 }
 
 /// Writes the staged rows in key order, replacing a held row of the same release that differs.
-async fn write(transaction: &mut Transaction<'_, Sqlite>, source: &str, import_id: i64) -> Result<(), StoreError> {
+async fn write(transaction: &mut Transaction<'_, Sqlite>, import_id: i64) -> Result<(), StoreError> {
     sqlx::query(AssertSqlSafe(format!(
-        "INSERT INTO statistics_rows ({KEY}, academic_year, release, figures, source, import_id)
-         SELECT {KEY}, academic_year, release, figures, ?, ? FROM incoming_statistics_rows WHERE true
+        "INSERT INTO statistics_rows ({KEY}, academic_year, release, figures, import_id)
+         SELECT {KEY}, academic_year, release, figures, ? FROM incoming_statistics_rows WHERE true
          ORDER BY {KEY}, release
          ON CONFLICT ({KEY}, release) DO UPDATE SET figures = excluded.figures,
              academic_year = excluded.academic_year, import_id = excluded.import_id
          WHERE statistics_rows.figures <> excluded.figures"
     )))
-    .bind(source)
     .bind(import_id)
     .execute(&mut **transaction)
     .await?;
