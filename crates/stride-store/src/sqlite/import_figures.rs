@@ -11,7 +11,7 @@ use stride_core::import::{
     StatisticsColumn,
 };
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use stride_core::{AcademicYear, AreaFigure, Measure, PupilGroup, SchoolFigure, Urn};
 
@@ -453,45 +453,78 @@ pub(super) async fn statistical_neighbours(
     records: &[NeighbourRecord],
     import_id: i64,
 ) -> Result<ImportSummary, StoreError> {
-    let mut summary = ImportSummary::default();
-    for record in records {
-        let held: Option<(i64, String)> = sqlx::query_as(
-            "SELECT neighbour_la_code, closeness FROM statistical_neighbours
-             WHERE edition = ? AND la_code = ? AND neighbour_set = ? AND rank = ?",
+    type Key = (String, i64, String, i64);
+    let mut held: HashMap<Key, (i64, String)> = HashMap::new();
+    let editions: BTreeSet<String> = records.iter().map(|record| record.edition.to_string()).collect();
+    for edition in editions {
+        let rows: Vec<(i64, String, i64, i64, String)> = sqlx::query_as(
+            "SELECT la_code, neighbour_set, rank, neighbour_la_code, closeness FROM statistical_neighbours
+             WHERE edition = ?",
         )
-        .bind(record.edition.to_string())
-        .bind(i64::from(record.la.get()))
-        .bind(record.set.code())
-        .bind(i64::from(record.rank))
-        .fetch_optional(&mut **transaction)
+        .bind(&edition)
+        .fetch_all(&mut **transaction)
         .await?;
+        for (la, set, rank, neighbour, closeness) in rows {
+            held.insert((edition.clone(), la, set, rank), (neighbour, closeness));
+        }
+    }
+    let (summary, to_write) = compared(records, |record| {
+        let key = (
+            record.edition.to_string(),
+            i64::from(record.la.get()),
+            record.set.code().to_owned(),
+            i64::from(record.rank),
+        );
         let incoming = (i64::from(record.neighbour.get()), record.closeness.clone());
-        match held {
-            Some(held) if held == incoming => {
+        held.insert(key, incoming.clone()).map(|before| before == incoming)
+    });
+    let statement = |batch: &[&NeighbourRecord]| {
+        let sql = format!(
+            "INSERT INTO statistical_neighbours (edition, la_code, neighbour_set, rank, neighbour_la_code, closeness,
+                 import_id)
+             VALUES {}
+             ON CONFLICT (edition, la_code, neighbour_set, rank) DO UPDATE SET neighbour_la_code = excluded.neighbour_la_code,
+                 closeness = excluded.closeness, import_id = excluded.import_id",
+            super::write::placeholders(batch.len(), 7)
+        );
+        // The SQL is made only of constant text and placeholders; values are bound.
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for record in batch {
+            query = query
+                .bind(record.edition.to_string())
+                .bind(i64::from(record.la.get()))
+                .bind(record.set.code())
+                .bind(i64::from(record.rank))
+                .bind(i64::from(record.neighbour.get()))
+                .bind(record.closeness.clone())
+                .bind(import_id);
+        }
+        (query, batch.len())
+    };
+    run_in_order(transaction, to_write.chunks(ROWS_PER_STATEMENT), statement, &|_| {}).await?;
+    Ok(summary)
+}
+
+/// Each record compared with what is held (`held_same`: `None` if nothing is, else whether it
+/// is the same), counted, and those that are new or differ kept to be written. A record is
+/// compared with the one before it of the same key, where a file states one twice.
+fn compared<Record>(
+    records: &[Record],
+    mut held_same: impl FnMut(&Record) -> Option<bool>,
+) -> (ImportSummary, Vec<&Record>) {
+    let (mut summary, mut to_write) = (ImportSummary::default(), Vec::new());
+    for record in records {
+        match held_same(record) {
+            Some(true) => {
                 summary.unchanged += 1;
                 continue;
             }
-            Some(_) => summary.changed += 1,
+            Some(false) => summary.changed += 1,
             None => summary.added += 1,
         }
-        sqlx::query(
-            "INSERT INTO statistical_neighbours (edition, la_code, neighbour_set, rank, neighbour_la_code, closeness,
-                 import_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (edition, la_code, neighbour_set, rank) DO UPDATE SET neighbour_la_code = excluded.neighbour_la_code,
-                 closeness = excluded.closeness, import_id = excluded.import_id",
-        )
-        .bind(record.edition.to_string())
-        .bind(i64::from(record.la.get()))
-        .bind(record.set.code())
-        .bind(i64::from(record.rank))
-        .bind(incoming.0)
-        .bind(&incoming.1)
-        .bind(import_id)
-        .execute(&mut **transaction)
-        .await?;
+        to_write.push(record);
     }
-    Ok(summary)
+    (summary, to_write)
 }
 
 pub(super) async fn local_authorities(
@@ -499,31 +532,37 @@ pub(super) async fn local_authorities(
     records: &[LocalAuthorityRecord],
     import_id: i64,
 ) -> Result<ImportSummary, StoreError> {
-    let mut summary = ImportSummary::default();
-    for record in records {
-        let held: Option<(String, String)> =
-            sqlx::query_as("SELECT name, region FROM local_authorities WHERE la_code = ?")
-                .bind(i64::from(record.code.get()))
-                .fetch_optional(&mut **transaction)
-                .await?;
-        match held {
-            Some((name, region)) if name == record.name && region == record.region => summary.unchanged += 1,
-            Some(_) => summary.changed += 1,
-            None => summary.added += 1,
-        }
-        sqlx::query(
-            "INSERT INTO local_authorities (la_code, name, region, import_id) VALUES (?, ?, ?, ?)
-             ON CONFLICT (la_code) DO UPDATE SET name = excluded.name, region = excluded.region,
-                 import_id = excluded.import_id
-             WHERE local_authorities.name IS NOT excluded.name OR local_authorities.region IS NOT excluded.region",
-        )
-        .bind(i64::from(record.code.get()))
-        .bind(&record.name)
-        .bind(&record.region)
-        .bind(import_id)
-        .execute(&mut **transaction)
+    let rows: Vec<(i64, String, String)> = sqlx::query_as("SELECT la_code, name, region FROM local_authorities")
+        .fetch_all(&mut **transaction)
         .await?;
-    }
+    let mut held: HashMap<i64, (String, String)> = rows
+        .into_iter()
+        .map(|(code, name, region)| (code, (name, region)))
+        .collect();
+    let (summary, to_write) = compared(records, |record| {
+        let incoming = (record.name.clone(), record.region.clone());
+        held.insert(i64::from(record.code.get()), incoming.clone())
+            .map(|before| before == incoming)
+    });
+    let statement = |batch: &[&LocalAuthorityRecord]| {
+        let sql = format!(
+            "INSERT INTO local_authorities (la_code, name, region, import_id) VALUES {}
+             ON CONFLICT (la_code) DO UPDATE SET name = excluded.name, region = excluded.region,
+                 import_id = excluded.import_id",
+            super::write::placeholders(batch.len(), 4)
+        );
+        // The SQL is made only of constant text and placeholders; values are bound.
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for record in batch {
+            query = query
+                .bind(i64::from(record.code.get()))
+                .bind(record.name.clone())
+                .bind(record.region.clone())
+                .bind(import_id);
+        }
+        (query, batch.len())
+    };
+    run_in_order(transaction, to_write.chunks(ROWS_PER_STATEMENT), statement, &|_| {}).await?;
     Ok(summary)
 }
 

@@ -74,6 +74,12 @@ fn json_number(json: &mut String, value: f64) {
 
 fn json_string(json: &mut String, text: &str) {
     json.push('"');
+    // Indicator names and reason codes almost never need escaping: copied whole, they are quicker.
+    if !text.bytes().any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20) {
+        json.push_str(text);
+        json.push('"');
+        return;
+    }
     for character in text.chars() {
         match character {
             '"' => json.push_str("\\\""),

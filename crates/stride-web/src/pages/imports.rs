@@ -183,7 +183,7 @@ pub async fn start(
     Ok(Redirect::to(&format!("/imports/{id}")))
 }
 
-/// Reads every file, then writes each, telling the job's page as it goes.
+/// Reads every file, then writes the batch, telling the job's page as it goes.
 async fn run(state: AppState, id: String, upload: Upload) {
     let jobs = state.imports.clone();
     let stated = stride_ingest::Stated {
@@ -201,23 +201,45 @@ async fn run(state: AppState, id: String, upload: Upload) {
         Ok(Err(refusal)) => return jobs.update(&id, |job| refuse(job, refusal)),
         Err(_) => return jobs.update(&id, |job| refuse(job, "Stride stopped reading the files.".to_owned())),
     };
-    for (position, (file, content)) in read.iter().enumerate() {
-        let told = |staged: usize, total: usize| {
-            jobs.update(&id, |job| job.files[position].1 = FileStage::Writing { staged, total });
-        };
-        let line = match state.store.import_telling(file, content, upload.dry_run, &told).await {
-            Ok(summary) => describe_import(file, &summary, upload.dry_run),
-            Err(error) => {
-                tracing::error!(error = %error, "an uploaded file could not be written");
-                return jobs.update(&id, |job| {
-                    refuse(
-                        job,
-                        format!("{}: could not be written; nothing of it was kept.", file.name),
-                    );
-                });
-            }
-        };
-        jobs.update(&id, |job| job.files[position].1 = FileStage::Written(line));
+    // The batch is written in one transaction: a file that cannot be written keeps none of it.
+    let (hand_on, mut handed_on) = tokio::sync::mpsc::channel(read.len().max(1));
+    for (file, content) in read {
+        // The channel has room for every file, and its receiver is held here.
+        let _ = hand_on.try_send(stride_store::BatchFile::Read(Box::new(file), Box::new(content)));
+    }
+    drop(hand_on);
+    let writing = std::sync::atomic::AtomicUsize::new(0);
+    let told = |step: stride_store::BatchWriting<'_>| match step {
+        stride_store::BatchWriting::Started { .. } => {}
+        stride_store::BatchWriting::Records { written, of } => {
+            let position = writing.load(std::sync::atomic::Ordering::Relaxed);
+            jobs.update(&id, |job| {
+                job.files[position].1 = FileStage::Writing {
+                    staged: written,
+                    total: of,
+                }
+            });
+        }
+        stride_store::BatchWriting::Written { file, summary } => {
+            let position = writing.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let line = describe_import(file, summary, upload.dry_run);
+            jobs.update(&id, |job| job.files[position].1 = FileStage::Written(line));
+        }
+    };
+    if let Err(error) = state.store.import_batch(&mut handed_on, upload.dry_run, &told).await {
+        tracing::error!(error = %error, "an uploaded batch could not be written");
+        let position = writing.load(std::sync::atomic::Ordering::Relaxed);
+        return jobs.update(&id, |job| {
+            let name = job
+                .files
+                .get(position)
+                .map(|(name, _)| name.clone())
+                .unwrap_or_default();
+            refuse(
+                job,
+                format!("{name}: could not be written; nothing of the batch was kept."),
+            );
+        });
     }
     jobs.update(&id, |job| job.finished = true);
 }

@@ -115,6 +115,12 @@ async fn the_dictionary_the_neighbours_and_the_la_list_import_whole() {
             (neighbours, 0),
             "{path}: an edition of its own"
         );
+        let again = import(&store, &data(&path), false).await;
+        assert_eq!(
+            (again.added, again.changed, again.unchanged),
+            (0, 0, neighbours),
+            "{path} again: each neighbour found as held"
+        );
     }
     let (headers, rows) = independent(&format!("{LAIT}/la_code_list.csv"));
     let region = headers.iter().position(|header| header == "Region").expect("Region");
@@ -124,6 +130,12 @@ async fn the_dictionary_the_neighbours_and_the_la_list_import_whole() {
             .await
             .added,
         authorities
+    );
+    let again = import(&store, &data(&format!("{LAIT}/la_code_list.csv")), false).await;
+    assert_eq!(
+        (again.added, again.changed, again.unchanged),
+        (0, 0, authorities),
+        "the LA list again: each LA found as held"
     );
 }
 
