@@ -577,18 +577,6 @@ pub trait Store: Send + Sync {
         file: &stride_core::import::ImportedFile,
         content: &stride_core::import::ImportContent,
         dry_run: bool,
-    ) -> Result<stride_core::import::ImportSummary, StoreError> {
-        self.import_telling(file, content, dry_run, &|_, _| {}).await
-    }
-
-    /// As [`import`](Store::import), telling `progress` how many of the file's records have
-    /// been written so far, and of how many.
-    async fn import_telling(
-        &self,
-        file: &stride_core::import::ImportedFile,
-        content: &stride_core::import::ImportContent,
-        dry_run: bool,
-        progress: Progress<'_>,
     ) -> Result<stride_core::import::ImportSummary, StoreError>;
 
     /// Writes a batch of files in one transaction, each as soon as the reader hands it on (so
@@ -602,7 +590,7 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<stride_core::import::ImportSummary>, StoreError>;
 }
 
-/// Told how many of a file's records an import has written, and of how many.
+/// Told how many of a file's records a batch's import has written, and of how many.
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Send + Sync);
 
 /// A file of a batch, as its reader hands it on to be written.

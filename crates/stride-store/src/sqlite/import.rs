@@ -14,10 +14,9 @@ pub(super) async fn import(
     file: &ImportedFile,
     content: &ImportContent,
     dry_run: bool,
-    progress: crate::Progress<'_>,
 ) -> Result<ImportSummary, StoreError> {
     let mut transaction = pool.begin().await?;
-    let summary = import_in(&mut transaction, file, content, progress).await?;
+    let summary = import_in(&mut transaction, file, content, &|_, _| {}).await?;
     finish(transaction, dry_run).await?;
     Ok(summary)
 }

@@ -641,14 +641,13 @@ impl crate::Store for SqliteStore {
         categorisation::record_intelligence(&self.pool, item).await
     }
 
-    async fn import_telling(
+    async fn import(
         &self,
         file: &stride_core::import::ImportedFile,
         content: &stride_core::import::ImportContent,
         dry_run: bool,
-        progress: crate::Progress<'_>,
     ) -> Result<stride_core::import::ImportSummary, StoreError> {
-        import::import(&self.pool, file, content, dry_run, progress).await
+        import::import(&self.pool, file, content, dry_run).await
     }
 
     async fn import_batch(

@@ -79,13 +79,16 @@ mod tests {
 
     use super::*;
 
+    /// A database in memory holding one table, made by `create`.
+    async fn one_table(create: &'static str) -> SqlitePool {
+        let pool = SqlitePool::connect("sqlite::memory:").await.expect("opens");
+        sqlx::query(create).execute(&pool).await.expect("created");
+        pool
+    }
+
     #[tokio::test]
     async fn statements_built_beside_the_one_running_still_run_in_order_and_tell_each_total() {
-        let pool = SqlitePool::connect("sqlite::memory:").await.expect("opens");
-        sqlx::query("CREATE TABLE written (position INTEGER PRIMARY KEY AUTOINCREMENT, batch INTEGER)")
-            .execute(&pool)
-            .await
-            .expect("created");
+        let pool = one_table("CREATE TABLE written (position INTEGER PRIMARY KEY AUTOINCREMENT, batch INTEGER)").await;
         let mut transaction = pool.begin().await.expect("begins");
         let told = Mutex::new(Vec::new());
         let tell = |written| told.lock().expect("not poisoned").push(written);
@@ -109,11 +112,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failing_statement_stops_the_run() {
-        let pool = SqlitePool::connect("sqlite::memory:").await.expect("opens");
-        sqlx::query("CREATE TABLE written (batch INTEGER CHECK (batch > 0))")
-            .execute(&pool)
-            .await
-            .expect("created");
+        let pool = one_table("CREATE TABLE written (batch INTEGER CHECK (batch > 0))").await;
         let mut transaction = pool.begin().await.expect("begins");
         let built = Mutex::new(0);
         let build = |batch: i64| {

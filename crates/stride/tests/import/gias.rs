@@ -167,12 +167,23 @@ async fn a_gzipped_copy_imports_the_same() {
 /// Runs the real `stride import` on a corrupted copy and returns what it said on stderr, after
 /// checking that it failed and wrote nothing.
 async fn refused(directory: &tempfile::TempDir, name: &str, corrupt: impl Fn(&str) -> String) -> String {
+    refused_after(directory, &[], name, corrupt).await
+}
+
+/// As [`refused`], with `before` imported ahead of the corrupted copy in the same batch.
+async fn refused_after(
+    directory: &tempfile::TempDir,
+    before: &[std::path::PathBuf],
+    name: &str,
+    corrupt: impl Fn(&str) -> String,
+) -> String {
     let original = String::from_utf8_lossy(&std::fs::read(data(EXTRACTS[0])).expect("readable")).into_owned();
     let copy = directory.path().join(name);
     std::fs::write(&copy, corrupt(&original)).expect("written");
     let database = directory.path().join(format!("{name}.sqlite"));
     let output = Command::new(env!("CARGO_BIN_EXE_stride"))
         .args(["import", "--db", database.to_str().expect("utf-8")])
+        .args(before)
         .arg(&copy)
         .output()
         .expect("stride runs");
@@ -191,30 +202,17 @@ async fn refused(directory: &tempfile::TempDir, name: &str, corrupt: impl Fn(&st
 #[tokio::test]
 async fn a_batch_with_a_refused_file_writes_nothing_of_the_files_before_it() {
     let directory = tempfile::tempdir().expect("temporary directory");
-    let original = String::from_utf8_lossy(&std::fs::read(data(EXTRACTS[0])).expect("readable")).into_owned();
-    let mut lines: Vec<&str> = original.lines().collect();
-    lines.truncate(12);
-    let bad = directory.path().join("z-truncated.csv");
-    std::fs::write(&bad, format!("{}\n{}", lines.join("\n"), "100000,\"unfinished")).expect("written");
-    let database = directory.path().join("batch.sqlite");
     // The good file comes first, so it is read and handed to the writer before the refusal.
-    let output = Command::new(env!("CARGO_BIN_EXE_stride"))
-        .args(["import", "--db", database.to_str().expect("utf-8")])
-        .arg(data(EXTRACTS[0]))
-        .arg(&bad)
-        .output()
-        .expect("stride runs");
-    let said = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success(), "the batch was refused: {said}");
+    let said = refused_after(&directory, &[data(EXTRACTS[0])], "z-truncated.csv", |text| {
+        let lines: Vec<&str> = text.lines().take(12).collect();
+        format!("{}\n{}", lines.join("\n"), "100000,\"unfinished")
+    })
+    .await;
     assert!(said.contains("z-truncated.csv"), "the refusal names the file: {said}");
+    let database = directory.path().join("z-truncated.csv.sqlite");
     let store = stride_store::open(database.to_str().expect("utf-8"))
         .await
         .expect("opens");
-    assert_eq!(
-        store.establishment_count().await.expect("counts"),
-        0,
-        "nothing of the good file before it was kept"
-    );
     assert!(store.imports(10).await.expect("reads").is_empty(), "no import recorded");
 }
 
