@@ -52,12 +52,6 @@ impl SourceFile {
         SourceFile::all_from_bytes(name, &bytes, sheet)
     }
 
-    /// The files of every path, read side by side, in the paths' order.
-    pub fn read_paths(paths: &[std::path::PathBuf], sheet: Option<&str>) -> Result<Vec<SourceFile>, IngestError> {
-        let each = crate::try_in_parallel(paths, |_, path| SourceFile::read_all(path, sheet))?;
-        Ok(each.into_iter().flatten().collect())
-    }
-
     pub fn all_from_bytes(name: String, bytes: &[u8], sheet: Option<&str>) -> Result<Vec<SourceFile>, IngestError> {
         let is_zip = bytes.starts_with(b"PK\x03\x04");
         let lower = name.to_ascii_lowercase();

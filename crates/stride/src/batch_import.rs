@@ -1,9 +1,11 @@
-//! A batch of files read side by side and written as it is read: each file is handed to the
-//! store as soon as it and every file before it are read, and the store writes the batch in one
-//! transaction, so the writing of the first files overlaps the reading of the last and a file
-//! refused anywhere in the batch leaves nothing written.
+//! A batch of files read side by side and written as it is read: each file is read from its
+//! path (decompressed, unpacked) only when a reader comes to it, handed to the store as soon as
+//! it and every file before it are read, and the store writes the batch in one transaction. So
+//! the writing of the first files overlaps the reading of the last, and a file refused anywhere
+//! in the batch leaves nothing written.
 
 use std::ops::ControlFlow;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -16,12 +18,19 @@ use stride_store::{BatchFile, BatchTold, Store};
 /// is ahead, few enough that memory is not every file at once.
 const WAITING_TO_BE_WRITTEN: usize = 2;
 
-/// Reads every source with `read` (given the others beside it, as a data set needs its
-/// `.meta.csv`) and writes the batch, or writes nothing and says why: the reading's refusal
-/// before the store's error, since the first is the cause of the second.
+/// The paths of a batch, and the sheet to take from a workbook.
+pub struct Batch {
+    pub paths: Vec<PathBuf>,
+    pub sheet: Option<String>,
+}
+
+/// Reads every file of the batch with `read` (given the position of its path, and the files a
+/// data set may need beside it: every `.meta.csv` of the batch), and writes the batch, or writes
+/// nothing and says why: the reading's refusal before the store's error, since the first is the
+/// cause of the second.
 pub async fn read_and_write<Read>(
     store: &Arc<dyn Store>,
-    sources: Arc<Vec<SourceFile>>,
+    batch: Batch,
     read: Read,
     dry_run: bool,
     told: BatchTold<'_>,
@@ -34,15 +43,13 @@ where
 {
     let (hand_on, mut handed_on) = tokio::sync::mpsc::channel(WAITING_TO_BE_WRITTEN);
     let reading = tokio::task::spawn_blocking(move || {
-        let outcome = stride_ingest::try_in_parallel_in_order(
-            &sources,
-            |position, source| read(position, source, &sources),
-            |(file, content)| match hand_on.blocking_send(BatchFile::Read(Box::new(file), Box::new(content))) {
+        let outcome = read_in_order(&batch, &read, |(file, content)| {
+            match hand_on.blocking_send(BatchFile::Read(Box::new(file), Box::new(content))) {
                 Ok(()) => ControlFlow::Continue(()),
                 // The writer has stopped, on an error of its own.
                 Err(_) => ControlFlow::Break(()),
-            },
-        );
+            }
+        });
         if outcome.is_err() {
             let _ = hand_on.blocking_send(BatchFile::Refused);
         }
@@ -53,4 +60,51 @@ where
     drop(handed_on);
     reading.await??;
     written.context("writing the batch (nothing of it was written)")
+}
+
+/// Reads the batch's paths side by side, handing on each file read in the batch's order (an
+/// archive's members in the archive's). A data set's `.meta.csv` is small and may be anywhere
+/// in the batch, so those are read first, to be beside every file.
+fn read_in_order<Read>(
+    batch: &Batch,
+    read: &Read,
+    mut hand_on: impl FnMut((ImportedFile, ImportContent)) -> ControlFlow<()>,
+) -> Result<(), IngestError>
+where
+    Read: Fn(usize, &SourceFile, &[SourceFile]) -> Result<(ImportedFile, ImportContent), IngestError> + Sync,
+{
+    let sheet = batch.sheet.as_deref();
+    let metadata: Vec<&PathBuf> = batch
+        .paths
+        .iter()
+        .filter(|path| is_metadata(&path.to_string_lossy()))
+        .collect();
+    let companions: Vec<SourceFile> =
+        stride_ingest::try_in_parallel(&metadata, |_, path| SourceFile::read_all(path, sheet))?
+            .into_iter()
+            .flatten()
+            .collect();
+    stride_ingest::try_in_parallel_in_order(
+        &batch.paths,
+        |position, path| {
+            let files = SourceFile::read_all(path, sheet)?;
+            // An archive's own `.meta.csv` stands beside its data set too.
+            let mut beside = companions.clone();
+            beside.extend(files.iter().filter(|file| is_metadata(&file.name)).cloned());
+            files
+                .iter()
+                .map(|file| read(position, file, &beside))
+                .collect::<Result<Vec<_>, _>>()
+        },
+        |files| {
+            for file in files {
+                hand_on(file)?;
+            }
+            ControlFlow::Continue(())
+        },
+    )
+}
+
+fn is_metadata(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".meta.csv")
 }

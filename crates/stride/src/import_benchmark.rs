@@ -69,35 +69,28 @@ fn statements(path: &Path) -> [stride_ingest::Stated; 3] {
 fn read_stating(
     path: &Path,
     source: &stride_ingest::SourceFile,
-    all: &[stride_ingest::SourceFile],
+    beside: &[stride_ingest::SourceFile],
 ) -> Result<(stride_core::import::ImportedFile, stride_core::import::ImportContent), stride_ingest::IngestError> {
     let mut outcome = None;
     for stated in statements(path) {
-        match stride_ingest::read_among(source, all, stated) {
+        match stride_ingest::read_among(source, beside, stated) {
             Err(error @ stride_ingest::IngestError::Edition { .. }) => outcome = Some(Err(error)),
             other => return other,
         }
     }
-    outcome.unwrap_or_else(|| stride_ingest::read_among(source, all, stride_ingest::Stated::default()))
+    outcome.unwrap_or_else(|| stride_ingest::read_among(source, beside, stride_ingest::Stated::default()))
 }
 
 /// Imports every file as `stride import` does: read side by side, each written as soon as it
 /// and those before it are read, the batch in one transaction.
 pub async fn import_all(store: &Arc<dyn Store>, files: &[PathBuf]) -> anyhow::Result<ImportBenchmark> {
     let started = Instant::now();
-    let each = stride_ingest::try_in_parallel(files, |_, path| stride_ingest::SourceFile::read_all(path, None))?;
-    let (mut paths, mut sources) = (Vec::new(), Vec::new());
-    for (path, read) in files.iter().zip(each) {
-        for source in read {
-            paths.push(path.clone());
-            sources.push(source);
-        }
-    }
+    let paths = files.to_vec();
     let last_read = Arc::new(Mutex::new(0.0_f64));
     let read = {
         let last_read = Arc::clone(&last_read);
-        move |position: usize, source: &stride_ingest::SourceFile, all: &[stride_ingest::SourceFile]| {
-            let read = read_stating(&paths[position], source, all);
+        move |position: usize, source: &stride_ingest::SourceFile, beside: &[stride_ingest::SourceFile]| {
+            let read = read_stating(&paths[position], source, beside);
             if let Ok(mut last_read) = last_read.lock() {
                 *last_read = last_read.max(started.elapsed().as_secs_f64());
             }
@@ -117,7 +110,11 @@ pub async fn import_all(store: &Arc<dyn Store>, files: &[PathBuf]) -> anyhow::Re
             }
         }
     };
-    let summaries = crate::batch_import::read_and_write(store, Arc::new(sources), read, false, &told).await?;
+    let batch = crate::batch_import::Batch {
+        paths: files.to_vec(),
+        sheet: None,
+    };
+    let summaries = crate::batch_import::read_and_write(store, batch, read, false, &told).await?;
     let seconds = started.elapsed().as_secs_f64();
     let (mut writing, _, rows) = writing.into_inner().map_err(|_| anyhow::anyhow!("a writer panicked"))?;
     writing.sort_by(|first, second| second.1.total_cmp(&first.1));

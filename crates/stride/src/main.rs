@@ -718,13 +718,12 @@ async fn import(
     sheet: Option<&str>,
     paths: &[std::path::PathBuf],
 ) -> anyhow::Result<()> {
-    let sources = std::sync::Arc::new(stride_ingest::SourceFile::read_paths(paths, sheet)?);
-    let of = sources.len();
+    let of = paths.len();
     let store = open(db).await?;
     // Files are read side by side, so each line names its file.
-    let read = move |position: usize, source: &stride_ingest::SourceFile, all: &[stride_ingest::SourceFile]| {
+    let read = move |position: usize, source: &stride_ingest::SourceFile, beside: &[stride_ingest::SourceFile]| {
         println!("Reading {} ({} of {of})…", source.name, position + 1);
-        let read = stride_ingest::read_among(source, all, stated)?;
+        let read = stride_ingest::read_among(source, beside, stated)?;
         println!("  {}: {}", read.0.name, stride_core::import::describe_read(&read.0));
         Ok(read)
     };
@@ -740,7 +739,11 @@ async fn import(
             println!("{}", stride_core::import::describe_import(file, summary, dry_run));
         }
     };
-    stride::batch_import::read_and_write(&store, sources, read, dry_run, &told).await?;
+    let batch = stride::batch_import::Batch {
+        paths: paths.to_vec(),
+        sheet: sheet.map(str::to_owned),
+    };
+    stride::batch_import::read_and_write(&store, batch, read, dry_run, &told).await?;
     if dry_run {
         println!("Dry run: nothing was written.");
     }

@@ -101,12 +101,16 @@ pub(super) async fn held_statistics(
     code: Option<&str>,
 ) -> Result<Vec<HeldStatistic>, StoreError> {
     const SQL: &str = "SELECT * FROM (
-        SELECT f.data_set, f.subject_kind, f.subject_code, f.time_period, f.time_identifier, f.filters,
-               figure.key AS indicator, f.release,
+        SELECT data_set.name AS data_set, f.subject_kind, f.subject_code, f.time_period, f.time_identifier,
+               filters.filters, list.names ->> figure.key AS indicator, f.release,
                CASE WHEN figure.type IN ('integer', 'real') THEN CAST(figure.value AS REAL) END AS value,
                CASE WHEN figure.type = 'text' THEN figure.value END AS missing_reason,
                i.file_name, i.sha256, i.publisher, i.imported_at
-        FROM statistics_rows f, json_each(f.figures) figure LEFT JOIN imports i ON i.id = f.import_id)
+        FROM statistics_rows f
+        JOIN statistics_data_sets data_set ON data_set.id = f.data_set
+        JOIN statistics_filters filters ON filters.id = f.filters
+        JOIN statistics_indicator_lists list ON list.id = f.indicators,
+        json_each(f.figures) figure LEFT JOIN imports i ON i.id = f.import_id)
     WHERE (? IS NULL OR data_set = ?) AND (? IS NULL OR subject_code = ?)
     ORDER BY data_set, subject_kind, subject_code, time_period, time_identifier, filters, indicator, release";
     sqlx::query(SQL)

@@ -46,6 +46,8 @@ pub(super) async fn import_batch(
             summary: &summary,
         });
         summaries.push(summary);
+        // A national file's millions of records take a while to free: not on the writer's time.
+        tokio::task::spawn_blocking(move || drop(content));
     }
     finish(transaction, dry_run).await?;
     Ok(summaries)

@@ -240,8 +240,10 @@ fn a_zipped_data_set_imports_with_its_meta_and_its_school_rows() {
     // itself rather than exported.
     let held = count_in(
         &database,
-        "SELECT COUNT(*) FROM statistics_rows, json_each(statistics_rows.figures)
-         WHERE data_set = 'exclusions_by_geographic_level'",
+        "SELECT COUNT(*) FROM statistics_rows
+         JOIN statistics_data_sets data_set ON data_set.id = statistics_rows.data_set,
+         json_each(statistics_rows.figures)
+         WHERE data_set.name = 'exclusions_by_geographic_level'",
     );
     assert_eq!(held as usize, rows.len() * 8);
     let school = rows
