@@ -312,6 +312,8 @@ pub fn data_set(
         MissingReason::PUBLISHED_CODES
     );
     let last_column = table.headers().last().and_then(|name| table.optional_column(name));
+    // Made again for every row of a quarter of a million: kept, and cleared for each.
+    let (mut filters, mut values) = (String::new(), Vec::with_capacity(indicators.len()));
     for row in table.rows() {
         // A tidy file's rows are as long as its header: a shorter one was cut short, and its
         // missing figures must not pass for blanks.
@@ -323,33 +325,34 @@ pub fn data_set(
         }
         let subject = placing.subject(&row, &mut errors);
         let time_period = errors.required(&row, placing.time_period, "a time period, such as 201617", |value| {
-            (!value.is_empty()).then(|| value.to_owned())
+            (!value.is_empty()).then(|| interned.get(value))
         });
         let time_identifier = interned.get(placing.time_identifier.map_or("", |column| row.get(column)));
         let release = match placing.version {
             Some(version) => errors.required(&row, version, "'Provisional', 'Revised' or 'Final'", release),
             None => Some(release_stated.unwrap_or(Release::Final)),
         };
-        let filters: String = filters_columns
-            .iter()
-            .map(|column| format!("{}: {}", column.name, row.get(*column)))
-            .collect::<Vec<_>>()
-            .join("; ");
+        filters.clear();
+        for (position, column) in filters_columns.iter().enumerate() {
+            if position > 0 {
+                filters.push_str("; ");
+            }
+            filters.push_str(column.name);
+            filters.push_str(": ");
+            filters.push_str(row.get(*column));
+        }
         let filters = interned.get(&filters);
-        let values: Vec<Option<Figure>> = indicators
-            .iter()
-            .map(|column| {
-                errors.required(&row, *column, &expected_figure, |value| {
-                    number(value)
-                        .map(Figure::Value)
-                        .or_else(|| MissingReason::from_published(value).map(Figure::Missing))
-                })
+        values.clear();
+        values.extend(indicators.iter().map(|column| {
+            errors.required(&row, *column, &expected_figure, |value| {
+                number(value)
+                    .map(Figure::Value)
+                    .or_else(|| MissingReason::from_published(value).map(Figure::Missing))
             })
-            .collect();
+        }));
         let (Some(subject), Some(time_period), Some(release)) = (subject, time_period, release) else {
             continue;
         };
-        let time_period = interned.get(&time_period);
         let key = (
             subject.clone(),
             time_period.clone(),
@@ -369,8 +372,10 @@ pub fn data_set(
         }
         let year = academic_year(&time_period);
         let phase = measured_phase(&row, &filters_columns);
-        for ((indicator, value), (column, measure)) in
-            indicator_names.iter().zip(values).zip(indicators.iter().zip(&mapped))
+        for ((indicator, value), (column, measure)) in indicator_names
+            .iter()
+            .zip(values.iter().copied())
+            .zip(indicators.iter().zip(&mapped))
         {
             if let (StatisticsSubject::Area(area), Some(year), Some(phase_group), Some(measure), Some(figure)) =
                 (&subject, year, phase, measure, value)

@@ -17,17 +17,16 @@ use stride_core::import::{ImportSummary, StatisticsFigure, StatisticsSet, Statis
 
 use crate::StoreError;
 
-/// One published row: where its figures sit, the figures as a JSON array, and the list of
-/// indicators they stand in (its place among the data set's `IndicatorLists`).
+/// One published row: its figures, where they sit, and the list of indicators they stand in
+/// (its place among the data set's `IndicatorLists`).
 struct PublishedRow<'a> {
+    figures: &'a [StatisticsFigure],
     first: &'a StatisticsFigure,
     /// The subject's code, one text shared by all the subject's rows.
     code: Arc<str>,
     /// The number the row's filters are held under, once they are (`Interned`).
     filters: i64,
-    figures: String,
     list: usize,
-    count: usize,
 }
 
 impl PublishedRow<'_> {
@@ -121,12 +120,11 @@ fn rows<'a>(
                 }
             };
             PublishedRow {
+                figures: row,
                 first: &row[0],
                 code,
                 filters: 0,
-                figures: figures_json(row),
                 list: lists.place_of(row),
-                count: row.len(),
             }
         })
         .collect()
@@ -212,7 +210,7 @@ pub(super) async fn statistics(
         .fetch_one(&mut **transaction)
         .await?;
     let summary = if held_before {
-        stage(transaction, &interned, &mut published, &mut shared, told).await?;
+        stage(transaction, &interned, &published, &mut shared, told).await?;
         merge(transaction, set.figures.len(), import_id).await?
     } else {
         // A data set met for the first time has nothing to compare with: its rows go straight
@@ -222,7 +220,7 @@ pub(super) async fn statistics(
         let into = Destination::Held { import_id };
         run_in_order(
             transaction,
-            published.chunks_mut(ROWS_PER_STATEMENT),
+            published.chunks(ROWS_PER_STATEMENT),
             |batch| statement(&into, &interned, batch, &mut shared),
             told,
         )
@@ -361,7 +359,7 @@ async fn schools_not_held(
 async fn stage(
     transaction: &mut Transaction<'_, Sqlite>,
     interned: &Interned,
-    published: &mut [PublishedRow<'_>],
+    published: &[PublishedRow<'_>],
     shared: &mut SharedText,
     told: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<(), StoreError> {
@@ -376,7 +374,7 @@ async fn stage(
     execute(transaction, "DELETE FROM incoming_statistics_rows".to_owned()).await?;
     run_in_order(
         transaction,
-        published.chunks_mut(ROWS_PER_STATEMENT),
+        published.chunks(ROWS_PER_STATEMENT),
         |batch| statement(&Destination::Staging, interned, batch, shared),
         told,
     )
@@ -393,7 +391,7 @@ enum Destination {
 fn statement(
     into: &Destination,
     interned: &Interned,
-    batch: &mut [PublishedRow<'_>],
+    batch: &[PublishedRow<'_>],
     shared: &mut SharedText,
 ) -> (Statement, usize) {
     let (table, last_column, conflict) = match into {
@@ -413,7 +411,7 @@ fn statement(
     );
     // The SQL is made only of constant text and placeholders; values are bound.
     let mut query = sqlx::query(AssertSqlSafe(sql));
-    for row in batch.iter_mut() {
+    for row in batch {
         let first = row.first;
         query = query
             .bind(interned.data_set)
@@ -424,15 +422,16 @@ fn statement(
             .bind(row.filters)
             .bind(first.year.map(|year| year.start_year()))
             .bind(shared.of(first.release.code()))
-            // Each row is written once, so its figures move into the statement.
-            .bind(std::mem::take(&mut row.figures))
+            // Made here rather than with the row, so that it is made while SQLite writes the
+            // statement before.
+            .bind(figures_json(row.figures))
             .bind(interned.lists.get(row.list).copied())
             .bind(match into {
                 Destination::Held { import_id } => *import_id,
-                Destination::Staging => row.count as i64,
+                Destination::Staging => row.figures.len() as i64,
             });
     }
-    (query, batch.iter().map(|row| row.count).sum())
+    (query, batch.iter().map(|row| row.figures.len()).sum())
 }
 
 /// The figures in staged rows that meet a held row of the same release on `condition`.
@@ -544,8 +543,8 @@ mod tests {
         let mut lists = IndicatorLists::default();
         let rows = rows(&figures, &mut lists, &mut SharedText::default());
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].figures, r#"[12,0.03,"suppressed"]"#);
-        assert_eq!((rows[0].count, rows[1].count), (3, 1));
+        assert_eq!(figures_json(rows[0].figures), r#"[12,0.03,"suppressed"]"#);
+        assert_eq!((rows[0].figures.len(), rows[1].figures.len()), (3, 1));
         assert_eq!((rows[0].list, rows[1].list), (0, 1));
         assert_eq!(
             lists.as_json(),
