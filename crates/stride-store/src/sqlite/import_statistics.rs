@@ -85,17 +85,7 @@ impl<'a> IndicatorLists<'a> {
     fn as_json(&self) -> Vec<String> {
         self.lists
             .iter()
-            .map(|names| {
-                let mut json = String::from("[");
-                for (position, name) in names.iter().enumerate() {
-                    if position > 0 {
-                        json.push(',');
-                    }
-                    json_string(&mut json, name);
-                }
-                json.push(']');
-                json
-            })
+            .map(|names| json_texts(names.iter().copied()))
             .collect()
     }
 }
@@ -157,6 +147,19 @@ fn json_number(json: &mut String, value: f64) {
     } else {
         let _ = write!(json, "{value}");
     }
+}
+
+/// `["a","b"]`: texts as a JSON array, as SQLite's `json_group_array` writes them.
+fn json_texts<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    let mut json = String::from("[");
+    for (position, text) in texts.enumerate() {
+        if position > 0 {
+            json.push(',');
+        }
+        json_string(&mut json, text);
+    }
+    json.push(']');
+    json
 }
 
 fn json_string(json: &mut String, text: &str) {
@@ -322,14 +325,7 @@ async fn numbered(
         }
         query.execute(&mut **transaction).await?;
     }
-    let mut asked = String::from("[");
-    for (position, text) in texts.iter().enumerate() {
-        if position > 0 {
-            asked.push(',');
-        }
-        json_string(&mut asked, text);
-    }
-    asked.push(']');
+    let asked = json_texts(texts.iter().map(String::as_str));
     let sql = format!("SELECT {column}, id FROM {table} WHERE {column} IN (SELECT value FROM json_each(?))");
     let numbers: HashMap<String, i64> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(asked)
@@ -529,7 +525,7 @@ mod tests {
     }
 
     #[test]
-    fn a_rows_figures_are_one_json_object_with_values_as_numbers_and_reasons_as_codes() {
+    fn a_rows_figures_are_one_json_array_with_values_as_numbers_and_reasons_as_codes_beside_its_list_of_names() {
         let figures = [
             figure("perm_excl", "school_type: Total", Figure::Value(12.0)),
             figure("perm \"excl\" rate", "school_type: Total", Figure::Value(0.03)),
