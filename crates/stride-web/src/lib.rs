@@ -15,6 +15,7 @@ mod error;
 mod fixtures;
 mod headers;
 mod pages;
+pub mod recent;
 pub mod second_factor;
 mod session;
 pub mod single_sign_on;
@@ -78,9 +79,17 @@ pub struct AppState {
             stride_core::school_profile::SchoolProfile,
         >,
     >,
+    /// The figures section of schools' pages, by school, the deployment's LA and pupil group,
+    /// made once: it is the same for every reader.
+    pub school_figures: Arc<pages::categorisation::KeptUntilImport<SchoolFiguresKey, String>>,
     /// Every pupil's sessions term by term to a day, for counting.
     pub counted_terms: Arc<pages::categorisation::KeptUntilImport<chrono::NaiveDate, Vec<CountedTerm>>>,
+    /// Sessions' accounts and the figures version, kept for a moment and until a change.
+    pub recent: Arc<recent::Recent>,
 }
+
+/// A school's figures section: by school, the deployment's LA and pupil group.
+pub type SchoolFiguresKey = (stride_core::Urn, Option<stride_core::LaCode>, stride_core::PupilGroup);
 
 /// A pupil's sessions at a school in a term, with their characteristics then, for counting.
 #[derive(Debug, Clone)]
@@ -102,8 +111,25 @@ impl AppState {
             profile_batches: pages::profiles::batches(),
             counted_pupils: Arc::default(),
             school_profiles: Arc::default(),
+            school_figures: Arc::default(),
             counted_terms: Arc::default(),
+            recent: Arc::default(),
         }
+    }
+
+    /// The figures version and the deployment's LA, as read a moment ago if nothing has
+    /// changed since.
+    pub async fn imported(&self) -> Result<recent::Imported, WebError> {
+        if let Some(imported) = self.recent.imported() {
+            return Ok(imported);
+        }
+        let changes = self.recent.changes();
+        let imported = recent::Imported {
+            figures_version: self.store.figures_version().await?,
+            local_authority: self.store.local_authority().await?,
+        };
+        self.recent.keep_imported(imported.clone(), changes);
+        Ok(imported)
     }
 
     /// Today, as this server counts days and deadlines.
@@ -320,6 +346,10 @@ pub fn router(state: AppState) -> Router {
         // Every route above is ruled by the access table before its handler runs; the assets
         // below are public.
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), access::authorise))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            recent::note_changes,
+        ))
         .merge(assets::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

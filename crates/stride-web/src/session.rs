@@ -41,18 +41,24 @@ pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Ses
     let Some(token) = cookie_token(headers) else {
         return Ok(None);
     };
-    let hash = token_hash(&token);
-    let Some(session) = state.store.session(&hash).await? else {
+    session_of(state, &token_hash(&token)).await
+}
+
+/// Writing on every request would serialise readers on SQLite; a minute's slack is harmless.
+const TOUCHED_EVERY: Duration = Duration::minutes(1);
+
+async fn session_of(state: &AppState, hash: &str) -> Result<Option<SessionRecord>, WebError> {
+    let Some(mut session) = state.store.session(hash).await? else {
         return Ok(None);
     };
     let now = Utc::now();
     if now - session.last_seen_at > IDLE_TIMEOUT || now - session.created_at > ABSOLUTE_TIMEOUT {
-        state.store.delete_session(&hash).await?;
+        state.store.delete_session(hash).await?;
         return Ok(None);
     }
-    // Writing on every request would serialise readers on SQLite; a minute's slack is harmless.
-    if now - session.last_seen_at > Duration::minutes(1) {
-        state.store.touch_session(&hash, now).await?;
+    if now - session.last_seen_at > TOUCHED_EVERY {
+        state.store.touch_session(hash, now).await?;
+        session.last_seen_at = now;
     }
     Ok(Some(session))
 }
@@ -134,19 +140,33 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
-/// The account signed in by the request's session, if there is one.
+/// The account signed in by the request's session, if there is one: as found a moment ago,
+/// unless anything has changed since or the session is due to be marked as used.
 pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<SignedIn>, WebError> {
-    let Some(session) = current(state, headers).await? else {
+    let Some(token) = cookie_token(headers) else {
+        return Ok(None);
+    };
+    let hash = token_hash(&token);
+    if let Some(kept) = state.recent.signed_in(&hash) {
+        let now = Utc::now();
+        // Past a minute unmarked, or its working day over, the session is read again.
+        if now - kept.session.last_seen_at <= TOUCHED_EVERY && now - kept.session.created_at <= ABSOLUTE_TIMEOUT {
+            return Ok(Some(kept));
+        }
+    }
+    let changes = state.recent.changes();
+    let Some(session) = session_of(state, &hash).await? else {
         return Ok(None);
     };
     let Some(account_id) = session.account_id else {
         return Ok(None);
     };
-    Ok(state
-        .store
-        .account(account_id)
-        .await?
-        .map(|account| SignedIn { account, session }))
+    let Some(account) = state.store.account(account_id).await? else {
+        return Ok(None);
+    };
+    let signed_in = SignedIn { account, session };
+    state.recent.keep_signed_in(hash, signed_in.clone(), changes);
+    Ok(Some(signed_in))
 }
 
 #[cfg(test)]

@@ -185,6 +185,8 @@ pub async fn two_factor(State(state): State<AppState>, signed_in: SignedIn) -> R
                 .store
                 .offer_secret(&signed_in.session.token_hash, Some(&secret))
                 .await?;
+            // A page that changes the session: the confirming form must read it afresh.
+            state.recent.changed();
             secret
         }
     };

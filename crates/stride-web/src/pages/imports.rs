@@ -226,7 +226,11 @@ async fn run(state: AppState, id: String, upload: Upload) {
             jobs.update(&id, |job| job.files[position].1 = FileStage::Written(line));
         }
     };
-    if let Err(error) = state.store.import_batch(&mut handed_on, upload.dry_run, &told).await {
+    let written = state.store.import_batch(&mut handed_on, upload.dry_run, &told).await;
+    // The figures version read before the import is stale now; it is marked so before the page
+    // that follows the job can say it is finished.
+    state.recent.changed();
+    if let Err(error) = written {
         tracing::error!(error = %error, "an uploaded batch could not be written");
         let position = writing.load(std::sync::atomic::Ordering::Relaxed);
         return jobs.update(&id, |job| {

@@ -1,11 +1,13 @@
 //! One school: its context, inspections, intelligence and figures beside its comparators.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use serde::Deserialize;
 use stride_core::school_profile::{MeasureSeries, SchoolProfile, reasons_shown};
-use stride_core::{Comparator, Governance, Inspection, LeaderRole, Measure, PupilGroup, Urn};
+use stride_core::{Comparator, Governance, Inspection, IntelligenceItem, LeaderRole, Measure, PupilGroup, Urn};
 
 use super::{csv_download, render, xlsx_download};
 use crate::session::SignedIn;
@@ -23,34 +25,51 @@ pub struct ProfileParams {
     group: String,
 }
 
+/// A school's record as kept between imports, its intelligence as it stands now, and the
+/// deployment's own LA, which the record is kept by.
+struct Loaded {
+    profile: Arc<SchoolProfile>,
+    /// The figures version the record was read at.
+    version: i64,
+    intelligence: Vec<IntelligenceItem>,
+    own: Option<stride_core::LocalAuthority>,
+}
+
 /// Finds the school if the signed-in user may see it. A school they may not see is answered
-/// exactly as a school that does not exist, so its existence is not disclosed either. With it,
-/// the deployment's own LA, which the record is kept by.
-async fn load(
-    state: &AppState,
-    signed_in: &SignedIn,
-    urn: &str,
-) -> Result<(SchoolProfile, Option<stride_core::LocalAuthority>), WebError> {
+/// exactly as a school that does not exist, so its existence is not disclosed either.
+async fn load(state: &AppState, signed_in: &SignedIn, urn: &str) -> Result<Loaded, WebError> {
     let urn: Urn = urn.parse().map_err(|_| WebError::NotFound)?;
     let school = signed_in.account.visible_school(urn).ok_or(WebError::NotFound)?;
-    let version = state.store.figures_version().await?;
     // Setting the deployment's LA gives its schools their localities, without an import.
-    let own = state.store.local_authority().await?;
+    let imported = state.imported().await?;
+    let (version, own) = (imported.figures_version, imported.local_authority);
     let key = (urn, own.as_ref().map(|own| own.code));
-    if let Some(kept) = state.school_profiles.get(&key, version) {
-        let mut profile = SchoolProfile::clone(&kept);
-        profile.intelligence = state.store.intelligence_of(school).await?;
-        return Ok((profile, own));
+    // The kept record is shared, not copied: only its intelligence is read afresh.
+    if let Some(profile) = state.school_profiles.get(&key, version) {
+        let intelligence = state.store.intelligence_of(school).await?;
+        return Ok(Loaded {
+            profile,
+            version,
+            intelligence,
+            own,
+        });
     }
-    let profile = state
+    let mut profile = state
         .store
         .school_profile(school, PROFILE_YEARS)
         .await?
         .ok_or(WebError::NotFound)?;
+    let intelligence = std::mem::take(&mut profile.intelligence);
+    let profile = Arc::new(profile);
     state
         .school_profiles
-        .keep_at_most(key, version, std::sync::Arc::new(profile.clone()), KEPT_PROFILES);
-    Ok((profile, own))
+        .keep_at_most(key, version, Arc::clone(&profile), KEPT_PROFILES);
+    Ok(Loaded {
+        profile,
+        version,
+        intelligence,
+        own,
+    })
 }
 
 /// School records kept between imports: every school of a large LA, and the reference schools
@@ -95,6 +114,16 @@ struct SeriesView {
     sources: Vec<String>,
 }
 
+/// A school's figures for one pupil group, each measure beside its comparators over the years.
+#[derive(Template)]
+#[template(path = "school_figures.html")]
+struct SchoolFigures {
+    series: Vec<SeriesView>,
+    /// The mark and meaning of each kind of missing figure the page shows.
+    missing_reasons: Vec<(&'static str, &'static str)>,
+    comparator_labels: Vec<&'static str>,
+}
+
 #[derive(Template)]
 #[template(path = "school.html")]
 struct SchoolPage {
@@ -115,10 +144,8 @@ struct SchoolPage {
     intelligence: Vec<(String, &'static str, String, String)>,
     history: Vec<HistoryRow>,
     groups: Vec<(&'static str, &'static str, bool)>,
-    series: Vec<SeriesView>,
-    /// The mark and meaning of each kind of missing figure the page shows.
-    missing_reasons: Vec<(&'static str, &'static str)>,
-    comparator_labels: Vec<&'static str>,
+    /// The figures of the group chosen, as `SchoolFigures` renders them.
+    figures: Arc<String>,
     csv_href: String,
     xlsx_href: String,
 }
@@ -129,19 +156,19 @@ pub async fn profile(
     Path(urn): Path<String>,
     Query(params): Query<ProfileParams>,
 ) -> Result<Html<String>, WebError> {
-    let (profile, own) = load(&state, &signed_in, &urn).await?;
+    let Loaded {
+        profile,
+        version,
+        intelligence,
+        own,
+    } = load(&state, &signed_in, &urn).await?;
     let group = PupilGroup::from_code(&params.group).unwrap_or(PupilGroup::All);
     let establishment = &profile.establishment;
     let latest_full = profile.inspections.iter().find(|inspection| inspection.is_full());
-    let headline = Measure::headline_for(establishment.phase);
+    let figures = figures_shown(&state, &profile, own.as_ref(), version, group)?;
     let other_authority = own
         .filter(|own| own.code != establishment.la)
         .map(|_| establishment.la.to_string());
-    let series: Vec<MeasureSeries> = profile
-        .series_for(group)
-        .into_iter()
-        .filter(|series| series.measure != Measure::PupilsOnRoll)
-        .collect();
     let page = SchoolPage {
         chrome: Chrome::for_user(&signed_in, "schools"),
         urn: establishment.urn.to_string(),
@@ -166,8 +193,7 @@ pub async fn profile(
             })
             .collect(),
         inspections: profile.inspections.iter().map(inspection_row).collect(),
-        intelligence: profile
-            .intelligence
+        intelligence: intelligence
             .iter()
             .map(|item| {
                 (
@@ -194,6 +220,36 @@ pub async fn profile(
             .into_iter()
             .map(|candidate| (candidate.code(), candidate.label(), candidate == group))
             .collect(),
+        figures,
+        csv_href: format!("/schools/{}/figures.csv", establishment.urn),
+        xlsx_href: format!("/schools/{}/figures.xlsx", establishment.urn),
+    };
+    render(&page)
+}
+
+/// Figures made for one school's page and pupil group, kept until an import: the same for
+/// every reader, and most of the page's making (every figure gathered and formatted, the charts
+/// drawn).
+const KEPT_FIGURES: usize = 1_000;
+
+fn figures_shown(
+    state: &AppState,
+    profile: &SchoolProfile,
+    own: Option<&stride_core::LocalAuthority>,
+    version: i64,
+    group: PupilGroup,
+) -> Result<Arc<String>, WebError> {
+    let key = (profile.establishment.urn, own.map(|own| own.code), group);
+    if let Some(kept) = state.school_figures.get(&key, version) {
+        return Ok(kept);
+    }
+    let headline = Measure::headline_for(profile.establishment.phase);
+    let series: Vec<MeasureSeries> = profile
+        .series_for(group)
+        .into_iter()
+        .filter(|series| series.measure != Measure::PupilsOnRoll)
+        .collect();
+    let shown = SchoolFigures {
         series: series
             .iter()
             .map(|series| series_view(series, headline.contains(&series.measure)))
@@ -203,10 +259,12 @@ pub async fn profile(
             .map(|reason| (reason.mark(), reason.label()))
             .collect(),
         comparator_labels: Comparator::ALL.iter().map(|comparator| comparator.label()).collect(),
-        csv_href: format!("/schools/{}/figures.csv", establishment.urn),
-        xlsx_href: format!("/schools/{}/figures.xlsx", establishment.urn),
     };
-    render(&page)
+    let figures = Arc::new(shown.render()?);
+    state
+        .school_figures
+        .keep_at_most(key, version, Arc::clone(&figures), KEPT_FIGURES);
+    Ok(figures)
 }
 
 fn context(profile: &SchoolProfile) -> Vec<(&'static str, String)> {
@@ -345,7 +403,7 @@ pub async fn download_csv(
     signed_in: SignedIn,
     Path(urn): Path<String>,
 ) -> Result<Response, WebError> {
-    let (profile, _) = load(&state, &signed_in, &urn).await?;
+    let profile = load(&state, &signed_in, &urn).await?.profile;
     csv_download(
         &profile.figures_table(),
         &format!("school-{}-figures", profile.establishment.urn),
@@ -357,7 +415,7 @@ pub async fn download_xlsx(
     signed_in: SignedIn,
     Path(urn): Path<String>,
 ) -> Result<Response, WebError> {
-    let (profile, _) = load(&state, &signed_in, &urn).await?;
+    let profile = load(&state, &signed_in, &urn).await?.profile;
     xlsx_download(
         &profile.figures_table(),
         &format!("school-{}-figures", profile.establishment.urn),

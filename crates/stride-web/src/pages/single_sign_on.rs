@@ -170,7 +170,10 @@ async fn signed_in(
         schools: Vec::new(),
     };
     let subject = format!("{}|{}", config.issuer, vouched.subject);
-    let account_id = match state.store.sign_in_from_provider(&subject, &account).await {
+    let signed_in_from_provider = state.store.sign_in_from_provider(&subject, &account).await;
+    // The provider may have given the account another role: its other sessions read it afresh.
+    state.recent.changed();
+    let account_id = match signed_in_from_provider {
         Ok(id) => id,
         Err(StoreError::Refused(_)) => {
             return refused(

@@ -122,7 +122,7 @@ pub(crate) async fn categorised(state: &AppState, account: &Account, rules: &Rul
     }
     let la = state.store.local_authority().await?.map(|own| own.code);
     let wanted = rules.evidence_wanted();
-    let version = state.store.figures_version().await?;
+    let version = state.imported().await?.figures_version;
     let evidence_key = (la, wanted.figures.clone());
     let kept = &state.categorisation;
     let (evidence, quartiles, intelligence) = match (

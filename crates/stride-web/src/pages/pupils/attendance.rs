@@ -144,7 +144,7 @@ pub async fn school(
 /// held), kept until the next import.
 async fn counted_terms(state: &AppState) -> Result<std::sync::Arc<Vec<CountedTerm>>, WebError> {
     let today = state.today();
-    let version = state.store.figures_version().await?;
+    let version = state.imported().await?.figures_version;
     if let Some(kept) = state.counted_terms.get(&today, version) {
         return Ok(kept);
     }

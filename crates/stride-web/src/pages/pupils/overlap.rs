@@ -102,7 +102,7 @@ async fn overlap_of(
 /// Every pupil's characteristics today, kept until the next import.
 pub(super) async fn counted_pupils(state: &AppState) -> Result<std::sync::Arc<Vec<CountedPupil>>, WebError> {
     let today = state.today();
-    let version = state.store.figures_version().await?;
+    let version = state.imported().await?.figures_version;
     if let Some(kept) = state.counted_pupils.get(&today, version) {
         return Ok(kept);
     }
