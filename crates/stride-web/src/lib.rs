@@ -82,6 +82,10 @@ pub struct AppState {
     /// The figures section of schools' pages, by school, the deployment's LA and pupil group,
     /// made once: it is the same for every reader.
     pub school_figures: Arc<pages::categorisation::KeptUntilImport<SchoolFiguresKey, String>>,
+    /// The schools list's rows with their inspections and headline figures, by the LA listed
+    /// (none for every LA held).
+    pub school_lists:
+        Arc<pages::categorisation::KeptUntilImport<Option<stride_core::LaCode>, pages::schools::ListedSchools>>,
     /// Every pupil's sessions term by term to a day, for counting.
     pub counted_terms: Arc<pages::categorisation::KeptUntilImport<chrono::NaiveDate, Vec<CountedTerm>>>,
     /// Sessions' accounts and the figures version, kept for a moment and until a change.
@@ -112,6 +116,7 @@ impl AppState {
             counted_pupils: Arc::default(),
             school_profiles: Arc::default(),
             school_figures: Arc::default(),
+            school_lists: Arc::default(),
             counted_terms: Arc::default(),
             recent: Arc::default(),
         }

@@ -94,8 +94,30 @@ fn default_direction(column: SortColumn) -> SortDirection {
 pub async fn load(state: &AppState, account: &Account, query: &SchoolListQuery) -> Result<SchoolList, WebError> {
     // A deployment set up for its LA lists its own schools; other LAs' are reference data,
     // listed when asked for.
-    let own = state.store.local_authority().await?;
-    let la = own.filter(|_| !query.every_authority).map(|own| own.code);
+    let imported = state.imported().await?;
+    let la = imported
+        .local_authority
+        .filter(|_| !query.every_authority)
+        .map(|own| own.code);
+    let listed = match state.school_lists.get(&la, imported.figures_version) {
+        Some(listed) => listed,
+        None => {
+            let listed = std::sync::Arc::new(listed(state, la).await?);
+            state
+                .school_lists
+                .keep(la, imported.figures_version, std::sync::Arc::clone(&listed));
+            listed
+        }
+    };
+    let (rows, years) = listed.as_ref();
+    Ok(SchoolList::build(rows.clone(), *years, account, query))
+}
+
+/// Every school of the LA (or of every LA held) with its latest inspection and headline
+/// figures: all of it changes only by an import, so it is kept until the next.
+pub type ListedSchools = (Vec<SchoolListRow>, [Option<stride_core::AcademicYear>; 4]);
+
+async fn listed(state: &AppState, la: Option<stride_core::LaCode>) -> Result<ListedSchools, WebError> {
     let mut rows = state.store.school_list_rows(la).await?;
     let inspections = state.store.latest_full_inspections().await?;
     let figures = state
@@ -103,7 +125,7 @@ pub async fn load(state: &AppState, account: &Account, query: &SchoolListQuery) 
         .figures_for_all_schools(&LIST_MEASURES, PupilGroup::All)
         .await?;
     let years = attach_evidence(&mut rows, &inspections, &figures);
-    Ok(SchoolList::build(rows, years, account, query))
+    Ok((rows, years))
 }
 
 struct FilterOption {
