@@ -192,6 +192,11 @@ pub fn read_batch(
 }
 
 /// The columns of a data set as the `.meta.csv` of the same name among `beside` describes them.
+/// Whether a file, by its name, is a data set's `.meta.csv`, which its data set reads beside it.
+pub fn is_metadata(name: &str) -> bool {
+    name.ends_with(".meta.csv")
+}
+
 fn metadata_beside(
     file: &SourceFile,
     beside: &[SourceFile],
@@ -199,7 +204,7 @@ fn metadata_beside(
     let name = ees::data_set_name(&file.name);
     let Some(meta) = beside
         .iter()
-        .find(|other| other.name.ends_with(".meta.csv") && ees::data_set_name(&other.name) == name)
+        .find(|other| is_metadata(&other.name) && ees::data_set_name(&other.name) == name)
     else {
         return Ok(None);
     };

@@ -4,6 +4,7 @@
 //! the writing of the first files overlaps the reading of the last, and a file refused anywhere
 //! in the batch leaves nothing written.
 
+use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -64,7 +65,7 @@ where
 
 /// Reads the batch's paths side by side, handing on each file read in the batch's order (an
 /// archive's members in the archive's). A data set's `.meta.csv` is small and may be anywhere
-/// in the batch, so those are read first, to be beside every file.
+/// in the batch, so those are read first, to be beside every file, and not read again.
 fn read_in_order<Read>(
     batch: &Batch,
     read: &Read,
@@ -74,23 +75,35 @@ where
     Read: Fn(usize, &SourceFile, &[SourceFile]) -> Result<(ImportedFile, ImportContent), IngestError> + Sync,
 {
     let sheet = batch.sheet.as_deref();
-    let metadata: Vec<&PathBuf> = batch
+    let metadata: Vec<(usize, &PathBuf)> = batch
         .paths
         .iter()
-        .filter(|path| is_metadata(&path.to_string_lossy()))
+        .enumerate()
+        .filter(|(_, path)| stride_ingest::is_metadata(&path.to_string_lossy()))
         .collect();
-    let companions: Vec<SourceFile> =
-        stride_ingest::try_in_parallel(&metadata, |_, path| SourceFile::read_all(path, sheet))?
-            .into_iter()
-            .flatten()
-            .collect();
+    let read_first: BTreeMap<usize, Vec<SourceFile>> =
+        stride_ingest::try_in_parallel(&metadata, |_, (position, path)| {
+            Ok::<_, IngestError>((*position, SourceFile::read_all(path, sheet)?))
+        })?
+        .into_iter()
+        .collect();
+    // In the batch's order, as a data set finds the first of its name.
+    let companions: Vec<SourceFile> = read_first.values().flatten().cloned().collect();
     stride_ingest::try_in_parallel_in_order(
         &batch.paths,
         |position, path| {
-            let files = SourceFile::read_all(path, sheet)?;
+            let files = match read_first.get(&position) {
+                Some(files) => files.clone(),
+                None => SourceFile::read_all(path, sheet)?,
+            };
             // An archive's own `.meta.csv` stands beside its data set too.
             let mut beside = companions.clone();
-            beside.extend(files.iter().filter(|file| is_metadata(&file.name)).cloned());
+            beside.extend(
+                files
+                    .iter()
+                    .filter(|file| stride_ingest::is_metadata(&file.name))
+                    .cloned(),
+            );
             files
                 .iter()
                 .map(|file| read(position, file, &beside))
@@ -103,8 +116,4 @@ where
             ControlFlow::Continue(())
         },
     )
-}
-
-fn is_metadata(name: &str) -> bool {
-    name.to_ascii_lowercase().ends_with(".meta.csv")
 }
