@@ -1,13 +1,16 @@
-//! Stride's storage: one [`Store`] trait that the web and the command line use, and its SQLite
-//! implementation. A PostgreSQL implementation of the same trait follows without touching the
-//! core or the web.
+//! Stride's storage: one [`Store`] trait that the web and the command line use, implemented
+//! once over SQL (`relational`) and compiled for SQLite, the embedded default, and for
+//! PostgreSQL, the server option.
 //!
 //! Invariants: no business rule lives here (the core decides what a figure means and who may
 //! see it); every write of many rows is one transaction, so it happens whole or not at all.
 
+pub mod copy_across;
 mod error;
+mod postgres;
 pub mod pupils;
 mod reports;
+pub mod scratch;
 mod sqlite;
 
 use std::sync::Arc;
@@ -21,6 +24,7 @@ use stride_core::{
 };
 
 pub use error::StoreError;
+pub use postgres::{PostgresStore, without_password};
 pub use reports::{
     ProfileData, ReportData, profile_data, report_data, school_profile_data, scoped_intervention_evidence,
 };
@@ -620,16 +624,20 @@ pub enum BatchWriting<'a> {
     },
 }
 
-/// Opens the database a `--db` argument names: a file path (or `sqlite:` URL) for SQLite.
+/// Opens the database a `--db` argument names: a `postgres://` URL for PostgreSQL, or a file
+/// path (or `sqlite:` URL) for SQLite.
 pub async fn open(location: &str) -> Result<Arc<dyn Store>, StoreError> {
-    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        return Err(StoreError::Unsupported(
-            "PostgreSQL is not supported yet: give a file path for an SQLite database".to_owned(),
-        ));
+    if is_postgres(location) {
+        return Ok(Arc::new(PostgresStore::open(location).await?));
     }
     let path = location
         .strip_prefix("sqlite://")
         .or_else(|| location.strip_prefix("sqlite:"))
         .unwrap_or(location);
     Ok(Arc::new(SqliteStore::open(path).await?))
+}
+
+/// Whether a `--db` argument names a PostgreSQL database.
+pub fn is_postgres(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
 }

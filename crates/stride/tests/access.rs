@@ -182,9 +182,7 @@ async fn answers_against_the_table(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_answers_every_role_as_the_table_says() {
     let server = std::sync::Arc::new(server().await);
-    let store = stride_store::open(fixture().database.to_str().expect("utf-8"))
-        .await
-        .expect("opens");
+    let store = stride_store::open(&fixture().database).await.expect("opens");
     let accounts = [
         "data.manager",
         "improvement.manager",

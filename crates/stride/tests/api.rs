@@ -444,7 +444,7 @@ fn stride(arguments: &[&str]) -> std::process::Output {
 async fn the_command_line_issues_a_token_printed_once_and_withdraws_it() {
     let directory = tempfile::tempdir().expect("temporary directory");
     let (database, _) = generated_database(&directory).await;
-    let db = database.to_str().expect("utf-8");
+    let db = database.as_str();
     let issued = stride(&[
         "account",
         "token",

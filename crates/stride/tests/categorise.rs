@@ -6,17 +6,14 @@ use std::process::Command;
 
 use stride_core::{Figure, Measure, PhaseGroup, PupilGroup};
 
+mod common;
+
 const SEED: u64 = 2026;
 const AS_OF: &str = "2026-11-22";
 
+/// The authority generated once by `stride generate`; each test has a copy of its own.
 fn generated_database(directory: &Path) -> String {
-    let database = directory.join("stride.sqlite").display().to_string();
-    let status = Command::new(env!("CARGO_BIN_EXE_stride"))
-        .args(["generate", "--db", &database, "--seed", &SEED.to_string()])
-        .output()
-        .expect("runs");
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    database
+    common::copy_of_template(SEED, directory, "stride")
 }
 
 fn categorise(database: &str, rules: &str, format: &str) -> std::process::Output {
@@ -310,7 +307,7 @@ fn a_run_saved_from_the_command_line_is_kept_with_every_school() {
 #[test]
 fn a_rule_set_that_is_neither_shipped_nor_a_file_is_refused_naming_those_shipped() {
     let directory = tempfile::tempdir().expect("temporary directory");
-    let database = directory.path().join("empty.sqlite").display().to_string();
+    let database = stride_store::scratch::database(directory.path(), "empty");
     let output = categorise(&database, "national-2024", "table");
     assert!(!output.status.success());
     let message = String::from_utf8_lossy(&output.stderr);

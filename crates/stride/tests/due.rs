@@ -10,6 +10,8 @@ use stride_core::calendar::{Calendar, Period};
 use stride_core::intervention::{ActivityKind, Case, Stage};
 use stride_core::{Urn, inspection::HeadlineOutcome};
 
+mod common;
+
 const SEED: u64 = 2026;
 
 fn day(text: &str) -> NaiveDate {
@@ -58,16 +60,7 @@ fn after(calendar: &Calendar, start: NaiveDate, period: Period) -> NaiveDate {
 #[test]
 fn every_shipped_clock_is_started_by_its_trigger_on_the_synthetic_authority_with_its_due_date() {
     let directory = tempfile::tempdir().expect("temporary directory");
-    let database = directory.path().join("stride.sqlite").display().to_string();
-    let generated = Command::new(env!("CARGO_BIN_EXE_stride"))
-        .args(["generate", "--db", &database, "--seed", &SEED.to_string()])
-        .output()
-        .expect("runs");
-    assert!(
-        generated.status.success(),
-        "{}",
-        String::from_utf8_lossy(&generated.stderr)
-    );
+    let database = common::copy_of_template(SEED, directory.path(), "stride");
     let dataset = stride_synth::generate(SEED).dataset;
     let calendar = Calendar::default();
     let as_of = day("2026-11-20");
@@ -217,12 +210,7 @@ fn every_shipped_clock_is_started_by_its_trigger_on_the_synthetic_authority_with
 #[test]
 fn clock_rules_kept_from_the_command_line_are_those_due_dates_follow() {
     let directory = tempfile::tempdir().expect("temporary directory");
-    let database = directory.path().join("stride.sqlite").display().to_string();
-    let generate = Command::new(env!("CARGO_BIN_EXE_stride"))
-        .args(["generate", "--db", &database, "--seed", &SEED.to_string()])
-        .output()
-        .expect("runs");
-    assert!(generate.status.success());
+    let database = common::copy_of_template(SEED, directory.path(), "stride");
     let before = due(&database, "2026-11-20", true);
     // The monitoring visit within three weeks rather than four.
     let shipped = stride_core::intervention::SHIPPED_CLOCKS;

@@ -173,9 +173,7 @@ fn rows_on_roll(pupils: &[Pupil], school: Urn) -> usize {
 #[tokio::test]
 async fn roles_without_pupil_access_are_refused_and_a_headteacher_has_their_own_school() {
     let server = server().await;
-    let store = stride_store::open(fixture().database.to_str().expect("utf-8"))
-        .await
-        .expect("opens");
+    let store = stride_store::open(&fixture().database).await.expect("opens");
     let pupil = store
         .pupils(PupilFilter::All)
         .await
@@ -236,9 +234,7 @@ async fn roles_without_pupil_access_are_refused_and_a_headteacher_has_their_own_
 async fn the_audit_log_refuses_every_edit() {
     let server = server().await;
     let officer = server.sign_in("inclusion.officer").await;
-    let store = stride_store::open(fixture().database.to_str().expect("utf-8"))
-        .await
-        .expect("opens");
+    let store = stride_store::open(&fixture().database).await.expect("opens");
     let pupil = store
         .pupils(PupilFilter::All)
         .await
@@ -249,23 +245,22 @@ async fn the_audit_log_refuses_every_edit() {
     let (status, _) = server.text(&format!("/pupils/{}", pupil.id), &officer).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!store.audit_log(Some(pupil.id), 10).await.expect("reads").is_empty());
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", fixture().database.display()))
-        .await
-        .expect("opens");
+    let pool = stride_store::scratch::Raw::connect(&fixture().database).await;
     for edit in [
         "UPDATE audit_log SET what = 'nothing'",
         "DELETE FROM audit_log",
         "UPDATE audit_seals SET seal = upper(seal)",
         "DELETE FROM audit_seals",
     ] {
-        let refused = sqlx::query(edit).execute(&pool).await.expect_err("refused");
+        let refused = stride_store::with_raw_pool!(&pool, |pool| sqlx::query(edit).execute(pool).await.map(drop))
+            .expect_err("refused");
         assert!(refused.to_string().contains("append-only"), "{refused}");
     }
 }
 
-fn verify_audit(database: &std::path::Path) -> std::process::Output {
+fn verify_audit(database: &str) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_stride"))
-        .args(["audit", "verify", "--db", database.to_str().expect("utf-8")])
+        .args(["audit", "verify", "--db", database])
         .output()
         .expect("runs")
 }
@@ -276,9 +271,7 @@ fn verify_audit(database: &std::path::Path) -> std::process::Output {
 async fn the_audit_logs_chain_finds_an_edited_entry_and_the_administrator_searches_it() {
     let server = server().await;
     let officer = server.sign_in("inclusion.officer").await;
-    let store = stride_store::open(fixture().database.to_str().expect("utf-8"))
-        .await
-        .expect("opens");
+    let store = stride_store::open(&fixture().database).await.expect("opens");
     let pupil = store
         .pupils(PupilFilter::All)
         .await
@@ -323,35 +316,34 @@ async fn the_audit_logs_chain_finds_an_edited_entry_and_the_administrator_search
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stdout).contains("whole"));
 
-    // A copy edited behind Stride's back, its trigger dropped first, breaks at the edited entry.
+    // A database of its own edited behind Stride's back, its trigger dropped first, breaks at
+    // the edited entry.
     let directory = tempfile::tempdir().expect("a folder");
-    let copy = directory.path().join("copy.sqlite");
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", fixture().database.display()))
-        .await
-        .expect("opens");
-    sqlx::query("VACUUM INTO ?1")
-        .bind(copy.to_str().expect("utf-8"))
-        .execute(&pool)
-        .await
-        .expect("copied");
-    let copied = sqlx::SqlitePool::connect(&format!("sqlite://{}", copy.display()))
-        .await
-        .expect("opens");
-    let edited: i64 = sqlx::query_scalar("SELECT min(id) FROM audit_log WHERE pupil_id = ?1")
-        .bind(pupil.id)
-        .fetch_one(&copied)
-        .await
-        .expect("an entry of the pupil");
-    sqlx::query("DROP TRIGGER audit_log_kept_on_update")
-        .execute(&copied)
-        .await
-        .expect("dropped");
-    sqlx::query("UPDATE audit_log SET what = 'nothing to see' WHERE id = ?1")
-        .bind(edited)
-        .execute(&copied)
-        .await
-        .expect("edited");
-    copied.close().await;
+    let (copy, store) = generated_database(&directory).await;
+    let own = server_on(&copy).await;
+    let own_officer = own.sign_in("inclusion.officer").await;
+    let (status, _) = own.text(&format!("/pupils/{}", pupil.id), &own_officer).await;
+    assert_eq!(status, StatusCode::OK);
+    drop(store);
+    let raw = stride_store::scratch::Raw::connect(&copy).await;
+    let drop_trigger = match raw {
+        stride_store::scratch::Raw::Sqlite(_) => "DROP TRIGGER audit_log_kept_on_update",
+        stride_store::scratch::Raw::Postgres(_) => "DROP TRIGGER audit_log_kept_on_update ON audit_log",
+    };
+    let edited: i64 = stride_store::with_raw_pool!(&raw, |pool| {
+        sqlx::query(drop_trigger).execute(pool).await.expect("dropped");
+        let edited: i64 = sqlx::query_scalar("SELECT min(id) FROM audit_log WHERE pupil_id = $1")
+            .bind(pupil.id)
+            .fetch_one(pool)
+            .await
+            .expect("an entry of the pupil");
+        sqlx::query("UPDATE audit_log SET what = 'nothing to see' WHERE id = $1")
+            .bind(edited)
+            .execute(pool)
+            .await
+            .expect("edited");
+        edited
+    });
     let output = verify_audit(&copy);
     assert!(!output.status.success(), "the edit is found");
     let error = String::from_utf8_lossy(&output.stderr);
@@ -362,9 +354,7 @@ async fn the_audit_logs_chain_finds_an_edited_entry_and_the_administrator_search
 #[tokio::test]
 async fn counts_shown_without_pupil_access_give_no_small_number_away() {
     let server = server().await;
-    let store = stride_store::open(fixture().database.to_str().expect("utf-8"))
-        .await
-        .expect("opens");
+    let store = stride_store::open(&fixture().database).await.expect("opens");
     let today = chrono::Utc::now().date_naive();
     let counted: Vec<CountedPupil> = store.pupil_characteristics(today).await.expect("reads");
     let member = server.sign_in("elected.member").await;
@@ -619,9 +609,7 @@ async fn an_officer_sees_what_is_due_for_their_pupils_and_records_it_done() {
 #[tokio::test]
 async fn attendance_by_school_gives_no_small_number_away() {
     let server = server().await;
-    let store = stride_store::open(fixture().database.to_str().expect("utf-8"))
-        .await
-        .expect("opens");
+    let store = stride_store::open(&fixture().database).await.expect("opens");
     let today = chrono::Utc::now().date_naive();
     let year = stride_core::AcademicYear::containing(today);
     let member = server.sign_in("elected.member").await;
@@ -779,9 +767,7 @@ fn assert_parts_give_nothing_away(
 #[tokio::test]
 async fn the_register_of_children_not_in_school_holds_the_officers_own() {
     let server = server().await;
-    let store = stride_store::open(fixture().database.to_str().expect("utf-8"))
-        .await
-        .expect("opens");
+    let store = stride_store::open(&fixture().database).await.expect("opens");
     let north = north(store.as_ref()).await;
     let pupils = store.pupils(PupilFilter::All).await.expect("reads");
     let by_id: HashMap<i64, &Pupil> = pupils.iter().map(|pupil| (pupil.id, pupil)).collect();
@@ -889,9 +875,7 @@ async fn an_officer_keeps_their_caseload_in_the_browser() {
 #[tokio::test]
 async fn the_overlap_of_a_locality_counts_its_schools_pupils() {
     let server = server().await;
-    let store = stride_store::open(fixture().database.to_str().expect("utf-8"))
-        .await
-        .expect("opens");
+    let store = stride_store::open(&fixture().database).await.expect("opens");
     let today = chrono::Utc::now().date_naive();
     let rows = store.school_list_rows(None).await.expect("reads");
     let locality = rows
@@ -929,9 +913,7 @@ async fn the_overlap_of_a_locality_counts_its_schools_pupils() {
 async fn absence_term_by_term_adds_up_the_totals_and_the_marks_and_withholds_what_the_tables_do() {
     use stride_core::pupils::{Term, TermOfYear};
     let server = server().await;
-    let store = stride_store::open(fixture().database.to_str().expect("utf-8"))
-        .await
-        .expect("opens");
+    let store = stride_store::open(&fixture().database).await.expect("opens");
     let today = chrono::Utc::now().date_naive();
     let year = stride_core::AcademicYear::containing(today);
     let officer = server.sign_in("inclusion.officer").await;
@@ -1008,9 +990,7 @@ async fn absence_term_by_term_adds_up_the_totals_and_the_marks_and_withholds_wha
 #[tokio::test]
 async fn each_groups_outcomes_stand_beside_all_pupils_with_the_gap() {
     let server = server().await;
-    let store = stride_store::open(fixture().database.to_str().expect("utf-8"))
-        .await
-        .expect("opens");
+    let store = stride_store::open(&fixture().database).await.expect("opens");
     let today = chrono::Utc::now().date_naive();
     let year = stride_core::AcademicYear::containing(today);
     let officer = server.sign_in("inclusion.officer").await;

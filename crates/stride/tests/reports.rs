@@ -29,7 +29,7 @@ fn stride(arguments: &[&str]) -> Vec<u8> {
 }
 
 fn database() -> String {
-    fixture().database.display().to_string()
+    fixture().database.clone()
 }
 
 /// The figures of the monthly data set's row for all schools, worked out from the generated
@@ -1238,7 +1238,7 @@ fn published_rows(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
 /// A new database with Surrey (LA 936) as its own LA and these real files imported into it, each
 /// with its arguments, after the LA codes; and a report of it as at 1 December 2019, by tables.
 fn surrey_report(directory: &tempfile::TempDir, files: &[(&str, &[&str])], report: &str) -> (String, CsvTables) {
-    let database = directory.path().join("real.sqlite").display().to_string();
+    let database = stride_store::scratch::database(directory.path(), "real");
     let codes = real_data("performance_tables/2018-2019_england/la_and_region_codes_meta.csv");
     stride(&["import", "--db", &database, codes.to_str().expect("utf-8")]);
     for (file, arguments) in files {
@@ -1344,7 +1344,7 @@ async fn on_the_real_performance_tables_the_la_is_rated_banded_and_ranked_among_
     );
 
     // On the page each figure links to the file it was imported from, whose page names it.
-    let server = server_on(std::path::Path::new(&database)).await;
+    let server = server_on(&database).await;
     let store = stride_store::open(&database).await.expect("opens");
     let accounts = stride::new_accounts(&fixture().authority.accounts)
         .await
@@ -1469,17 +1469,12 @@ async fn the_counts_of_schools_by_outcome_name_the_ofsted_files_they_were_made_f
     let directory = tempfile::tempdir().expect("temporary directory");
     let (database, _) = generated_database(&directory).await;
     let ofsted = real_data("ofsted/leeds_ofsted_data.csv");
-    stride(&[
-        "import",
-        "--db",
-        database.to_str().expect("utf-8"),
-        ofsted.to_str().expect("utf-8"),
-    ]);
+    stride(&["import", "--db", &database, ofsted.to_str().expect("utf-8")]);
     let html = String::from_utf8(stride(&[
         "report",
         "monthly-data-set",
         "--db",
-        database.to_str().expect("utf-8"),
+        &database,
         "--as-of",
         AS_OF,
         "--format",

@@ -2,7 +2,7 @@
 //! sign-in, against a real OpenID provider, is the browser journey in
 //! `tests/browser/single-sign-on.test.mjs`.
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, SubsecRound, Utc};
 use reqwest::StatusCode;
 use stride_core::Role;
 use stride_store::{NewAccount, SignInFlow, StoreError};
@@ -63,7 +63,8 @@ async fn an_account_is_made_at_the_first_sign_in_and_takes_the_providers_role_at
 async fn a_sign_in_flow_is_taken_once_and_not_after_it_expires() {
     let directory = tempfile::tempdir().expect("temporary directory");
     let (_, store) = generated_database(&directory).await;
-    let now = Utc::now();
+    // To the microsecond, as PostgreSQL keeps a time (SQLite keeps the nanoseconds too).
+    let now = Utc::now().trunc_subsecs(6);
     let flow = |token: &str, created_at| SignInFlow {
         token_hash: token.to_owned(),
         state: "state".to_owned(),

@@ -63,13 +63,13 @@ async fn five_wrong_passwords_refuse_the_username_for_a_while_and_no_other() {
     }
     let (response, _) = server.try_sign_in("mark.ellis", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "another officer signs in");
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", fixture().database.display()))
-        .await
-        .expect("opens");
-    let kept: Vec<String> = sqlx::query_scalar("SELECT username_hash FROM sign_in_failures")
-        .fetch_all(&pool)
-        .await
-        .expect("reads");
+    let pool = stride_store::scratch::Raw::connect(&fixture().database).await;
+    let kept: Vec<String> = stride_store::with_raw_pool!(&pool, |pool| {
+        sqlx::query_scalar("SELECT username_hash FROM sign_in_failures")
+            .fetch_all(pool)
+            .await
+    })
+    .expect("reads");
     assert!(kept.len() >= 10);
     assert!(kept.iter().all(|hash| hash.len() == 64 && !hash.contains("joanne")));
 }
@@ -171,24 +171,20 @@ async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
 #[tokio::test]
 async fn a_session_expires_when_idle_and_after_a_working_day() {
     let server = server().await;
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", fixture().database.display()))
-        .await
-        .expect("opens");
+    let pool = stride_store::scratch::Raw::connect(&fixture().database).await;
     for (moved, minutes_ago) in [
-        ("UPDATE sessions SET last_seen_at = ?1 WHERE token_hash = ?2", 31),
-        ("UPDATE sessions SET created_at = ?1 WHERE token_hash = ?2", 10 * 60 + 1),
+        ("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2", 31),
+        ("UPDATE sessions SET created_at = $1 WHERE token_hash = $2", 10 * 60 + 1),
     ] {
         let user = server.sign_in("sue.whitfield").await;
         assert_eq!(server.get("/schools", Some(&user)).await.status(), StatusCode::OK);
         let token = user.cookie.trim_start_matches("stride_session=");
         let hash = stride_web::auth::token_hash(token);
         let then = chrono::Utc::now() - chrono::Duration::minutes(minutes_ago);
-        sqlx::query(moved)
-            .bind(then)
-            .bind(&hash)
-            .execute(&pool)
-            .await
-            .expect("moves the clock");
+        stride_store::with_raw_pool!(&pool, |pool| {
+            sqlx::query(moved).bind(then).bind(&hash).execute(pool).await.map(drop)
+        })
+        .expect("moves the clock");
         tokio::time::sleep(SESSIONS_KEPT_FOR).await;
         let after = server.get("/schools", Some(&user)).await;
         assert_eq!(
@@ -196,11 +192,13 @@ async fn a_session_expires_when_idle_and_after_a_working_day() {
             "/sign-in",
             "{moved} {minutes_ago} minutes ago ends it"
         );
-        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE token_hash = ?1")
-            .bind(&hash)
-            .fetch_one(&pool)
-            .await
-            .expect("reads");
+        let left: i64 = stride_store::with_raw_pool!(&pool, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE token_hash = $1")
+                .bind(&hash)
+                .fetch_one(pool)
+                .await
+        })
+        .expect("reads");
         assert_eq!(left, 0, "the expired session is deleted");
     }
 }
@@ -408,11 +406,7 @@ fn stride_account(arguments: &[&str], password: &str) -> std::process::Output {
     child.wait_with_output().expect("stride finishes")
 }
 
-async fn accounts_are_added_and_authenticators_reset_from_the_command_line(
-    server: &Server,
-    database: &std::path::Path,
-) {
-    let db = database.to_str().expect("utf-8");
+async fn accounts_are_added_and_authenticators_reset_from_the_command_line(server: &Server, db: &str) {
     let school = fixture().authority.dataset.establishments[0].urn.to_string();
     let add = [
         "add",

@@ -10,7 +10,7 @@ use sqlx::{ConnectOptions, Connection};
 use crate::StoreError;
 
 /// Writes a consistent copy of the database to `to`, which must not exist yet.
-pub(super) async fn backup_to(pool: &SqlitePool, to: &Path) -> Result<(), StoreError> {
+pub(crate) async fn backup_to(pool: &SqlitePool, to: &Path) -> Result<(), StoreError> {
     if to.exists() {
         return Err(StoreError::Refused(format!(
             "{} exists already: a backup is written to a new file",

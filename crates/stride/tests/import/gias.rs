@@ -180,17 +180,15 @@ async fn refused_after(
     let original = String::from_utf8_lossy(&std::fs::read(data(EXTRACTS[0])).expect("readable")).into_owned();
     let copy = directory.path().join(name);
     std::fs::write(&copy, corrupt(&original)).expect("written");
-    let database = directory.path().join(format!("{name}.sqlite"));
+    let database = stride_store::scratch::database(directory.path(), name);
     let output = Command::new(env!("CARGO_BIN_EXE_stride"))
-        .args(["import", "--db", database.to_str().expect("utf-8")])
+        .args(["import", "--db", &database])
         .args(before)
         .arg(&copy)
         .output()
         .expect("stride runs");
     assert!(!output.status.success(), "{name} was refused");
-    let store = stride_store::open(database.to_str().expect("utf-8"))
-        .await
-        .expect("opens");
+    let store = stride_store::open(&database).await.expect("opens");
     assert_eq!(
         store.establishment_count().await.expect("counts"),
         0,
@@ -209,10 +207,8 @@ async fn a_batch_with_a_refused_file_writes_nothing_of_the_files_before_it() {
     })
     .await;
     assert!(said.contains("z-truncated.csv"), "the refusal names the file: {said}");
-    let database = directory.path().join("z-truncated.csv.sqlite");
-    let store = stride_store::open(database.to_str().expect("utf-8"))
-        .await
-        .expect("opens");
+    let database = stride_store::scratch::database(directory.path(), "z-truncated.csv");
+    let store = stride_store::open(&database).await.expect("opens");
     assert!(store.imports(10).await.expect("reads").is_empty(), "no import recorded");
 }
 

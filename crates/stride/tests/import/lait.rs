@@ -29,7 +29,7 @@ const MAPPED: &[(&str, &str, &str, &str)] = &[
 #[test]
 fn the_long_data_set_imports_whole_and_its_measures_read_back_as_published() {
     let directory = tempfile::tempdir().expect("temporary directory");
-    let database = directory.path().join("lait.sqlite");
+    let database = stride_store::scratch::database(directory.path(), "lait");
     let said = import_with(&database, &data(&format!("{LAIT}/bds_long.csv.gz")), &[]);
     let rows = long_rows();
     assert!(said.contains(&format!("has {} added, 0 changed", rows.len())), "{said}");
@@ -148,7 +148,7 @@ fn a_neighbours_table_without_its_edition_in_its_name_is_refused() {
         .args([
             "import",
             "--db",
-            directory.path().join("n.sqlite").to_str().expect("utf-8"),
+            &stride_store::scratch::database(directory.path(), "n"),
         ])
         .arg(&copy)
         .output()

@@ -14,18 +14,15 @@ mod shared_data;
 
 pub use shared_data::data;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use stride_core::{Account, Role, SchoolScope};
 use stride_store::Store;
 
-pub async fn fresh_store(directory: &tempfile::TempDir) -> (Arc<dyn Store>, PathBuf) {
-    let path = directory.path().join("import.sqlite");
-    (
-        stride_store::open(path.to_str().expect("utf-8")).await.expect("opens"),
-        path,
-    )
+pub async fn fresh_store(directory: &tempfile::TempDir) -> (Arc<dyn Store>, String) {
+    let location = stride_store::scratch::database(directory.path(), "import");
+    (stride_store::open(&location).await.expect("opens"), location)
 }
 
 pub async fn import(store: &Arc<dyn Store>, path: &Path, dry_run: bool) -> stride_core::import::ImportSummary {

@@ -3,7 +3,7 @@
 //! file as the csv crate reads it here.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use stride_core::inspection::{EvaluationArea, InspectionKind};
@@ -172,14 +172,9 @@ fn refused(directory: &tempfile::TempDir, name: &str, change: impl FnMut(usize, 
         crate::performance::rewrite(&std::fs::read_to_string(leeds()).expect("readable"), change),
     )
     .expect("written");
-    let database = directory.path().join(format!("{name}.sqlite"));
+    let database = stride_store::scratch::database(directory.path(), name);
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_stride"))
-        .args([
-            "import",
-            "--db",
-            database.to_str().expect("utf-8"),
-            copy.to_str().expect("utf-8"),
-        ])
+        .args(["import", "--db", &database, copy.to_str().expect("utf-8")])
         .output()
         .expect("stride runs");
     assert!(!output.status.success(), "{name} was refused");
@@ -187,15 +182,13 @@ fn refused(directory: &tempfile::TempDir, name: &str, change: impl FnMut(usize, 
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-fn inspections_held(database: &Path) -> usize {
+fn inspections_held(database: &str) -> usize {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let store = stride_store::open(database.to_str().expect("utf-8"))
-            .await
-            .expect("opens");
+        let store = stride_store::open(database).await.expect("opens");
         let mut held = 0;
         for row in rows() {
             held += store.inspections_of(urn(&row["URN"])).await.expect("reads").len();
@@ -259,7 +252,7 @@ fn a_corrupted_ofsted_file_is_refused_whole_with_its_location() {
         "{truncated}"
     );
 
-    let directory_database = directory.path().join("good.sqlite");
+    let directory_database = stride_store::scratch::database(directory.path(), "good");
     let said = import_with(&directory_database, &leeds(), &["--dry-run"]);
     assert!(said.contains("would"), "a dry run says what it would do: {said}");
     assert_eq!(inspections_held(&directory_database), 0, "a dry run writes nothing");

@@ -20,8 +20,8 @@ fn stride(arguments: &[&str]) -> Output {
         .expect("stride runs")
 }
 
-pub fn import_with(database: &Path, file: &Path, extra: &[&str]) -> String {
-    let mut arguments = vec!["import", "--db", database.to_str().expect("utf-8")];
+pub fn import_with(database: &str, file: &Path, extra: &[&str]) -> String {
+    let mut arguments = vec!["import", "--db", database];
     arguments.extend_from_slice(extra);
     arguments.push(file.to_str().expect("utf-8"));
     let output = stride(&arguments);
@@ -34,13 +34,14 @@ type Key = (String, String, String, String, String, String, String);
 
 /// `stride export figures` as CSV, read back by (subject, code, phase group, year, measure,
 /// pupil group, release), with the values superseded within a release left out.
-pub fn exported(database: &Path, history: bool) -> Vec<HashMap<String, String>> {
-    let output_file = database.with_extension(if history { "history.csv" } else { "csv" });
+pub fn exported(database: &str, history: bool) -> Vec<HashMap<String, String>> {
+    let folder = tempfile::tempdir().expect("a folder for the export");
+    let output_file = folder.path().join(if history { "history.csv" } else { "figures.csv" });
     let mut arguments = vec![
         "export",
         "figures",
         "--db",
-        database.to_str().expect("utf-8"),
+        database,
         "--output",
         output_file.to_str().expect("utf-8"),
     ];
@@ -310,7 +311,7 @@ fn subject_of(rows: &Rows, column: &HashMap<&str, usize>, row: &[String]) -> Opt
 fn every_performance_tables_file_reads_back_as_published() {
     let directory = tempfile::tempdir().expect("temporary directory");
     for (number, case) in cases().iter().enumerate() {
-        let database = directory.path().join(format!("case-{number}.sqlite"));
+        let database = stride_store::scratch::database(directory.path(), &format!("case-{number}"));
         import_with(&database, &data(&case.path), case.arguments);
         let held = by_key(&exported(&database, false));
         let (headers, rows) = independent(&case.path);
@@ -631,13 +632,8 @@ fn refused(directory: &tempfile::TempDir, name: &str, corrupt: impl Fn(&str) -> 
     let original = std::fs::read_to_string(ks4_final_936()).expect("readable");
     let copy = directory.path().join(name);
     std::fs::write(&copy, corrupt(&original)).expect("written");
-    let database = directory.path().join(format!("{name}.sqlite"));
-    let output = stride(&[
-        "import",
-        "--db",
-        database.to_str().expect("utf-8"),
-        copy.to_str().expect("utf-8"),
-    ]);
+    let database = stride_store::scratch::database(directory.path(), name);
+    let output = stride(&["import", "--db", &database, copy.to_str().expect("utf-8")]);
     assert!(!output.status.success(), "{name} was refused");
     assert!(exported(&database, true).is_empty(), "{name}: nothing was written");
     String::from_utf8_lossy(&output.stderr).into_owned()

@@ -1,6 +1,8 @@
 //! The evidence a categorisation reads, gathered in a few statements over every school at once.
 
-use sqlx::{AssertSqlSafe, Row, SqlitePool};
+use super::engine::{self, Arguments, Db, Pool};
+use super::{Dynamic, query, query_scalar};
+use sqlx::Row;
 use stride_core::categorisation::{
     CategorisationEvidence, CategorisationRun, EvidenceWanted, KeptRuleSet, LevelOverride, NewRun, SavedLevel,
     final_level,
@@ -43,9 +45,9 @@ fn distinct_measures(pairs: &[(Measure, PupilGroup)]) -> Vec<Measure> {
 
 /// Binds the values of [`pairs_condition`], in its order.
 fn bind_pairs<'q>(
-    mut query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    mut query: sqlx::query::Query<'q, Db, Arguments>,
     pairs: &[(Measure, PupilGroup)],
-) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+) -> sqlx::query::Query<'q, Db, Arguments> {
     for measure in distinct_measures(pairs) {
         query = query.bind(measure.code());
     }
@@ -57,7 +59,7 @@ fn bind_pairs<'q>(
 
 /// The LA's comparators, or England's alone for schools of every LA.
 pub(super) async fn la_comparators(
-    pool: &SqlitePool,
+    pool: &Pool,
     la: Option<LaCode>,
 ) -> Result<Vec<stride_core::ComparatorFigure>, StoreError> {
     match la {
@@ -68,24 +70,25 @@ pub(super) async fn la_comparators(
 }
 
 pub(super) async fn categorisation_evidence(
-    pool: &SqlitePool,
+    pool: &Pool,
     la: Option<LaCode>,
     wanted: &EvidenceWanted,
 ) -> Result<CategorisationEvidence, StoreError> {
     let la_code = la.map(|la| i64::from(la.get()));
     let schools = categorised_schools(pool, la_code).await?;
     // The SQL is made of constant text and placeholders; the LA and the pairs are bound.
-    // CROSS JOIN keeps the schools as the outer loop, each school's figures found by its URN:
-    // left to itself, SQLite may instead scan every school's figures of the measures wanted.
+    // The schools are the outer loop, each school's figures found by its URN: left to itself,
+    // SQLite may instead scan every school's figures of the measures wanted.
     let columns = SCHOOL_FIGURE_COLUMNS
         .split(", ")
         .map(|column| format!("f.{column}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let figures = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {columns} FROM establishments e CROSS JOIN school_figures f ON f.urn = e.urn
+    let figures = query(Dynamic(format!(
+        "SELECT {columns} FROM establishments e {outer_first} school_figures f ON f.urn = e.urn
          WHERE {CATEGORISED} AND {}",
-        pairs_condition(&wanted.figures)
+        pairs_condition(&wanted.figures),
+        outer_first = engine::OUTER_LOOP_FIRST
     )))
     .bind(la_code)
     .bind(la_code);
@@ -109,11 +112,11 @@ pub(super) async fn categorisation_evidence(
 
 /// The schools categorised, of the LA (`la_code`) or every one held, with their leaders.
 pub(super) async fn categorised_schools(
-    pool: &SqlitePool,
+    pool: &Pool,
     la_code: Option<i64>,
 ) -> Result<Vec<stride_core::Establishment>, StoreError> {
     let mut leaders = current_leaders_where(pool, CATEGORISED, la_code).await?;
-    sqlx::query(AssertSqlSafe(format!(
+    query(Dynamic(format!(
         "{ESTABLISHMENT_SELECT} WHERE {CATEGORISED} ORDER BY e.name, e.urn"
     )))
     .bind(la_code)
@@ -130,7 +133,7 @@ pub(super) async fn categorised_schools(
 
 /// Every inspection of the schools categorised.
 pub(super) async fn categorised_inspections(
-    pool: &SqlitePool,
+    pool: &Pool,
     la_code: Option<i64>,
 ) -> Result<Vec<stride_core::Inspection>, StoreError> {
     inspections_where(
@@ -142,9 +145,9 @@ pub(super) async fn categorised_inspections(
 }
 
 /// The intelligence recorded about the schools categorised, newest first.
-pub(super) async fn intelligence(pool: &SqlitePool, la: Option<LaCode>) -> Result<Vec<IntelligenceItem>, StoreError> {
+pub(super) async fn intelligence(pool: &Pool, la: Option<LaCode>) -> Result<Vec<IntelligenceItem>, StoreError> {
     let la_code = la.map(|la| i64::from(la.get()));
-    let rows = sqlx::query(AssertSqlSafe(format!(
+    let rows = query(Dynamic(format!(
         "SELECT urn, kind, recorded_on, summary, recorded_by FROM intelligence
          WHERE urn IN (SELECT e.urn FROM establishments e WHERE {CATEGORISED})
          ORDER BY recorded_on DESC, id DESC"
@@ -157,8 +160,8 @@ pub(super) async fn intelligence(pool: &SqlitePool, la: Option<LaCode>) -> Resul
 }
 
 /// England's figures, every phase, as the comparator of schools of every LA.
-async fn england_figures(pool: &SqlitePool) -> Result<Vec<stride_core::ComparatorFigure>, StoreError> {
-    let rows = sqlx::query(
+async fn england_figures(pool: &Pool) -> Result<Vec<stride_core::ComparatorFigure>, StoreError> {
+    let rows = query(
         "SELECT area_kind AS comparator, phase_group, measure, academic_year, pupil_group, release, value,
                 missing_reason, source
          FROM area_figures WHERE area_kind = 'england'",
@@ -170,7 +173,7 @@ async fn england_figures(pool: &SqlitePool) -> Result<Vec<stride_core::Comparato
 
 /// Every school's figures of the measures and groups, with the phase it is compared within.
 async fn national_figures(
-    pool: &SqlitePool,
+    pool: &Pool,
     pairs: &[(Measure, PupilGroup)],
 ) -> Result<Vec<(PhaseGroup, stride_core::SchoolFigure)>, StoreError> {
     if pairs.is_empty() {
@@ -182,7 +185,7 @@ async fn national_figures(
         .collect::<Vec<_>>()
         .join(", ");
     // The SQL is made only of constant text and placeholders; values are bound.
-    let query = sqlx::query(AssertSqlSafe(format!(
+    let query = query(Dynamic(format!(
         "SELECT {columns}, e.phase FROM school_figures f JOIN establishments e ON e.urn = f.urn
          WHERE {}",
         pairs_condition(pairs)
@@ -199,11 +202,11 @@ async fn national_figures(
 }
 
 /// Saves a run and every school's result in it, whole or not at all.
-pub(super) async fn save_run(pool: &SqlitePool, run: &NewRun<'_>) -> Result<i64, StoreError> {
+pub(super) async fn save_run(pool: &Pool, run: &NewRun<'_>) -> Result<i64, StoreError> {
     let mut transaction = pool.begin().await?;
-    let id = sqlx::query(
+    let id = query_scalar::<i64>(
         "INSERT INTO categorisation_runs (rule_set, version, rule_text, as_of, run_at, run_by)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(&run.rules.name)
     .bind(&run.rules.version)
@@ -211,9 +214,8 @@ pub(super) async fn save_run(pool: &SqlitePool, run: &NewRun<'_>) -> Result<i64,
     .bind(run.as_of)
     .bind(run.run_at)
     .bind(run.run_by)
-    .execute(&mut *transaction)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *transaction)
+    .await?;
     for result in run.results {
         let categorisation = &result.categorisation;
         let findings = serde_json::to_string(&categorisation.outcomes).map_err(|error| StoreError::Unreadable {
@@ -222,7 +224,7 @@ pub(super) async fn save_run(pool: &SqlitePool, run: &NewRun<'_>) -> Result<i64,
             detail: error.to_string(),
         })?;
         let standing = final_level(run.rules, result, run.overrides);
-        sqlx::query(
+        query(
             "INSERT INTO categorisations (run_id, urn, computed_level, level, on_register, adviser_days, findings)
              VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
@@ -241,8 +243,8 @@ pub(super) async fn save_run(pool: &SqlitePool, run: &NewRun<'_>) -> Result<i64,
 }
 
 /// The runs saved, newest first.
-pub(super) async fn runs(pool: &SqlitePool) -> Result<Vec<CategorisationRun>, StoreError> {
-    let rows = sqlx::query(
+pub(super) async fn runs(pool: &Pool) -> Result<Vec<CategorisationRun>, StoreError> {
+    let rows = query(
         "SELECT r.id, r.rule_set, r.version, r.as_of, r.run_at, r.run_by,
                 (SELECT COUNT(*) FROM categorisations c WHERE c.run_id = r.id) AS schools
          FROM categorisation_runs r ORDER BY r.run_at DESC, r.id DESC",
@@ -266,8 +268,8 @@ pub(super) async fn runs(pool: &SqlitePool) -> Result<Vec<CategorisationRun>, St
 }
 
 /// Every school's level in a saved run.
-pub(super) async fn saved_levels(pool: &SqlitePool, run_id: i64) -> Result<Vec<SavedLevel>, StoreError> {
-    let rows = sqlx::query("SELECT urn, level, on_register FROM categorisations WHERE run_id = ? ORDER BY urn")
+pub(super) async fn saved_levels(pool: &Pool, run_id: i64) -> Result<Vec<SavedLevel>, StoreError> {
+    let rows = query("SELECT urn, level, on_register FROM categorisations WHERE run_id = ? ORDER BY urn")
         .bind(run_id)
         .fetch_all(pool)
         .await?;
@@ -282,8 +284,8 @@ pub(super) async fn saved_levels(pool: &SqlitePool, run_id: i64) -> Result<Vec<S
         .collect()
 }
 
-pub(super) async fn record_override(pool: &SqlitePool, chosen: &LevelOverride) -> Result<(), StoreError> {
-    sqlx::query(
+pub(super) async fn record_override(pool: &Pool, chosen: &LevelOverride) -> Result<(), StoreError> {
+    query(
         "INSERT INTO level_overrides (urn, rule_set, level, reason, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(i64::from(chosen.urn.get()))
@@ -298,8 +300,8 @@ pub(super) async fn record_override(pool: &SqlitePool, chosen: &LevelOverride) -
 }
 
 /// Every level set by judgement under a rule set, oldest first.
-pub(super) async fn overrides(pool: &SqlitePool, rule_set: &str) -> Result<Vec<LevelOverride>, StoreError> {
-    let rows = sqlx::query(
+pub(super) async fn overrides(pool: &Pool, rule_set: &str) -> Result<Vec<LevelOverride>, StoreError> {
+    let rows = query(
         "SELECT urn, rule_set, level, reason, decided_by, decided_at FROM level_overrides
          WHERE rule_set = ? ORDER BY decided_at, id",
     )
@@ -320,8 +322,8 @@ pub(super) async fn overrides(pool: &SqlitePool, rule_set: &str) -> Result<Vec<L
         .collect()
 }
 
-pub(super) async fn record_intelligence(pool: &SqlitePool, item: &IntelligenceItem) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO intelligence (urn, kind, recorded_on, summary, recorded_by) VALUES (?, ?, ?, ?, ?)")
+pub(super) async fn record_intelligence(pool: &Pool, item: &IntelligenceItem) -> Result<(), StoreError> {
+    query("INSERT INTO intelligence (urn, kind, recorded_on, summary, recorded_by) VALUES (?, ?, ?, ?, ?)")
         .bind(i64::from(item.urn.get()))
         .bind(item.kind.code())
         .bind(item.recorded_on)
@@ -333,24 +335,22 @@ pub(super) async fn record_intelligence(pool: &SqlitePool, item: &IntelligenceIt
 }
 
 /// Keeps a version of the LA's own rule set; the table refuses a version kept before.
-pub(super) async fn keep_rule_set(pool: &SqlitePool, kept: &KeptRuleSet) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO kept_rule_sets (name, version, title, rule_text, kept_by, kept_at) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&kept.name)
-    .bind(&kept.version)
-    .bind(&kept.title)
-    .bind(&kept.text)
-    .bind(&kept.kept_by)
-    .bind(kept.kept_at)
-    .execute(pool)
-    .await?;
+pub(super) async fn keep_rule_set(pool: &Pool, kept: &KeptRuleSet) -> Result<(), StoreError> {
+    query("INSERT INTO kept_rule_sets (name, version, title, rule_text, kept_by, kept_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(&kept.name)
+        .bind(&kept.version)
+        .bind(&kept.title)
+        .bind(&kept.text)
+        .bind(&kept.kept_by)
+        .bind(kept.kept_at)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
 /// Every version of every rule set the LA kept, newest first.
-pub(super) async fn kept_rule_sets(pool: &SqlitePool) -> Result<Vec<KeptRuleSet>, StoreError> {
-    let rows = sqlx::query(
+pub(super) async fn kept_rule_sets(pool: &Pool) -> Result<Vec<KeptRuleSet>, StoreError> {
+    let rows = query(
         "SELECT name, version, title, rule_text, kept_by, kept_at FROM kept_rule_sets ORDER BY kept_at DESC, id DESC",
     )
     .fetch_all(pool)

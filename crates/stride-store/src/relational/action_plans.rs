@@ -3,8 +3,10 @@
 
 use std::collections::HashMap;
 
+use super::engine::{Db, Pool};
+use super::{query, query_scalar};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{Row, Transaction};
 use stride_core::action_plan::{Action, ActionPlan, PlanChange, Task, TaskStatus, TaskUpdate, Timescale};
 
 use crate::StoreError;
@@ -19,9 +21,9 @@ fn timescale(code: &str, column: &'static str) -> Result<Timescale, StoreError> 
 
 /// Every plan held, oldest first, each with its actions in number order, their tasks in the
 /// order they were added, and each task's updates oldest first.
-pub(super) async fn action_plans(pool: &SqlitePool) -> Result<Vec<ActionPlan>, StoreError> {
+pub(super) async fn action_plans(pool: &Pool) -> Result<Vec<ActionPlan>, StoreError> {
     let mut updates: HashMap<i64, Vec<TaskUpdate>> = HashMap::new();
-    for row in sqlx::query(
+    for row in query(
         "SELECT task_id, updated_by, updated_at, status, progress, revised_timescale FROM strategy_task_updates
          ORDER BY updated_at, id",
     )
@@ -43,7 +45,7 @@ pub(super) async fn action_plans(pool: &SqlitePool) -> Result<Vec<ActionPlan>, S
         });
     }
     let mut tasks: HashMap<i64, Vec<Task>> = HashMap::new();
-    for row in sqlx::query("SELECT id, action_id, description, timescale FROM strategy_tasks ORDER BY id")
+    for row in query("SELECT id, action_id, description, timescale FROM strategy_tasks ORDER BY id")
         .fetch_all(pool)
         .await?
     {
@@ -57,7 +59,7 @@ pub(super) async fn action_plans(pool: &SqlitePool) -> Result<Vec<ActionPlan>, S
         });
     }
     let mut actions: HashMap<i64, Vec<Action>> = HashMap::new();
-    for row in sqlx::query("SELECT id, plan_id, number, title FROM strategy_actions ORDER BY plan_id, number")
+    for row in query("SELECT id, plan_id, number, title FROM strategy_actions ORDER BY plan_id, number")
         .fetch_all(pool)
         .await?
     {
@@ -71,7 +73,7 @@ pub(super) async fn action_plans(pool: &SqlitePool) -> Result<Vec<ActionPlan>, S
         });
     }
     let mut issued: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
-    for row in sqlx::query("SELECT plan_id, issued_on FROM strategy_reports ORDER BY issued_on")
+    for row in query("SELECT plan_id, issued_on FROM strategy_reports ORDER BY issued_on")
         .fetch_all(pool)
         .await?
     {
@@ -80,7 +82,7 @@ pub(super) async fn action_plans(pool: &SqlitePool) -> Result<Vec<ActionPlan>, S
             .or_default()
             .push(row.try_get("issued_on")?);
     }
-    sqlx::query("SELECT id, title FROM strategy_plans ORDER BY id")
+    query("SELECT id, title FROM strategy_plans ORDER BY id")
         .fetch_all(pool)
         .await?
         .iter()
@@ -99,7 +101,7 @@ pub(super) async fn action_plans(pool: &SqlitePool) -> Result<Vec<ActionPlan>, S
 /// Makes one change, whole: the id of what it made or changed, or none where the plan, action or
 /// task it names is not there (or a report was already issued that day).
 pub(super) async fn change_action_plan(
-    pool: &SqlitePool,
+    pool: &Pool,
     change: &PlanChange,
     by: &str,
     at: DateTime<Utc>,
@@ -113,20 +115,21 @@ pub(super) async fn change_action_plan(
 }
 
 async fn apply(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     change: &PlanChange,
     by: &str,
     at: DateTime<Utc>,
 ) -> Result<Option<i64>, StoreError> {
     let made = match change {
         PlanChange::NewPlan { title } => Some(
-            sqlx::query("INSERT INTO strategy_plans (title, created_by, created_at) VALUES (?, ?, ?)")
-                .bind(title.trim())
-                .bind(by)
-                .bind(at)
-                .execute(&mut **transaction)
-                .await?
-                .last_insert_rowid(),
+            query_scalar::<i64>(
+                "INSERT INTO strategy_plans (title, created_by, created_at) VALUES (?, ?, ?) RETURNING id",
+            )
+            .bind(title.trim())
+            .bind(by)
+            .bind(at)
+            .fetch_one(&mut **transaction)
+            .await?,
         ),
         PlanChange::AddAction { plan, title } => add_action(transaction, *plan, title).await?,
         PlanChange::AddTask {
@@ -135,12 +138,11 @@ async fn apply(
             description,
             timescale,
         } => {
-            let belongs: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM strategy_actions WHERE id = ? AND plan_id = ?")
-                    .bind(action)
-                    .bind(plan)
-                    .fetch_optional(&mut **transaction)
-                    .await?;
+            let belongs: Option<i64> = query_scalar("SELECT id FROM strategy_actions WHERE id = ? AND plan_id = ?")
+                .bind(action)
+                .bind(plan)
+                .fetch_optional(&mut **transaction)
+                .await?;
             match belongs {
                 Some(action) => Some(insert_task(transaction, action, description, *timescale).await?),
                 None => None,
@@ -153,7 +155,7 @@ async fn apply(
             progress,
             revised_timescale,
         } => {
-            let belongs: Option<i64> = sqlx::query_scalar(
+            let belongs: Option<i64> = query_scalar(
                 "SELECT t.id FROM strategy_tasks t JOIN strategy_actions a ON a.id = t.action_id WHERE t.id = ? AND a.plan_id = ?",
             )
             .bind(task)
@@ -175,73 +177,66 @@ async fn apply(
             }
         }
         PlanChange::IssueReport { plan, on } => {
-            let result = sqlx::query(
+            query_scalar::<i64>(
                 "INSERT INTO strategy_reports (plan_id, issued_on, issued_by)
                  SELECT id, ?, ? FROM strategy_plans WHERE id = ?
-                 ON CONFLICT (plan_id, issued_on) DO NOTHING",
+                 ON CONFLICT (plan_id, issued_on) DO NOTHING RETURNING id",
             )
             .bind(on)
             .bind(by)
             .bind(plan)
-            .execute(&mut **transaction)
-            .await?;
-            (result.rows_affected() == 1).then(|| result.last_insert_rowid())
+            .fetch_optional(&mut **transaction)
+            .await?
         }
     };
     Ok(made)
 }
 
 /// A new action, numbered after the plan's last.
-async fn add_action(
-    transaction: &mut Transaction<'_, Sqlite>,
-    plan: i64,
-    title: &str,
-) -> Result<Option<i64>, StoreError> {
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM strategy_plans WHERE id = ?")
+async fn add_action(transaction: &mut Transaction<'_, Db>, plan: i64, title: &str) -> Result<Option<i64>, StoreError> {
+    let exists: Option<i64> = query_scalar("SELECT id FROM strategy_plans WHERE id = ?")
         .bind(plan)
         .fetch_optional(&mut **transaction)
         .await?;
     if exists.is_none() {
         return Ok(None);
     }
-    let id = sqlx::query(
+    let id = query_scalar::<i64>(
         "INSERT INTO strategy_actions (plan_id, number, title)
-         VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM strategy_actions WHERE plan_id = ?), ?)",
+         VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM strategy_actions WHERE plan_id = ?), ?) RETURNING id",
     )
     .bind(plan)
     .bind(plan)
     .bind(title.trim())
-    .execute(&mut **transaction)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut **transaction)
+    .await?;
     Ok(Some(id))
 }
 
 async fn insert_task(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     action: i64,
     description: &str,
     timescale: Timescale,
 ) -> Result<i64, StoreError> {
-    Ok(
-        sqlx::query("INSERT INTO strategy_tasks (action_id, description, timescale) VALUES (?, ?, ?)")
-            .bind(action)
-            .bind(description.trim())
-            .bind(timescale.code())
-            .execute(&mut **transaction)
-            .await?
-            .last_insert_rowid(),
+    Ok(query_scalar::<i64>(
+        "INSERT INTO strategy_tasks (action_id, description, timescale) VALUES (?, ?, ?) RETURNING id",
     )
+    .bind(action)
+    .bind(description.trim())
+    .bind(timescale.code())
+    .fetch_one(&mut **transaction)
+    .await?)
 }
 
 async fn insert_update(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     task: i64,
     update: &TaskUpdate,
 ) -> Result<i64, StoreError> {
-    Ok(sqlx::query(
+    Ok(query_scalar::<i64>(
         "INSERT INTO strategy_task_updates (task_id, updated_by, updated_at, status, progress, revised_timescale)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(task)
     .bind(&update.by)
@@ -249,14 +244,13 @@ async fn insert_update(
     .bind(update.status.code())
     .bind(&update.progress)
     .bind(update.revised_timescale.map(Timescale::code))
-    .execute(&mut **transaction)
-    .await?
-    .last_insert_rowid())
+    .fetch_one(&mut **transaction)
+    .await?)
 }
 
 /// The plans of a generated authority, with their history, as part of writing it whole.
 pub(super) async fn write_action_plans(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     plans: &[ActionPlan],
     by: &str,
     at: DateTime<Utc>,

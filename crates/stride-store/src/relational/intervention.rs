@@ -1,9 +1,10 @@
 //! The School Intervention Record in SQLite: cases with their steps, activities, and each
 //! case's history. A change to a case is saved only at the revision it was read at.
 
+use super::engine::{Db, DbRow, Pool};
+use super::{query, query_scalar};
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{Row, Transaction};
 use stride_core::intervention::{
     Activity, Case, CaseChange, CaseOpening, CaseSaved, HistoryEntry, LadderStep, NoteOfVisit,
 };
@@ -16,13 +17,13 @@ use crate::StoreError;
 /// What the clocks read for the LA's schools (or every school held): the schools, their
 /// inspections, cases and activities, the LA's own activities, and each school's advisers.
 pub(super) async fn evidence(
-    pool: &SqlitePool,
+    pool: &Pool,
     la: Option<LaCode>,
 ) -> Result<stride_core::intervention::InterventionEvidence, StoreError> {
     let la_code = la.map(|la| i64::from(la.get()));
     let schools = categorised_schools(pool, la_code).await?;
     let inspections = categorised_inspections(pool, la_code).await?;
-    let adviser_rows = sqlx::query(
+    let adviser_rows = query(
         "SELECT s.urn, a.id, a.display_name FROM account_schools s JOIN accounts a ON a.id = s.account_id
          WHERE a.role = 'adviser' ORDER BY s.urn, a.display_name",
     )
@@ -57,9 +58,9 @@ pub(super) async fn evidence(
 }
 
 /// Every case of the LA's schools (or of every school), oldest first, with its steps.
-pub(super) async fn cases(pool: &SqlitePool, la: Option<LaCode>) -> Result<Vec<Case>, StoreError> {
+pub(super) async fn cases(pool: &Pool, la: Option<LaCode>) -> Result<Vec<Case>, StoreError> {
     let la_code = la.map(|la| i64::from(la.get()));
-    let case_rows = sqlx::query(
+    let case_rows = query(
         "SELECT c.id, c.urn, c.opened_on, c.plan_agreed_on, c.revision FROM cases c
          JOIN establishments e ON e.urn = c.urn
          WHERE (? IS NULL OR e.la_code = ?) ORDER BY c.id",
@@ -68,7 +69,7 @@ pub(super) async fn cases(pool: &SqlitePool, la: Option<LaCode>) -> Result<Vec<C
     .bind(la_code)
     .fetch_all(pool)
     .await?;
-    let step_rows = sqlx::query(
+    let step_rows = query(
         "SELECT s.case_id, s.stage, s.taken_on, s.solution, s.compliance_ends, s.evidence, s.decided_by
          FROM case_steps s JOIN cases c ON c.id = s.case_id JOIN establishments e ON e.urn = c.urn
          WHERE (? IS NULL OR e.la_code = ?) ORDER BY s.case_id, s.id",
@@ -98,8 +99,8 @@ pub(super) async fn cases(pool: &SqlitePool, la: Option<LaCode>) -> Result<Vec<C
 }
 
 /// Each school's level in every categorisation run kept, oldest run first.
-async fn kept_levels(pool: &SqlitePool) -> Result<Vec<stride_core::intervention::KeptLevel>, StoreError> {
-    let rows = sqlx::query(
+async fn kept_levels(pool: &Pool) -> Result<Vec<stride_core::intervention::KeptLevel>, StoreError> {
+    let rows = query(
         "SELECT r.rule_set, r.as_of, c.urn, c.level FROM categorisation_runs r
          JOIN categorisations c ON c.run_id = r.id ORDER BY r.run_at, r.id, c.urn",
     )
@@ -117,7 +118,7 @@ async fn kept_levels(pool: &SqlitePool) -> Result<Vec<stride_core::intervention:
         .collect()
 }
 
-fn step(row: &SqliteRow) -> Result<LadderStep, StoreError> {
+fn step(row: &DbRow) -> Result<LadderStep, StoreError> {
     Ok(LadderStep {
         stage: coded(row, "case_steps", "stage")?,
         taken_on: row.try_get("taken_on")?,
@@ -129,12 +130,12 @@ fn step(row: &SqliteRow) -> Result<LadderStep, StoreError> {
 }
 
 async fn insert_step(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     case_id: i64,
     step: &LadderStep,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    query(
         "INSERT INTO case_steps (case_id, stage, taken_on, solution, compliance_ends, evidence, decided_by, decided_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
@@ -152,14 +153,14 @@ async fn insert_step(
 }
 
 async fn insert_history(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     case_id: i64,
     revision: i64,
     by: &str,
     at: DateTime<Utc>,
     change: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO case_history (case_id, revision, changed_by, changed_at, change) VALUES (?, ?, ?, ?, ?)")
+    query("INSERT INTO case_history (case_id, revision, changed_by, changed_at, change) VALUES (?, ?, ?, ?, ?)")
         .bind(case_id)
         .bind(revision)
         .bind(by)
@@ -172,19 +173,18 @@ async fn insert_history(
 
 /// Writes a case with its steps, each in its history, the first opening it.
 pub(super) async fn insert_case(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     school: Urn,
     opened_on: chrono::NaiveDate,
     plan_agreed_on: Option<chrono::NaiveDate>,
     steps: &[LadderStep],
     at: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
-    let id = sqlx::query("INSERT INTO cases (urn, opened_on) VALUES (?, ?)")
+    let id = query_scalar::<i64>("INSERT INTO cases (urn, opened_on) VALUES (?, ?) RETURNING id")
         .bind(i64::from(school.get()))
         .bind(opened_on)
-        .execute(&mut **transaction)
-        .await?
-        .last_insert_rowid();
+        .fetch_one(&mut **transaction)
+        .await?;
     let mut revision = 0;
     for step in steps {
         insert_step(transaction, id, step, at).await?;
@@ -199,7 +199,7 @@ pub(super) async fn insert_case(
     }
     if let Some(on) = plan_agreed_on {
         revision += 1;
-        sqlx::query("UPDATE cases SET plan_agreed_on = ? WHERE id = ?")
+        query("UPDATE cases SET plan_agreed_on = ? WHERE id = ?")
             .bind(on)
             .bind(id)
             .execute(&mut **transaction)
@@ -215,7 +215,7 @@ pub(super) async fn insert_case(
         )
         .await?;
     }
-    sqlx::query("UPDATE cases SET revision = ? WHERE id = ?")
+    query("UPDATE cases SET revision = ? WHERE id = ?")
         .bind(revision.max(1))
         .bind(id)
         .execute(&mut **transaction)
@@ -225,13 +225,13 @@ pub(super) async fn insert_case(
 
 /// Opens a case for a school with its first step, unless the school has an open case already.
 pub(super) async fn open_case(
-    pool: &SqlitePool,
+    pool: &Pool,
     school: Urn,
     first: &LadderStep,
     at: DateTime<Utc>,
 ) -> Result<CaseOpening, StoreError> {
     let mut transaction = pool.begin().await?;
-    let open: Option<i64> = sqlx::query_scalar(
+    let open: Option<i64> = query_scalar(
         "SELECT c.id FROM cases c WHERE c.urn = ?
            AND (SELECT s.stage FROM case_steps s WHERE s.case_id = c.id ORDER BY s.id DESC LIMIT 1) <> 'closed'",
     )
@@ -256,7 +256,7 @@ pub(super) async fn open_case(
 
 /// Saves a change to a case if it still stands at the revision it was read at.
 pub(super) async fn change_case(
-    pool: &SqlitePool,
+    pool: &Pool,
     case_id: i64,
     seen_revision: i64,
     change: &CaseChange,
@@ -264,7 +264,7 @@ pub(super) async fn change_case(
     at: DateTime<Utc>,
 ) -> Result<CaseSaved, StoreError> {
     let mut transaction = pool.begin().await?;
-    let moved = sqlx::query("UPDATE cases SET revision = revision + 1 WHERE id = ? AND revision = ?")
+    let moved = query("UPDATE cases SET revision = revision + 1 WHERE id = ? AND revision = ?")
         .bind(case_id)
         .bind(seen_revision)
         .execute(&mut *transaction)
@@ -281,7 +281,7 @@ pub(super) async fn change_case(
             insert_step(&mut transaction, case_id, step, at).await?;
             1
         }
-        CaseChange::PlanAgreed(on) => sqlx::query("UPDATE cases SET plan_agreed_on = ? WHERE id = ?")
+        CaseChange::PlanAgreed(on) => query("UPDATE cases SET plan_agreed_on = ? WHERE id = ?")
             .bind(on)
             .bind(case_id)
             .execute(&mut *transaction)
@@ -302,13 +302,13 @@ pub(super) async fn change_case(
 /// A change to the case's plan; the rows it wrote, none where the priority or action it names
 /// is not the case's.
 async fn change_plan(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     case_id: i64,
     change: &CaseChange,
 ) -> Result<u64, StoreError> {
     let written = match change {
         CaseChange::AddPriority { title } => {
-            sqlx::query("INSERT INTO plan_priorities (case_id, title) VALUES (?, ?)")
+            query("INSERT INTO plan_priorities (case_id, title) VALUES (?, ?)")
                 .bind(case_id)
                 .bind(title)
                 .execute(&mut **transaction)
@@ -320,7 +320,7 @@ async fn change_plan(
             owner,
             due_on,
         } => {
-            sqlx::query(
+            query(
                 "INSERT INTO plan_actions (priority_id, description, owner, due_on, status)
              SELECT id, ?, ?, ?, 'not-started' FROM plan_priorities WHERE id = ? AND case_id = ?",
             )
@@ -333,7 +333,7 @@ async fn change_plan(
             .await?
         }
         CaseChange::SetActionStatus { action, status } => {
-            sqlx::query(
+            query(
                 "UPDATE plan_actions SET status = ? WHERE id = ?
                AND priority_id IN (SELECT id FROM plan_priorities WHERE case_id = ?)",
             )
@@ -344,7 +344,7 @@ async fn change_plan(
             .await?
         }
         CaseChange::RecordImpact { priority, impact } => {
-            sqlx::query("UPDATE plan_priorities SET impact = ? WHERE id = ? AND case_id = ?")
+            query("UPDATE plan_priorities SET impact = ? WHERE id = ? AND case_id = ?")
                 .bind(impact)
                 .bind(priority)
                 .bind(case_id)
@@ -359,7 +359,7 @@ async fn change_plan(
             return super::support::evaluate(transaction, case_id, *support, evaluation).await;
         }
         CaseChange::RecordDaysUsed { support, days_used } => {
-            sqlx::query("UPDATE support SET days_used = ? WHERE id = ? AND case_id = ?")
+            query("UPDATE support SET days_used = ? WHERE id = ? AND case_id = ?")
                 .bind(days_used)
                 .bind(support)
                 .bind(case_id)
@@ -373,14 +373,14 @@ async fn change_plan(
 
 /// A case's plan: its priorities in the order added, each with its actions.
 pub(super) async fn plan(
-    pool: &SqlitePool,
+    pool: &Pool,
     case_id: i64,
 ) -> Result<Vec<stride_core::intervention::PlanPriority>, StoreError> {
-    let priorities = sqlx::query("SELECT id, title, impact FROM plan_priorities WHERE case_id = ? ORDER BY id")
+    let priorities = query("SELECT id, title, impact FROM plan_priorities WHERE case_id = ? ORDER BY id")
         .bind(case_id)
         .fetch_all(pool)
         .await?;
-    let actions = sqlx::query(
+    let actions = query(
         "SELECT a.id, a.priority_id, a.description, a.owner, a.due_on, a.status FROM plan_actions a
          JOIN plan_priorities p ON p.id = a.priority_id WHERE p.case_id = ? ORDER BY a.id",
     )
@@ -415,12 +415,8 @@ pub(super) async fn plan(
 }
 
 /// The changes made to a case after a revision, oldest first.
-pub(super) async fn history_since(
-    pool: &SqlitePool,
-    case_id: i64,
-    after: i64,
-) -> Result<Vec<HistoryEntry>, StoreError> {
-    let rows = sqlx::query(
+pub(super) async fn history_since(pool: &Pool, case_id: i64, after: i64) -> Result<Vec<HistoryEntry>, StoreError> {
+    let rows = query(
         "SELECT revision, changed_by, changed_at, change FROM case_history
          WHERE case_id = ? AND revision > ? ORDER BY revision",
     )
@@ -441,7 +437,7 @@ pub(super) async fn history_since(
 }
 
 pub(super) async fn record_activity<'e>(
-    executor: impl sqlx::Executor<'e, Database = Sqlite>,
+    executor: impl sqlx::Executor<'e, Database = Db>,
     activity: &Activity,
 ) -> Result<i64, StoreError> {
     let note = activity
@@ -450,9 +446,9 @@ pub(super) async fn record_activity<'e>(
         .map(serde_json::to_string)
         .transpose()
         .map_err(|error| unreadable("activities", "note", error))?;
-    Ok(sqlx::query(
+    Ok(query_scalar::<i64>(
         "INSERT INTO activities (urn, kind, held_on, recorded_by, recorded_at, attendees, summary, actions, note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(activity.urn.map(|urn| i64::from(urn.get())))
     .bind(activity.kind.code())
@@ -463,15 +459,14 @@ pub(super) async fn record_activity<'e>(
     .bind(&activity.summary)
     .bind(&activity.actions)
     .bind(note)
-    .execute(executor)
-    .await?
-    .last_insert_rowid())
+    .fetch_one(executor)
+    .await?)
 }
 
 /// The activities of the LA's schools (or every school's) and the LA's own, oldest first.
-pub(super) async fn activities(pool: &SqlitePool, la: Option<LaCode>) -> Result<Vec<Activity>, StoreError> {
+pub(super) async fn activities(pool: &Pool, la: Option<LaCode>) -> Result<Vec<Activity>, StoreError> {
     let la_code = la.map(|la| i64::from(la.get()));
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT a.id, a.urn, a.kind, a.held_on, a.recorded_by, a.recorded_at, a.attendees, a.summary, a.actions, a.note
          FROM activities a LEFT JOIN establishments e ON e.urn = a.urn
          WHERE a.urn IS NULL OR ? IS NULL OR e.la_code = ? ORDER BY a.held_on, a.id",
@@ -483,7 +478,7 @@ pub(super) async fn activities(pool: &SqlitePool, la: Option<LaCode>) -> Result<
     rows.iter().map(activity).collect()
 }
 
-fn activity(row: &SqliteRow) -> Result<Activity, StoreError> {
+fn activity(row: &DbRow) -> Result<Activity, StoreError> {
     let school: Option<i64> = row.try_get("urn")?;
     let note: Option<String> = row.try_get("note")?;
     Ok(Activity {
@@ -504,10 +499,10 @@ fn activity(row: &SqliteRow) -> Result<Activity, StoreError> {
 }
 
 pub(super) async fn keep_clock_rules(
-    pool: &SqlitePool,
+    pool: &Pool,
     kept: &stride_core::intervention::KeptClockRules,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO kept_clock_rules (version, rule_text, kept_by, kept_at) VALUES (?, ?, ?, ?)")
+    query("INSERT INTO kept_clock_rules (version, rule_text, kept_by, kept_at) VALUES (?, ?, ?, ?)")
         .bind(&kept.version)
         .bind(&kept.text)
         .bind(&kept.kept_by)
@@ -518,10 +513,10 @@ pub(super) async fn keep_clock_rules(
 }
 
 pub(super) async fn kept_clock_rules(
-    pool: &SqlitePool,
+    pool: &Pool,
 ) -> Result<Vec<stride_core::intervention::KeptClockRules>, StoreError> {
     let rows =
-        sqlx::query("SELECT version, rule_text, kept_by, kept_at FROM kept_clock_rules ORDER BY kept_at DESC, id DESC")
+        query("SELECT version, rule_text, kept_by, kept_at FROM kept_clock_rules ORDER BY kept_at DESC, id DESC")
             .fetch_all(pool)
             .await?;
     rows.iter()
@@ -538,10 +533,10 @@ pub(super) async fn kept_clock_rules(
 
 /// The terms the LA entered, by academic year, each year's in date order.
 pub(super) async fn school_terms(
-    pool: &SqlitePool,
+    pool: &Pool,
 ) -> Result<std::collections::BTreeMap<stride_core::AcademicYear, Vec<stride_core::calendar::Term>>, StoreError> {
     use stride_core::calendar::{DateRange, Term};
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT academic_year, term, first_day, last_day, half_term_first_day, half_term_last_day
          FROM school_terms ORDER BY academic_year, first_day",
     )
@@ -571,19 +566,19 @@ pub(super) async fn school_terms(
 
 /// Enters an academic year's terms, in place of any entered before, whole or not at all.
 pub(super) async fn set_school_terms(
-    pool: &SqlitePool,
+    pool: &Pool,
     year: stride_core::AcademicYear,
     terms: &[stride_core::calendar::Term],
     by: &str,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let mut transaction = pool.begin().await?;
-    sqlx::query("DELETE FROM school_terms WHERE academic_year = ?")
+    query("DELETE FROM school_terms WHERE academic_year = ?")
         .bind(i64::from(year.start_year()))
         .execute(&mut *transaction)
         .await?;
     for term in terms {
-        sqlx::query(
+        query(
             "INSERT INTO school_terms (academic_year, term, first_day, last_day, half_term_first_day,
                                        half_term_last_day, entered_by, entered_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -605,13 +600,13 @@ pub(super) async fn set_school_terms(
 
 /// Attaches a document to a school's record; its id is given.
 pub(super) async fn attach_document(
-    pool: &SqlitePool,
+    pool: &Pool,
     document: &stride_core::intervention::Document,
     bytes: &[u8],
 ) -> Result<i64, StoreError> {
-    Ok(sqlx::query(
+    Ok(query_scalar::<i64>(
         "INSERT INTO documents (urn, title, file_name, content_type, bytes, sha256, uploaded_by, uploaded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(i64::from(document.urn.get()))
     .bind(&document.title)
@@ -621,12 +616,11 @@ pub(super) async fn attach_document(
     .bind(&document.sha256)
     .bind(&document.uploaded_by)
     .bind(document.uploaded_at)
-    .execute(pool)
-    .await?
-    .last_insert_rowid())
+    .fetch_one(pool)
+    .await?)
 }
 
-fn document(row: &SqliteRow) -> Result<stride_core::intervention::Document, StoreError> {
+fn document(row: &DbRow) -> Result<stride_core::intervention::Document, StoreError> {
     let size: i64 = row.try_get("size")?;
     Ok(stride_core::intervention::Document {
         id: row.try_get("id")?,
@@ -643,11 +637,11 @@ fn document(row: &SqliteRow) -> Result<stride_core::intervention::Document, Stor
 
 /// The documents attached to a school's record, newest first, without their bytes.
 pub(super) async fn documents(
-    pool: &SqlitePool,
+    pool: &Pool,
     school: Urn,
 ) -> Result<Vec<stride_core::intervention::Document>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, urn, title, file_name, content_type, length(bytes) AS size, sha256, uploaded_by, uploaded_at
+    let rows = query(
+        "SELECT id, urn, title, file_name, content_type, CAST(length(bytes) AS BIGINT) AS size, sha256, uploaded_by, uploaded_at
          FROM documents WHERE urn = ? ORDER BY id DESC",
     )
     .bind(i64::from(school.get()))
@@ -658,12 +652,12 @@ pub(super) async fn documents(
 
 /// A school's document with its bytes; none if the school has no such document.
 pub(super) async fn document_bytes(
-    pool: &SqlitePool,
+    pool: &Pool,
     school: Urn,
     id: i64,
 ) -> Result<Option<(stride_core::intervention::Document, Vec<u8>)>, StoreError> {
-    let row = sqlx::query(
-        "SELECT id, urn, title, file_name, content_type, length(bytes) AS size, sha256, uploaded_by, uploaded_at, bytes
+    let row = query(
+        "SELECT id, urn, title, file_name, content_type, CAST(length(bytes) AS BIGINT) AS size, sha256, uploaded_by, uploaded_at, bytes
          FROM documents WHERE urn = ? AND id = ?",
     )
     .bind(i64::from(school.get()))

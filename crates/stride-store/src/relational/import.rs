@@ -3,14 +3,16 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Utc};
-use sqlx::{AssertSqlSafe, Row, Sqlite, SqlitePool, Transaction};
+use super::engine::{Db, Pool};
+use super::{Dynamic, query, query_as, query_scalar};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{Row, Transaction};
 use stride_core::import::{EstablishmentLink, EstablishmentRecord, ImportContent, ImportSummary, ImportedFile};
 
 use crate::StoreError;
 
 pub(super) async fn import(
-    pool: &SqlitePool,
+    pool: &Pool,
     file: &ImportedFile,
     content: &ImportContent,
     dry_run: bool,
@@ -24,7 +26,7 @@ pub(super) async fn import(
 /// Writes a batch of files in one transaction as the reader hands them on, so that the writing
 /// of the first overlaps the reading of the last, and the batch is written whole or not at all.
 pub(super) async fn import_batch(
-    pool: &SqlitePool,
+    pool: &Pool,
     files: &mut tokio::sync::mpsc::Receiver<crate::BatchFile>,
     dry_run: bool,
     told: crate::BatchTold<'_>,
@@ -53,7 +55,7 @@ pub(super) async fn import_batch(
     Ok(summaries)
 }
 
-async fn finish(transaction: Transaction<'_, Sqlite>, dry_run: bool) -> Result<(), StoreError> {
+async fn finish(transaction: Transaction<'_, Db>, dry_run: bool) -> Result<(), StoreError> {
     if dry_run {
         transaction.rollback().await?;
     } else {
@@ -64,7 +66,7 @@ async fn finish(transaction: Transaction<'_, Sqlite>, dry_run: bool) -> Result<(
 
 /// Writes one file's records in the transaction.
 async fn import_in(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     file: &ImportedFile,
     content: &ImportContent,
     progress: crate::Progress<'_>,
@@ -72,7 +74,7 @@ async fn import_in(
     let total = content.records();
     let told = |written: usize| progress(written, total);
     let previously_imported_at: Option<DateTime<Utc>> =
-        sqlx::query_scalar("SELECT MAX(imported_at) FROM imports WHERE sha256 = ?")
+        query_scalar("SELECT MAX(imported_at) FROM imports WHERE sha256 = ?")
             .bind(&file.sha256)
             .fetch_one(&mut **transaction)
             .await?;
@@ -118,7 +120,7 @@ async fn import_in(
     summary.previously_imported_at = previously_imported_at;
     // A second import of the same file that changes nothing leaves no trace either.
     if previously_imported_at.is_some() && summary.added + summary.changed == 0 {
-        sqlx::query("DELETE FROM imports WHERE id = ?")
+        query("DELETE FROM imports WHERE id = ?")
             .bind(import_id)
             .execute(&mut **transaction)
             .await?;
@@ -128,11 +130,11 @@ async fn import_in(
     Ok(summary)
 }
 
-async fn record_import(transaction: &mut Transaction<'_, Sqlite>, file: &ImportedFile) -> Result<i64, StoreError> {
-    let inserted = sqlx::query(
+async fn record_import(transaction: &mut Transaction<'_, Db>, file: &ImportedFile) -> Result<i64, StoreError> {
+    let inserted = query_scalar::<i64>(
         "INSERT INTO imports (file_name, sha256, kind, publisher, imported_at, row_count, added, changed, unchanged,
              academic_year, release)
-         VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?) RETURNING id",
     )
     .bind(&file.name)
     .bind(&file.sha256)
@@ -142,17 +144,17 @@ async fn record_import(transaction: &mut Transaction<'_, Sqlite>, file: &Importe
     .bind(file.rows as i64)
     .bind(file.year.map(|year| year.start_year()))
     .bind(file.release.map(|release| release.code()))
-    .execute(&mut **transaction)
+    .fetch_one(&mut **transaction)
     .await?;
-    Ok(inserted.last_insert_rowid())
+    Ok(inserted)
 }
 
 async fn record_counts(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     import_id: i64,
     summary: &ImportSummary,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE imports SET added = ?, changed = ?, unchanged = ? WHERE id = ?")
+    query("UPDATE imports SET added = ?, changed = ?, unchanged = ? WHERE id = ?")
         .bind(summary.added as i64)
         .bind(summary.changed as i64)
         .bind(summary.unchanged as i64)
@@ -171,51 +173,45 @@ struct EstablishmentColumns {
     establishment_type: String,
     phase: String,
     status: String,
-    opened_on: Option<String>,
-    closed_on: Option<String>,
+    opened_on: Option<NaiveDate>,
+    closed_on: Option<NaiveDate>,
     statutory_low_age: Option<i64>,
     statutory_high_age: Option<i64>,
     locality_id: Option<i64>,
     is_academy: bool,
     trust_id: Option<i64>,
     diocese: Option<String>,
-    gias_last_changed_on: Option<String>,
+    gias_last_changed_on: Option<NaiveDate>,
     district: Option<String>,
     easting: Option<i64>,
     northing: Option<i64>,
 }
 
 /// Finds or adds a named row (a trust, a locality) and returns its id.
-async fn named_id(
-    transaction: &mut Transaction<'_, Sqlite>,
-    table: &'static str,
-    name: &str,
-) -> Result<i64, StoreError> {
+async fn named_id(transaction: &mut Transaction<'_, Db>, table: &'static str, name: &str) -> Result<i64, StoreError> {
     // The table name is one of this module's constants; the name is bound.
-    sqlx::query(AssertSqlSafe(format!(
+    query(Dynamic(format!(
         "INSERT INTO {table} (name) VALUES (?) ON CONFLICT (name) DO NOTHING"
     )))
     .bind(name)
     .execute(&mut **transaction)
     .await?;
-    Ok(
-        sqlx::query_scalar(AssertSqlSafe(format!("SELECT id FROM {table} WHERE name = ?")))
-            .bind(name)
-            .fetch_one(&mut **transaction)
-            .await?,
-    )
+    Ok(query_scalar(Dynamic(format!("SELECT id FROM {table} WHERE name = ?")))
+        .bind(name)
+        .fetch_one(&mut **transaction)
+        .await?)
 }
 
 async fn establishments(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     records: &[EstablishmentRecord],
 ) -> Result<ImportSummary, StoreError> {
-    let own_la: Option<i64> = sqlx::query_scalar("SELECT la_code FROM local_authority WHERE id = 1")
+    let own_la: Option<i64> = query_scalar("SELECT la_code FROM local_authority WHERE id = 1")
         .fetch_optional(&mut **transaction)
         .await?;
     let mut summary = ImportSummary::default();
     for record in records {
-        let existing: Option<EstablishmentColumns> = sqlx::query_as(
+        let existing: Option<EstablishmentColumns> = query_as(
             "SELECT la_code, establishment_number, name, establishment_type, phase, status, opened_on, closed_on,
                     statutory_low_age, statutory_high_age, locality_id, is_academy, trust_id, diocese,
                     gias_last_changed_on, district, easting, northing
@@ -224,8 +220,7 @@ async fn establishments(
         .bind(i64::from(record.urn.get()))
         .fetch_optional(&mut **transaction)
         .await?;
-        let incoming_changed_on = record.last_changed_on.map(|date| date.to_string());
-        // Dates are held as ISO text, so they compare as text.
+        let incoming_changed_on = record.last_changed_on;
         if let Some(existing) = &existing
             && existing.gias_last_changed_on.is_some()
             && incoming_changed_on < existing.gias_last_changed_on
@@ -256,8 +251,8 @@ async fn establishments(
             establishment_type: record.establishment_type.code().to_owned(),
             phase: record.phase.code().to_owned(),
             status: record.status.code().to_owned(),
-            opened_on: record.opened_on.map(|date| date.to_string()),
-            closed_on: record.closed_on.map(|date| date.to_string()),
+            opened_on: record.opened_on,
+            closed_on: record.closed_on,
             statutory_low_age: record.statutory_low_age.map(i64::from),
             statutory_high_age: record.statutory_high_age.map(i64::from),
             locality_id,
@@ -285,7 +280,7 @@ async fn establishments(
 }
 
 async fn write_establishment(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     record: &EstablishmentRecord,
     columns: &EstablishmentColumns,
     update: bool,
@@ -302,22 +297,22 @@ async fn write_establishment(
              gias_last_changed_on, district, easting, northing, urn)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     };
-    sqlx::query(sql)
+    query(sql)
         .bind(columns.la_code)
         .bind(columns.establishment_number)
         .bind(&columns.name)
         .bind(&columns.establishment_type)
         .bind(&columns.phase)
         .bind(&columns.status)
-        .bind(&columns.opened_on)
-        .bind(&columns.closed_on)
+        .bind(columns.opened_on)
+        .bind(columns.closed_on)
         .bind(columns.statutory_low_age)
         .bind(columns.statutory_high_age)
         .bind(columns.locality_id)
         .bind(columns.is_academy)
         .bind(columns.trust_id)
         .bind(&columns.diocese)
-        .bind(&columns.gias_last_changed_on)
+        .bind(columns.gias_last_changed_on)
         .bind(&columns.district)
         .bind(columns.easting)
         .bind(columns.northing)
@@ -332,7 +327,7 @@ const ESTABLISHMENTS_PER_STATEMENT: usize = 500;
 /// Schools as a source below GIAS, the register, states them: each added where Stride holds no
 /// school of its URN, never changing one it holds.
 async fn school_information(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     records: &[EstablishmentRecord],
 ) -> Result<ImportSummary, StoreError> {
     let mut added = 0u64;
@@ -344,7 +339,7 @@ async fn school_information(
             super::write::placeholders(batch.len(), 12)
         );
         // The SQL is made only of constant text and placeholders; values are bound.
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = query(Dynamic(sql));
         for record in batch {
             query = query
                 .bind(i64::from(record.urn.get()))
@@ -354,8 +349,8 @@ async fn school_information(
                 .bind(record.establishment_type.code())
                 .bind(record.phase.code())
                 .bind(record.status.code())
-                .bind(record.opened_on.map(|date| date.to_string()))
-                .bind(record.closed_on.map(|date| date.to_string()))
+                .bind(record.opened_on)
+                .bind(record.closed_on)
                 .bind(record.statutory_low_age.map(i64::from))
                 .bind(record.statutory_high_age.map(i64::from))
                 .bind(record.establishment_type.is_academy());
@@ -375,11 +370,11 @@ async fn school_information(
 const LINKS_PER_STATEMENT: usize = 500;
 
 async fn establishment_links(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     links: &[EstablishmentLink],
 ) -> Result<ImportSummary, StoreError> {
     let count = "SELECT COUNT(*) FROM establishment_links";
-    let before: i64 = sqlx::query_scalar(count).fetch_one(&mut **transaction).await?;
+    let before: i64 = query_scalar(count).fetch_one(&mut **transaction).await?;
     let mut written = 0u64;
     for batch in links.chunks(LINKS_PER_STATEMENT) {
         let rows = vec!["(?, ?, ?, ?, ?, ?)"; batch.len()].join(", ");
@@ -389,10 +384,10 @@ async fn establishment_links(
             "INSERT INTO establishment_links (urn, linked_urn, link_type, kind, linked_name, established_on) VALUES {rows}
              ON CONFLICT (urn, linked_urn, link_type) DO UPDATE SET
                  kind = excluded.kind, linked_name = excluded.linked_name, established_on = excluded.established_on
-             WHERE establishment_links.linked_name IS NOT excluded.linked_name
-                OR establishment_links.established_on IS NOT excluded.established_on"
+             WHERE establishment_links.linked_name IS DISTINCT FROM excluded.linked_name
+                OR establishment_links.established_on IS DISTINCT FROM excluded.established_on"
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = query(Dynamic(sql));
         for link in batch {
             query = query
                 .bind(i64::from(link.urn.get()))
@@ -400,14 +395,14 @@ async fn establishment_links(
                 .bind(&link.link_type)
                 .bind(link.kind.code())
                 .bind(&link.linked_name)
-                .bind(link.established_on.map(|date| date.to_string()));
+                .bind(link.established_on);
         }
         written += query.execute(&mut **transaction).await?.rows_affected();
     }
-    let after: i64 = sqlx::query_scalar(count).fetch_one(&mut **transaction).await?;
+    let after: i64 = query_scalar(count).fetch_one(&mut **transaction).await?;
     let added = usize::try_from(after - before).unwrap_or(0);
     let changed = usize::try_from(written).unwrap_or(0).saturating_sub(added);
-    let held: HashSet<i64> = sqlx::query("SELECT urn FROM establishments")
+    let held: HashSet<i64> = query("SELECT urn FROM establishments")
         .fetch_all(&mut **transaction)
         .await?
         .iter()

@@ -2,7 +2,9 @@
 
 use std::borrow::Borrow;
 
-use sqlx::{AssertSqlSafe, Sqlite, SqlitePool, Transaction};
+use super::engine::{self, Db, Pool};
+use super::{Dynamic, query, query_scalar};
+use sqlx::Transaction;
 use stride_core::{
     AreaFigure, Dataset, Establishment, Figure, Governance, Inspection, IntelligenceItem, LocalAuthority, SchoolFigure,
 };
@@ -10,20 +12,20 @@ use stride_core::{
 use super::overlapped::{SharedText, Statement, run_in_order};
 use crate::{NewAccount, StoreError};
 
-pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[NewAccount]) -> Result<(), StoreError> {
+pub(super) async fn dataset(pool: &Pool, dataset: &Dataset, accounts: &[NewAccount]) -> Result<(), StoreError> {
     let mut transaction = pool.begin().await?;
     if let Some(local_authority) = &dataset.local_authority {
         local_authority_row(&mut transaction, local_authority).await?;
     }
     for locality in &dataset.localities {
-        sqlx::query("INSERT INTO localities (id, name) VALUES (?, ?)")
+        query("INSERT INTO localities (id, name) VALUES (?, ?)")
             .bind(locality.id)
             .bind(&locality.name)
             .execute(&mut *transaction)
             .await?;
     }
     for trust in &dataset.trusts {
-        sqlx::query("INSERT INTO trusts (id, name) VALUES (?, ?)")
+        query("INSERT INTO trusts (id, name) VALUES (?, ?)")
             .bind(trust.id)
             .bind(&trust.name)
             .execute(&mut *transaction)
@@ -56,6 +58,9 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
     let written_at = chrono::Utc::now();
     for provider in &dataset.providers {
         super::support::insert_provider(&mut transaction, Some(provider.id), &provider.entry()).await?;
+    }
+    for numbered in ["localities", "trusts", "providers"] {
+        engine::number_on_from_held(&mut transaction, numbered).await?;
     }
     let mut case_ids = Vec::with_capacity(dataset.cases.len());
     for case in &dataset.cases {
@@ -112,10 +117,10 @@ pub(super) async fn dataset(pool: &SqlitePool, dataset: &Dataset, accounts: &[Ne
 }
 
 async fn local_authority_row(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     local_authority: &LocalAuthority,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    query(
         "INSERT INTO local_authority (id, la_code, name, region) VALUES (1, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET la_code = excluded.la_code, name = excluded.name, region = excluded.region",
     )
@@ -124,7 +129,7 @@ async fn local_authority_row(
     .bind(&local_authority.region)
     .execute(&mut **transaction)
     .await?;
-    sqlx::query(
+    query(
         "INSERT INTO local_authorities (la_code, name, region) VALUES (?, ?, ?)
          ON CONFLICT (la_code) DO UPDATE SET name = excluded.name, region = excluded.region",
     )
@@ -137,14 +142,14 @@ async fn local_authority_row(
 }
 
 async fn establishment_row(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     establishment: &Establishment,
 ) -> Result<(), StoreError> {
     let trust_id = match &establishment.governance {
         Governance::Academy { trust: Some(trust) } => Some(trust.id),
         _ => None,
     };
-    sqlx::query(
+    query(
         "INSERT INTO establishments (urn, la_code, establishment_number, name, establishment_type, phase,
              status, opened_on, closed_on, statutory_low_age, statutory_high_age, locality_id, is_academy,
              trust_id, diocese, easting, northing)
@@ -174,7 +179,7 @@ async fn establishment_row(
     .execute(&mut **transaction)
     .await?;
     for leader in &establishment.leaders {
-        sqlx::query("INSERT INTO leaders (urn, role, name, since) VALUES (?, ?, ?, ?)")
+        query("INSERT INTO leaders (urn, role, name, since) VALUES (?, ?, ?, ?)")
             .bind(i64::from(establishment.urn.get()))
             .bind(leader.role.code())
             .bind(&leader.name)
@@ -218,7 +223,7 @@ pub(super) fn school_figure_rows<F: Borrow<SchoolFigure>>(
         placeholders(figures.len(), 10)
     );
     // The SQL is made only of constant text and placeholders; values are bound.
-    let mut query = sqlx::query(AssertSqlSafe(sql));
+    let mut query = query(Dynamic(sql));
     for figure in figures {
         let figure = figure.borrow();
         let (value, missing_reason) = value_and_reason(figure.figure);
@@ -252,7 +257,7 @@ pub(super) fn area_figure_rows<F: Borrow<AreaFigure>>(
         placeholders(figures.len(), 12)
     );
     // The SQL is made only of constant text and placeholders; values are bound.
-    let mut query = sqlx::query(AssertSqlSafe(sql));
+    let mut query = query(Dynamic(sql));
     for figure in figures {
         let figure = figure.borrow();
         let (value, missing_reason) = value_and_reason(figure.figure);
@@ -275,14 +280,14 @@ pub(super) fn area_figure_rows<F: Borrow<AreaFigure>>(
 
 /// Writes an inspection and its judgements; `import_id` names the file it came from, if any.
 pub(super) async fn inspection_rows(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     inspection: &Inspection,
     import_id: Option<i64>,
 ) -> Result<(), StoreError> {
-    let inserted = sqlx::query(
+    let inserted = query_scalar::<i64>(
         "INSERT INTO inspections (urn, framework, kind, started_on, published_on, ungraded_outcome, category_of_concern,
              import_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(i64::from(inspection.urn.get()))
     .bind(inspection.framework.code())
@@ -292,11 +297,11 @@ pub(super) async fn inspection_rows(
     .bind(inspection.ungraded_outcome.map(|outcome| outcome.code()))
     .bind(inspection.category_of_concern.map(|category| category.code()))
     .bind(import_id)
-    .execute(&mut **transaction)
+    .fetch_one(&mut **transaction)
     .await?;
-    let inspection_id = inserted.last_insert_rowid();
+    let inspection_id = inserted;
     for judgement in &inspection.judgements {
-        sqlx::query("INSERT INTO judgements (inspection_id, area, grade) VALUES (?, ?, ?)")
+        query("INSERT INTO judgements (inspection_id, area, grade) VALUES (?, ?, ?)")
             .bind(inspection_id)
             .bind(judgement.area.code())
             .bind(judgement.grade.code())
@@ -306,11 +311,8 @@ pub(super) async fn inspection_rows(
     Ok(())
 }
 
-async fn intelligence_row(
-    transaction: &mut Transaction<'_, Sqlite>,
-    item: &IntelligenceItem,
-) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO intelligence (urn, kind, recorded_on, summary, recorded_by) VALUES (?, ?, ?, ?, ?)")
+async fn intelligence_row(transaction: &mut Transaction<'_, Db>, item: &IntelligenceItem) -> Result<(), StoreError> {
+    query("INSERT INTO intelligence (urn, kind, recorded_on, summary, recorded_by) VALUES (?, ?, ?, ?, ?)")
         .bind(i64::from(item.urn.get()))
         .bind(item.kind.code())
         .bind(item.recorded_on)

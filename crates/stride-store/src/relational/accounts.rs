@@ -1,13 +1,15 @@
 //! Accounts, their school assignments, and server-side sessions.
 
+use super::engine::{Db, Pool};
+use super::{query, query_scalar};
 use chrono::{DateTime, Utc};
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{Row, Transaction};
 use stride_core::{Account, Role, SchoolScope, Urn};
 
 use super::{coded, urn};
 use crate::{Credentials, NewAccount, SecondFactor, SessionRecord, StoreError};
 
-pub(super) async fn create_account(pool: &SqlitePool, account: &NewAccount) -> Result<i64, StoreError> {
+pub(super) async fn create_account(pool: &Pool, account: &NewAccount) -> Result<i64, StoreError> {
     let mut transaction = pool.begin().await?;
     let account_id = insert_account(&mut transaction, account).await?;
     transaction.commit().await?;
@@ -16,22 +18,22 @@ pub(super) async fn create_account(pool: &SqlitePool, account: &NewAccount) -> R
 
 /// Inserts an account and its schools within a transaction the caller commits.
 pub(super) async fn insert_account(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     account: &NewAccount,
 ) -> Result<i64, StoreError> {
-    let inserted = sqlx::query(
-        "INSERT INTO accounts (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+    let inserted = query_scalar::<i64>(
+        "INSERT INTO accounts (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(&account.username)
     .bind(&account.display_name)
     .bind(account.role.code())
     .bind(&account.password_hash)
     .bind(Utc::now())
-    .execute(&mut **transaction)
+    .fetch_one(&mut **transaction)
     .await?;
-    let account_id = inserted.last_insert_rowid();
+    let account_id = inserted;
     for school in &account.schools {
-        sqlx::query("INSERT INTO account_schools (account_id, urn) VALUES (?, ?)")
+        query("INSERT INTO account_schools (account_id, urn) VALUES (?, ?)")
             .bind(account_id)
             .bind(i64::from(school.get()))
             .execute(&mut **transaction)
@@ -40,8 +42,8 @@ pub(super) async fn insert_account(
     Ok(account_id)
 }
 
-pub(super) async fn credentials(pool: &SqlitePool, username: &str) -> Result<Option<Credentials>, StoreError> {
-    let row = sqlx::query("SELECT id, password_hash FROM accounts WHERE username = ?")
+pub(super) async fn credentials(pool: &Pool, username: &str) -> Result<Option<Credentials>, StoreError> {
+    let row = query("SELECT id, password_hash FROM accounts WHERE username = ?")
         .bind(username)
         .fetch_optional(pool)
         .await?;
@@ -54,8 +56,8 @@ pub(super) async fn credentials(pool: &SqlitePool, username: &str) -> Result<Opt
     .transpose()
 }
 
-pub(super) async fn account(pool: &SqlitePool, account_id: i64) -> Result<Option<Account>, StoreError> {
-    let Some(row) = sqlx::query(
+pub(super) async fn account(pool: &Pool, account_id: i64) -> Result<Option<Account>, StoreError> {
+    let Some(row) = query(
         "SELECT id, username, display_name, role, second_factor_secret IS NOT NULL AS second_factor
          FROM accounts WHERE id = ?",
     )
@@ -66,7 +68,7 @@ pub(super) async fn account(pool: &SqlitePool, account_id: i64) -> Result<Option
         return Ok(None);
     };
     let role: Role = coded(&row, "accounts", "role")?;
-    let schools = sqlx::query("SELECT urn FROM account_schools WHERE account_id = ? ORDER BY urn")
+    let schools = query("SELECT urn FROM account_schools WHERE account_id = ? ORDER BY urn")
         .bind(account_id)
         .fetch_all(pool)
         .await?
@@ -83,8 +85,8 @@ pub(super) async fn account(pool: &SqlitePool, account_id: i64) -> Result<Option
     }))
 }
 
-pub(super) async fn create_session(pool: &SqlitePool, session: &SessionRecord) -> Result<(), StoreError> {
-    sqlx::query(
+pub(super) async fn create_session(pool: &Pool, session: &SessionRecord) -> Result<(), StoreError> {
+    query(
         "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, awaiting_account_id,
          offered_secret) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
@@ -100,8 +102,8 @@ pub(super) async fn create_session(pool: &SqlitePool, session: &SessionRecord) -
     Ok(())
 }
 
-pub(super) async fn session(pool: &SqlitePool, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-    let row = sqlx::query(
+pub(super) async fn session(pool: &Pool, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+    let row = query(
         "SELECT token_hash, account_id, csrf_token, created_at, last_seen_at, awaiting_account_id, offered_secret
          FROM sessions WHERE token_hash = ?",
     )
@@ -122,8 +124,8 @@ pub(super) async fn session(pool: &SqlitePool, token_hash: &str) -> Result<Optio
     .transpose()
 }
 
-pub(super) async fn touch_session(pool: &SqlitePool, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-    sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+pub(super) async fn touch_session(pool: &Pool, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
         .bind(at)
         .bind(token_hash)
         .execute(pool)
@@ -131,17 +133,17 @@ pub(super) async fn touch_session(pool: &SqlitePool, token_hash: &str, at: DateT
     Ok(())
 }
 
-pub(super) async fn delete_session(pool: &SqlitePool, token_hash: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+pub(super) async fn delete_session(pool: &Pool, token_hash: &str) -> Result<(), StoreError> {
+    query("DELETE FROM sessions WHERE token_hash = ?")
         .bind(token_hash)
         .execute(pool)
         .await?;
     Ok(())
 }
 
-pub(super) async fn set_password(pool: &SqlitePool, account_id: i64, password_hash: &str) -> Result<(), StoreError> {
+pub(super) async fn set_password(pool: &Pool, account_id: i64, password_hash: &str) -> Result<(), StoreError> {
     let mut transaction = pool.begin().await?;
-    sqlx::query("UPDATE accounts SET password_hash = ?1 WHERE id = ?2")
+    query("UPDATE accounts SET password_hash = ?1 WHERE id = ?2")
         .bind(password_hash)
         .bind(account_id)
         .execute(&mut *transaction)
@@ -152,16 +154,16 @@ pub(super) async fn set_password(pool: &SqlitePool, account_id: i64, password_ha
 }
 
 /// Ends every session of an account, and any waiting for its code.
-async fn end_sessions(transaction: &mut Transaction<'_, Sqlite>, account_id: i64) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM sessions WHERE account_id = ?1 OR awaiting_account_id = ?1")
+async fn end_sessions(transaction: &mut Transaction<'_, Db>, account_id: i64) -> Result<(), StoreError> {
+    query("DELETE FROM sessions WHERE account_id = ?1 OR awaiting_account_id = ?1")
         .bind(account_id)
         .execute(&mut **transaction)
         .await?;
     Ok(())
 }
 
-pub(super) async fn offer_secret(pool: &SqlitePool, token_hash: &str, secret: Option<&str>) -> Result<(), StoreError> {
-    sqlx::query("UPDATE sessions SET offered_secret = ?1 WHERE token_hash = ?2")
+pub(super) async fn offer_secret(pool: &Pool, token_hash: &str, secret: Option<&str>) -> Result<(), StoreError> {
+    query("UPDATE sessions SET offered_secret = ?1 WHERE token_hash = ?2")
         .bind(secret)
         .bind(token_hash)
         .execute(pool)
@@ -169,8 +171,8 @@ pub(super) async fn offer_secret(pool: &SqlitePool, token_hash: &str, secret: Op
     Ok(())
 }
 
-pub(super) async fn second_factor(pool: &SqlitePool, account_id: i64) -> Result<Option<SecondFactor>, StoreError> {
-    let row = sqlx::query(
+pub(super) async fn second_factor(pool: &Pool, account_id: i64) -> Result<Option<SecondFactor>, StoreError> {
+    let row = query(
         "SELECT second_factor_secret, second_factor_last_step FROM accounts
          WHERE id = ? AND second_factor_secret IS NOT NULL",
     )
@@ -187,12 +189,12 @@ pub(super) async fn second_factor(pool: &SqlitePool, account_id: i64) -> Result<
 }
 
 pub(super) async fn enrol_second_factor(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     secret: &str,
     step: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE accounts SET second_factor_secret = ?1, second_factor_last_step = ?2 WHERE id = ?3")
+    query("UPDATE accounts SET second_factor_secret = ?1, second_factor_last_step = ?2 WHERE id = ?3")
         .bind(secret)
         .bind(step)
         .bind(account_id)
@@ -201,9 +203,9 @@ pub(super) async fn enrol_second_factor(
     Ok(())
 }
 
-pub(super) async fn remove_second_factor(pool: &SqlitePool, account_id: i64) -> Result<(), StoreError> {
+pub(super) async fn remove_second_factor(pool: &Pool, account_id: i64) -> Result<(), StoreError> {
     let mut transaction = pool.begin().await?;
-    sqlx::query("UPDATE accounts SET second_factor_secret = NULL, second_factor_last_step = NULL WHERE id = ?1")
+    query("UPDATE accounts SET second_factor_secret = NULL, second_factor_last_step = NULL WHERE id = ?1")
         .bind(account_id)
         .execute(&mut *transaction)
         .await?;
@@ -212,8 +214,8 @@ pub(super) async fn remove_second_factor(pool: &SqlitePool, account_id: i64) -> 
     Ok(())
 }
 
-pub(super) async fn take_second_factor_step(pool: &SqlitePool, account_id: i64, step: i64) -> Result<bool, StoreError> {
-    let taken = sqlx::query(
+pub(super) async fn take_second_factor_step(pool: &Pool, account_id: i64, step: i64) -> Result<bool, StoreError> {
+    let taken = query(
         "UPDATE accounts SET second_factor_last_step = ?1
          WHERE id = ?2 AND second_factor_secret IS NOT NULL
            AND (second_factor_last_step IS NULL OR second_factor_last_step < ?1)",
@@ -226,17 +228,17 @@ pub(super) async fn take_second_factor_step(pool: &SqlitePool, account_id: i64, 
 }
 
 pub(super) async fn record_sign_in_failure(
-    pool: &SqlitePool,
+    pool: &Pool,
     username_hash: &str,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let mut transaction = pool.begin().await?;
-    sqlx::query("INSERT INTO sign_in_failures (username_hash, at) VALUES (?1, ?2)")
+    query("INSERT INTO sign_in_failures (username_hash, at) VALUES (?1, ?2)")
         .bind(username_hash)
         .bind(at)
         .execute(&mut *transaction)
         .await?;
-    sqlx::query("DELETE FROM sign_in_failures WHERE at < ?1")
+    query("DELETE FROM sign_in_failures WHERE at < ?1")
         .bind(at - chrono::Duration::days(1))
         .execute(&mut *transaction)
         .await?;
@@ -245,12 +247,12 @@ pub(super) async fn record_sign_in_failure(
 }
 
 pub(super) async fn sign_in_failures(
-    pool: &SqlitePool,
+    pool: &Pool,
     username_hash: &str,
     since: DateTime<Utc>,
 ) -> Result<Vec<DateTime<Utc>>, StoreError> {
     Ok(
-        sqlx::query_scalar("SELECT at FROM sign_in_failures WHERE username_hash = ?1 AND at >= ?2")
+        query_scalar("SELECT at FROM sign_in_failures WHERE username_hash = ?1 AND at >= ?2")
             .bind(username_hash)
             .bind(since)
             .fetch_all(pool)
@@ -258,8 +260,8 @@ pub(super) async fn sign_in_failures(
     )
 }
 
-pub(super) async fn clear_sign_in_failures(pool: &SqlitePool, username_hash: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE username_hash = ?1")
+pub(super) async fn clear_sign_in_failures(pool: &Pool, username_hash: &str) -> Result<(), StoreError> {
+    query("DELETE FROM sign_in_failures WHERE username_hash = ?1")
         .bind(username_hash)
         .execute(pool)
         .await?;
@@ -268,12 +270,12 @@ pub(super) async fn clear_sign_in_failures(pool: &SqlitePool, username_hash: &st
 
 /// Gives the account a new calendar feed, held by its token's hash, in place of any before.
 pub(super) async fn set_calendar_feed(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     token_hash: &str,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    query(
         "INSERT INTO calendar_feeds (account_id, token_hash, created_at) VALUES (?, ?, ?)
          ON CONFLICT (account_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
     )
@@ -286,7 +288,7 @@ pub(super) async fn set_calendar_feed(
 }
 
 /// The account whose calendar feed a token's hash is, if any.
-pub(super) async fn calendar_feed_account(pool: &SqlitePool, token_hash: &str) -> Result<Option<Account>, StoreError> {
+pub(super) async fn calendar_feed_account(pool: &Pool, token_hash: &str) -> Result<Option<Account>, StoreError> {
     account_of_token(
         pool,
         "SELECT account_id FROM calendar_feeds WHERE token_hash = ?",
@@ -296,12 +298,8 @@ pub(super) async fn calendar_feed_account(pool: &SqlitePool, token_hash: &str) -
 }
 
 /// The account a query finds by a token's hash, if it finds one.
-async fn account_of_token(
-    pool: &SqlitePool,
-    query: &'static str,
-    token_hash: &str,
-) -> Result<Option<Account>, StoreError> {
-    let id: Option<i64> = sqlx::query_scalar(query).bind(token_hash).fetch_optional(pool).await?;
+async fn account_of_token(pool: &Pool, query: &'static str, token_hash: &str) -> Result<Option<Account>, StoreError> {
+    let id: Option<i64> = query_scalar(query).bind(token_hash).fetch_optional(pool).await?;
     match id {
         Some(id) => account(pool, id).await,
         None => Ok(None),
@@ -309,13 +307,13 @@ async fn account_of_token(
 }
 
 pub(super) async fn create_api_token(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     token_hash: &str,
     label: &str,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO api_tokens (token_hash, account_id, label, created_at) VALUES (?, ?, ?, ?)")
+    query("INSERT INTO api_tokens (token_hash, account_id, label, created_at) VALUES (?, ?, ?, ?)")
         .bind(token_hash)
         .bind(account_id)
         .bind(label)
@@ -325,7 +323,7 @@ pub(super) async fn create_api_token(
     Ok(())
 }
 
-pub(super) async fn api_token_account(pool: &SqlitePool, token_hash: &str) -> Result<Option<Account>, StoreError> {
+pub(super) async fn api_token_account(pool: &Pool, token_hash: &str) -> Result<Option<Account>, StoreError> {
     account_of_token(
         pool,
         "SELECT account_id FROM api_tokens WHERE token_hash = ?",
@@ -334,27 +332,23 @@ pub(super) async fn api_token_account(pool: &SqlitePool, token_hash: &str) -> Re
     .await
 }
 
-pub(super) async fn revoke_api_tokens(pool: &SqlitePool, account_id: i64) -> Result<u64, StoreError> {
-    let done = sqlx::query("DELETE FROM api_tokens WHERE account_id = ?")
+pub(super) async fn revoke_api_tokens(pool: &Pool, account_id: i64) -> Result<u64, StoreError> {
+    let done = query("DELETE FROM api_tokens WHERE account_id = ?")
         .bind(account_id)
         .execute(pool)
         .await?;
     Ok(done.rows_affected())
 }
 
-pub(super) async fn sign_in_from_provider(
-    pool: &SqlitePool,
-    subject: &str,
-    account: &NewAccount,
-) -> Result<i64, StoreError> {
+pub(super) async fn sign_in_from_provider(pool: &Pool, subject: &str, account: &NewAccount) -> Result<i64, StoreError> {
     let mut transaction = pool.begin().await?;
-    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE single_sign_on_subject = ?")
+    let known: Option<i64> = query_scalar("SELECT id FROM accounts WHERE single_sign_on_subject = ?")
         .bind(subject)
         .fetch_optional(&mut *transaction)
         .await?;
     let account_id = match known {
         Some(id) => {
-            sqlx::query("UPDATE accounts SET role = ?, display_name = ? WHERE id = ?")
+            query("UPDATE accounts SET role = ?, display_name = ? WHERE id = ?")
                 .bind(account.role.code())
                 .bind(&account.display_name)
                 .bind(id)
@@ -363,7 +357,7 @@ pub(super) async fn sign_in_from_provider(
             id
         }
         None => {
-            let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE username = ?")
+            let taken: Option<i64> = query_scalar("SELECT id FROM accounts WHERE username = ?")
                 .bind(&account.username)
                 .fetch_optional(&mut *transaction)
                 .await?;
@@ -374,7 +368,7 @@ pub(super) async fn sign_in_from_provider(
                 )));
             }
             let id = insert_account(&mut transaction, account).await?;
-            sqlx::query("UPDATE accounts SET single_sign_on_subject = ? WHERE id = ?")
+            query("UPDATE accounts SET single_sign_on_subject = ? WHERE id = ?")
                 .bind(subject)
                 .bind(id)
                 .execute(&mut *transaction)
@@ -386,31 +380,29 @@ pub(super) async fn sign_in_from_provider(
     Ok(account_id)
 }
 
-pub(super) async fn start_sign_in_flow(pool: &SqlitePool, flow: &crate::SignInFlow) -> Result<(), StoreError> {
+pub(super) async fn start_sign_in_flow(pool: &Pool, flow: &crate::SignInFlow) -> Result<(), StoreError> {
     // Flows never finished are cleared as new ones start: an hour is long past any sign-in.
-    sqlx::query("DELETE FROM sign_in_flows WHERE created_at < ?")
+    query("DELETE FROM sign_in_flows WHERE created_at < ?")
         .bind(flow.created_at - chrono::Duration::hours(1))
         .execute(pool)
         .await?;
-    sqlx::query(
-        "INSERT INTO sign_in_flows (token_hash, state, nonce, pkce_verifier, created_at) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(&flow.token_hash)
-    .bind(&flow.state)
-    .bind(&flow.nonce)
-    .bind(&flow.pkce_verifier)
-    .bind(flow.created_at)
-    .execute(pool)
-    .await?;
+    query("INSERT INTO sign_in_flows (token_hash, state, nonce, pkce_verifier, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(&flow.token_hash)
+        .bind(&flow.state)
+        .bind(&flow.nonce)
+        .bind(&flow.pkce_verifier)
+        .bind(flow.created_at)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
 pub(super) async fn take_sign_in_flow(
-    pool: &SqlitePool,
+    pool: &Pool,
     token_hash: &str,
     since: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<crate::SignInFlow>, StoreError> {
-    let row = sqlx::query(
+    let row = query(
         "DELETE FROM sign_in_flows WHERE token_hash = ? RETURNING token_hash, state, nonce, pkce_verifier, created_at",
     )
     .bind(token_hash)

@@ -4,8 +4,10 @@
 //! same release is kept in `superseded_figures` before it is replaced; a figure of a later release
 //! is a row of its own beside the earlier one.
 
+use super::engine::{self, Db};
+use super::{Dynamic, query, query_as, query_scalar};
 use chrono::{DateTime, Utc};
-use sqlx::{AssertSqlSafe, Sqlite, Transaction};
+use sqlx::Transaction;
 use stride_core::import::{
     ColumnDescription, Figures, ImportSummary, IndicatorDefinition, LocalAuthorityRecord, NeighbourRecord,
     StatisticsColumn,
@@ -35,8 +37,8 @@ const SCHOOL_FIGURES: FigureTable = FigureTable {
     table: "school_figures",
     staging: "incoming_school_figures",
     create_staging: "CREATE TEMP TABLE IF NOT EXISTS incoming_school_figures (
-        urn INTEGER, measure TEXT, academic_year INTEGER, pupil_group TEXT, release TEXT, value REAL,
-        missing_reason TEXT, cohort INTEGER, source TEXT, import_id INTEGER)",
+        urn BIGINT, measure TEXT, academic_year BIGINT, pupil_group TEXT, release TEXT, value DOUBLE PRECISION,
+        missing_reason TEXT, cohort BIGINT, source TEXT, import_id BIGINT)",
     key: &["urn", "measure", "academic_year", "pupil_group"],
     subject: "'school', CAST(held.urn AS TEXT), 'all'",
 };
@@ -45,8 +47,8 @@ const AREA_FIGURES: FigureTable = FigureTable {
     table: "area_figures",
     staging: "incoming_area_figures",
     create_staging: "CREATE TEMP TABLE IF NOT EXISTS incoming_area_figures (
-        area_kind TEXT, area_code TEXT, phase_group TEXT, measure TEXT, academic_year INTEGER, pupil_group TEXT,
-        release TEXT, value REAL, missing_reason TEXT, cohort INTEGER, source TEXT, import_id INTEGER)",
+        area_kind TEXT, area_code TEXT, phase_group TEXT, measure TEXT, academic_year BIGINT, pupil_group TEXT,
+        release TEXT, value DOUBLE PRECISION, missing_reason TEXT, cohort BIGINT, source TEXT, import_id BIGINT)",
     key: &[
         "area_kind",
         "area_code",
@@ -100,41 +102,39 @@ impl FigureTable {
     }
 }
 
-const DIFFERS: &str = "(held.value IS NOT incoming.value OR held.missing_reason IS NOT incoming.missing_reason
-     OR held.cohort IS NOT incoming.cohort)";
+const DIFFERS: &str =
+    "(held.value IS DISTINCT FROM incoming.value OR held.missing_reason IS DISTINCT FROM incoming.missing_reason
+     OR held.cohort IS DISTINCT FROM incoming.cohort)";
 
 /// A count, or a sum that is NULL over no rows, as a number of records.
-pub(super) async fn scalar(transaction: &mut Transaction<'_, Sqlite>, sql: String) -> Result<usize, StoreError> {
+pub(super) async fn scalar(transaction: &mut Transaction<'_, Db>, sql: String) -> Result<usize, StoreError> {
     // Every statement given here is made of the import modules' constant text.
-    let count: Option<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
-        .fetch_one(&mut **transaction)
-        .await?;
+    let count: Option<i64> = query_scalar(Dynamic(sql)).fetch_one(&mut **transaction).await?;
     Ok(usize::try_from(count.unwrap_or(0)).unwrap_or(0))
 }
 
-pub(super) async fn execute(transaction: &mut Transaction<'_, Sqlite>, sql: String) -> Result<(), StoreError> {
-    sqlx::query(AssertSqlSafe(sql)).execute(&mut **transaction).await?;
+pub(super) async fn execute(transaction: &mut Transaction<'_, Db>, sql: String) -> Result<(), StoreError> {
+    query(Dynamic(sql)).execute(&mut **transaction).await?;
     Ok(())
 }
 
 /// Whether any figure held shares the first column of its key with a staged one. Where none
 /// does (a data set, or a school, met for the first time), there is nothing to compare.
-async fn any_held_alike(transaction: &mut Transaction<'_, Sqlite>, figures: &FigureTable) -> Result<bool, StoreError> {
+async fn any_held_alike(transaction: &mut Transaction<'_, Db>, figures: &FigureTable) -> Result<bool, StoreError> {
     let first = figures.key[0];
-    let alike = scalar(
-        transaction,
-        format!(
-            "SELECT EXISTS (SELECT 1 FROM {table} WHERE {first} IN (SELECT DISTINCT {first} FROM {staging}))",
-            table = figures.table,
-            staging = figures.staging,
-        ),
-    )
+    // Every statement here is made of the import modules' constant text.
+    let alike: bool = query_scalar(Dynamic(format!(
+        "SELECT EXISTS (SELECT 1 FROM {table} WHERE {first} IN (SELECT DISTINCT {first} FROM {staging}))",
+        table = figures.table,
+        staging = figures.staging,
+    )))
+    .fetch_one(&mut **transaction)
     .await?;
-    Ok(alike > 0)
+    Ok(alike)
 }
 
 /// Writes the staged figures, in key order, so that the table's index grows at its end.
-async fn write_staged(transaction: &mut Transaction<'_, Sqlite>, figures: &FigureTable) -> Result<(), StoreError> {
+async fn write_staged(transaction: &mut Transaction<'_, Db>, figures: &FigureTable) -> Result<(), StoreError> {
     let key = figures.key.join(", ");
     execute(
         transaction,
@@ -145,8 +145,8 @@ async fn write_staged(transaction: &mut Transaction<'_, Sqlite>, figures: &Figur
              ON CONFLICT ({key}, release) DO UPDATE SET value = excluded.value,
                  missing_reason = excluded.missing_reason, cohort = excluded.cohort, source = excluded.source,
                  import_id = excluded.import_id
-             WHERE {table}.value IS NOT excluded.value OR {table}.missing_reason IS NOT excluded.missing_reason
-                OR {table}.cohort IS NOT excluded.cohort",
+             WHERE {table}.value IS DISTINCT FROM excluded.value OR {table}.missing_reason IS DISTINCT FROM excluded.missing_reason
+                OR {table}.cohort IS DISTINCT FROM excluded.cohort",
             table = figures.table,
             staging = figures.staging,
         ),
@@ -156,7 +156,7 @@ async fn write_staged(transaction: &mut Transaction<'_, Sqlite>, figures: &Figur
 
 /// Compares the staged figures with those held, keeps the values they replace, and writes them.
 async fn merge(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     figures: &FigureTable,
     incoming: usize,
     import_id: i64,
@@ -211,13 +211,13 @@ async fn merge(
     ))
 }
 
-async fn stage(transaction: &mut Transaction<'_, Sqlite>, figures: &FigureTable) -> Result<(), StoreError> {
+async fn stage(transaction: &mut Transaction<'_, Db>, figures: &FigureTable) -> Result<(), StoreError> {
     execute(transaction, figures.create_staging.to_owned()).await?;
     execute(transaction, format!("DELETE FROM {}", figures.staging)).await
 }
 
 pub(super) async fn figures(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     figures: &Figures,
     import_id: i64,
     told: &(dyn Fn(usize) + Send + Sync),
@@ -304,7 +304,7 @@ impl FileFigure for AreaFigure {
 /// Writes one table's figures of a file: staged and compared with those held, or, where none
 /// held is of their measures, groups and years, straight into the table in its key order.
 async fn file_figures<F: FileFigure>(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     figures: &[F],
     import_id: i64,
     told: &(dyn Fn(usize) + Send + Sync),
@@ -336,7 +336,7 @@ async fn file_figures<F: FileFigure>(
 
 /// The schools, by URN, that figures name and Stride does not hold.
 pub(super) async fn schools_not_held(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     urns: impl Iterator<Item = Urn>,
 ) -> Result<usize, StoreError> {
     let urns: BTreeSet<u32> = urns.map(Urn::get).collect();
@@ -344,11 +344,13 @@ pub(super) async fn schools_not_held(
         return Ok(0);
     }
     let list = urns.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
-    let count: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM json_each(?) WHERE value NOT IN (SELECT urn FROM establishments)")
-            .bind(format!("[{list}]"))
-            .fetch_one(&mut **transaction)
-            .await?;
+    let count: i64 = query_scalar(Dynamic(format!(
+        "SELECT COUNT(*) FROM {met} WHERE CAST(met.value AS BIGINT) NOT IN (SELECT urn FROM establishments)",
+        met = engine::bound_json_scalars("met")
+    )))
+    .bind(format!("[{list}]"))
+    .fetch_one(&mut **transaction)
+    .await?;
     Ok(usize::try_from(count).unwrap_or(0))
 }
 
@@ -356,7 +358,7 @@ pub(super) async fn schools_not_held(
 /// names. Where it holds none (a year's national file met for the first time), a file's figures
 /// have nothing to be compared with, and go straight into their table in its key order.
 async fn any_held_of(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     figures: &FigureTable,
     met: BTreeSet<(Measure, PupilGroup, AcademicYear)>,
 ) -> Result<bool, StoreError> {
@@ -372,10 +374,11 @@ async fn any_held_of(
         column: "measure",
         detail: error.to_string(),
     })?;
-    let held: bool = sqlx::query_scalar(AssertSqlSafe(format!(
-        "SELECT EXISTS (SELECT 1 FROM json_each(?) met JOIN {table} held
+    let held: bool = query_scalar(Dynamic(format!(
+        "SELECT EXISTS (SELECT 1 FROM {met} JOIN {table} held
              ON held.measure = met.value ->> 0 AND held.pupil_group = met.value ->> 1
-            AND held.academic_year = met.value ->> 2)",
+            AND held.academic_year = CAST(met.value ->> 2 AS BIGINT))",
+        met = engine::bound_json_arrays("met"),
         table = figures.table
     )))
     .bind(met)
@@ -386,7 +389,7 @@ async fn any_held_of(
 
 /// A data set's columns, held as the file stated them; the same file again adds nothing.
 pub(super) async fn statistics_columns(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     data_set: &str,
     columns: &[StatisticsColumn],
     import_id: i64,
@@ -396,7 +399,7 @@ pub(super) async fn statistics_columns(
         return Ok(summary);
     }
     for (position, column) in columns.iter().enumerate() {
-        sqlx::query(
+        query(
             "INSERT INTO statistics_columns (import_id, data_set, position, column_name, column_type, label, unit)
              VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
@@ -418,7 +421,7 @@ pub(super) async fn statistics_columns(
 
 /// A dictionary is held as the file stated it; the same file again adds nothing.
 pub(super) async fn indicator_dictionary(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     definitions: &[IndicatorDefinition],
     import_id: i64,
     previously_imported_at: Option<DateTime<Utc>>,
@@ -427,7 +430,7 @@ pub(super) async fn indicator_dictionary(
         return Ok(summary);
     }
     for (position, definition) in definitions.iter().enumerate() {
-        sqlx::query(
+        query(
             "INSERT INTO indicators (import_id, position, number, code, name, topic, polarity, year_type)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
@@ -449,7 +452,7 @@ pub(super) async fn indicator_dictionary(
 }
 
 pub(super) async fn statistical_neighbours(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     records: &[NeighbourRecord],
     import_id: i64,
 ) -> Result<ImportSummary, StoreError> {
@@ -457,7 +460,7 @@ pub(super) async fn statistical_neighbours(
     let mut held: HashMap<Key, (i64, String)> = HashMap::new();
     let editions: BTreeSet<String> = records.iter().map(|record| record.edition.to_string()).collect();
     for edition in editions {
-        let rows: Vec<(i64, String, i64, i64, String)> = sqlx::query_as(
+        let rows: Vec<(i64, String, i64, i64, String)> = query_as(
             "SELECT la_code, neighbour_set, rank, neighbour_la_code, closeness FROM statistical_neighbours
              WHERE edition = ?",
         )
@@ -488,7 +491,7 @@ pub(super) async fn statistical_neighbours(
             super::write::placeholders(batch.len(), 7)
         );
         // The SQL is made only of constant text and placeholders; values are bound.
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = query(Dynamic(sql));
         for record in batch {
             query = query
                 .bind(record.edition.to_string())
@@ -528,11 +531,11 @@ fn compared<Record>(
 }
 
 pub(super) async fn local_authorities(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     records: &[LocalAuthorityRecord],
     import_id: i64,
 ) -> Result<ImportSummary, StoreError> {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as("SELECT la_code, name, region FROM local_authorities")
+    let rows: Vec<(i64, String, String)> = query_as("SELECT la_code, name, region FROM local_authorities")
         .fetch_all(&mut **transaction)
         .await?;
     let mut held: HashMap<i64, (String, String)> = rows
@@ -552,7 +555,7 @@ pub(super) async fn local_authorities(
             super::write::placeholders(batch.len(), 4)
         );
         // The SQL is made only of constant text and placeholders; values are bound.
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = query(Dynamic(sql));
         for record in batch {
             query = query
                 .bind(i64::from(record.code.get()))
@@ -576,7 +579,7 @@ fn held_before(rows: usize, previously_imported_at: Option<DateTime<Utc>>) -> Op
 
 /// A dictionary is held as the file stated it; the same file again adds nothing.
 pub(super) async fn column_dictionary(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     columns: &[ColumnDescription],
     import_id: i64,
     previously_imported_at: Option<DateTime<Utc>>,
@@ -585,15 +588,13 @@ pub(super) async fn column_dictionary(
         return Ok(summary);
     }
     for (position, column) in columns.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO column_descriptions (import_id, position, column_name, description) VALUES (?, ?, ?, ?)",
-        )
-        .bind(import_id)
-        .bind(position as i64)
-        .bind(&column.column)
-        .bind(&column.description)
-        .execute(&mut **transaction)
-        .await?;
+        query("INSERT INTO column_descriptions (import_id, position, column_name, description) VALUES (?, ?, ?, ?)")
+            .bind(import_id)
+            .bind(position as i64)
+            .bind(&column.column)
+            .bind(&column.description)
+            .execute(&mut **transaction)
+            .await?;
     }
     Ok(ImportSummary {
         added: columns.len(),

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::Arc;
 
-use sqlx::{AssertSqlSafe, Sqlite, Transaction};
+use super::engine::{self, Db};
+use super::{Dynamic, query, query_as, query_scalar};
+use sqlx::Transaction;
 
 use super::import_figures::{execute, scalar};
 use super::overlapped::{SharedText, Statement, run_in_order};
@@ -198,7 +200,7 @@ struct Interned {
 }
 
 pub(super) async fn statistics(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     set: &StatisticsSet,
     import_id: i64,
     told: &(dyn Fn(usize) + Send + Sync),
@@ -208,7 +210,7 @@ pub(super) async fn statistics(
     let schools_not_held = schools_not_held(transaction, &published).await?;
     let interned = intern(transaction, set, &lists).await?;
     number_filters(&mut published, &interned.filters);
-    let held_before: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM statistics_rows WHERE data_set = ?)")
+    let held_before: bool = query_scalar("SELECT EXISTS (SELECT 1 FROM statistics_rows WHERE data_set = ?)")
         .bind(interned.data_set)
         .fetch_one(&mut **transaction)
         .await?;
@@ -240,7 +242,7 @@ pub(super) async fn statistics(
 /// The numbers of the data set's name, its rows' filters and their lists of indicators,
 /// holding each text not held before.
 async fn intern(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     set: &StatisticsSet,
     lists: &IndicatorLists<'_>,
 ) -> Result<Interned, StoreError> {
@@ -307,7 +309,7 @@ fn not_numbered(table: &'static str) -> StoreError {
 /// Holds each text in `column` of `table` (a table of numbered texts, unique by text), and
 /// returns the number of every one.
 async fn numbered(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     table: &'static str,
     column: &'static str,
     texts: impl IntoIterator<Item = String>,
@@ -316,18 +318,21 @@ async fn numbered(
     for batch in texts.chunks(ROWS_PER_STATEMENT) {
         // The table and column are this module's constants; the texts are bound.
         let sql = format!(
-            "INSERT OR IGNORE INTO {table} ({column}) VALUES {}",
+            "INSERT INTO {table} ({column}) VALUES {} ON CONFLICT DO NOTHING",
             super::write::placeholders(batch.len(), 1)
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = query(Dynamic(sql));
         for text in batch {
             query = query.bind(text.as_str());
         }
         query.execute(&mut **transaction).await?;
     }
     let asked = json_texts(texts.iter().map(String::as_str));
-    let sql = format!("SELECT {column}, id FROM {table} WHERE {column} IN (SELECT value FROM json_each(?))");
-    let numbers: HashMap<String, i64> = sqlx::query_as(AssertSqlSafe(sql))
+    let sql = format!(
+        "SELECT {column}, id FROM {table} WHERE {column} IN (SELECT asked.value FROM {asked})",
+        asked = engine::bound_json_scalars("asked")
+    );
+    let numbers: HashMap<String, i64> = query_as(Dynamic(sql))
         .bind(asked)
         .fetch_all(&mut **transaction)
         .await?
@@ -342,7 +347,7 @@ async fn numbered(
 
 /// The schools, by URN, that rows name and Stride does not hold.
 async fn schools_not_held(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     published: &[PublishedRow<'_>],
 ) -> Result<usize, StoreError> {
     let urns = published.iter().filter_map(|row| match row.first.subject {
@@ -353,7 +358,7 @@ async fn schools_not_held(
 }
 
 async fn stage(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     interned: &Interned,
     published: &[PublishedRow<'_>],
     shared: &mut SharedText,
@@ -361,9 +366,9 @@ async fn stage(
 ) -> Result<(), StoreError> {
     execute(
         transaction,
-        "CREATE TEMP TABLE IF NOT EXISTS incoming_statistics_rows (data_set INTEGER, subject_kind TEXT,
-             subject_code TEXT, time_period TEXT, time_identifier TEXT, academic_year INTEGER, filters INTEGER,
-             release TEXT, figures TEXT, indicators INTEGER, figure_count INTEGER)"
+        "CREATE TEMP TABLE IF NOT EXISTS incoming_statistics_rows (data_set BIGINT, subject_kind TEXT,
+             subject_code TEXT, time_period TEXT, time_identifier TEXT, academic_year BIGINT, filters BIGINT,
+             release TEXT, figures TEXT, indicators BIGINT, figure_count BIGINT)"
             .to_owned(),
     )
     .await?;
@@ -406,7 +411,7 @@ fn statement(
         super::write::placeholders(batch.len(), 11)
     );
     // The SQL is made only of constant text and placeholders; values are bound.
-    let mut query = sqlx::query(AssertSqlSafe(sql));
+    let mut query = query(Dynamic(sql));
     for row in batch {
         let first = row.first;
         query = query
@@ -433,13 +438,13 @@ fn statement(
 /// The figures in staged rows that meet a held row of the same release on `condition`.
 fn figures_where(condition: &str) -> String {
     format!(
-        "SELECT SUM(incoming.figure_count) FROM incoming_statistics_rows incoming
+        "SELECT CAST(SUM(incoming.figure_count) AS BIGINT) FROM incoming_statistics_rows incoming
          JOIN statistics_rows held ON {SAME_ROW} AND held.release = incoming.release WHERE {condition}"
     )
 }
 
 async fn merge(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     incoming: usize,
     import_id: i64,
 ) -> Result<ImportSummary, StoreError> {
@@ -451,7 +456,7 @@ async fn merge(
     let superseded_earlier_release = scalar(
         transaction,
         format!(
-            "SELECT SUM(incoming.figure_count) FROM incoming_statistics_rows incoming
+            "SELECT CAST(SUM(incoming.figure_count) AS BIGINT) FROM incoming_statistics_rows incoming
              WHERE EXISTS (SELECT 1 FROM statistics_rows held WHERE {SAME_ROW}
                            AND (CASE held.release WHEN 'provisional' THEN 1 WHEN 'revised' THEN 2 ELSE 3 END)
                              < (CASE incoming.release WHEN 'provisional' THEN 1 WHEN 'revised' THEN 2 ELSE 3 END))
@@ -466,14 +471,16 @@ async fn merge(
             "INSERT INTO superseded_statistics_rows ({KEY}, release, figures, import_id, superseded_by_import_id)
              SELECT data_set.name, held.subject_kind, held.subject_code, held.time_period, held.time_identifier,
                     filters.filters, held.release,
-                    (SELECT json_group_object(list.names ->> figure.key, figure.value) FROM json_each(held.figures) figure),
+                    (SELECT {figures_as_object} FROM {figures}),
                     held.import_id, {import_id}
              FROM incoming_statistics_rows incoming
              JOIN statistics_rows held ON {SAME_ROW} AND held.release = incoming.release
              JOIN statistics_data_sets data_set ON data_set.id = held.data_set
              JOIN statistics_filters filters ON filters.id = held.filters
              JOIN statistics_indicator_lists list ON list.id = held.indicators
-             WHERE {OTHER_FIGURES}"
+             WHERE {OTHER_FIGURES}",
+            figures_as_object = engine::FIGURES_AS_OBJECT,
+            figures = engine::figures_of("held"),
         ),
     )
     .await?;
@@ -487,8 +494,8 @@ async fn merge(
 }
 
 /// Writes the staged rows in key order, replacing a held row of the same release that differs.
-async fn write(transaction: &mut Transaction<'_, Sqlite>, import_id: i64) -> Result<(), StoreError> {
-    sqlx::query(AssertSqlSafe(format!(
+async fn write(transaction: &mut Transaction<'_, Db>, import_id: i64) -> Result<(), StoreError> {
+    query(Dynamic(format!(
         "INSERT INTO statistics_rows ({KEY}, academic_year, release, figures, indicators, import_id)
          SELECT {KEY}, academic_year, release, figures, indicators, ? FROM incoming_statistics_rows WHERE true
          ORDER BY {KEY}, release

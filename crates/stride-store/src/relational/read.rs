@@ -1,7 +1,8 @@
 //! Reading establishments, figures and inspections back into core types.
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{AssertSqlSafe, Row, SqlitePool};
+use super::engine::{DbRow, Pool};
+use super::{Dynamic, query, query_scalar};
+use sqlx::Row;
 use stride_core::import::ImportRecord;
 use stride_core::inspection::Judgement;
 use stride_core::school_list::SchoolListRow;
@@ -17,10 +18,10 @@ use crate::StoreError;
 
 /// Makes an LA Stride knows of (from an LA list imported, or the generated authority) the
 /// deployment's own; none if Stride does not know the code.
-pub(super) async fn set_local_authority(pool: &SqlitePool, la: LaCode) -> Result<Option<LocalAuthority>, StoreError> {
+pub(super) async fn set_local_authority(pool: &Pool, la: LaCode) -> Result<Option<LocalAuthority>, StoreError> {
     let code = i64::from(la.get());
     let mut transaction = pool.begin().await?;
-    let written = sqlx::query(
+    let written = query(
         "INSERT INTO local_authority (id, la_code, name, region)
          SELECT 1, la_code, name, region FROM local_authorities WHERE la_code = ?
          ON CONFLICT (id) DO UPDATE SET la_code = excluded.la_code, name = excluded.name, region = excluded.region",
@@ -33,7 +34,7 @@ pub(super) async fn set_local_authority(pool: &SqlitePool, la: LaCode) -> Result
     }
     // The LA's schools imported before it was set up take their districts as localities, as
     // those imported after do, until the LA sets its own.
-    sqlx::query(
+    query(
         "INSERT INTO localities (name) SELECT DISTINCT district FROM establishments
          WHERE la_code = ? AND locality_id IS NULL AND district IS NOT NULL
          ON CONFLICT (name) DO NOTHING",
@@ -41,7 +42,7 @@ pub(super) async fn set_local_authority(pool: &SqlitePool, la: LaCode) -> Result
     .bind(code)
     .execute(&mut *transaction)
     .await?;
-    sqlx::query(
+    query(
         "UPDATE establishments SET locality_id = (SELECT id FROM localities WHERE name = establishments.district)
          WHERE la_code = ? AND locality_id IS NULL AND district IS NOT NULL",
     )
@@ -52,8 +53,8 @@ pub(super) async fn set_local_authority(pool: &SqlitePool, la: LaCode) -> Result
     local_authority(pool).await
 }
 
-pub(super) async fn local_authority(pool: &SqlitePool) -> Result<Option<LocalAuthority>, StoreError> {
-    let row = sqlx::query("SELECT la_code, name, region FROM local_authority WHERE id = 1")
+pub(super) async fn local_authority(pool: &Pool) -> Result<Option<LocalAuthority>, StoreError> {
+    let row = query("SELECT la_code, name, region FROM local_authority WHERE id = 1")
         .fetch_optional(pool)
         .await?;
     row.map(|row| {
@@ -75,8 +76,8 @@ pub(super) async fn local_authority(pool: &SqlitePool) -> Result<Option<LocalAut
     .transpose()
 }
 
-pub(super) async fn localities(pool: &SqlitePool) -> Result<Vec<Locality>, StoreError> {
-    let rows = sqlx::query("SELECT id, name FROM localities ORDER BY name")
+pub(super) async fn localities(pool: &Pool) -> Result<Vec<Locality>, StoreError> {
+    let rows = query("SELECT id, name FROM localities ORDER BY name")
         .fetch_all(pool)
         .await?;
     rows.iter()
@@ -89,9 +90,9 @@ pub(super) async fn localities(pool: &SqlitePool) -> Result<Vec<Locality>, Store
         .collect()
 }
 
-pub(super) async fn school_list_rows(pool: &SqlitePool, la: Option<LaCode>) -> Result<Vec<SchoolListRow>, StoreError> {
+pub(super) async fn school_list_rows(pool: &Pool, la: Option<LaCode>) -> Result<Vec<SchoolListRow>, StoreError> {
     let la = la.map(|la| i64::from(la.get()));
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT e.urn, e.la_code, e.name, e.establishment_type, e.phase, COALESCE(l.name, '') AS locality, roll.value AS roll
          FROM establishments e
          LEFT JOIN localities l ON l.id = e.locality_id
@@ -128,7 +129,7 @@ pub(super) async fn school_list_rows(pool: &SqlitePool, la: Option<LaCode>) -> R
         .collect()
 }
 
-pub(super) async fn latest_full_inspections(pool: &SqlitePool) -> Result<Vec<Inspection>, StoreError> {
+pub(super) async fn latest_full_inspections(pool: &Pool) -> Result<Vec<Inspection>, StoreError> {
     inspections_where(
         pool,
         "i.kind = 'graded' AND i.started_on = (SELECT MAX(j.started_on) FROM inspections j WHERE j.urn = i.urn AND j.kind = 'graded')",
@@ -137,7 +138,7 @@ pub(super) async fn latest_full_inspections(pool: &SqlitePool) -> Result<Vec<Ins
     .await
 }
 
-pub(super) async fn inspections_of(pool: &SqlitePool, urn: Urn) -> Result<Vec<Inspection>, StoreError> {
+pub(super) async fn inspections_of(pool: &Pool, urn: Urn) -> Result<Vec<Inspection>, StoreError> {
     inspections_where(pool, "i.urn = ?", Bound::Urn(urn)).await
 }
 
@@ -151,7 +152,7 @@ pub(super) enum Bound {
 
 /// Inspections matching a condition on `i`, each with its judgements, newest first.
 pub(super) async fn inspections_where(
-    pool: &SqlitePool,
+    pool: &Pool,
     condition: &str,
     bound: Bound,
 ) -> Result<Vec<Inspection>, StoreError> {
@@ -163,7 +164,7 @@ pub(super) async fn inspections_where(
          ORDER BY i.started_on DESC, i.id DESC"
     );
     // The SQL is made only of this module's constant text; values are bound.
-    let query = sqlx::query(AssertSqlSafe(sql));
+    let query = query(Dynamic(sql));
     let query = match bound {
         Bound::Nothing => query,
         Bound::Urn(urn) => query.bind(i64::from(urn.get())),
@@ -204,7 +205,7 @@ pub(super) async fn inspections_where(
         .collect()
 }
 
-fn inspection_fields(row: &SqliteRow) -> Result<InspectionFields, StoreError> {
+fn inspection_fields(row: &DbRow) -> Result<InspectionFields, StoreError> {
     let framework: Framework = coded(row, "inspections", "framework")?;
     Ok(InspectionFields {
         urn: urn(row, "inspections")?,
@@ -218,7 +219,7 @@ fn inspection_fields(row: &SqliteRow) -> Result<InspectionFields, StoreError> {
     })
 }
 
-pub(super) fn figure(row: &SqliteRow, table: &'static str) -> Result<Figure, StoreError> {
+pub(super) fn figure(row: &DbRow, table: &'static str) -> Result<Figure, StoreError> {
     let value: Option<f64> = row.try_get("value")?;
     match value {
         Some(value) => Ok(Figure::Value(value)),
@@ -226,7 +227,7 @@ pub(super) fn figure(row: &SqliteRow, table: &'static str) -> Result<Figure, Sto
     }
 }
 
-pub(super) fn school_figure(row: &SqliteRow) -> Result<SchoolFigure, StoreError> {
+pub(super) fn school_figure(row: &DbRow) -> Result<SchoolFigure, StoreError> {
     let cohort: Option<i64> = row.try_get("cohort")?;
     let year: i64 = row.try_get("academic_year")?;
     Ok(SchoolFigure {
@@ -245,7 +246,7 @@ pub(super) const SCHOOL_FIGURE_COLUMNS: &str =
     "urn, measure, academic_year, pupil_group, release, value, missing_reason, cohort, source";
 
 pub(super) async fn figures_for_all_schools(
-    pool: &SqlitePool,
+    pool: &Pool,
     measures: &[Measure],
     group: PupilGroup,
 ) -> Result<Vec<SchoolFigure>, StoreError> {
@@ -257,21 +258,21 @@ pub(super) async fn figures_for_all_schools(
         "SELECT {SCHOOL_FIGURE_COLUMNS} FROM school_figures WHERE pupil_group = ? AND measure IN ({placeholders})"
     );
     // The SQL is made only of constant text and placeholders; values are bound.
-    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(group.code());
+    let mut query = query(Dynamic(sql)).bind(group.code());
     for measure in measures {
         query = query.bind(measure.code());
     }
     query.fetch_all(pool).await?.iter().map(school_figure).collect()
 }
 
-pub(super) async fn figures_of_schools(pool: &SqlitePool, urns: &[Urn]) -> Result<Vec<SchoolFigure>, StoreError> {
+pub(super) async fn figures_of_schools(pool: &Pool, urns: &[Urn]) -> Result<Vec<SchoolFigure>, StoreError> {
     if urns.is_empty() {
         return Ok(Vec::new());
     }
     let placeholders = vec!["?"; urns.len()].join(", ");
     // The SQL is made only of constant text and placeholders; the URNs are bound.
     let sql = format!("SELECT {SCHOOL_FIGURE_COLUMNS} FROM school_figures WHERE urn IN ({placeholders})");
-    let mut query = sqlx::query(AssertSqlSafe(sql));
+    let mut query = query(Dynamic(sql));
     for urn in urns {
         query = query.bind(i64::from(urn.get()));
     }
@@ -279,7 +280,7 @@ pub(super) async fn figures_of_schools(pool: &SqlitePool, urns: &[Urn]) -> Resul
 }
 
 pub(super) async fn school_profile(
-    pool: &SqlitePool,
+    pool: &Pool,
     school: VisibleSchool,
     year_count: usize,
 ) -> Result<Option<SchoolProfile>, StoreError> {
@@ -287,14 +288,14 @@ pub(super) async fn school_profile(
         return Ok(None);
     };
     let urn = i64::from(school.urn().get());
-    let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(academic_year) FROM school_figures")
+    let latest: Option<i64> = query_scalar("SELECT MAX(academic_year) FROM school_figures")
         .fetch_one(pool)
         .await?;
     let years = latest.map_or_else(Vec::new, |latest| {
         AcademicYear::starting(latest as i32).last(year_count)
     });
     let first_year = years.first().map_or(0, |year| year.start_year());
-    let school_figures = sqlx::query(AssertSqlSafe(format!(
+    let school_figures = query(Dynamic(format!(
         "SELECT {SCHOOL_FIGURE_COLUMNS} FROM school_figures WHERE urn = ? AND academic_year >= ?"
     )))
     .bind(urn)
@@ -329,13 +330,13 @@ pub(super) async fn school_profile(
 /// state-funded schools. The codes of these kinds of area are those of the comparators.
 /// With no phase group, every phase's.
 pub(super) async fn comparator_figures(
-    pool: &SqlitePool,
+    pool: &Pool,
     la: LaCode,
     phase_group: Option<PhaseGroup>,
     first_year: i32,
 ) -> Result<Vec<ComparatorFigure>, StoreError> {
     let phase_group = phase_group.map(PhaseGroup::code);
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT area_kind AS comparator, phase_group, measure, academic_year, pupil_group, release, value,
                 missing_reason, source
          FROM area_figures
@@ -369,8 +370,8 @@ pub(super) async fn comparator_figures(
 
 /// Every LA's own figures (phase: all schools), each with its LA, for quartile bands and ranks
 /// among LAs.
-pub(super) async fn every_la_figures(pool: &SqlitePool) -> Result<Vec<(LaCode, ComparatorFigure)>, StoreError> {
-    let rows = sqlx::query(
+pub(super) async fn every_la_figures(pool: &Pool) -> Result<Vec<(LaCode, ComparatorFigure)>, StoreError> {
+    let rows = query(
         "SELECT area_code, area_kind AS comparator, phase_group, measure, academic_year, pupil_group, release, value,
                 missing_reason, source
          FROM area_figures WHERE area_kind = 'la' AND phase_group = 'all'",
@@ -391,7 +392,7 @@ pub(super) async fn every_la_figures(pool: &SqlitePool) -> Result<Vec<(LaCode, C
 }
 
 /// A row of `area_figures` whose kind of area is selected as `comparator`.
-pub(super) fn comparator_figure(row: &SqliteRow) -> Result<ComparatorFigure, StoreError> {
+pub(super) fn comparator_figure(row: &DbRow) -> Result<ComparatorFigure, StoreError> {
     let year: i64 = row.try_get("academic_year")?;
     Ok(ComparatorFigure {
         comparator: coded(row, "area_figures", "comparator")?,
@@ -408,12 +409,12 @@ pub(super) fn comparator_figure(row: &SqliteRow) -> Result<ComparatorFigure, Sto
 /// The figures of an LA's statistical neighbours, from the latest edition of the DfE's table
 /// that names them.
 async fn neighbour_figures(
-    pool: &SqlitePool,
+    pool: &Pool,
     la: LaCode,
     phase_group: Option<&'static str>,
     first_year: i32,
 ) -> Result<Vec<stride_core::AreaFigure>, StoreError> {
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT f.area_code, f.phase_group, f.measure, f.academic_year, f.pupil_group, f.release, f.value,
                 f.missing_reason, f.cohort, f.source
          FROM statistical_neighbours n
@@ -450,8 +451,8 @@ async fn neighbour_figures(
         .collect()
 }
 
-pub(super) async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<Option<Establishment>, StoreError> {
-    let row = sqlx::query(AssertSqlSafe(format!("{ESTABLISHMENT_SELECT} WHERE e.urn = ?")))
+pub(super) async fn establishment(pool: &Pool, urn_wanted: Urn) -> Result<Option<Establishment>, StoreError> {
+    let row = query(Dynamic(format!("{ESTABLISHMENT_SELECT} WHERE e.urn = ?")))
         .bind(i64::from(urn_wanted.get()))
         .fetch_optional(pool)
         .await?;
@@ -464,7 +465,7 @@ pub(super) async fn establishment(pool: &SqlitePool, urn_wanted: Urn) -> Result<
 pub(super) const ESTABLISHMENT_SELECT: &str = "SELECT e.*, l.name AS locality_name, t.name AS trust_name
      FROM establishments e LEFT JOIN localities l ON l.id = e.locality_id LEFT JOIN trusts t ON t.id = e.trust_id";
 
-pub(super) fn establishment_from_row(row: &SqliteRow, leaders: Vec<Leader>) -> Result<Establishment, StoreError> {
+pub(super) fn establishment_from_row(row: &DbRow, leaders: Vec<Leader>) -> Result<Establishment, StoreError> {
     let unreadable = |column: &'static str, detail: String| StoreError::Unreadable {
         table: "establishments",
         column,
@@ -523,12 +524,12 @@ pub(super) fn establishment_from_row(row: &SqliteRow, leaders: Vec<Leader>) -> R
 
 /// The current leaders of every establishment matching a condition on `e`, by URN.
 pub(super) async fn current_leaders_where(
-    pool: &SqlitePool,
+    pool: &Pool,
     condition: &str,
     la: Option<i64>,
 ) -> Result<std::collections::HashMap<Urn, Vec<Leader>>, StoreError> {
     // The condition is the store's constant text; the LA is bound.
-    let rows = sqlx::query(AssertSqlSafe(format!(
+    let rows = query(Dynamic(format!(
         "SELECT l.urn, l.role, l.name, l.since FROM leaders l
          WHERE l.urn IN (SELECT e.urn FROM establishments e WHERE {condition})
            AND l.since = (SELECT MAX(since) FROM leaders m WHERE m.urn = l.urn AND m.role = l.role)
@@ -550,8 +551,8 @@ pub(super) async fn current_leaders_where(
 }
 
 /// The headteacher and chair now in post: the latest appointment to each role.
-async fn current_leaders(pool: &SqlitePool, urn: Urn) -> Result<Vec<Leader>, StoreError> {
-    let rows = sqlx::query(
+async fn current_leaders(pool: &Pool, urn: Urn) -> Result<Vec<Leader>, StoreError> {
+    let rows = query(
         "SELECT role, name, since FROM leaders l
          WHERE urn = ? AND since = (SELECT MAX(since) FROM leaders m WHERE m.urn = l.urn AND m.role = l.role)
          ORDER BY role DESC",
@@ -570,8 +571,8 @@ async fn current_leaders(pool: &SqlitePool, urn: Urn) -> Result<Vec<Leader>, Sto
         .collect()
 }
 
-pub(super) async fn intelligence(pool: &SqlitePool, urn_wanted: Urn) -> Result<Vec<IntelligenceItem>, StoreError> {
-    let rows = sqlx::query(
+pub(super) async fn intelligence(pool: &Pool, urn_wanted: Urn) -> Result<Vec<IntelligenceItem>, StoreError> {
+    let rows = query(
         "SELECT urn, kind, recorded_on, summary, recorded_by FROM intelligence WHERE urn = ? ORDER BY recorded_on DESC, id DESC",
     )
     .bind(i64::from(urn_wanted.get()))
@@ -580,7 +581,7 @@ pub(super) async fn intelligence(pool: &SqlitePool, urn_wanted: Urn) -> Result<V
     intelligence_items(&rows)
 }
 
-pub(super) fn intelligence_items(rows: &[SqliteRow]) -> Result<Vec<IntelligenceItem>, StoreError> {
+pub(super) fn intelligence_items(rows: &[DbRow]) -> Result<Vec<IntelligenceItem>, StoreError> {
     rows.iter()
         .map(|row| {
             Ok(IntelligenceItem {
@@ -594,11 +595,8 @@ pub(super) fn intelligence_items(rows: &[SqliteRow]) -> Result<Vec<IntelligenceI
         .collect()
 }
 
-async fn history(
-    pool: &SqlitePool,
-    urn_wanted: Urn,
-) -> Result<Vec<stride_core::school_profile::HistoryLink>, StoreError> {
-    let rows = sqlx::query(
+async fn history(pool: &Pool, urn_wanted: Urn) -> Result<Vec<stride_core::school_profile::HistoryLink>, StoreError> {
+    let rows = query(
         "SELECT l.urn, l.linked_urn, l.linked_name, l.kind, l.link_type, l.established_on,
                 EXISTS (SELECT 1 FROM establishments e WHERE e.urn = l.linked_urn) AS held
          FROM establishment_links l WHERE l.urn = ? ORDER BY l.established_on, l.linked_urn",
@@ -617,7 +615,6 @@ async fn history(
                     column: "linked_urn",
                     detail: linked.to_string(),
                 })?;
-            let established_on: Option<String> = row.try_get("established_on")?;
             Ok(stride_core::school_profile::HistoryLink {
                 link: stride_core::import::EstablishmentLink {
                     urn: urn(row, "establishment_links")?,
@@ -625,7 +622,7 @@ async fn history(
                     linked_name: row.try_get("linked_name")?,
                     kind: coded(row, "establishment_links", "kind")?,
                     link_type: row.try_get("link_type")?,
-                    established_on: established_on.and_then(|date| date.parse().ok()),
+                    established_on: row.try_get("established_on")?,
                 },
                 held: row.try_get("held")?,
             })
@@ -634,8 +631,8 @@ async fn history(
 }
 
 /// The files imported, newest first.
-pub(super) async fn imports(pool: &SqlitePool, limit: u32) -> Result<Vec<ImportRecord>, StoreError> {
-    let rows = sqlx::query(
+pub(super) async fn imports(pool: &Pool, limit: u32) -> Result<Vec<ImportRecord>, StoreError> {
+    let rows = query(
         "SELECT file_name, sha256, kind, publisher, imported_at, row_count, added, changed, unchanged, academic_year,
                 release
          FROM imports ORDER BY imported_at DESC, id DESC LIMIT ?",

@@ -1,7 +1,8 @@
 //! Every figure held, with the file it came from, for `stride export figures`.
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{AssertSqlSafe, Row, SqlitePool};
+use super::engine::{self, DbRow, Pool};
+use super::{Dynamic, query};
+use sqlx::Row;
 use stride_core::held_figures::{FigureSubject, HeldFigure, SourceFileRecord};
 use stride_core::held_statistics::HeldStatistic;
 use stride_core::{AcademicYear, Area, Urn};
@@ -31,11 +32,7 @@ const ORDER: &str =
     "ORDER BY subject_kind, subject_code, phase_group, academic_year, measure, pupil_group, release, superseded_by";
 
 /// Every figure held, or one school's; with `history`, the values later files replaced too.
-pub(super) async fn held_figures(
-    pool: &SqlitePool,
-    urn: Option<Urn>,
-    history: bool,
-) -> Result<Vec<HeldFigure>, StoreError> {
+pub(super) async fn held_figures(pool: &Pool, urn: Option<Urn>, history: bool) -> Result<Vec<HeldFigure>, StoreError> {
     // With a URN, areas are left out and schools filtered; the URN is bound, once per part.
     let (urn_condition, area_condition, superseded_urn) = match urn {
         Some(_) => ("f.urn = ?", "0 = 1", "f.subject_code = CAST(? AS TEXT)"),
@@ -52,7 +49,7 @@ pub(super) async fn held_figures(
         .replace("{AREA}", area_condition)
         .replace("{SUPERSEDED_URN}", superseded_urn);
     // The SQL is made of this module's constant text; the URN is bound.
-    let mut query = sqlx::query(AssertSqlSafe(format!("SELECT * FROM ({sql}) {ORDER}")));
+    let mut query = query(Dynamic(format!("SELECT * FROM ({sql}) AS held {ORDER}")));
     if let Some(urn) = urn {
         query = query.bind(i64::from(urn.get()));
         if history {
@@ -62,7 +59,7 @@ pub(super) async fn held_figures(
     query.fetch_all(pool).await?.iter().map(held_figure).collect()
 }
 
-fn held_figure(row: &SqliteRow) -> Result<HeldFigure, StoreError> {
+fn held_figure(row: &DbRow) -> Result<HeldFigure, StoreError> {
     let year: i64 = row.try_get("academic_year")?;
     let cohort: Option<i64> = row.try_get("cohort")?;
     let file = source_file(row)?;
@@ -80,7 +77,7 @@ fn held_figure(row: &SqliteRow) -> Result<HeldFigure, StoreError> {
     })
 }
 
-fn subject(row: &SqliteRow) -> Result<FigureSubject, StoreError> {
+fn subject(row: &DbRow) -> Result<FigureSubject, StoreError> {
     let kind: String = row.try_get("subject_kind")?;
     let code: String = row.try_get("subject_code")?;
     if kind == "school" {
@@ -96,24 +93,28 @@ fn subject(row: &SqliteRow) -> Result<FigureSubject, StoreError> {
 /// Every LAIT indicator figure and Explore Education Statistics figure held, or one data set's,
 /// or one area's or school's.
 pub(super) async fn held_statistics(
-    pool: &SqlitePool,
+    pool: &Pool,
     data_set: Option<&str>,
     code: Option<&str>,
 ) -> Result<Vec<HeldStatistic>, StoreError> {
-    const SQL: &str = "SELECT * FROM (
+    let sql = format!(
+        "SELECT * FROM (
         SELECT data_set.name AS data_set, f.subject_kind, f.subject_code, f.time_period, f.time_identifier,
-               filters.filters, list.names ->> figure.key AS indicator, f.release,
-               CASE WHEN figure.type IN ('integer', 'real') THEN CAST(figure.value AS REAL) END AS value,
-               CASE WHEN figure.type = 'text' THEN figure.value END AS missing_reason,
+               filters.filters, {indicator} AS indicator, f.release, {number} AS value, {reason} AS missing_reason,
                i.file_name, i.sha256, i.publisher, i.imported_at
         FROM statistics_rows f
         JOIN statistics_data_sets data_set ON data_set.id = f.data_set
         JOIN statistics_filters filters ON filters.id = f.filters
-        JOIN statistics_indicator_lists list ON list.id = f.indicators,
-        json_each(f.figures) figure LEFT JOIN imports i ON i.id = f.import_id)
-    WHERE (? IS NULL OR data_set = ?) AND (? IS NULL OR subject_code = ?)
-    ORDER BY data_set, subject_kind, subject_code, time_period, time_identifier, filters, indicator, release";
-    sqlx::query(SQL)
+        JOIN statistics_indicator_lists list ON list.id = f.indicators
+        CROSS JOIN {figures} LEFT JOIN imports i ON i.id = f.import_id) AS held
+    WHERE (CAST(? AS TEXT) IS NULL OR data_set = ?) AND (CAST(? AS TEXT) IS NULL OR subject_code = ?)
+    ORDER BY data_set, subject_kind, subject_code, time_period, time_identifier, filters, indicator, release",
+        indicator = engine::FIGURE_INDICATOR,
+        number = engine::FIGURE_NUMBER,
+        reason = engine::FIGURE_REASON,
+        figures = engine::figures_of("f"),
+    );
+    query(Dynamic(sql))
         .bind(data_set)
         .bind(data_set)
         .bind(code)
@@ -125,7 +126,7 @@ pub(super) async fn held_statistics(
         .collect()
 }
 
-fn source_file(row: &SqliteRow) -> Result<Option<SourceFileRecord>, StoreError> {
+fn source_file(row: &DbRow) -> Result<Option<SourceFileRecord>, StoreError> {
     let file_name: Option<String> = row.try_get("file_name")?;
     Ok(match file_name {
         Some(file_name) => Some(SourceFileRecord {
@@ -138,7 +139,7 @@ fn source_file(row: &SqliteRow) -> Result<Option<SourceFileRecord>, StoreError> 
     })
 }
 
-fn held_statistic(row: &SqliteRow) -> Result<HeldStatistic, StoreError> {
+fn held_statistic(row: &DbRow) -> Result<HeldStatistic, StoreError> {
     Ok(HeldStatistic {
         data_set: row.try_get("data_set")?,
         subject: row.try_get("subject_kind")?,

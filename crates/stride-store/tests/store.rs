@@ -1,12 +1,35 @@
-//! The SQLite store on real files: writes are whole or nothing, and what is written reads back.
+//! The store on real databases (an SQLite file, or PostgreSQL when `STRIDE_TEST_POSTGRES` names
+//! a server): writes are whole or nothing, and what is written reads back. The migrations of
+//! SQLite files made by earlier builds are tested on SQLite alone.
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
 use stride_core::{Account, Figure, MissingReason, Role, SchoolFigure, SchoolScope};
+
+use stride_store::scratch::Raw;
 use stride_store::{NewAccount, Store};
 
+/// The folder's database: made on first asking, the same one after.
+fn location(directory: &tempfile::TempDir) -> String {
+    static MADE: Mutex<BTreeMap<PathBuf, String>> = Mutex::new(BTreeMap::new());
+    let mut made = MADE.lock().expect("not poisoned");
+    made.entry(directory.path().to_path_buf())
+        .or_insert_with(|| stride_store::scratch::database(directory.path(), "store"))
+        .clone()
+}
+
 async fn store(directory: &tempfile::TempDir) -> std::sync::Arc<dyn Store> {
-    stride_store::open(directory.path().join("store.sqlite").to_str().expect("utf-8"))
-        .await
-        .expect("opens")
+    stride_store::open(&location(directory)).await.expect("opens")
+}
+
+/// The folder's database reached past the store, as someone with the file or a login would.
+async fn raw(directory: &tempfile::TempDir) -> Raw {
+    Raw::connect(&location(directory)).await
+}
+
+async fn execute(raw: &Raw, statement: &'static str) -> Result<(), sqlx::Error> {
+    stride_store::with_raw_pool!(raw, |pool| sqlx::query(statement).execute(pool).await.map(drop))
 }
 
 fn manager() -> Account {
@@ -406,14 +429,12 @@ async fn a_kept_rule_set_reads_back_newest_first_and_is_never_changed_or_deleted
     let kept = store.kept_rule_sets().await.expect("reads");
     assert_eq!(kept, [version("2", 60), version("1", 0)]);
 
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", directory.path().join("store.sqlite").display()))
-        .await
-        .expect("opens");
+    let pool = raw(&directory).await;
     for statement in [
         "UPDATE kept_rule_sets SET rule_text = 'changed'",
         "DELETE FROM kept_rule_sets",
     ] {
-        let refused = sqlx::query(statement).execute(&pool).await.expect_err("refused");
+        let refused = execute(&pool, statement).await.expect_err("refused");
         assert!(refused.to_string().contains("a kept rule set is not"), "{refused}");
     }
     assert_eq!(store.kept_rule_sets().await.expect("reads").len(), 2);
@@ -527,9 +548,7 @@ async fn a_case_changed_since_it_was_read_is_not_overwritten_and_the_other_chang
     assert_eq!(held.len(), dataset.activities.len() + 1);
     assert_eq!(held.iter().find(|held| held.id == id), Some(&Activity { id, ..visit }));
 
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", directory.path().join("store.sqlite").display()))
-        .await
-        .expect("opens");
+    let pool = raw(&directory).await;
     let document = stride_core::intervention::Document {
         id: 0,
         urn: school,
@@ -549,10 +568,7 @@ async fn a_case_changed_since_it_was_read_is_not_overwritten_and_the_other_chang
         "DELETE FROM activities",
         "DELETE FROM documents",
     ] {
-        assert!(
-            sqlx::query(statement).execute(&pool).await.is_err(),
-            "{statement} is refused"
-        );
+        assert!(execute(&pool, statement).await.is_err(), "{statement} is refused");
     }
 }
 
@@ -697,14 +713,12 @@ async fn the_directory_and_its_commissions_read_back_as_written_and_a_providers_
         .expect("commissioned");
     assert_eq!(ours.evaluation, Some(evaluation));
 
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", directory.path().join("store.sqlite").display()))
-        .await
-        .expect("opens");
+    let pool = raw(&directory).await;
     for statement in [
         "UPDATE provider_changes SET change = 'changed'",
         "DELETE FROM provider_changes",
     ] {
-        let refused = sqlx::query(statement).execute(&pool).await.expect_err("refused");
+        let refused = execute(&pool, statement).await.expect_err("refused");
         assert!(
             refused.to_string().contains("a provider's history is kept as written"),
             "{refused}"
@@ -822,17 +836,41 @@ async fn an_action_plan_reads_back_as_written_its_updates_are_kept_and_a_change_
             .is_empty()
     );
 
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", directory.path().join("store.sqlite").display()))
-        .await
-        .expect("opens");
+    let pool = raw(&directory).await;
     for statement in [
         "UPDATE strategy_task_updates SET progress = 'changed'",
         "DELETE FROM strategy_task_updates",
     ] {
-        let refused = sqlx::query(statement).execute(&pool).await.expect_err("refused");
+        let refused = execute(&pool, statement).await.expect_err("refused");
         assert!(
             refused.to_string().contains("a task's updates are kept as written"),
             "{refused}"
         );
     }
+}
+
+/// `stride migrate-db` copies the tables it lists: every table of the schema, and no other.
+#[tokio::test]
+async fn the_tables_a_deployment_is_copied_by_are_every_table_of_the_schema() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let location = directory.path().join("schema.sqlite");
+    stride_store::SqliteStore::open(location.to_str().expect("utf-8"))
+        .await
+        .expect("opens");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", location.display()))
+        .await
+        .expect("opens");
+    let tables: std::collections::BTreeSet<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("reads")
+    .into_iter()
+    .collect();
+    let listed: std::collections::BTreeSet<String> = stride_store::copy_across::TABLES
+        .iter()
+        .map(|table| (*table).to_owned())
+        .collect();
+    assert_eq!(listed, tables);
 }

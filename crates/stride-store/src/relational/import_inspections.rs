@@ -1,7 +1,9 @@
 //! Writing the inspections an Ofsted file states: each is added, or rewritten where Ofsted now
 //! states it differently, or left alone; inspections of schools Stride does not hold are kept.
 
-use sqlx::{Row, Sqlite, Transaction};
+use super::engine::Db;
+use super::{query, query_scalar};
+use sqlx::{Row, Transaction};
 use stride_core::Inspection;
 use stride_core::import::ImportSummary;
 
@@ -11,7 +13,7 @@ use crate::StoreError;
 #[derive(Debug, PartialEq)]
 struct HeldInspection {
     framework: String,
-    published_on: String,
+    published_on: chrono::NaiveDate,
     ungraded_outcome: Option<String>,
     category_of_concern: Option<String>,
     judgements: Vec<(String, String)>,
@@ -27,7 +29,7 @@ impl HeldInspection {
         judgements.sort();
         HeldInspection {
             framework: inspection.framework.code().to_owned(),
-            published_on: inspection.published_on.to_string(),
+            published_on: inspection.published_on,
             ungraded_outcome: inspection.ungraded_outcome.map(|outcome| outcome.code().to_owned()),
             category_of_concern: inspection
                 .category_of_concern
@@ -38,7 +40,7 @@ impl HeldInspection {
 }
 
 pub(super) async fn inspections(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     inspections: &[Inspection],
     import_id: i64,
 ) -> Result<ImportSummary, StoreError> {
@@ -51,7 +53,7 @@ pub(super) async fn inspections(
                 continue;
             }
             Some((id, _)) => {
-                sqlx::query("DELETE FROM inspections WHERE id = ?")
+                query("DELETE FROM inspections WHERE id = ?")
                     .bind(id)
                     .execute(&mut **transaction)
                     .await?;
@@ -65,15 +67,15 @@ pub(super) async fn inspections(
 }
 
 async fn held(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     inspection: &Inspection,
 ) -> Result<Option<(i64, HeldInspection)>, StoreError> {
-    let Some(row) = sqlx::query(
+    let Some(row) = query(
         "SELECT id, framework, published_on, ungraded_outcome, category_of_concern FROM inspections
          WHERE urn = ? AND started_on = ? AND kind = ?",
     )
     .bind(i64::from(inspection.urn.get()))
-    .bind(inspection.started_on.to_string())
+    .bind(inspection.started_on)
     .bind(inspection.kind.code())
     .fetch_optional(&mut **transaction)
     .await?
@@ -81,7 +83,7 @@ async fn held(
         return Ok(None);
     };
     let id: i64 = row.try_get("id")?;
-    let judgements = sqlx::query("SELECT area, grade FROM judgements WHERE inspection_id = ? ORDER BY area, grade")
+    let judgements = query("SELECT area, grade FROM judgements WHERE inspection_id = ? ORDER BY area, grade")
         .bind(id)
         .fetch_all(&mut **transaction)
         .await?
@@ -102,7 +104,7 @@ async fn held(
 
 /// The schools the file's inspections name that Stride has met in no establishment file.
 async fn schools_not_held(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     inspections: &[Inspection],
 ) -> Result<usize, StoreError> {
     let mut urns: Vec<i64> = inspections
@@ -113,7 +115,7 @@ async fn schools_not_held(
     urns.dedup();
     let mut not_held = 0;
     for urn in urns {
-        let held: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM establishments WHERE urn = ?)")
+        let held: bool = query_scalar("SELECT EXISTS (SELECT 1 FROM establishments WHERE urn = ?)")
             .bind(urn)
             .fetch_one(&mut **transaction)
             .await?;

@@ -4,8 +4,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::engine::{self, Db, DbRow, Pool};
+use super::{Dynamic, query, query_scalar};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{AssertSqlSafe, Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{Row, Transaction};
 use stride_core::import::ImportSummary;
 use stride_core::pupils::terms::summary_counts;
 use stride_core::pupils::{
@@ -40,14 +42,14 @@ fn characteristics_text(characteristics: &BTreeSet<Characteristic>) -> String {
 /// Writes census returns: a pupil new to Stride is added; one held takes the names of their
 /// latest return; each return is added, replaced where it differs, or left alone.
 pub(super) async fn census(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     records: &[PupilCensusRecord],
     import_id: Option<i64>,
 ) -> Result<ImportSummary, StoreError> {
     execute(
         transaction,
         "CREATE TEMP TABLE IF NOT EXISTS incoming_pupil_census (upn TEXT, surname TEXT, forename TEXT,
-             date_of_birth TEXT, gender TEXT, census_date TEXT, urn INTEGER, year_group INTEGER,
+             date_of_birth DATE, gender TEXT, census_date DATE, urn BIGINT, year_group BIGINT,
              characteristics TEXT, sen_need TEXT)"
             .into(),
     )
@@ -55,8 +57,7 @@ pub(super) async fn census(
     execute(transaction, "DELETE FROM incoming_pupil_census".into()).await?;
     execute(
         transaction,
-        "CREATE INDEX IF NOT EXISTS temp.incoming_pupil_census_by_upn ON incoming_pupil_census (upn, census_date)"
-            .into(),
+        "CREATE INDEX IF NOT EXISTS incoming_pupil_census_by_upn ON incoming_pupil_census (upn, census_date)".into(),
     )
     .await?;
     for batch in records.chunks(ROWS_PER_STATEMENT) {
@@ -65,7 +66,7 @@ pub(super) async fn census(
             placeholders(batch.len(), 10)
         );
         // Constant text and placeholders; every value is bound.
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = query(Dynamic(sql));
         for record in batch {
             query = query
                 .bind(record.upn.as_str())
@@ -86,9 +87,9 @@ pub(super) async fn census(
         transaction,
         "SELECT COUNT(*) FROM pupils held JOIN incoming_pupil_census incoming ON incoming.upn = held.upn
          WHERE incoming.census_date = (SELECT MAX(census_date) FROM incoming_pupil_census WHERE upn = held.upn)
-           AND incoming.census_date >= COALESCE((SELECT MAX(census_date) FROM pupil_census WHERE pupil_id = held.id), '')
-           AND (held.surname IS NOT incoming.surname OR held.forename IS NOT incoming.forename
-                OR held.date_of_birth IS NOT incoming.date_of_birth OR held.gender IS NOT incoming.gender)"
+           AND NOT EXISTS (SELECT 1 FROM pupil_census WHERE pupil_id = held.id AND census_date > incoming.census_date)
+           AND (held.surname IS DISTINCT FROM incoming.surname OR held.forename IS DISTINCT FROM incoming.forename
+                OR held.date_of_birth IS DISTINCT FROM incoming.date_of_birth OR held.gender IS DISTINCT FROM incoming.gender)"
             .into(),
     )
     .await?;
@@ -98,8 +99,8 @@ pub(super) async fn census(
              SELECT incoming.surname, incoming.forename, incoming.date_of_birth, incoming.gender
              FROM incoming_pupil_census incoming WHERE incoming.upn = pupils.upn ORDER BY incoming.census_date DESC LIMIT 1)
          WHERE upn IN (SELECT upn FROM incoming_pupil_census)
-           AND (SELECT MAX(census_date) FROM incoming_pupil_census WHERE upn = pupils.upn)
-               >= COALESCE((SELECT MAX(census_date) FROM pupil_census WHERE pupil_id = pupils.id), '')"
+           AND NOT EXISTS (SELECT 1 FROM pupil_census WHERE pupil_id = pupils.id
+               AND census_date > (SELECT MAX(census_date) FROM incoming_pupil_census WHERE upn = pupils.upn))"
             .into(),
     )
     .await?;
@@ -114,8 +115,8 @@ pub(super) async fn census(
     .await?;
     let incoming_with_held = "FROM incoming_pupil_census incoming JOIN pupils ON pupils.upn = incoming.upn
          LEFT JOIN pupil_census held ON held.pupil_id = pupils.id AND held.census_date = incoming.census_date";
-    let differs = "(held.urn IS NOT incoming.urn OR held.year_group IS NOT incoming.year_group
-         OR held.characteristics IS NOT incoming.characteristics OR held.sen_need IS NOT incoming.sen_need)";
+    let differs = "(held.urn IS DISTINCT FROM incoming.urn OR held.year_group IS DISTINCT FROM incoming.year_group
+         OR held.characteristics IS DISTINCT FROM incoming.characteristics OR held.sen_need IS DISTINCT FROM incoming.sen_need)";
     let added = scalar(
         transaction,
         format!("SELECT COUNT(*) {incoming_with_held} WHERE held.pupil_id IS NULL"),
@@ -127,14 +128,13 @@ pub(super) async fn census(
     )
     .await?;
     let sql = format!(
-        "INSERT OR REPLACE INTO pupil_census (pupil_id, census_date, urn, year_group, characteristics, sen_need, import_id)
+        "INSERT INTO pupil_census (pupil_id, census_date, urn, year_group, characteristics, sen_need, import_id)
          SELECT pupils.id, incoming.census_date, incoming.urn, incoming.year_group, incoming.characteristics,
-                incoming.sen_need, ? {incoming_with_held} WHERE held.pupil_id IS NULL OR {differs}"
+                incoming.sen_need, ? {incoming_with_held} WHERE held.pupil_id IS NULL OR {differs}
+         ON CONFLICT (pupil_id, census_date) DO UPDATE SET urn = excluded.urn, year_group = excluded.year_group,
+             characteristics = excluded.characteristics, sen_need = excluded.sen_need, import_id = excluded.import_id"
     );
-    sqlx::query(AssertSqlSafe(sql))
-        .bind(import_id)
-        .execute(&mut **transaction)
-        .await?;
+    query(Dynamic(sql)).bind(import_id).execute(&mut **transaction).await?;
     Ok(ImportSummary {
         added,
         changed: changed + renamed,
@@ -146,7 +146,7 @@ pub(super) async fn census(
 /// Lays each pupil's year of marks over the one held. Every pupil must have been returned by a
 /// census first: marks alone do not say who the child is.
 pub(super) async fn marks(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     marks: &[PupilMarks],
     import_id: Option<i64>,
 ) -> Result<ImportSummary, StoreError> {
@@ -160,7 +160,7 @@ pub(super) async fn marks(
     let years: BTreeSet<i32> = marks.iter().map(|each| each.year.start_year()).collect();
     let mut held: HashMap<(i64, u32, i32), YearOfMarks> = HashMap::new();
     for year in years {
-        let rows = sqlx::query("SELECT pupil_id, urn, marks FROM attendance_marks WHERE academic_year = ?")
+        let rows = query("SELECT pupil_id, urn, marks FROM attendance_marks WHERE academic_year = ?")
             .bind(year)
             .fetch_all(&mut **transaction)
             .await?;
@@ -194,10 +194,11 @@ pub(super) async fn marks(
     }
     for batch in written.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "INSERT OR REPLACE INTO attendance_marks (pupil_id, urn, academic_year, marks, import_id) VALUES {}",
+            "INSERT INTO attendance_marks (pupil_id, urn, academic_year, marks, import_id) VALUES {}
+             ON CONFLICT (pupil_id, urn, academic_year) DO UPDATE SET marks = excluded.marks, import_id = excluded.import_id",
             placeholders(batch.len(), 5)
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = query(Dynamic(sql));
         for (pupil, urn, year, bytes) in batch {
             query = query
                 .bind(pupil)
@@ -221,7 +222,7 @@ fn sessions(counts: &SessionCounts) -> [u32; 3] {
 /// Writes pupils' termly totals, each replacing the one held for its pupil, school and term.
 /// As with marks, every pupil must have been returned by a census first.
 pub(super) async fn summaries(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     summaries: &[TermSummary],
     import_id: Option<i64>,
 ) -> Result<ImportSummary, StoreError> {
@@ -235,7 +236,7 @@ pub(super) async fn summaries(
             "{unknown} termly totals name a UPN that no census return has given: import the census returns first"
         )));
     }
-    let held: HashMap<(i64, i64, i32, u8), [u32; 3]> = sqlx::query(
+    let held: HashMap<(i64, i64, i32, u8), [u32; 3]> = query(
         "SELECT pupil_id, urn, academic_year, term, possible, authorised, unauthorised FROM attendance_summaries",
     )
     .fetch_all(&mut **transaction)
@@ -248,7 +249,7 @@ pub(super) async fn summaries(
             (
                 row.get("pupil_id"),
                 row.get("urn"),
-                row.get("academic_year"),
+                row.get::<i64, _>("academic_year") as i32,
                 u8::try_from(term).unwrap_or_default(),
             ),
             [figure("possible"), figure("authorised"), figure("unauthorised")],
@@ -280,10 +281,12 @@ pub(super) async fn summaries(
     }
     for batch in written.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "INSERT OR REPLACE INTO attendance_summaries (pupil_id, urn, academic_year, term, possible, authorised, unauthorised, import_id) VALUES {}",
+            "INSERT INTO attendance_summaries (pupil_id, urn, academic_year, term, possible, authorised, unauthorised, import_id)
+             VALUES {} ON CONFLICT (pupil_id, urn, academic_year, term) DO UPDATE SET possible = excluded.possible,
+             authorised = excluded.authorised, unauthorised = excluded.unauthorised, import_id = excluded.import_id",
             placeholders(batch.len(), 8)
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = query(Dynamic(sql));
         for ((pupil, urn, year, term), [possible, authorised, unauthorised]) in batch {
             query = query
                 .bind(pupil)
@@ -303,21 +306,21 @@ pub(super) async fn summaries(
 /// The termly totals held of every pupil, one pupil or those at one school: (pupil, school,
 /// term, sessions).
 pub(super) async fn attendance_summaries(
-    pool: &SqlitePool,
+    pool: &Pool,
     of: crate::MarksOf,
 ) -> Result<Vec<(i64, Urn, TermOfYear, SessionCounts)>, StoreError> {
     let select =
         "SELECT pupil_id, urn, academic_year, term, possible, authorised, unauthorised FROM attendance_summaries";
     let rows = match of {
-        crate::MarksOf::Everyone => sqlx::query(select).fetch_all(pool).await?,
+        crate::MarksOf::Everyone => query(select).fetch_all(pool).await?,
         crate::MarksOf::Pupil(id) => {
-            sqlx::query(AssertSqlSafe(format!("{select} WHERE pupil_id = ?1")))
+            query(Dynamic(format!("{select} WHERE pupil_id = ?1")))
                 .bind(id)
                 .fetch_all(pool)
                 .await?
         }
         crate::MarksOf::School(urn) => {
-            sqlx::query(AssertSqlSafe(format!("{select} WHERE urn = ?1")))
+            query(Dynamic(format!("{select} WHERE urn = ?1")))
                 .bind(i64::from(urn.get()))
                 .fetch_all(pool)
                 .await?
@@ -337,14 +340,17 @@ pub(super) async fn attendance_summaries(
             };
             let counts = summary_counts(figure("possible")?, figure("authorised")?, figure("unauthorised")?)
                 .ok_or_else(|| unreadable("possible", "fewer sessions possible than missed".to_owned()))?;
-            let year = AcademicYear::starting(row.get("academic_year"));
+            let year: i64 = row.get("academic_year");
+            let year = i32::try_from(year)
+                .map(AcademicYear::starting)
+                .map_err(|_| unreadable("academic_year", format!("{year}")))?;
             Ok((row.get("pupil_id"), urn, TermOfYear { year, term }, counts))
         })
         .collect()
 }
 
-async fn pupil_ids(transaction: &mut Transaction<'_, Sqlite>) -> Result<HashMap<String, i64>, StoreError> {
-    let rows = sqlx::query("SELECT id, upn FROM pupils")
+async fn pupil_ids(transaction: &mut Transaction<'_, Db>) -> Result<HashMap<String, i64>, StoreError> {
+    let rows = query("SELECT id, upn FROM pupils")
         .fetch_all(&mut **transaction)
         .await?;
     Ok(rows.into_iter().map(|row| (row.get("upn"), row.get("id"))).collect())
@@ -352,14 +358,14 @@ async fn pupil_ids(transaction: &mut Transaction<'_, Sqlite>) -> Result<HashMap<
 
 /// Puts pupils on an officer's caseload, by UPN.
 pub(super) async fn assign_caseload(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     assignments: &[(Upn, i64)],
     since: NaiveDate,
 ) -> Result<(), StoreError> {
     for (upn, account) in assignments {
-        sqlx::query(
-            "INSERT OR IGNORE INTO caseloads (pupil_id, account_id, since)
-             SELECT id, ?, ? FROM pupils WHERE upn = ?",
+        query(
+            "INSERT INTO caseloads (pupil_id, account_id, since)
+             SELECT id, ?, ? FROM pupils WHERE upn = ? ON CONFLICT DO NOTHING",
         )
         .bind(account)
         .bind(since)
@@ -371,14 +377,14 @@ pub(super) async fn assign_caseload(
 }
 
 pub(super) async fn set_caseload(
-    pool: &SqlitePool,
+    pool: &Pool,
     pupil_id: i64,
     account_id: i64,
     since: Option<NaiveDate>,
 ) -> Result<(), StoreError> {
     match since {
         Some(since) => {
-            sqlx::query("INSERT OR IGNORE INTO caseloads (pupil_id, account_id, since) VALUES (?, ?, ?)")
+            query("INSERT INTO caseloads (pupil_id, account_id, since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
                 .bind(pupil_id)
                 .bind(account_id)
                 .bind(since)
@@ -386,7 +392,7 @@ pub(super) async fn set_caseload(
                 .await?;
         }
         None => {
-            sqlx::query("DELETE FROM caseloads WHERE pupil_id = ? AND account_id = ?")
+            query("DELETE FROM caseloads WHERE pupil_id = ? AND account_id = ?")
                 .bind(pupil_id)
                 .bind(account_id)
                 .execute(pool)
@@ -399,27 +405,27 @@ pub(super) async fn set_caseload(
 const LATEST_AT_SCHOOL: &str = "SELECT pupil_id FROM pupil_census latest WHERE latest.urn = ?
      AND latest.census_date = (SELECT MAX(census_date) FROM pupil_census WHERE pupil_id = latest.pupil_id)";
 
-pub(super) async fn pupils(pool: &SqlitePool, filter: PupilFilter<'_>) -> Result<Vec<Pupil>, StoreError> {
+pub(super) async fn pupils(pool: &Pool, filter: PupilFilter<'_>) -> Result<Vec<Pupil>, StoreError> {
     let select = "SELECT pupils.id, upn, surname, forename, date_of_birth, gender, census_date, urn, year_group,
              characteristics, sen_need
          FROM pupils JOIN pupil_census ON pupil_census.pupil_id = pupils.id";
     let order = "ORDER BY surname, forename, pupils.id, census_date";
     let rows = match filter {
-        PupilFilter::All => sqlx::query(AssertSqlSafe(format!("{select} {order}"))).fetch_all(pool).await?,
+        PupilFilter::All => query(Dynamic(format!("{select} {order}"))).fetch_all(pool).await?,
         PupilFilter::Id(id) => {
-            sqlx::query(AssertSqlSafe(format!("{select} WHERE pupils.id = ? {order}")))
+            query(Dynamic(format!("{select} WHERE pupils.id = ? {order}")))
                 .bind(id)
                 .fetch_all(pool)
                 .await?
         }
         PupilFilter::AtSchool(urn) => {
-            sqlx::query(AssertSqlSafe(format!("{select} WHERE pupils.id IN ({LATEST_AT_SCHOOL}) {order}")))
+            query(Dynamic(format!("{select} WHERE pupils.id IN ({LATEST_AT_SCHOOL}) {order}")))
                 .bind(i64::from(urn.get()))
                 .fetch_all(pool)
                 .await?
         }
         PupilFilter::OnCaseload(account) => {
-            sqlx::query(AssertSqlSafe(format!(
+            query(Dynamic(format!(
                 "{select} WHERE pupils.id IN (SELECT pupil_id FROM caseloads WHERE account_id = ?) {order}"
             )))
             .bind(account)
@@ -429,14 +435,17 @@ pub(super) async fn pupils(pool: &SqlitePool, filter: PupilFilter<'_>) -> Result
         PupilFilter::Ids(ids) => {
             // The ids as a JSON array, so that the statement is the same whatever their number.
             let list = serde_json::to_string(ids).map_err(|error| unreadable("id", error.to_string()))?;
-            sqlx::query(AssertSqlSafe(format!("{select} WHERE pupils.id IN (SELECT value FROM json_each(?)) {order}")))
+            query(Dynamic(format!(
+                "{select} WHERE pupils.id IN (SELECT CAST(asked.value AS BIGINT) FROM {asked}) {order}",
+                asked = engine::bound_json_scalars("asked")
+            )))
                 .bind(list)
                 .fetch_all(pool)
                 .await?
         }
         PupilFilter::Named(text) => {
-            sqlx::query(AssertSqlSafe(format!(
-                "{select} WHERE pupils.upn = upper(?1) OR pupils.surname LIKE ?2 OR pupils.forename || ' ' || pupils.surname LIKE ?2 {order}"
+            query(Dynamic(format!(
+                "{select} WHERE pupils.upn = upper(?1) OR lower(pupils.surname) LIKE lower(?2) OR lower(pupils.forename || ' ' || pupils.surname) LIKE lower(?2) {order}"
             )))
             .bind(text.trim())
             .bind(format!("{}%", text.trim().replace(['%', '_'], "")))
@@ -464,7 +473,7 @@ pub(super) async fn pupils(pool: &SqlitePool, filter: PupilFilter<'_>) -> Result
     Ok(pupils)
 }
 
-fn census_return(row: &sqlx::sqlite::SqliteRow) -> Result<CensusReturn, StoreError> {
+fn census_return(row: &DbRow) -> Result<CensusReturn, StoreError> {
     let corrupt = |what: String| unreadable("pupil_census", what);
     let urn: i64 = row.get("urn");
     let year: i64 = row.get("year_group");
@@ -493,10 +502,10 @@ fn census_return(row: &sqlx::sqlite::SqliteRow) -> Result<CensusReturn, StoreErr
 }
 
 pub(super) async fn pupil_characteristics(
-    pool: &SqlitePool,
+    pool: &Pool,
     on: NaiveDate,
 ) -> Result<Vec<stride_core::pupils::overlap::CountedPupil>, StoreError> {
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT pupil_id, census_date, urn, year_group, characteristics, sen_need FROM pupil_census returned
          WHERE census_date = (SELECT MAX(census_date) FROM pupil_census WHERE pupil_id = returned.pupil_id
                               AND census_date <= ?1)",
@@ -518,8 +527,8 @@ pub(super) async fn pupil_characteristics(
 }
 
 /// Every caseload: (pupil, officer) pairs.
-pub(super) async fn caseloads(pool: &SqlitePool) -> Result<Vec<(i64, i64)>, StoreError> {
-    let rows = sqlx::query("SELECT pupil_id, account_id FROM caseloads")
+pub(super) async fn caseloads(pool: &Pool) -> Result<Vec<(i64, i64)>, StoreError> {
+    let rows = query("SELECT pupil_id, account_id FROM caseloads")
         .fetch_all(pool)
         .await?;
     Ok(rows
@@ -530,13 +539,13 @@ pub(super) async fn caseloads(pool: &SqlitePool) -> Result<Vec<(i64, i64)>, Stor
 
 /// The marks of a year: every pupil's, one pupil's, or those at one school.
 pub(super) async fn attendance_marks(
-    pool: &SqlitePool,
+    pool: &Pool,
     year: AcademicYear,
     of: crate::MarksOf,
 ) -> Result<Vec<(i64, Urn, YearOfMarks)>, StoreError> {
     // Three statements, not one with optional conditions, so that each uses its index.
     let select = "SELECT pupil_id, urn, marks FROM attendance_marks WHERE academic_year = ?1";
-    let query = |sql: String| sqlx::query(AssertSqlSafe(sql)).bind(year.start_year());
+    let query = |sql: String| query(Dynamic(sql)).bind(year.start_year());
     let rows = match of {
         crate::MarksOf::Everyone => query(select.to_owned()).fetch_all(pool).await?,
         crate::MarksOf::Pupil(id) => {
@@ -560,14 +569,17 @@ pub(super) async fn attendance_marks(
         .collect()
 }
 
-pub(super) async fn record_audit(pool: &SqlitePool, entries: &[AuditEntry]) -> Result<(), StoreError> {
+pub(super) async fn record_audit(pool: &Pool, entries: &[AuditEntry]) -> Result<(), StoreError> {
     let mut transaction = pool.begin().await?;
+    // One writer of the log at a time, from before its entries are numbered until they are
+    // sealed: otherwise an entry numbered first but committed last would be left unsealed.
+    engine::one_writer_at_a_time(&mut transaction, "audit_log").await?;
     for batch in entries.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO audit_log (at, account_id, action, pupil_id, what) VALUES {}",
             placeholders(batch.len(), 5)
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = query(Dynamic(sql));
         for entry in batch {
             query = query
                 .bind(entry.at)
@@ -578,14 +590,14 @@ pub(super) async fn record_audit(pool: &SqlitePool, entries: &[AuditEntry]) -> R
         }
         query.execute(&mut *transaction).await?;
     }
-    // The entries are written first, so the transaction holds the write lock while it reads
-    // the last seal: two writers cannot seal to the same one.
+    // On SQLite the entries, written first, take the write lock for the transaction while it
+    // reads the last seal: two writers cannot seal to the same one.
     seal_unsealed(&mut transaction).await?;
     transaction.commit().await?;
     Ok(())
 }
 
-fn audit_entry(row: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry, StoreError> {
+fn audit_entry(row: &DbRow) -> Result<AuditEntry, StoreError> {
     Ok(AuditEntry {
         at: row.get("at"),
         account_id: row.get("account_id"),
@@ -596,17 +608,16 @@ fn audit_entry(row: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry, StoreError> 
 }
 
 /// Seals every entry after the last sealed one, in order, each to the seal before it.
-async fn seal_unsealed(transaction: &mut Transaction<'_, Sqlite>) -> Result<(), StoreError> {
-    let last = sqlx::query("SELECT entry_id, seal FROM audit_seals ORDER BY entry_id DESC LIMIT 1")
+async fn seal_unsealed(transaction: &mut Transaction<'_, Db>) -> Result<(), StoreError> {
+    let last = query("SELECT entry_id, seal FROM audit_seals ORDER BY entry_id DESC LIMIT 1")
         .fetch_optional(&mut **transaction)
         .await?;
     let (after, mut previous): (i64, String) =
         last.map_or((0, String::new()), |row| (row.get("entry_id"), row.get("seal")));
-    let rows =
-        sqlx::query("SELECT id, at, account_id, action, pupil_id, what FROM audit_log WHERE id > ?1 ORDER BY id")
-            .bind(after)
-            .fetch_all(&mut **transaction)
-            .await?;
+    let rows = query("SELECT id, at, account_id, action, pupil_id, what FROM audit_log WHERE id > ?1 ORDER BY id")
+        .bind(after)
+        .fetch_all(&mut **transaction)
+        .await?;
     let mut seals = Vec::with_capacity(rows.len());
     for row in &rows {
         let id: i64 = row.get("id");
@@ -618,7 +629,7 @@ async fn seal_unsealed(transaction: &mut Transaction<'_, Sqlite>) -> Result<(), 
             "INSERT INTO audit_seals (entry_id, seal) VALUES {}",
             placeholders(batch.len(), 2)
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = query(Dynamic(sql));
         for (id, seal) in batch {
             query = query.bind(id).bind(seal);
         }
@@ -628,8 +639,8 @@ async fn seal_unsealed(transaction: &mut Transaction<'_, Sqlite>) -> Result<(), 
 }
 
 /// Every entry with its seal, in order: what `stride audit verify` checks.
-pub(super) async fn audit_chain(pool: &SqlitePool) -> Result<Vec<SealedEntry>, StoreError> {
-    let rows = sqlx::query(
+pub(super) async fn audit_chain(pool: &Pool) -> Result<Vec<SealedEntry>, StoreError> {
+    let rows = query(
         "SELECT audit_log.id, at, account_id, action, pupil_id, what, audit_seals.seal FROM audit_log
          LEFT JOIN audit_seals ON audit_seals.entry_id = audit_log.id ORDER BY audit_log.id",
     )
@@ -648,11 +659,11 @@ pub(super) async fn audit_chain(pool: &SqlitePool) -> Result<Vec<SealedEntry>, S
 
 /// The entries an administrator asks for, newest first, with their numbers.
 pub(super) async fn audit_search(
-    pool: &SqlitePool,
+    pool: &Pool,
     search: &crate::AuditSearch,
     limit: u32,
 ) -> Result<Vec<(i64, AuditEntry)>, StoreError> {
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT id, at, account_id, action, pupil_id, what FROM audit_log
          WHERE (?1 IS NULL OR account_id = ?1) AND (?2 IS NULL OR action = ?2)
            AND (?3 IS NULL OR pupil_id = ?3) AND (?4 IS NULL OR at >= ?4) AND (?5 IS NULL OR at < ?5)
@@ -667,24 +678,20 @@ pub(super) async fn audit_search(
             .to
             .map(|day| (day + chrono::Days::new(1)).and_time(chrono::NaiveTime::MIN).and_utc()),
     )
-    .bind(limit)
+    .bind(i64::from(limit))
     .fetch_all(pool)
     .await?;
     rows.iter().map(|row| Ok((row.get("id"), audit_entry(row)?))).collect()
 }
 
 /// The latest entries, newest first; of one pupil where one is named.
-pub(super) async fn audit_log(
-    pool: &SqlitePool,
-    pupil: Option<i64>,
-    limit: u32,
-) -> Result<Vec<AuditEntry>, StoreError> {
-    let rows = sqlx::query(
+pub(super) async fn audit_log(pool: &Pool, pupil: Option<i64>, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+    let rows = query(
         "SELECT at, account_id, action, pupil_id, what FROM audit_log
          WHERE ?1 IS NULL OR pupil_id = ?1 ORDER BY id DESC LIMIT ?2",
     )
     .bind(pupil)
-    .bind(limit)
+    .bind(i64::from(limit))
     .fetch_all(pool)
     .await?;
     rows.iter().map(audit_entry).collect()
@@ -693,7 +700,7 @@ pub(super) async fn audit_log(
 /// Records an episode: a new one, or a new version of one held for the same pupil and of the
 /// same kind. None where the episode named is not that pupil's or not of that kind.
 pub(super) async fn record_episode(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     pupil_id: i64,
     episode_id: Option<i64>,
     kind: &stride_core::pupils::episodes::EpisodeKind,
@@ -704,25 +711,25 @@ pub(super) async fn record_episode(
     let tag = detail["kind"].as_str().unwrap_or_default().to_owned();
     let id = match episode_id {
         Some(id) => {
-            let held: Option<String> =
-                sqlx::query_scalar("SELECT kind FROM pupil_episodes WHERE id = ? AND pupil_id = ?")
-                    .bind(id)
-                    .bind(pupil_id)
-                    .fetch_optional(&mut **transaction)
-                    .await?;
+            let held: Option<String> = query_scalar("SELECT kind FROM pupil_episodes WHERE id = ? AND pupil_id = ?")
+                .bind(id)
+                .bind(pupil_id)
+                .fetch_optional(&mut **transaction)
+                .await?;
             if held.as_deref() != Some(tag.as_str()) {
                 return Ok(None);
             }
             id
         }
-        None => sqlx::query("INSERT INTO pupil_episodes (pupil_id, kind) VALUES (?, ?)")
-            .bind(pupil_id)
-            .bind(&tag)
-            .execute(&mut **transaction)
-            .await?
-            .last_insert_rowid(),
+        None => {
+            query_scalar::<i64>("INSERT INTO pupil_episodes (pupil_id, kind) VALUES (?, ?) RETURNING id")
+                .bind(pupil_id)
+                .bind(&tag)
+                .fetch_one(&mut **transaction)
+                .await?
+        }
     };
-    sqlx::query(
+    query(
         "INSERT INTO pupil_episode_versions (episode_id, version, detail, recorded_by, recorded_at)
          SELECT ?1, COALESCE(MAX(version), 0) + 1, ?2, ?3, ?4 FROM pupil_episode_versions WHERE episode_id = ?1",
     )
@@ -737,10 +744,10 @@ pub(super) async fn record_episode(
 
 /// Every episode as its latest version stands; of one pupil where one is named.
 pub(super) async fn episodes(
-    pool: &SqlitePool,
+    pool: &Pool,
     pupil: Option<i64>,
 ) -> Result<Vec<stride_core::pupils::episodes::Episode>, StoreError> {
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT episodes.id, episodes.pupil_id, versions.detail FROM pupil_episodes episodes
          JOIN pupil_episode_versions versions ON versions.episode_id = episodes.id
          WHERE versions.version = (SELECT MAX(version) FROM pupil_episode_versions WHERE episode_id = episodes.id)
@@ -764,7 +771,7 @@ pub(super) async fn episodes(
 
 /// Writes the generated episodes, each by its pupil's UPN, as first versions.
 pub(super) async fn write_episodes(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     episodes: &[(Upn, stride_core::pupils::episodes::EpisodeKind)],
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {

@@ -2,9 +2,10 @@
 //! entry may be changed, each change kept beside it; support is changed only through its
 //! case's revision (see `intervention.rs`).
 
+use super::engine::{Db, DbRow, Pool};
+use super::{Dynamic, query, query_scalar};
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{Row, Transaction};
 use stride_core::Phase;
 use stride_core::intervention::Support;
 use stride_core::support::{Evaluation, GridReference, Pence, Provider, ProviderEntry, Specialism};
@@ -12,7 +13,7 @@ use stride_core::support::{Evaluation, GridReference, Pence, Provider, ProviderE
 use super::{coded, optional_coded, unreadable};
 use crate::StoreError;
 
-fn codes<T: std::str::FromStr>(row: &SqliteRow, column: &'static str) -> Result<Vec<T>, StoreError>
+fn codes<T: std::str::FromStr>(row: &DbRow, column: &'static str) -> Result<Vec<T>, StoreError>
 where
     T::Err: std::fmt::Display,
 {
@@ -23,7 +24,7 @@ where
         .collect()
 }
 
-fn grid(row: &SqliteRow) -> Result<Option<GridReference>, StoreError> {
+fn grid(row: &DbRow) -> Result<Option<GridReference>, StoreError> {
     let easting: Option<i64> = row.try_get("easting")?;
     let northing: Option<i64> = row.try_get("northing")?;
     Ok(easting.zip(northing).and_then(|(easting, northing)| {
@@ -34,11 +35,11 @@ fn grid(row: &SqliteRow) -> Result<Option<GridReference>, StoreError> {
     }))
 }
 
-pub(super) fn establishment_location(row: &SqliteRow) -> Result<Option<GridReference>, StoreError> {
+pub(super) fn establishment_location(row: &DbRow) -> Result<Option<GridReference>, StoreError> {
     grid(row)
 }
 
-fn provider(row: &SqliteRow) -> Result<Provider, StoreError> {
+fn provider(row: &DbRow) -> Result<Provider, StoreError> {
     Ok(Provider {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -54,8 +55,8 @@ fn provider(row: &SqliteRow) -> Result<Provider, StoreError> {
 }
 
 /// Every provider in the directory, by name.
-pub(super) async fn providers(pool: &SqlitePool) -> Result<Vec<Provider>, StoreError> {
-    let rows = sqlx::query("SELECT * FROM providers ORDER BY name, id")
+pub(super) async fn providers(pool: &Pool) -> Result<Vec<Provider>, StoreError> {
+    let rows = query("SELECT * FROM providers ORDER BY name, id")
         .fetch_all(pool)
         .await?;
     rows.iter().map(provider).collect()
@@ -67,34 +68,39 @@ fn joined<T: Copy>(values: &[T], code: fn(T) -> &'static str) -> String {
 
 /// Writes a provider with its id (as the directory is loaded whole) or a new one; the id.
 pub(super) async fn insert_provider(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     id: Option<i64>,
     entry: &ProviderEntry,
 ) -> Result<i64, StoreError> {
-    let written = sqlx::query(
-        "INSERT INTO providers (id, name, kind, organisation, specialisms, phases, approval, approval_review_on,
-             day_rate_pence, easting, northing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id)
-    .bind(entry.name.trim())
-    .bind(entry.kind.code())
-    .bind(entry.organisation.trim())
-    .bind(joined(&entry.specialisms, Specialism::code))
-    .bind(joined(&entry.phases, Phase::code))
-    .bind(entry.approval.code())
-    .bind(entry.approval_review_on)
-    .bind(entry.day_rate.0)
-    .bind(entry.location.map(|at| i64::from(at.easting)))
-    .bind(entry.location.map(|at| i64::from(at.northing)))
-    .execute(&mut **transaction)
-    .await?;
-    Ok(written.last_insert_rowid())
+    // A new provider takes the next number; one loaded with the directory keeps its own.
+    let (id_column, id_value) = if id.is_some() { ("id, ", "?, ") } else { ("", "") };
+    let mut insert = query_scalar::<i64>(Dynamic(format!(
+        "INSERT INTO providers ({id_column}name, kind, organisation, specialisms, phases, approval, approval_review_on,
+             day_rate_pence, easting, northing) VALUES ({id_value}?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    )));
+    if let Some(id) = id {
+        insert = insert.bind(id);
+    }
+    let written = insert
+        .bind(entry.name.trim())
+        .bind(entry.kind.code())
+        .bind(entry.organisation.trim())
+        .bind(joined(&entry.specialisms, Specialism::code))
+        .bind(joined(&entry.phases, Phase::code))
+        .bind(entry.approval.code())
+        .bind(entry.approval_review_on)
+        .bind(entry.day_rate.0)
+        .bind(entry.location.map(|at| i64::from(at.easting)))
+        .bind(entry.location.map(|at| i64::from(at.northing)))
+        .fetch_one(&mut **transaction)
+        .await?;
+    Ok(written)
 }
 
 /// Adds a provider (no id) or changes one, keeping the change in its history; none where the
 /// provider to change is not held.
 pub(super) async fn save_provider(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: Option<i64>,
     entry: &ProviderEntry,
     by: &str,
@@ -107,7 +113,7 @@ pub(super) async fn save_provider(
             "Added to the directory",
         ),
         Some(id) => {
-            let changed = sqlx::query(
+            let changed = query(
                 "UPDATE providers SET name = ?, kind = ?, organisation = ?, specialisms = ?, phases = ?, approval = ?,
                      approval_review_on = ?, day_rate_pence = ?, easting = ?, northing = ? WHERE id = ?",
             )
@@ -137,7 +143,7 @@ pub(super) async fn save_provider(
         entry.approval_review_on,
         entry.day_rate
     );
-    sqlx::query("INSERT INTO provider_changes (provider_id, changed_by, changed_at, change) VALUES (?, ?, ?, ?)")
+    query("INSERT INTO provider_changes (provider_id, changed_by, changed_at, change) VALUES (?, ?, ?, ?)")
         .bind(id)
         .bind(by)
         .bind(at)
@@ -149,16 +155,12 @@ pub(super) async fn save_provider(
 }
 
 /// A provider's history, newest first: who changed the entry, when, and to what.
-pub(super) async fn provider_changes(
-    pool: &SqlitePool,
-    id: i64,
-) -> Result<Vec<(String, DateTime<Utc>, String)>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT changed_by, changed_at, change FROM provider_changes WHERE provider_id = ? ORDER BY id DESC",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?;
+pub(super) async fn provider_changes(pool: &Pool, id: i64) -> Result<Vec<(String, DateTime<Utc>, String)>, StoreError> {
+    let rows =
+        query("SELECT changed_by, changed_at, change FROM provider_changes WHERE provider_id = ? ORDER BY id DESC")
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
     rows.iter()
         .map(|row| {
             Ok((
@@ -172,12 +174,12 @@ pub(super) async fn provider_changes(
 
 /// Writes support commissioned for a case, as it stands.
 pub(super) async fn insert_support(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     case_id: i64,
     support: &Support,
 ) -> Result<u64, StoreError> {
     let evaluation = support.evaluation.as_ref();
-    let written = sqlx::query(
+    let written = query(
         "INSERT INTO support (case_id, kind, provider, provider_id, purpose, commissioned_on, days_allocated, days_used,
              cost_pence, funding, objective_id, evaluation, evaluation_evidence, evaluated_on)
          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
@@ -207,12 +209,12 @@ pub(super) async fn insert_support(
 
 /// Records a commission's evaluation; the rows written, none where it is not the case's.
 pub(super) async fn evaluate(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Db>,
     case_id: i64,
     support: i64,
     evaluation: &Evaluation,
 ) -> Result<u64, StoreError> {
-    let written = sqlx::query(
+    let written = query(
         "UPDATE support SET evaluation = ?, evaluation_evidence = ?, evaluated_on = ? WHERE id = ? AND case_id = ?",
     )
     .bind(evaluation.outcome.code())
@@ -228,7 +230,7 @@ pub(super) async fn evaluate(
 const SUPPORT_COLUMNS: &str = "id, case_id, kind, provider, provider_id, purpose, commissioned_on, days_allocated,
     days_used, cost_pence, funding, objective_id, evaluation, evaluation_evidence, evaluated_on";
 
-fn support_row(row: &SqliteRow) -> Result<Support, StoreError> {
+fn support_row(row: &DbRow) -> Result<Support, StoreError> {
     let evaluation = match optional_coded(row, "support", "evaluation")? {
         Some(outcome) => Some(Evaluation {
             outcome,
@@ -258,8 +260,8 @@ fn support_row(row: &SqliteRow) -> Result<Support, StoreError> {
 }
 
 /// The support commissioned for a case, in the order commissioned.
-pub(super) async fn of_case(pool: &SqlitePool, case_id: i64) -> Result<Vec<Support>, StoreError> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+pub(super) async fn of_case(pool: &Pool, case_id: i64) -> Result<Vec<Support>, StoreError> {
+    let rows = query(Dynamic(format!(
         "SELECT {SUPPORT_COLUMNS} FROM support WHERE case_id = ? ORDER BY id"
     )))
     .bind(case_id)
@@ -269,12 +271,10 @@ pub(super) async fn of_case(pool: &SqlitePool, case_id: i64) -> Result<Vec<Suppo
 }
 
 /// All support held, by the id of its case, in the order commissioned.
-pub(super) async fn all(pool: &SqlitePool) -> Result<Vec<(i64, Support)>, StoreError> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {SUPPORT_COLUMNS} FROM support ORDER BY id"
-    )))
-    .fetch_all(pool)
-    .await?;
+pub(super) async fn all(pool: &Pool) -> Result<Vec<(i64, Support)>, StoreError> {
+    let rows = query(Dynamic(format!("SELECT {SUPPORT_COLUMNS} FROM support ORDER BY id")))
+        .fetch_all(pool)
+        .await?;
     rows.iter()
         .map(|row| Ok((row.try_get("case_id")?, support_row(row)?)))
         .collect()
