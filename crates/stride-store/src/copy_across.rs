@@ -234,17 +234,19 @@ pub async fn sqlite_to_postgres(
     let source = SqliteStore::open(location).await?;
     let target = PostgresStore::open(to).await?;
     refuse_unless_empty(target.pool()).await?;
-    let mut transaction = target.pool().begin().await?;
+    let mut tables = Vec::with_capacity(TABLES.len());
     for table in TABLES {
-        let columns = columns(target.pool(), table).await?;
-        copy_table(source.pool(), &mut transaction, table, &columns).await?;
+        tables.push((*table, columns(target.pool(), table).await?));
+    }
+    let mut transaction = target.pool().begin().await?;
+    for (table, columns) in &tables {
+        copy_table(source.pool(), &mut transaction, table, columns).await?;
     }
     number_on(&mut transaction).await?;
     transaction.commit().await?;
-    let mut proved = Vec::with_capacity(TABLES.len());
-    for table in TABLES {
-        let columns = columns(target.pool(), table).await?;
-        let copied = prove(source.pool(), target.pool(), table, &columns).await?;
+    let mut proved = Vec::with_capacity(tables.len());
+    for (table, columns) in &tables {
+        let copied = prove(source.pool(), target.pool(), table, columns).await?;
         told(&copied);
         proved.push(copied);
     }

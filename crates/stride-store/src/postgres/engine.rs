@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{OnceLock, RwLock};
 
 use crate::StoreError;
 
@@ -14,12 +14,21 @@ pub(crate) type Arguments = sqlx::postgres::PgArguments;
 /// A constant statement in PostgreSQL's form, made once and kept: there are as many as the
 /// source holds, so the texts kept are bounded.
 pub(super) fn statement(sql: &'static str) -> sqlx::SqlStr {
-    static MADE: OnceLock<Mutex<HashMap<&'static str, &'static str>>> = OnceLock::new();
-    let made = MADE.get_or_init(Mutex::default);
-    let mut made = made.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let numbered: &'static str = made
-        .entry(sql)
-        .or_insert_with(|| Box::leak(numbered_placeholders(sql).into_boxed_str()));
+    static MADE: OnceLock<RwLock<HashMap<&'static str, &'static str>>> = OnceLock::new();
+    let made = MADE.get_or_init(RwLock::default);
+    // Every query asks; after the first, readers share the lock rather than queue for it.
+    let kept = made
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(sql)
+        .copied();
+    let numbered: &'static str = kept.unwrap_or_else(|| {
+        *made
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(sql)
+            .or_insert_with(|| Box::leak(numbered_placeholders(sql).into_boxed_str()))
+    });
     sqlx::SqlSafeStr::into_sql_str(numbered)
 }
 
