@@ -96,6 +96,16 @@ fn sqlite_template(key: &str, folder: &Path, make: impl FnOnce(&str) + Send) -> 
                 .await
                 .expect("the template is written whole");
             pool.close().await;
+            // VACUUM INTO writes a rollback-journal file; the store opens in WAL mode, and many
+            // tests opening a copy at once would each need the file alone to switch it.
+            let copy = sqlx::SqlitePool::connect(&format!("sqlite://{}", partial.display()))
+                .await
+                .expect("the template opens");
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&copy)
+                .await
+                .expect("the template is in WAL mode");
+            copy.close().await;
         });
         std::fs::rename(&partial, &kept).expect("the template is kept");
         for ending in ["", "-wal", "-shm"] {
