@@ -850,6 +850,49 @@ async fn an_action_plan_reads_back_as_written_its_updates_are_kept_and_a_change_
 }
 
 /// `stride migrate-db` copies the tables it lists: every table of the schema, and no other.
+/// Officers adding actions to one plan at the same moment, each on a connection of its own: every
+/// one is added, and the plan's actions are numbered one to eight, each number once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actions_added_to_one_plan_at_once_are_each_added_and_numbered_once() {
+    use stride_core::action_plan::PlanChange;
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let store = store(&directory).await;
+    let at = chrono::Utc::now();
+    let plan = store
+        .change_action_plan(
+            &PlanChange::NewPlan {
+                title: "Attendance strategy".into(),
+            },
+            "An officer",
+            at,
+        )
+        .await
+        .expect("changes")
+        .expect("a plan");
+    let mut adding = tokio::task::JoinSet::new();
+    for officer in 1..=8 {
+        let store = store.clone();
+        adding.spawn(async move {
+            let change = PlanChange::AddAction {
+                plan,
+                title: format!("Action of officer {officer}"),
+            };
+            store
+                .change_action_plan(&change, &format!("Officer {officer}"), at)
+                .await
+        });
+    }
+    while let Some(added) = adding.join_next().await {
+        let added = added.expect("the task ran");
+        assert!(matches!(added, Ok(Some(_))), "every action is added: {added:?}");
+    }
+    let plans = store.action_plans().await.expect("reads");
+    let held = plans.iter().find(|held| held.id == plan).expect("the plan");
+    let mut numbers: Vec<u32> = held.actions.iter().map(|action| action.number).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=8).collect::<Vec<u32>>());
+}
+
 #[tokio::test]
 async fn the_tables_a_deployment_is_copied_by_are_every_table_of_the_schema() {
     let directory = tempfile::tempdir().expect("temporary directory");

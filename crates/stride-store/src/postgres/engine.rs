@@ -118,6 +118,12 @@ pub(crate) async fn number_on_from_held(
     Ok(())
 }
 
+/// A transaction that will write: PostgreSQL's writers wait on the rows they both change, and
+/// `one_writer_at_a_time` holds off the others where a transaction reads before it writes.
+pub(super) async fn begin_writing(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
+    Ok(pool.begin().await?)
+}
+
 /// Holds off every other writer of the table (readers go on) until the transaction ends.
 pub(super) async fn one_writer_at_a_time(
     transaction: &mut sqlx::Transaction<'_, Db>,

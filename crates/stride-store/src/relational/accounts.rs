@@ -1,6 +1,6 @@
 //! Accounts, their school assignments, and server-side sessions.
 
-use super::engine::{Db, Pool};
+use super::engine::{self, Db, Pool};
 use super::{query, query_scalar};
 use chrono::{DateTime, Utc};
 use sqlx::{Row, Transaction};
@@ -10,7 +10,7 @@ use super::{coded, urn};
 use crate::{Credentials, NewAccount, SecondFactor, SessionRecord, StoreError};
 
 pub(super) async fn create_account(pool: &Pool, account: &NewAccount) -> Result<i64, StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     let account_id = insert_account(&mut transaction, account).await?;
     transaction.commit().await?;
     Ok(account_id)
@@ -142,7 +142,7 @@ pub(super) async fn delete_session(pool: &Pool, token_hash: &str) -> Result<(), 
 }
 
 pub(super) async fn set_password(pool: &Pool, account_id: i64, password_hash: &str) -> Result<(), StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     query("UPDATE accounts SET password_hash = ?1 WHERE id = ?2")
         .bind(password_hash)
         .bind(account_id)
@@ -204,7 +204,7 @@ pub(super) async fn enrol_second_factor(
 }
 
 pub(super) async fn remove_second_factor(pool: &Pool, account_id: i64) -> Result<(), StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     query("UPDATE accounts SET second_factor_secret = NULL, second_factor_last_step = NULL WHERE id = ?1")
         .bind(account_id)
         .execute(&mut *transaction)
@@ -232,7 +232,7 @@ pub(super) async fn record_sign_in_failure(
     username_hash: &str,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     query("INSERT INTO sign_in_failures (username_hash, at) VALUES (?1, ?2)")
         .bind(username_hash)
         .bind(at)
@@ -341,7 +341,7 @@ pub(super) async fn revoke_api_tokens(pool: &Pool, account_id: i64) -> Result<u6
 }
 
 pub(super) async fn sign_in_from_provider(pool: &Pool, subject: &str, account: &NewAccount) -> Result<i64, StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     let known: Option<i64> = query_scalar("SELECT id FROM accounts WHERE single_sign_on_subject = ?")
         .bind(subject)
         .fetch_optional(&mut *transaction)

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::engine::{Db, Pool};
+use super::engine::{self, Db, Pool};
 use super::{query, query_scalar};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Row, Transaction};
@@ -106,7 +106,7 @@ pub(super) async fn change_action_plan(
     by: &str,
     at: DateTime<Utc>,
 ) -> Result<Option<i64>, StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     let made = apply(&mut transaction, change, by, at).await?;
     if made.is_some() {
         transaction.commit().await?;
@@ -201,6 +201,8 @@ async fn add_action(transaction: &mut Transaction<'_, Db>, plan: i64, title: &st
     if exists.is_none() {
         return Ok(None);
     }
+    // Two added at once would otherwise both read the same last number (on PostgreSQL).
+    engine::one_writer_at_a_time(transaction, "strategy_actions").await?;
     let id = query_scalar::<i64>(
         "INSERT INTO strategy_actions (plan_id, number, title)
          VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM strategy_actions WHERE plan_id = ?), ?) RETURNING id",

@@ -203,7 +203,7 @@ async fn national_figures(
 
 /// Saves a run and every school's result in it, whole or not at all.
 pub(super) async fn save_run(pool: &Pool, run: &NewRun<'_>) -> Result<i64, StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     let id = query_scalar::<i64>(
         "INSERT INTO categorisation_runs (rule_set, version, rule_text, as_of, run_at, run_by)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::engine::{Db, Pool};
+use super::engine::{self, Db, Pool};
 use super::{Dynamic, query, query_as, query_scalar};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Row, Transaction};
@@ -17,7 +17,7 @@ pub(super) async fn import(
     content: &ImportContent,
     dry_run: bool,
 ) -> Result<ImportSummary, StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     let summary = import_in(&mut transaction, file, content, &|_, _| {}).await?;
     finish(transaction, dry_run).await?;
     Ok(summary)
@@ -31,7 +31,10 @@ pub(super) async fn import_batch(
     dry_run: bool,
     told: crate::BatchTold<'_>,
 ) -> Result<Vec<ImportSummary>, StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
+    // One batch at a time, as SQLite has it anyway: two at once would each number the texts they
+    // find new, and the second to commit would find them taken.
+    engine::one_writer_at_a_time(&mut transaction, "imports").await?;
     let mut summaries = Vec::new();
     while let Some(handed_on) = files.recv().await {
         let crate::BatchFile::Read(file, content) = handed_on else {

@@ -1,7 +1,7 @@
 //! The School Intervention Record in SQLite: cases with their steps, activities, and each
 //! case's history. A change to a case is saved only at the revision it was read at.
 
-use super::engine::{Db, DbRow, Pool};
+use super::engine::{self, Db, DbRow, Pool};
 use super::{query, query_scalar};
 use chrono::{DateTime, Utc};
 use sqlx::{Row, Transaction};
@@ -230,7 +230,7 @@ pub(super) async fn open_case(
     first: &LadderStep,
     at: DateTime<Utc>,
 ) -> Result<CaseOpening, StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     let open: Option<i64> = query_scalar(
         "SELECT c.id FROM cases c WHERE c.urn = ?
            AND (SELECT s.stage FROM case_steps s WHERE s.case_id = c.id ORDER BY s.id DESC LIMIT 1) <> 'closed'",
@@ -263,7 +263,7 @@ pub(super) async fn change_case(
     by: &str,
     at: DateTime<Utc>,
 ) -> Result<CaseSaved, StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     let moved = query("UPDATE cases SET revision = revision + 1 WHERE id = ? AND revision = ?")
         .bind(case_id)
         .bind(seen_revision)
@@ -572,7 +572,7 @@ pub(super) async fn set_school_terms(
     by: &str,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     query("DELETE FROM school_terms WHERE academic_year = ?")
         .bind(i64::from(year.start_year()))
         .execute(&mut *transaction)

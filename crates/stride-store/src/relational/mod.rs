@@ -173,7 +173,7 @@ impl crate::Store for RelationalStore {
         by: &str,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<i64>, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = engine::begin_writing(&self.pool).await?;
         let id = pupils::record_episode(&mut transaction, pupil_id, episode_id, kind, by, at).await?;
         transaction.commit().await?;
         Ok(id)
@@ -188,7 +188,7 @@ impl crate::Store for RelationalStore {
         assignments: &[(stride_core::pupils::Upn, i64)],
         since: chrono::NaiveDate,
     ) -> Result<(), StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = engine::begin_writing(&self.pool).await?;
         pupils::assign_caseload(&mut transaction, assignments, since).await?;
         transaction.commit().await?;
         Ok(())

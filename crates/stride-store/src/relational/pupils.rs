@@ -570,7 +570,7 @@ pub(super) async fn attendance_marks(
 }
 
 pub(super) async fn record_audit(pool: &Pool, entries: &[AuditEntry]) -> Result<(), StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     // One writer of the log at a time, from before its entries are numbered until they are
     // sealed: otherwise an entry numbered first but committed last would be left unsealed.
     engine::one_writer_at_a_time(&mut transaction, "audit_log").await?;
@@ -729,6 +729,8 @@ pub(super) async fn record_episode(
                 .await?
         }
     };
+    // Two versions recorded at once would otherwise both read the same last one (on PostgreSQL).
+    engine::one_writer_at_a_time(transaction, "pupil_episode_versions").await?;
     query(
         "INSERT INTO pupil_episode_versions (episode_id, version, detail, recorded_by, recorded_at)
          SELECT ?1, COALESCE(MAX(version), 0) + 1, ?2, ?3, ?4 FROM pupil_episode_versions WHERE episode_id = ?1",

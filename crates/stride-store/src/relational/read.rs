@@ -1,6 +1,6 @@
 //! Reading establishments, figures and inspections back into core types.
 
-use super::engine::{DbRow, Pool};
+use super::engine::{self, DbRow, Pool};
 use super::{Dynamic, query, query_scalar};
 use sqlx::Row;
 use stride_core::import::ImportRecord;
@@ -20,7 +20,7 @@ use crate::StoreError;
 /// deployment's own; none if Stride does not know the code.
 pub(super) async fn set_local_authority(pool: &Pool, la: LaCode) -> Result<Option<LocalAuthority>, StoreError> {
     let code = i64::from(la.get());
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     let written = query(
         "INSERT INTO local_authority (id, la_code, name, region)
          SELECT 1, la_code, name, region FROM local_authorities WHERE la_code = ?

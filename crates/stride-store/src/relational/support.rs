@@ -2,7 +2,7 @@
 //! entry may be changed, each change kept beside it; support is changed only through its
 //! case's revision (see `intervention.rs`).
 
-use super::engine::{Db, DbRow, Pool};
+use super::engine::{self, Db, DbRow, Pool};
 use super::{Dynamic, query, query_scalar};
 use chrono::{DateTime, Utc};
 use sqlx::{Row, Transaction};
@@ -106,7 +106,7 @@ pub(super) async fn save_provider(
     by: &str,
     at: DateTime<Utc>,
 ) -> Result<Option<i64>, StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     let (id, change) = match id {
         None => (
             insert_provider(&mut transaction, None, entry).await?,

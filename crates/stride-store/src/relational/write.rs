@@ -13,7 +13,7 @@ use super::overlapped::{SharedText, Statement, run_in_order};
 use crate::{NewAccount, StoreError};
 
 pub(super) async fn dataset(pool: &Pool, dataset: &Dataset, accounts: &[NewAccount]) -> Result<(), StoreError> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = engine::begin_writing(pool).await?;
     if let Some(local_authority) = &dataset.local_authority {
         local_authority_row(&mut transaction, local_authority).await?;
     }

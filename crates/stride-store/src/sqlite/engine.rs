@@ -49,6 +49,13 @@ pub(super) async fn number_on_from_held(
     Ok(())
 }
 
+/// A transaction that will write, holding SQLite's one write lock from its start (waiting its
+/// turn for it). A transaction begun as a reader and then writing fails at once, without
+/// waiting, where another wrote since it read: two officers saving at the same moment.
+pub(super) async fn begin_writing(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, crate::StoreError> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
 /// SQLite has one writer at a time already: a transaction's first write takes the lock.
 pub(super) async fn one_writer_at_a_time(
     _transaction: &mut sqlx::Transaction<'_, Db>,
