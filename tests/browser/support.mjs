@@ -1,9 +1,11 @@
-// What the browser journeys share: the stride binary started on a fresh SQLite file, Chromium
-// started as this machine needs, and axe-core's check of a page.
+// What the browser journeys share: the stride binary started on a fresh SQLite file (or a fresh
+// PostgreSQL database, where STRIDE_TEST_POSTGRES names a server), Chromium started as this
+// machine needs, and axe-core's check of a page.
 
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
@@ -19,16 +21,37 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 const binary = process.env.STRIDE_BINARY ?? join(root, 'target', 'debug', 'stride')
 
 /**
- * Starts `stride demo` on a fresh SQLite file with more arguments, as of a fixed day a few days
+ * A database of the journey's own: a file in its folder, or a new database on the PostgreSQL
+ * server STRIDE_TEST_POSTGRES names (made and dropped with psql). Gives its location for `--db`
+ * and a function that removes it.
+ */
+function journeyDatabase (workdir) {
+  const server = process.env.STRIDE_TEST_POSTGRES
+  if (!server) return { location: join(workdir, 'journey.sqlite'), remove: () => {} }
+  const name = `stride_test_journey_${randomBytes(6).toString('hex')}`
+  const psql = statement => execFileSync('psql', [server, '-Atqc', statement], { stdio: ['ignore', 'ignore', 'inherit'] })
+  psql(`CREATE DATABASE ${name}`)
+  const location = new URL(server)
+  location.pathname = `/${name}`
+  return { location: location.href, remove: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) }
+}
+
+/**
+ * Starts `stride demo` on a fresh database with more arguments, as of a fixed day a few days
  * after the synthetic data's, so that what is overdue is the same on every run. Resolves to the
  * address it serves on, its folder (for files a journey saves) and a function that stops it and
- * removes the folder.
+ * removes the folder and the database.
  */
 export function startStride (args = [], { listen = '127.0.0.1:0', env = {} } = {}) {
   const workdir = mkdtempSync(join(tmpdir(), 'stride-journey-'))
-  const server = spawn(binary, ['demo', '--db', join(workdir, 'journey.sqlite'), '--listen', listen, '--as-of', '2026-11-24', ...args],
+  const database = journeyDatabase(workdir)
+  const server = spawn(binary, ['demo', '--db', database.location, '--listen', listen, '--as-of', '2026-11-24', ...args],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } })
-  const stop = () => { server.kill(); rmSync(workdir, { recursive: true, force: true }) }
+  const stop = () => {
+    server.kill()
+    rmSync(workdir, { recursive: true, force: true })
+    database.remove()
+  }
   return new Promise((resolve, reject) => {
     let output = ''
     const timer = setTimeout(() => reject(new Error(`stride did not start:\n${output}`)), 120_000)

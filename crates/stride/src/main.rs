@@ -91,7 +91,7 @@ enum Bench {
     /// Categorise every school in a database (such as one from `stride generate --size
     /// england`) and the deployment's own LA's, reporting the time each step took.
     Categorise {
-        /// The SQLite database file.
+        /// The database: an SQLite file, or a PostgreSQL URL (postgres://...).
         #[arg(long)]
         db: String,
         /// A shipped rule set by name, or a rule set file.
@@ -126,7 +126,7 @@ enum Clocks {
     /// Keep a clock rules file (TOML, as rules/clocks.toml) as the clocks in force, checked
     /// first, under a version not kept before; every version stays.
     Keep {
-        /// The SQLite database file.
+        /// The database: an SQLite file, or a PostgreSQL URL (postgres://...).
         #[arg(long)]
         db: String,
         /// Who is keeping them, as the record will name them.
@@ -142,7 +142,7 @@ enum Rules {
     /// name here and in the browser. A changed rule set is kept under a new `version`; every
     /// version kept stays.
     Keep {
-        /// The SQLite database file.
+        /// The database: an SQLite file, or a PostgreSQL URL (postgres://...).
         #[arg(long)]
         db: String,
         /// Who is keeping it, as the history will name them.
@@ -152,7 +152,7 @@ enum Rules {
     },
     /// The rule sets that can be chosen: those shipped, and every version the LA kept.
     List {
-        /// The SQLite database file.
+        /// The database: an SQLite file, or a PostgreSQL URL (postgres://...).
         #[arg(long)]
         db: String,
     },
@@ -220,7 +220,7 @@ enum AccountCommand {
     /// in the shell's history or the list of processes; a common or easily guessed one is
     /// refused. An administrator sets up an authenticator at their first sign-in.
     Add {
-        /// The SQLite database file.
+        /// The database: an SQLite file, or a PostgreSQL URL (postgres://...).
         #[arg(long)]
         db: String,
         #[arg(long)]
@@ -239,7 +239,7 @@ enum AccountCommand {
     /// Take away an account's authenticator, for someone who has lost their phone: they sign in
     /// with their password alone until they set up a new one (an administrator at once).
     ResetAuthenticator {
-        /// The SQLite database file.
+        /// The database: an SQLite file, or a PostgreSQL URL (postgres://...).
         #[arg(long)]
         db: String,
         #[arg(long)]
@@ -249,7 +249,7 @@ enum AccountCommand {
     /// warehouse) that reads as that account: the token is printed once, alone on its line, and
     /// only its hash is kept. It is sent as 'Authorization: Bearer TOKEN'.
     Token {
-        /// The SQLite database file.
+        /// The database: an SQLite file, or a PostgreSQL URL (postgres://...).
         #[arg(long)]
         db: String,
         #[arg(long)]
@@ -260,7 +260,7 @@ enum AccountCommand {
     },
     /// Withdraw every API token of an account at once.
     RevokeTokens {
-        /// The SQLite database file.
+        /// The database: an SQLite file, or a PostgreSQL URL (postgres://...).
         #[arg(long)]
         db: String,
         #[arg(long)]
@@ -274,7 +274,7 @@ enum Audit {
     /// or removed outside Stride breaks the chain there. Exits with an error naming the first
     /// broken entry.
     Verify {
-        /// The SQLite database file.
+        /// The database: an SQLite file, or a PostgreSQL URL (postgres://...).
         #[arg(long)]
         db: String,
     },
@@ -285,7 +285,7 @@ enum Command {
     /// Serve Stride on a demonstration database, generating a synthetic local authority into it
     /// first if it is empty.
     Demo {
-        /// The SQLite database file.
+        /// The database: an SQLite file, or a PostgreSQL URL (postgres://...).
         #[arg(long, default_value = "stride-demo.sqlite")]
         db: String,
         /// The address to serve on.
@@ -303,7 +303,7 @@ enum Command {
     },
     /// Serve Stride on a database.
     Serve {
-        /// The SQLite database file.
+        /// The database: an SQLite file, or a PostgreSQL URL (postgres://...).
         #[arg(long)]
         db: String,
         /// The address to serve on.
@@ -325,7 +325,7 @@ enum Command {
     /// Import files as the DfE and Ofsted publish them. Every file is read and checked before
     /// anything is written; a file with a bad row is refused whole.
     Import {
-        /// The SQLite database file (created if it does not exist).
+        /// The database: an SQLite file (created if it does not exist), or a PostgreSQL URL.
         #[arg(long)]
         db: String,
         /// Report what would be added, changed and left alone, and write nothing.
@@ -351,7 +351,7 @@ enum Command {
     /// Set the deployment up for its own LA: its schools are the ones Stride lists and works
     /// with; other LAs' schools that national files bring are kept as reference data.
     Setup {
-        /// The SQLite database file (created if it does not exist).
+        /// The database: an SQLite file (created if it does not exist), or a PostgreSQL URL.
         #[arg(long)]
         db: String,
         /// The LA's three-digit code, such as 936 for Surrey. Stride must know the LA: import
@@ -362,7 +362,7 @@ enum Command {
     /// Categorise every school of the deployment's LA (or every school held, where no LA is set
     /// up) by risk under a rule set, with the reasons.
     Categorise {
-        /// The SQLite database file.
+        /// The database: an SQLite file, or a PostgreSQL URL (postgres://...).
         #[arg(long)]
         db: String,
         /// A rule set by name: shipped (national-2025) or kept by the LA (`stride rules keep`);
@@ -384,7 +384,7 @@ enum Command {
     /// Everything due and overdue across the LA's schools and the LA, by the clocks of the
     /// Schools Causing Concern cycle on the English working calendar: school, what, whose, when.
     Due {
-        /// The SQLite database file.
+        /// The database: an SQLite file, or a PostgreSQL URL (postgres://...).
         #[arg(long)]
         db: String,
         /// As on this date (by default today).
@@ -408,7 +408,7 @@ enum Command {
         /// Name the reports and what each holds.
         #[arg(long)]
         list: bool,
-        /// The SQLite database file.
+        /// The database: an SQLite file, or a PostgreSQL URL (postgres://...).
         #[arg(long, required_unless_present = "list")]
         db: Option<String>,
         #[arg(long, value_enum, default_value_t = report::ReportFormat::Html)]
@@ -495,7 +495,7 @@ enum Command {
     },
     /// Write a synthetic local authority into an empty database: the same data for the same seed.
     Generate {
-        /// The SQLite database file (created if it does not exist).
+        /// The database: an SQLite file (created if it does not exist), or a PostgreSQL URL.
         #[arg(long)]
         db: String,
         /// The seed of the synthetic authority.
@@ -546,7 +546,7 @@ async fn run() -> anyhow::Result<()> {
             if store.establishment_count().await? == 0 {
                 generate(&store, seed, stride::Size::LocalAuthority).await?;
             } else {
-                println!("Using the data already in {db}.");
+                println!("Using the data already in {}.", stride_store::without_password(&db));
             }
             print_demo_accounts();
             let config = Config {
