@@ -28,8 +28,10 @@ const SUPERSEDED: &str =
     JOIN imports later ON later.id = f.superseded_by_import_id
     WHERE ((f.subject_kind <> 'school' AND {AREA}) OR (f.subject_kind = 'school' AND {SUPERSEDED_URN}))";
 
-const ORDER: &str =
-    "ORDER BY subject_kind, subject_code, phase_group, academic_year, measure, pupil_group, release, superseded_by";
+// A figure as it stands (superseded by nothing) before the values it replaced, on either engine:
+// SQLite puts NULL first unless told, PostgreSQL last.
+const ORDER: &str = "ORDER BY subject_kind, subject_code, phase_group, academic_year, measure, pupil_group, release,
+    superseded_by NULLS FIRST";
 
 /// Every figure held, or one school's; with `history`, the values later files replaced too.
 pub(super) async fn held_figures(pool: &Pool, urn: Option<Urn>, history: bool) -> Result<Vec<HeldFigure>, StoreError> {

@@ -599,7 +599,7 @@ async fn history(pool: &Pool, urn_wanted: Urn) -> Result<Vec<stride_core::school
     let rows = query(
         "SELECT l.urn, l.linked_urn, l.linked_name, l.kind, l.link_type, l.established_on,
                 EXISTS (SELECT 1 FROM establishments e WHERE e.urn = l.linked_urn) AS held
-         FROM establishment_links l WHERE l.urn = ? ORDER BY l.established_on, l.linked_urn",
+         FROM establishment_links l WHERE l.urn = ? ORDER BY l.established_on NULLS FIRST, l.linked_urn",
     )
     .bind(i64::from(urn_wanted.get()))
     .fetch_all(pool)
